@@ -1,0 +1,17 @@
+//! eservqual-core: instruments, the response payload, validation, scoring and statistics.
+//!
+//! Pure Rust with no browser dependency: the widget (wasm), the collector and `eservqual report`
+//! all call this crate, so every number has one definition (`SCORING.md`). Time, locale and
+//! randomness are parameters, never read from the environment.
+
+pub mod dataset;
+pub mod error;
+pub mod instrument;
+pub mod payload;
+pub mod report;
+pub mod score;
+pub mod stats;
+pub mod text;
+
+pub use error::{Error, ErrorCode};
+pub use instrument::{Dimension, Form, Format, Instrument, Item, Registry, Scale};

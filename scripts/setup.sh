@@ -1,0 +1,43 @@
+#!/usr/bin/env bash
+# Installs what the build and the test suites need on a fresh Debian machine, skipping what is
+# already there: the wasm target, the exact wasm-bindgen CLI of Cargo.lock, Chromium with its
+# driver, and the npm packages of the browser tests.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+log() { printf 'setup: %s\n' "$*" >&2; }
+
+# The wasm-bindgen CLI must match the library version in Cargo.lock exactly, or the generated
+# glue and the wasm disagree at load time.
+wasm_bindgen_version() {
+  awk '/^name = "wasm-bindgen"$/ { getline; gsub(/version = |"/, ""); print; exit }' Cargo.lock
+}
+
+if ! rustup target list --installed | grep -qx wasm32-unknown-unknown; then
+  log "adding the wasm32-unknown-unknown target"
+  rustup target add wasm32-unknown-unknown
+fi
+
+want="$(wasm_bindgen_version)"
+have="$(wasm-bindgen --version 2>/dev/null | awk '{print $2}' || true)"
+if [ "$have" != "$want" ]; then
+  log "installing wasm-bindgen-cli $want (found '${have:-none}')"
+  # No --locked: the CLI's own lockfile can name versions the registry index does not serve yet.
+  cargo install wasm-bindgen-cli --version "$want" --force
+fi
+
+if [ ! -x /usr/bin/chromium ] || [ ! -x /usr/bin/chromedriver ]; then
+  log "installing chromium and chromium-driver"
+  SUDO=""; [ "$(id -u)" -ne 0 ] && SUDO="sudo"
+  $SUDO apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq chromium chromium-driver >/dev/null
+fi
+
+if [ -f package.json ]; then
+  if [ ! -d node_modules ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
+    log "installing npm packages"
+    # Playwright drives the Debian Chromium; its own browser download does not work here.
+    PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD=1 npm ci --no-audit --no-fund
+  fi
+fi
+log "ready"

@@ -1,0 +1,2 @@
+//! The `eservqual` command line.
+fn main() {}
