@@ -1,9 +1,11 @@
-//! Many respondents of one form, stored column-wise as small integers with a missing marker,
-//! and the wide-CSV column model (INTERFACES.md "Wide CSV"). STUB: signatures fixed.
+//! Many respondents of one form, stored column-wise as small integers with a missing marker
+//! (two bytes per answer, so a million respondents fit easily), and the wide-CSV column model
+//! (INTERFACES.md "Wide CSV").
 
-use crate::error::Error;
-use crate::instrument::{Field, Form};
-use crate::payload::{Answers, Response};
+use crate::error::{Error, ErrorCode};
+use crate::instrument::{Field, Form, Instrument, Scale};
+use crate::payload::{check_time, Answers, OutcomeAnswers, Response, LOYALTY_ITEMS, VALUE_ITEMS};
+use std::collections::HashSet;
 
 /// The marker of a missing answer in a column.
 pub const MISSING: i16 = i16::MIN;
@@ -31,13 +33,101 @@ pub enum Column {
     SubmittedAt,
 }
 
+fn unknown(header: &str, why: String) -> Error {
+    Error::new(ErrorCode::UnknownField, header, why)
+}
+
+/// `prefix<N>` with N in 1..=max → N - 1.
+fn numbered(header: &str, prefix: &str, max: usize) -> Option<usize> {
+    let n: usize = header.strip_prefix(prefix)?.parse().ok()?;
+    (1..=max).contains(&n).then(|| n - 1)
+}
+
 impl Column {
     /// Resolves a header name; an unknown column (or a field the format lacks) is an error
     /// whose field is the header.
     pub fn parse(header: &str, form: &Form) -> Result<Column, Error> {
-        let _ = (header, form);
-        todo!()
+        match header {
+            "id" => return Ok(Column::Id),
+            "nps" => return Ok(Column::Nps),
+            "csat" => return Ok(Column::Csat),
+            "ces" => return Ok(Column::Ces),
+            "satisfaction" => return Ok(Column::Satisfaction),
+            "submitted_at" => return Ok(Column::SubmittedAt),
+            _ => {}
+        }
+        if let Some(i) = numbered(header, "value", VALUE_ITEMS) {
+            return Ok(Column::Value(i));
+        }
+        if let Some(i) = numbered(header, "loyalty", LOYALTY_ITEMS) {
+            return Ok(Column::Loyalty(i));
+        }
+        if let Some(code) = header.strip_prefix("weight.") {
+            return match form.dimensions().position(|d| d.code == code) {
+                Some(dim) => Ok(Column::Weight { dim }),
+                None => Err(unknown(header, format!("unknown column '{header}': '{code}' is not a dimension of this form"))),
+            };
+        }
+        if let Some(code) = header.strip_prefix("recovery.") {
+            let recs = Instrument::builtin("e-recs-qual").expect("built-in instrument");
+            if form.instrument.id != "e-s-qual" {
+                return Err(unknown(header, format!("unknown column '{header}': recovery answers belong to e-s-qual")));
+            }
+            let code = code.strip_suffix(".p").unwrap_or(code);
+            return match recs.item_index(code) {
+                Some(item) => Ok(Column::Recovery { item }),
+                None => Err(unknown(header, format!("unknown column '{header}': e-recs-qual has no item '{code}'"))),
+            };
+        }
+        let (code, field) = match header.split_once('.') {
+            Some((code, f)) => match Field::parse(f) {
+                Some(field) => (code, field),
+                None => return Err(unknown(header, format!("unknown column '{header}': '{f}' is not p, e, min or des"))),
+            },
+            None => (header, Field::P),
+        };
+        let Some(item) = form.instrument.item_index(code) else {
+            return Err(unknown(header, format!("unknown column '{header}'")));
+        };
+        if !form.format.fields().contains(&field) {
+            return Err(Error::new(
+                ErrorCode::InvalidFormat,
+                header,
+                format!("column '{header}': the {} format has no '{}' answers", form.format.as_str(), field.as_str()),
+            ));
+        }
+        if !form.item_active(item) {
+            return Err(unknown(header, format!("column '{header}' belongs to a dimension that was switched off")));
+        }
+        Ok(Column::Item { item, field })
     }
+}
+
+/// Parses one cell: empty or `NA` is missing; otherwise an integer on `scale`.
+pub fn parse_cell(cell: &str, scale: Scale, header: &str) -> Result<Option<i16>, Error> {
+    let t = cell.trim();
+    if t.is_empty() || t == "NA" {
+        return Ok(None);
+    }
+    if let Ok(x) = t.parse::<i64>() {
+        if x < i64::from(scale.min) || x > i64::from(scale.max) {
+            return Err(Error::new(ErrorCode::OutOfRange, header, format!("{t} is outside the scale {}-{}", scale.min, scale.max)));
+        }
+        return Ok(Some(x as i16));
+    }
+    match t.parse::<f64>() {
+        Ok(x) if x.is_finite() => Err(Error::new(ErrorCode::NotInteger, header, format!("{t} is not a whole number"))),
+        _ => Err(Error::new(ErrorCode::InvalidType, header, format!("'{}' is not a number", truncate(t)))),
+    }
+}
+
+/// At most 40 characters of a cell, for messages.
+fn truncate(s: &str) -> String {
+    let mut out: String = s.chars().take(40).collect();
+    if out.len() < s.len() {
+        out.push('…');
+    }
+    out
 }
 
 /// A reusable buffer for one wide-CSV row.
@@ -46,63 +136,335 @@ pub struct WideRow {
     pub id: Option<String>,
     pub submitted_at: Option<String>,
     pub answers: Answers,
+    /// Weight cells seen and filled in this row.
+    points: Vec<Option<f64>>,
+    recovery: Vec<Option<i16>>,
+    value: [Option<i16>; VALUE_ITEMS],
+    loyalty: [Option<i16>; LOYALTY_ITEMS],
 }
 
 impl WideRow {
     pub fn new(form: &Form) -> WideRow {
-        let _ = form;
-        todo!()
+        WideRow {
+            id: None,
+            submitted_at: None,
+            answers: Answers::empty(form.instrument.item_count()),
+            points: vec![None; form.active.len()],
+            recovery: vec![None; 11],
+            value: [None; VALUE_ITEMS],
+            loyalty: [None; LOYALTY_ITEMS],
+        }
     }
 
     /// Empties the buffer for the next row.
     pub fn clear(&mut self) {
-        todo!()
+        self.id = None;
+        self.submitted_at = None;
+        self.answers.items.iter_mut().for_each(|a| *a = [None; 4]);
+        self.answers.recovery = None;
+        self.answers.weights = None;
+        self.answers.outcomes = OutcomeAnswers::default();
+        self.points.iter_mut().for_each(|p| *p = None);
+        self.recovery.iter_mut().for_each(|p| *p = None);
+        self.value = [None; VALUE_ITEMS];
+        self.loyalty = [None; LOYALTY_ITEMS];
     }
 
     /// Sets one cell: empty or `NA` is missing; otherwise an integer on the column's scale.
     /// The error's field is the column header.
     pub fn set(&mut self, form: &Form, column: Column, header: &str, cell: &str) -> Result<(), Error> {
-        let _ = (form, column, header, cell);
-        todo!()
+        let o = &mut self.answers.outcomes;
+        match column {
+            Column::Id => {
+                let t = cell.trim();
+                self.id = (!t.is_empty()).then(|| t.to_string());
+            }
+            Column::SubmittedAt => {
+                let t = cell.trim();
+                if !t.is_empty() {
+                    check_time(t, header)?;
+                    self.submitted_at = Some(t.to_string());
+                }
+            }
+            Column::Item { item, field } => {
+                self.answers.items[item][field.index()] = parse_cell(cell, form.scale(), header)?;
+            }
+            Column::Recovery { item } => self.recovery[item] = parse_cell(cell, Scale::new(1, 5), header)?,
+            Column::Weight { dim } => {
+                let t = cell.trim();
+                self.points[dim] = if t.is_empty() || t == "NA" {
+                    None
+                } else {
+                    match t.parse::<f64>() {
+                        Ok(w) if w.is_finite() && w >= 0.0 => Some(w),
+                        Ok(_) => return Err(Error::new(ErrorCode::InvalidWeights, header, format!("weight {t} must be a number >= 0"))),
+                        Err(_) => return Err(Error::new(ErrorCode::InvalidType, header, format!("'{}' is not a number", truncate(t)))),
+                    }
+                };
+            }
+            Column::Nps => o.nps = parse_cell(cell, Scale::new(0, 10), header)?,
+            Column::Csat => o.csat = parse_cell(cell, Scale::new(1, 5), header)?,
+            Column::Ces => o.ces = parse_cell(cell, Scale::new(1, 7), header)?,
+            Column::Satisfaction => o.satisfaction = parse_cell(cell, form.scale(), header)?,
+            Column::Value(i) => self.value[i] = parse_cell(cell, Scale::new(1, 10), header)?,
+            Column::Loyalty(i) => self.loyalty[i] = parse_cell(cell, Scale::new(1, 5), header)?,
+        }
+        Ok(())
     }
 
-    /// Row-level checks once every cell is set (weights all or none, ...).
+    /// Row-level checks once every cell is set: weights are all filled or all empty and total
+    /// more than 0; recovery is administered when any of its cells is filled.
     pub fn finish(&mut self, form: &Form) -> Result<(), Error> {
-        let _ = form;
-        todo!()
+        let filled = self.points.iter().filter(|p| p.is_some()).count();
+        if filled > 0 {
+            if filled < self.points.len() {
+                let (pos, _) = self.points.iter().enumerate().find(|(_, p)| p.is_none()).expect("an empty weight");
+                let code = &form.instrument.dimensions[form.active[pos]].code;
+                return Err(Error::new(
+                    ErrorCode::InvalidWeights,
+                    format!("weight.{code}"),
+                    "some weight cells of this row are filled and others empty: fill all or none",
+                ));
+            }
+            let w: Vec<f64> = self.points.iter().flatten().copied().collect();
+            if w.iter().sum::<f64>() <= 0.0 {
+                let code = &form.instrument.dimensions[form.active[0]].code;
+                return Err(Error::new(ErrorCode::InvalidWeights, format!("weight.{code}"), "weights must total more than 0"));
+            }
+            self.answers.weights = Some(w);
+        }
+        if self.recovery.iter().any(Option::is_some) {
+            self.answers.recovery = Some(self.recovery.clone());
+        }
+        if self.value.iter().any(Option::is_some) {
+            self.answers.outcomes.value = Some(self.value);
+        }
+        if self.loyalty.iter().any(Option::is_some) {
+            self.answers.outcomes.loyalty = Some(self.loyalty);
+        }
+        Ok(())
     }
+}
+
+/// Days since 1970-01-01 of the date part of a checked RFC 3339 time.
+fn epoch_day(t: &str) -> Option<i32> {
+    let y: i64 = t.get(0..4)?.parse().ok()?;
+    let m: i64 = t.get(5..7)?.parse().ok()?;
+    let d: i64 = t.get(8..10)?.parse().ok()?;
+    // Howard Hinnant's days_from_civil.
+    let y = if m <= 2 { y - 1 } else { y };
+    let era = y.div_euclid(400);
+    let yoe = y - era * 400;
+    let mp = (m + 9) % 12;
+    let doy = (153 * mp + 2) / 5 + d - 1;
+    let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+    i32::try_from(era * 146_097 + doe - 719_468).ok()
+}
+
+/// A UUID as a 128-bit number, so a million ids cost 16 bytes each in the duplicate set.
+fn uuid_bits(s: &str) -> Option<u128> {
+    if s.len() != 36 {
+        return None;
+    }
+    let mut v: u128 = 0;
+    for (i, c) in s.bytes().enumerate() {
+        if matches!(i, 8 | 13 | 18 | 23) {
+            if c != b'-' {
+                return None;
+            }
+            continue;
+        }
+        v = (v << 4) | u128::from((c as char).to_digit(16)?);
+    }
+    Some(v)
 }
 
 /// Respondents of one form, column-wise.
 #[derive(Debug, Clone)]
 pub struct Dataset {
     pub form: Form,
+    rows: usize,
+    /// `answers[item * 4 + field]`; only the format's fields of the items in D are filled.
+    answers: Vec<Vec<i16>>,
+    /// E-RecS-QUAL perceptions (11 columns) and whether it was administered, for `e-s-qual`.
+    recovery: Vec<Vec<i16>>,
+    recovery_given: Vec<bool>,
+    /// Raw points, `|D|` per row; NaN when the row has no weights.
+    points: Vec<f64>,
+    nps: Vec<i16>,
+    csat: Vec<i16>,
+    ces: Vec<i16>,
+    satisfaction: Vec<i16>,
+    value: Vec<Vec<i16>>,
+    loyalty: Vec<Vec<i16>>,
+    /// Days since 1970-01-01 of `submitted_at`, `i32::MIN` when unknown.
+    day: Vec<i32>,
+    uuids: HashSet<u128>,
+    other_ids: HashSet<String>,
+}
+
+fn code(x: Option<i16>) -> i16 {
+    x.unwrap_or(MISSING)
 }
 
 impl Dataset {
     pub fn new(form: Form) -> Dataset {
-        Dataset { form }
+        let items = form.instrument.item_count();
+        Dataset {
+            rows: 0,
+            answers: vec![Vec::new(); items * 4],
+            recovery: vec![Vec::new(); 11],
+            recovery_given: Vec::new(),
+            points: Vec::new(),
+            nps: Vec::new(),
+            csat: Vec::new(),
+            ces: Vec::new(),
+            satisfaction: Vec::new(),
+            value: vec![Vec::new(); VALUE_ITEMS],
+            loyalty: vec![Vec::new(); LOYALTY_ITEMS],
+            day: Vec::new(),
+            uuids: HashSet::new(),
+            other_ids: HashSet::new(),
+            form,
+        }
     }
 
     /// Number of respondents kept.
     pub fn len(&self) -> usize {
-        todo!()
+        self.rows
     }
 
     pub fn is_empty(&self) -> bool {
-        self.len() == 0
+        self.rows == 0
+    }
+
+    /// True when the id was seen before; records it otherwise.
+    fn seen(&mut self, id: &str) -> bool {
+        match uuid_bits(&id.to_ascii_lowercase()) {
+            Some(bits) => !self.uuids.insert(bits),
+            None => !self.other_ids.insert(id.to_string()),
+        }
     }
 
     /// Adds a respondent; a repeated `id` is ignored (first one wins) and gives `false`.
     pub fn push(&mut self, id: Option<&str>, submitted_at: Option<&str>, answers: &Answers) -> bool {
-        let _ = (id, submitted_at, answers);
-        todo!()
+        if let Some(id) = id {
+            if self.seen(id) {
+                return false;
+            }
+        }
+        let fields = self.form.format.fields();
+        for i in 0..answers.items.len().min(self.answers.len() / 4) {
+            if !self.form.item_active(i) {
+                continue;
+            }
+            for f in fields {
+                self.answers[i * 4 + f.index()].push(code(answers.items[i][f.index()]));
+            }
+        }
+        if self.form.instrument.id == "e-s-qual" {
+            self.recovery_given.push(answers.recovery.is_some());
+            for (j, col) in self.recovery.iter_mut().enumerate() {
+                col.push(code(answers.recovery.as_ref().and_then(|r| r.get(j).copied().flatten())));
+            }
+        }
+        match &answers.weights {
+            Some(w) if w.len() == self.form.active.len() => self.points.extend_from_slice(w),
+            _ => self.points.extend(std::iter::repeat_n(f64::NAN, self.form.active.len())),
+        }
+        let o = &answers.outcomes;
+        self.nps.push(code(o.nps));
+        self.csat.push(code(o.csat));
+        self.ces.push(code(o.ces));
+        self.satisfaction.push(code(o.satisfaction));
+        for (j, col) in self.value.iter_mut().enumerate() {
+            col.push(code(o.value.and_then(|v| v[j])));
+        }
+        for (j, col) in self.loyalty.iter_mut().enumerate() {
+            col.push(code(o.loyalty.and_then(|v| v[j])));
+        }
+        self.day.push(submitted_at.and_then(epoch_day).unwrap_or(i32::MIN));
+        self.rows += 1;
+        true
     }
 
     /// Adds a validated payload; one for another instrument, format or dimension set is a
     /// `wrong-form` error.
     pub fn push_response(&mut self, response: &Response) -> Result<bool, Error> {
-        let _ = response;
-        todo!()
+        let (want, got) = (&self.form, &response.form);
+        if got.instrument.id != want.instrument.id {
+            return Err(Error::new(
+                ErrorCode::WrongForm,
+                "instrument.id",
+                format!("a response to '{}', not '{}'", got.instrument.id, want.instrument.id),
+            ));
+        }
+        if got.format != want.format {
+            return Err(Error::new(
+                ErrorCode::WrongForm,
+                "instrument.format",
+                format!("a response in {} format, not {}", got.format.as_str(), want.format.as_str()),
+            ));
+        }
+        if got.active != want.active {
+            return Err(Error::new(ErrorCode::WrongForm, "instrument.dimensions", "a response over another dimension set"));
+        }
+        Ok(self.push(Some(&response.id), Some(&response.submitted_at), &response.answers))
+    }
+
+    /// The raw answer column of an item field (empty when the format lacks the field).
+    pub fn column(&self, item: usize, field: Field) -> &[i16] {
+        &self.answers[item * 4 + field.index()]
+    }
+
+    /// The raw answer of one row, `None` when missing.
+    #[inline]
+    pub fn answer(&self, row: usize, item: usize, field: Field) -> Option<i16> {
+        let x = *self.answers[item * 4 + field.index()].get(row)?;
+        (x != MISSING).then_some(x)
+    }
+
+    /// The raw weights of a row, `None` when it has none.
+    pub fn points(&self, row: usize) -> Option<&[f64]> {
+        let k = self.form.active.len();
+        let w = &self.points[row * k..(row + 1) * k];
+        (!w[0].is_nan()).then_some(w)
+    }
+
+    /// Whether E-RecS-QUAL was administered to a row (always false outside `e-s-qual`).
+    pub fn recovery_given(&self, row: usize) -> bool {
+        self.recovery_given.get(row).copied().unwrap_or(false)
+    }
+
+    /// A recovery answer (flat `e-recs-qual` index).
+    pub fn recovery_answer(&self, row: usize, item: usize) -> Option<i16> {
+        let x = *self.recovery.get(item)?.get(row)?;
+        (x != MISSING).then_some(x)
+    }
+
+    fn present(col: &[i16]) -> impl Iterator<Item = i16> + Clone + '_ {
+        col.iter().copied().filter(|&x| x != MISSING)
+    }
+
+    pub fn nps(&self) -> impl Iterator<Item = i16> + Clone + '_ {
+        Self::present(&self.nps)
+    }
+    pub fn csat(&self) -> impl Iterator<Item = i16> + Clone + '_ {
+        Self::present(&self.csat)
+    }
+    pub fn ces(&self) -> impl Iterator<Item = i16> + Clone + '_ {
+        Self::present(&self.ces)
+    }
+
+    /// Overall satisfaction of a row.
+    pub fn satisfaction(&self, row: usize) -> Option<i16> {
+        let x = self.satisfaction[row];
+        (x != MISSING).then_some(x)
+    }
+
+    /// The day (since 1970-01-01) a row was submitted, when known.
+    pub fn day(&self, row: usize) -> Option<i32> {
+        let d = self.day[row];
+        (d != i32::MIN).then_some(d)
     }
 }

@@ -1,10 +1,13 @@
-//! The aggregate report (SCORING.md §3, INTERFACES.md "Aggregate report JSON"). STUB.
+//! The aggregate report (SCORING.md §3, INTERFACES.md "Aggregate report JSON"): each row is
+//! scored with the per-respondent functions of `score`, then summarised column by column.
 
 use crate::dataset::Dataset;
-use crate::instrument::Format;
-use crate::stats::{Alpha, Ces, Csat, Nps, Stats};
+use crate::instrument::{Field, Form, Format, Instrument};
+use crate::score::{headline_kind, keyed, overall_keys, score_row, weakest_of, Kind, RowScores};
+use crate::stats::{self, Alpha, Ces, Csat, ItemAlpha, Nps, Stats};
 use indexmap::IndexMap;
 use serde::Serialize;
+use std::sync::Arc;
 
 /// The aggregate report; optional keys are skipped when the data lacks them.
 #[derive(Debug, Clone, Serialize)]
@@ -12,22 +15,30 @@ pub struct Report {
     pub instrument: String,
     pub format: Format,
     pub responses: usize,
+    /// The dimension set D when the deployment switched some off.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub dimension_set: Option<Vec<String>>,
     pub dimensions: IndexMap<String, DimensionReport>,
     /// Keys: p, p_weighted (+ gap, gap_weighted in gap; msa, mss in zone).
     pub overall: IndexMap<&'static str, Stats>,
     pub nps: Nps,
     pub csat: Csat,
-    /// The aggregate weakest dimension (SCORING.md §3.10).
+    /// The aggregate weakest dimension (SCORING.md §3.10): lowest gap, p or msa mean.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub weakest: Option<String>,
+    /// E-RecS-QUAL dimensions over the respondents it was administered to (`e-s-qual` only).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub recovery: Option<IndexMap<String, DimensionReport>>,
+    /// CES 2.0 (outside the contract), when answered.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub ces: Option<Ces>,
+    /// Importance-performance analysis (SCORING.md §3.9).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub ipa: Option<Ipa>,
 }
 
-/// One dimension: stats per kind (`p`, `e`, `gap`, `msa`, `mss`, `min`, `des`, `zot`), alpha,
-/// and items.
+/// One dimension: stats per kind (`p`, `e`, `gap`; zone: `p`, `msa`, `mss`, `min`, `des`,
+/// `zot`), alpha, and items.
 #[derive(Debug, Clone, Serialize)]
 pub struct DimensionReport {
     #[serde(flatten)]
@@ -43,10 +54,258 @@ pub struct ItemReport {
     pub stats: IndexMap<&'static str, Stats>,
     pub alpha_if_deleted: Option<f64>,
     pub item_total_r: Option<f64>,
+    /// Share of respondents without a perception answer (N/A or skipped), SCORING.md §4.
+    pub nonresponse: Option<f64>,
+}
+
+/// Importance-performance analysis: performance = mean P_d; stated importance = mean 100·w_d;
+/// derived importance = r(P_d, satisfaction).
+#[derive(Debug, Clone, Serialize)]
+pub struct Ipa {
+    pub performance: IndexMap<String, Option<f64>>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub stated_importance: Option<IndexMap<String, f64>>,
+    pub derived_importance_r: IndexMap<String, Option<f64>>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub stated: Option<Quadrants>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub derived: Option<Quadrants>,
+}
+
+/// Crosshairs and the quadrant of each plotted dimension: A "Concentrate here", B "Keep up the
+/// good work", C "Low priority", D "Possible overkill".
+#[derive(Debug, Clone, Serialize)]
+pub struct Quadrants {
+    pub crosshair_importance: f64,
+    pub crosshair_performance: f64,
+    pub quadrant: IndexMap<String, &'static str>,
+}
+
+/// Item kinds reported per format.
+fn item_kinds(format: Format) -> &'static [Kind] {
+    match format {
+        Format::Perception => &[Kind::P],
+        Format::Gap => &[Kind::P, Kind::E, Kind::Gap],
+        Format::Zone => &[Kind::P, Kind::Msa, Kind::Mss, Kind::Min, Kind::Des],
+    }
+}
+
+fn opt(x: f64) -> Option<f64> {
+    (!x.is_nan()).then_some(x)
+}
+
+/// Stats of a column where NaN marks "no score".
+fn stats_of(col: &[f64]) -> Stats {
+    stats::stats(col.iter().map(|&x| opt(x)))
+}
+
+/// Keyed item fields of one row.
+#[inline]
+fn fields_of(form: &Form, get: &impl Fn(usize, usize, Field) -> Option<i16>, row: usize, item: usize, reverse: bool) -> [Option<f64>; 4] {
+    std::array::from_fn(|fi| {
+        let field = Field::ALL[fi];
+        if form.format.fields().contains(&field) {
+            keyed(form, item, field, get(row, item, field), reverse)
+        } else {
+            None
+        }
+    })
+}
+
+/// Reports every dimension of `form` from per-row dimension-score columns.
+fn dimension_reports(
+    form: &Form,
+    rows: usize,
+    get: impl Fn(usize, usize, Field) -> Option<i16>,
+    dimcols: &[Vec<f64>],
+) -> IndexMap<String, DimensionReport> {
+    let kinds = Kind::for_format(form.format);
+    let mut out = IndexMap::new();
+    for (pos, &d) in form.active.iter().enumerate() {
+        let dim = &form.instrument.dimensions[d];
+        let range = form.item_range(d);
+        let k = range.len();
+        let start = range.start;
+        let rev = |j: usize| dim.items[j].reverse;
+        let mut st = IndexMap::new();
+        for &kind in kinds {
+            st.insert(kind.as_str(), stats_of(&dimcols[pos * Kind::COUNT + kind as usize]));
+        }
+        let value = |kind: Kind| {
+            let get = &get;
+            move |r: usize, j: usize| kind.of_item(&fields_of(form, get, r, start + j, rev(j)))
+        };
+        let (alpha_p, per_item) = stats::cronbach(rows, k, value(Kind::P));
+        let mut alpha = IndexMap::new();
+        alpha.insert("p", alpha_p);
+        if form.format == Format::Gap {
+            alpha.insert("gap", stats::cronbach(rows, k, value(Kind::Gap)).0);
+        }
+        let mut items = IndexMap::new();
+        for (j, item) in dim.items.iter().enumerate() {
+            let mut ist = IndexMap::new();
+            for &kind in item_kinds(form.format) {
+                let f = value(kind);
+                ist.insert(kind.as_str(), stats::stats((0..rows).map(move |r| f(r, j))));
+            }
+            let answered = ist.get("p").map_or(0, |s: &Stats| s.n);
+            let ItemAlpha { alpha_if_deleted, item_total_r } =
+                per_item.get(j).cloned().unwrap_or(ItemAlpha { alpha_if_deleted: None, item_total_r: None });
+            items.insert(
+                item.code.clone(),
+                ItemReport {
+                    stats: ist,
+                    alpha_if_deleted,
+                    item_total_r,
+                    nonresponse: (rows > 0).then(|| (rows - answered) as f64 / rows as f64),
+                },
+            );
+        }
+        out.insert(dim.code.clone(), DimensionReport { stats: st, alpha, items });
+    }
+    out
 }
 
 /// Computes the report of a dataset.
 pub fn report(ds: &Dataset) -> Report {
-    let _ = ds;
-    todo!()
+    let form = &ds.form;
+    let rows = ds.len();
+    let nd = form.active.len();
+    let kinds = Kind::for_format(form.format);
+    let okeys = overall_keys(form.format);
+
+    // Score every row once; keep its dimension and overall scores column-wise (NaN = none).
+    let mut dimcols: Vec<Vec<f64>> = vec![Vec::new(); nd * Kind::COUNT];
+    for &kind in kinds {
+        for pos in 0..nd {
+            dimcols[pos * Kind::COUNT + kind as usize].reserve_exact(rows);
+        }
+    }
+    let mut ocols: Vec<Vec<f64>> = okeys.iter().map(|_| Vec::with_capacity(rows)).collect();
+    let mut row = RowScores::default();
+    for r in 0..rows {
+        score_row(form, |i, f| ds.answer(r, i, f), ds.points(r), &mut row);
+        for pos in 0..nd {
+            for &kind in kinds {
+                dimcols[pos * Kind::COUNT + kind as usize].push(row.dim(pos, kind).unwrap_or(f64::NAN));
+            }
+        }
+        for (j, key) in okeys.iter().enumerate() {
+            ocols[j].push(row.overall(key).unwrap_or(f64::NAN));
+        }
+    }
+
+    let dimensions = dimension_reports(form, rows, |r, i, f| ds.answer(r, i, f), &dimcols);
+    let overall = okeys.iter().zip(&ocols).map(|(k, c)| (*k, stats_of(c))).collect();
+    let head = headline_kind(form.format).as_str();
+    let weakest = weakest_of(dimensions.values().map(|d| d.stats.get(head).and_then(|s| s.mean)))
+        .and_then(|i| dimensions.get_index(i).map(|(code, _)| code.clone()));
+
+    let ces = stats::ces(ds.ces());
+    Report {
+        instrument: form.instrument.id.clone(),
+        format: form.format,
+        responses: rows,
+        dimension_set: (!form.all_dimensions()).then(|| form.dimensions().map(|d| d.code.clone()).collect()),
+        nps: stats::nps(ds.nps()),
+        csat: stats::csat(ds.csat()),
+        weakest,
+        recovery: recovery_report(ds),
+        ces: (ces.n > 0).then_some(ces),
+        ipa: ipa(ds, &dimensions, &dimcols),
+        dimensions,
+        overall,
+    }
+}
+
+/// E-RecS-QUAL dimensions over the rows it was administered to.
+fn recovery_report(ds: &Dataset) -> Option<IndexMap<String, DimensionReport>> {
+    let rows = ds.len();
+    if ds.form.instrument.id != "e-s-qual" || !(0..rows).any(|r| ds.recovery_given(r)) {
+        return None;
+    }
+    let recs = Instrument::builtin("e-recs-qual").expect("built-in instrument");
+    let form = Form::new(Arc::new(recs), Format::Perception);
+    let get = |r: usize, i: usize, f: Field| if f == Field::P { ds.recovery_answer(r, i) } else { None };
+    let nd = form.active.len();
+    let mut dimcols: Vec<Vec<f64>> = vec![Vec::new(); nd * Kind::COUNT];
+    let mut row = RowScores::default();
+    for r in 0..rows {
+        score_row(&form, |i, f| get(r, i, f), None, &mut row);
+        for pos in 0..nd {
+            let v = if ds.recovery_given(r) { row.dim(pos, Kind::P) } else { None };
+            dimcols[pos * Kind::COUNT + Kind::P as usize].push(v.unwrap_or(f64::NAN));
+        }
+    }
+    Some(dimension_reports(&form, rows, get, &dimcols))
+}
+
+/// Quadrants of the plotted dimensions (both values present); `None` when nothing is plotted.
+fn quadrants(points: &[(String, f64, f64)]) -> Option<Quadrants> {
+    if points.is_empty() {
+        return None;
+    }
+    let n = points.len() as f64;
+    let ci = points.iter().map(|p| p.1).sum::<f64>() / n;
+    let cp = points.iter().map(|p| p.2).sum::<f64>() / n;
+    let quadrant = points
+        .iter()
+        .map(|(code, imp, perf)| {
+            // A value equal to its crosshair counts as high (SCORING.md §3.9).
+            let q = match (*imp >= ci, *perf >= cp) {
+                (true, false) => "A",
+                (true, true) => "B",
+                (false, false) => "C",
+                (false, true) => "D",
+            };
+            (code.clone(), q)
+        })
+        .collect();
+    Some(Quadrants { crosshair_importance: ci, crosshair_performance: cp, quadrant })
+}
+
+/// Importance-performance analysis; `None` when neither weights nor satisfaction were given.
+fn ipa(ds: &Dataset, dims: &IndexMap<String, DimensionReport>, dimcols: &[Vec<f64>]) -> Option<Ipa> {
+    let rows = ds.len();
+    let performance: IndexMap<String, Option<f64>> =
+        dims.iter().map(|(code, d)| (code.clone(), d.stats.get("p").and_then(|s| s.mean))).collect();
+    let nd = dims.len();
+
+    let mut sums = vec![0.0; nd];
+    let mut with_weights = 0usize;
+    for r in 0..rows {
+        if let Some(w) = ds.points(r) {
+            let total: f64 = w.iter().sum();
+            for (s, x) in sums.iter_mut().zip(w) {
+                *s += 100.0 * x / total;
+            }
+            with_weights += 1;
+        }
+    }
+    let stated_importance: Option<IndexMap<String, f64>> = (with_weights > 0)
+        .then(|| dims.keys().zip(&sums).map(|(c, s)| (c.clone(), s / with_weights as f64)).collect());
+
+    let derived_importance_r: IndexMap<String, Option<f64>> = dims
+        .keys()
+        .enumerate()
+        .map(|(pos, code)| {
+            let col = &dimcols[pos * Kind::COUNT + Kind::P as usize];
+            let pairs = (0..rows).filter_map(|r| {
+                let p = opt(col[r])?;
+                let s = ds.satisfaction(r)?;
+                Some((p, f64::from(s)))
+            });
+            (code.clone(), stats::pearson(pairs))
+        })
+        .collect();
+    let any_derived = derived_importance_r.values().any(Option::is_some);
+    if stated_importance.is_none() && !any_derived {
+        return None;
+    }
+    let plot = |imp: &dyn Fn(&str) -> Option<f64>| -> Vec<(String, f64, f64)> {
+        performance.iter().filter_map(|(c, p)| Some((c.clone(), imp(c)?, (*p)?))).collect()
+    };
+    let stated = stated_importance.as_ref().and_then(|s| quadrants(&plot(&|c| s.get(c).copied())));
+    let derived = quadrants(&plot(&|c| derived_importance_r.get(c).copied().flatten()));
+    Some(Ipa { performance, stated_importance, derived_importance_r, stated, derived })
 }
