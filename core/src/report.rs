@@ -105,7 +105,7 @@ fn fields_of(form: &Form, get: &impl Fn(usize, usize, Field) -> Option<i16>, row
     std::array::from_fn(|fi| {
         let field = Field::ALL[fi];
         if form.format.fields().contains(&field) {
-            keyed(form, item, field, get(row, item, field), reverse)
+            keyed(form, field, get(row, item, field), reverse)
         } else {
             None
         }

@@ -100,13 +100,12 @@ pub fn nps_category(x: Option<i16>) -> Option<&'static str> {
 
 /// An item value ready for scoring: reverse-keyed p and e become min + max - x (§1.1).
 #[inline]
-pub fn keyed(form: &Form, item: usize, field: Field, raw: Option<i16>, reverse: bool) -> Option<f64> {
+pub fn keyed(form: &Form, field: Field, raw: Option<i16>, reverse: bool) -> Option<f64> {
     let x = raw?;
     if reverse && matches!(field, Field::P | Field::E) {
         let s = form.scale();
         Some(f64::from(s.min + s.max - x))
     } else {
-        let _ = item;
         Some(f64::from(x))
     }
 }
@@ -240,7 +239,7 @@ pub fn score_row(
             let f: [Option<f64>; 4] = std::array::from_fn(|fi| {
                 let field = Field::ALL[fi];
                 if form.format.fields().contains(&field) {
-                    keyed(form, i, field, answer(i, field), rev)
+                    keyed(form, field, answer(i, field), rev)
                 } else {
                     None
                 }
@@ -340,7 +339,7 @@ pub fn score(form: &Form, answers: &Answers) -> Scores {
                 let dim = &form.instrument.dimensions[d];
                 for (j, i) in form.item_range(d).enumerate() {
                     let rev = dim.items[j].reverse;
-                    let f: [Option<f64>; 4] = std::array::from_fn(|fi| keyed(form, i, Field::ALL[fi], answers.items[i][fi], rev));
+                    let f: [Option<f64>; 4] = std::array::from_fn(|fi| keyed(form, Field::ALL[fi], answers.items[i][fi], rev));
                     let mut m: IndexMap<&'static str, serde_json::Value> = IndexMap::new();
                     if fmt == Format::Gap {
                         m.insert("gap", num(Kind::Gap.of_item(&f)));
