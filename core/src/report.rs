@@ -35,6 +35,21 @@ pub struct Report {
     /// Importance-performance analysis (SCORING.md §3.9).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub ipa: Option<Ipa>,
+    /// Means per calendar week (Monday first) of `submitted_at`, oldest first.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub trend: Option<Vec<Week>>,
+}
+
+/// One week of the trend: how many responded, and the mean of each score that had a value.
+#[derive(Debug, Clone, Serialize)]
+pub struct Week {
+    /// The Monday that starts the week, `YYYY-MM-DD`.
+    pub week: String,
+    pub n: usize,
+    /// Mean headline score (gap, p or msa) per dimension.
+    pub dimensions: IndexMap<String, Option<f64>>,
+    /// Mean of each overall score.
+    pub overall: IndexMap<&'static str, Option<f64>>,
 }
 
 /// One dimension: stats per kind (`p`, `e`, `gap`; zone: `p`, `msa`, `mss`, `min`, `des`,
@@ -213,6 +228,7 @@ pub fn report(ds: &Dataset) -> Report {
         recovery: recovery_report(ds),
         ces: (ces.n > 0).then_some(ces),
         ipa: ipa(ds, &dimensions, &dimcols),
+        trend: trend(ds, &dimensions, &dimcols, &ocols),
         dimensions,
         overall,
     }
@@ -308,4 +324,67 @@ fn ipa(ds: &Dataset, dims: &IndexMap<String, DimensionReport>, dimcols: &[Vec<f6
     let stated = stated_importance.as_ref().and_then(|s| quadrants(&plot(&|c| s.get(c).copied())));
     let derived = quadrants(&plot(&|c| derived_importance_r.get(c).copied().flatten()));
     Some(Ipa { performance, stated_importance, derived_importance_r, stated, derived })
+}
+
+/// `YYYY-MM-DD` of a day number since 1970-01-01 (Howard Hinnant's civil_from_days).
+fn civil(day: i64) -> String {
+    let z = day + 719_468;
+    let era = z.div_euclid(146_097);
+    let doe = z - era * 146_097;
+    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    let d = doy - (153 * mp + 2) / 5 + 1;
+    let m = if mp < 10 { mp + 3 } else { mp - 9 };
+    let y = yoe + era * 400 + i64::from(m <= 2);
+    format!("{y:04}-{m:02}-{d:02}")
+}
+
+/// Weekly means of the headline dimension scores and the overall scores.
+fn trend(ds: &Dataset, dims: &IndexMap<String, DimensionReport>, dimcols: &[Vec<f64>], ocols: &[Vec<f64>]) -> Option<Vec<Week>> {
+    let rows = ds.len();
+    // 1970-01-01 was a Thursday: shifting by 3 days makes weeks start on Monday.
+    let week_of = |r: usize| ds.day(r).map(|d| (i64::from(d) + 3).div_euclid(7));
+    let mut weeks: Vec<i64> = (0..rows).filter_map(week_of).collect();
+    if weeks.is_empty() {
+        return None;
+    }
+    weeks.sort_unstable();
+    weeks.dedup();
+    let head = headline_kind(ds.form.format) as usize;
+    let okeys = overall_keys(ds.form.format);
+    let nd = dims.len();
+    let mut out: Vec<Week> = Vec::with_capacity(weeks.len());
+    // Per week: [n, then (sum, count) per dimension and per overall key].
+    let mut acc = vec![(0usize, vec![(0.0f64, 0usize); nd + okeys.len()]); weeks.len()];
+    for r in 0..rows {
+        let Some(w) = week_of(r) else { continue };
+        let Ok(at) = weeks.binary_search(&w) else { continue };
+        let (n, sums) = &mut acc[at];
+        *n += 1;
+        for pos in 0..nd {
+            let x = dimcols[pos * Kind::COUNT + head][r];
+            if !x.is_nan() {
+                sums[pos].0 += x;
+                sums[pos].1 += 1;
+            }
+        }
+        for (j, col) in ocols.iter().enumerate() {
+            let x = col[r];
+            if !x.is_nan() {
+                sums[nd + j].0 += x;
+                sums[nd + j].1 += 1;
+            }
+        }
+    }
+    let mean = |(s, c): (f64, usize)| (c > 0).then(|| s / c as f64);
+    for (w, (n, sums)) in weeks.iter().zip(acc) {
+        out.push(Week {
+            week: civil(w * 7 - 3),
+            n,
+            dimensions: dims.keys().enumerate().map(|(pos, c)| (c.clone(), mean(sums[pos]))).collect(),
+            overall: okeys.iter().enumerate().map(|(j, k)| (*k, mean(sums[nd + j]))).collect(),
+        });
+    }
+    Some(out)
 }
