@@ -4,11 +4,13 @@
 //! all call this crate, so every number has one definition (`SCORING.md`). Time, locale and
 //! randomness are parameters, never read from the environment.
 
+pub mod ask;
 pub mod dataset;
 pub mod error;
 pub mod instrument;
 pub mod payload;
 pub mod report;
+pub mod retry;
 pub mod score;
 pub mod stats;
 pub mod text;

@@ -1,0 +1,1 @@
+//! Retry policy of delivery (STUB, being written).
