@@ -106,17 +106,27 @@ impl Error {
             ErrorCode::MissingField
         } else if text.starts_with("unknown field") {
             ErrorCode::UnknownField
-        } else if text.starts_with("unknown variant") {
+        } else if text.starts_with("unknown variant") || text.starts_with("invalid value") {
             ErrorCode::OutOfRange
         } else if text.contains("invalid type") {
             ErrorCode::InvalidType
         } else {
             ErrorCode::InvalidJson
         };
-        // serde names a missing or unknown field in the message, not in the path: move it there.
+        // serde names a missing or unknown field in the message, not in the path: move it there
+        // (the path of an unknown field may already end with its name).
+        // An unknown format name is a format error, not just any value out of range.
+        let code = if code == ErrorCode::OutOfRange && (path == "format" || path.ends_with(".format")) {
+            ErrorCode::InvalidFormat
+        } else {
+            code
+        };
         let field = match code {
             ErrorCode::MissingField | ErrorCode::UnknownField => {
                 match text.split('`').nth(1) {
+                    Some(name) if code == ErrorCode::UnknownField && (path == name || path.ends_with(&format!(".{name}"))) => {
+                        path.to_string()
+                    }
                     Some(name) => join_path(path, name),
                     None => path.to_string(),
                 }
@@ -165,7 +175,7 @@ pub fn from_value<T: serde::de::DeserializeOwned>(value: serde_json::Value) -> R
 /// Parses JSON text into `T`, with the same error mapping as [`from_value`].
 pub fn from_str<T: serde::de::DeserializeOwned>(text: &str) -> Result<T, Error> {
     let de = &mut serde_json::Deserializer::from_str(text);
-    serde_path_to_error::deserialize(de).map_err(|e| {
+    let value = serde_path_to_error::deserialize(&mut *de).map_err(|e| {
         let path = e.path().to_string();
         let path = if path == "." { String::new() } else { path };
         if e.inner().is_syntax() || e.inner().is_eof() {
@@ -173,5 +183,8 @@ pub fn from_str<T: serde::de::DeserializeOwned>(text: &str) -> Result<T, Error> 
         } else {
             Error::from_serde(&path, e.inner())
         }
-    })
+    })?;
+    // Only whitespace may follow the value (as with `serde_json::from_str`).
+    de.end().map_err(|e| Error::new(ErrorCode::InvalidJson, "", e.to_string()))?;
+    Ok(value)
 }
