@@ -1,0 +1,119 @@
+//! The command-line arguments (clap derive) and their one-line error messages.
+
+use clap::{Args, Parser, Subcommand, ValueEnum};
+use std::path::PathBuf;
+
+const AFTER_HELP: &str = "\
+Examples:
+  eservqual report --instrument servqual --format gap responses.csv
+  eservqual report --instrument servqual --output table responses.csv
+  eservqual report --instrument e-s-qual --dimensions EFF,SYS,PRI responses.jsonl
+  eservqual report --instrument my-instrument.json survey.csv
+  eservqual sample --instrument servqual --format gap --respondents 300 --seed 7 --out shop.csv
+
+Bad input exits with status 2 and one line naming the file, the line and the field;
+a failed read or write exits with status 1.";
+
+const REPORT_AFTER_HELP: &str = "\
+FILE is a wide CSV (.csv: one row per respondent, columns such as id, TAN1.p, TAN1.e,
+weight.TAN, nps, csat, ces, satisfaction; an empty cell or NA is missing) or JSON Lines
+(.jsonl: one eservqual.response/1 payload per line, blank lines skipped). Responses are
+de-duplicated by id; the first one wins.
+
+Examples:
+  eservqual report --instrument servqual --format gap responses.csv
+  eservqual report --instrument servqual --format gap --output table responses.csv
+  eservqual report --instrument e-s-qual --dimensions EFF,SYS,PRI responses.jsonl";
+
+const SAMPLE_AFTER_HELP: &str = "\
+The same instrument, format, respondents and seed always give the same bytes: submission
+times are spread over the eight weeks before 2026-11-20, not taken from the clock.
+
+Examples:
+  eservqual sample --instrument servqual --format gap --respondents 300 --seed 7 --out shop.csv
+  eservqual sample --instrument e-s-qual --respondents 1000000 --seed 1 > big.csv";
+
+/// Service-quality reports (E-S-QUAL, E-RecS-QUAL, SERVQUAL) from survey responses.
+#[derive(Debug, Parser)]
+#[command(name = "eservqual", version, after_help = AFTER_HELP)]
+pub struct Cli {
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Print the aggregate report (JSON or a table) of a wide CSV or a JSONL file of payloads.
+    #[command(after_help = REPORT_AFTER_HELP)]
+    Report(ReportArgs),
+    /// Write a reproducible synthetic wide CSV of shop customers.
+    #[command(after_help = SAMPLE_AFTER_HELP)]
+    Sample(SampleArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct ReportArgs {
+    /// A built-in instrument (e-s-qual, e-recs-qual, servqual) or the path of a custom
+    /// instrument JSON file.
+    #[arg(long, value_name = "ID|PATH")]
+    pub instrument: String,
+    /// perception, gap or zone [default: the instrument's default format]
+    #[arg(long, value_name = "FORMAT")]
+    pub format: Option<String>,
+    /// The dimension set of a deployment that switched some dimensions off, e.g. EFF,SYS,PRI.
+    #[arg(long, value_name = "CODES")]
+    pub dimensions: Option<String>,
+    /// json (the aggregate report) or table (for a person).
+    #[arg(long, value_enum, default_value_t = Output::Json)]
+    pub output: Output,
+    /// The responses: FILE.csv (wide CSV) or FILE.jsonl (one payload per line).
+    #[arg(value_name = "FILE")]
+    pub file: PathBuf,
+}
+
+/// How `report` prints.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum Output {
+    Json,
+    Table,
+}
+
+#[derive(Debug, Args)]
+pub struct SampleArgs {
+    /// A built-in instrument (e-s-qual, e-recs-qual, servqual) or the path of a custom
+    /// instrument JSON file.
+    #[arg(long, value_name = "ID|PATH")]
+    pub instrument: String,
+    /// perception, gap or zone [default: the instrument's default format]
+    #[arg(long, value_name = "FORMAT")]
+    pub format: Option<String>,
+    /// Write only these dimensions, e.g. EFF,SYS,PRI.
+    #[arg(long, value_name = "CODES")]
+    pub dimensions: Option<String>,
+    /// How many respondents (rows) to write.
+    #[arg(long, value_name = "N", default_value_t = 300)]
+    pub respondents: u64,
+    /// The seed: the same seed gives the same file.
+    #[arg(long, value_name = "S", default_value_t = 1)]
+    pub seed: u64,
+    /// Write to this file instead of standard output.
+    #[arg(long, value_name = "FILE")]
+    pub out: Option<PathBuf>,
+}
+
+/// One line for a clap error (clap's own rendering spans several lines), e.g.
+/// `invalid value 'x' for '--output <OUTPUT>' [possible values: json, table]; try --help`.
+pub fn usage_line(err: &clap::Error) -> String {
+    let text = err.render().to_string();
+    let mut parts: Vec<&str> = Vec::new();
+    for line in text.lines() {
+        let line = line.trim();
+        if line.is_empty() || line.starts_with("Usage:") || line.starts_with("For more information") {
+            continue;
+        }
+        parts.push(line.strip_prefix("error: ").unwrap_or(line));
+    }
+    let mut out = parts.join(" ");
+    out.push_str("; try 'eservqual --help'");
+    out
+}

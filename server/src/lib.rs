@@ -1,0 +1,55 @@
+//! eservqual-server: the commands of the `eservqual` binary (report, sample) as a library, so
+//! tests call them directly; `main.rs` only parses arguments and maps errors to exit codes.
+
+pub mod cli;
+pub mod error;
+pub mod read;
+pub mod sample;
+pub mod table;
+
+use cli::{Output, ReportArgs, SampleArgs};
+use eservqual_core::dataset::Dataset;
+use eservqual_core::report::{report, Report};
+use error::{path_name, Error};
+use std::io::Write;
+
+/// Reads the file of `args` and computes its aggregate report.
+pub fn build_report(args: &ReportArgs) -> Result<Report, Error> {
+    let name = path_name(&args.file);
+    read::Kind::of(&args.file)?;
+    let (instrument, registry) = read::instrument(&args.instrument, Some(&name))?;
+    let form = read::form(instrument, args.format.as_deref(), args.dimensions.as_deref(), Some(&name))?;
+    let mut dataset = Dataset::new(form);
+    read::read_file(&args.file, &registry, &mut dataset)?;
+    Ok(report(&dataset))
+}
+
+/// `eservqual report`: the report as JSON (or a table) on `out`.
+pub fn run_report(args: &ReportArgs, mut out: impl Write) -> Result<(), Error> {
+    let report = build_report(args)?;
+    let text = match args.output {
+        Output::Json => {
+            let mut text = serde_json::to_string_pretty(&report)
+                .map_err(|e| Error::Io { file: None, message: format!("could not write the report: {e}") })?;
+            text.push('\n');
+            text
+        }
+        Output::Table => table::render(&report),
+    };
+    out.write_all(text.as_bytes()).and_then(|()| out.flush()).map_err(|e| Error::io(None, &e))
+}
+
+/// `eservqual sample`: a synthetic wide CSV to `--out` or `out`.
+pub fn run_sample(args: &SampleArgs, out: impl Write) -> Result<(), Error> {
+    let (instrument, _) = read::instrument(&args.instrument, None)?;
+    let form = read::form(instrument, args.format.as_deref(), args.dimensions.as_deref(), None)?;
+    let spec = sample::Spec { form, respondents: args.respondents, seed: args.seed };
+    match &args.out {
+        Some(path) => {
+            let name = path_name(path);
+            let file = std::fs::File::create(path).map_err(|e| Error::io(Some(&name), &e))?;
+            sample::write(&spec, file).map_err(|e| Error::io(Some(&name), &e))
+        }
+        None => sample::write(&spec, out).map_err(|e| Error::io(None, &e)),
+    }
+}
