@@ -1,0 +1,396 @@
+//! The `eservqual` binary as a user runs it: the report of the shared vectors, both input kinds,
+//! the table, `sample`, and bad inputs that must exit 2 with one line naming file, line and field.
+
+use serde_json::Value;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+/// The `shared/data` folder beside the repository.
+fn data_dir() -> PathBuf {
+    let mut dir = PathBuf::from(env!("CARGO_MANIFEST_DIR"));
+    loop {
+        for candidate in [dir.join("shared/data"), dir.join("../shared/data")] {
+            if candidate.join("servqual_5resp.csv").is_file() {
+                return candidate;
+            }
+        }
+        assert!(dir.pop(), "shared/data not found above {}", env!("CARGO_MANIFEST_DIR"));
+    }
+}
+
+fn data(name: &str) -> PathBuf {
+    data_dir().join(name)
+}
+
+fn eservqual(args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_eservqual")).args(args).output().expect("the binary runs")
+}
+
+fn run_ok(args: &[&str]) -> String {
+    let out = eservqual(args);
+    assert!(out.status.success(), "{args:?} failed: {}", String::from_utf8_lossy(&out.stderr));
+    String::from_utf8(out.stdout).expect("UTF-8 output")
+}
+
+/// A scratch folder unique to one test.
+fn scratch(test: &str) -> PathBuf {
+    let dir = std::env::temp_dir().join(format!("eservqual-cli-{}-{test}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).expect("scratch folder");
+    dir
+}
+
+fn write(dir: &Path, name: &str, text: &str) -> PathBuf {
+    let path = dir.join(name);
+    std::fs::write(&path, text).expect("write a test file");
+    path
+}
+
+/// |a − e| ≤ 1e-9·max(1, |e|) for numbers, equality otherwise, over every key of `expected`.
+fn diff(actual: &Value, expected: &Value, path: &str, out: &mut Vec<String>) {
+    match (actual, expected) {
+        (Value::Number(a), Value::Number(e)) => {
+            let (a, e) = (a.as_f64().unwrap_or(f64::NAN), e.as_f64().unwrap_or(f64::NAN));
+            if !((a - e).abs() <= 1e-9 * e.abs().max(1.0)) {
+                out.push(format!("{path}: {a} != {e}"));
+            }
+        }
+        (Value::Object(a), Value::Object(e)) => {
+            for (k, ev) in e {
+                match a.get(k) {
+                    Some(av) => diff(av, ev, &format!("{path}.{k}"), out),
+                    None => out.push(format!("{path}.{k}: missing")),
+                }
+            }
+        }
+        (Value::Array(a), Value::Array(e)) if a.len() == e.len() => {
+            for (i, (av, ev)) in a.iter().zip(e).enumerate() {
+                diff(av, ev, &format!("{path}[{i}]"), out);
+            }
+        }
+        (a, e) if a == e => {}
+        (a, e) => out.push(format!("{path}: {a} != {e}")),
+    }
+}
+
+fn assert_matches(actual: &Value, expected: &Value) {
+    let mut out = Vec::new();
+    diff(actual, expected, "$", &mut out);
+    assert!(out.is_empty(), "{} differences:\n{}", out.len(), out.join("\n"));
+}
+
+/// One JSONL line from a payload file, with some fields replaced.
+fn payload_line(name: &str, edit: impl FnOnce(&mut Value)) -> String {
+    let text = std::fs::read_to_string(data(name)).expect("payload file");
+    let mut v: Value = serde_json::from_str(&text).expect("payload JSON");
+    edit(&mut v);
+    serde_json::to_string(&v).expect("serialise")
+}
+
+#[test]
+fn report_of_the_five_respondents_equals_the_vector() {
+    let csv = data("servqual_5resp.csv");
+    let stdout = run_ok(&["report", "--instrument", "servqual", "--format", "gap", csv.to_str().unwrap()]);
+    let actual: Value = serde_json::from_str(&stdout).expect("the report is JSON");
+    let expected: Value = serde_json::from_str(&std::fs::read_to_string(data("servqual_5resp.expected.json")).unwrap()).unwrap();
+    assert_matches(&actual, &expected);
+    // The contract's optional keys that the data supports are there too.
+    assert_eq!(actual["weakest"], "REL");
+}
+
+#[test]
+fn a_wrong_vector_value_would_be_caught() {
+    let expected: Value = serde_json::from_str(&std::fs::read_to_string(data("servqual_5resp.expected.json")).unwrap()).unwrap();
+    let mut changed = expected.clone();
+    changed["dimensions"]["REL"]["gap"]["mean"] = serde_json::json!(-1.41 + 1e-6);
+    let mut out = Vec::new();
+    diff(&changed, &expected, "$", &mut out);
+    assert_eq!(out.len(), 1, "{out:?}");
+}
+
+#[test]
+fn jsonl_payloads_are_validated_deduplicated_and_reported() {
+    let dir = scratch("jsonl");
+    let one = payload_line("esqual_one.json", |_| {});
+    let other = payload_line("esqual_one.json", |v| {
+        v["id"] = "2f1c0a56-8c1e-4f57-9d55-0a4d1b0f6a11".into();
+        v["answers"]["PRI1"]["p"] = 5.into();
+    });
+    // A blank line, a BOM and a repeat of the first id are all fine.
+    let path = write(&dir, "r.jsonl", &format!("\u{feff}{one}\n\n{other}\n{one}\n"));
+    let report: Value = serde_json::from_str(&run_ok(&["report", "--instrument", "e-s-qual", path.to_str().unwrap()])).unwrap();
+    assert_eq!(report["responses"], 2);
+    assert_eq!(report["format"], "perception");
+    let pri = &report["dimensions"]["PRI"]["p"];
+    assert_eq!(pri["n"], 2);
+    // (3+3+4)/3 and (5+3+4)/3.
+    let mean = pri["mean"].as_f64().unwrap();
+    assert!((mean - (10.0 / 3.0 + 4.0) / 2.0).abs() < 1e-12, "{mean}");
+    assert_eq!(report["nps"]["n"], 2);
+    // Screened out of E-RecS-QUAL: no recovery respondents.
+    assert!(report.get("recovery").is_none_or(|r| r["RES"]["p"]["n"] == 0), "{}", report["recovery"]);
+}
+
+#[test]
+fn zone_payloads_report_min_and_des() {
+    let dir = scratch("zone");
+    let path = write(&dir, "z.jsonl", &payload_line("zone_one.json", |_| {}));
+    let report: Value =
+        serde_json::from_str(&run_ok(&["report", "--instrument", "servqual", "--format", "zone", path.to_str().unwrap()])).unwrap();
+    let rel = &report["dimensions"]["REL"];
+    assert!((rel["p"]["mean"].as_f64().unwrap() - 6.8).abs() < 1e-12);
+    assert!((rel["msa"]["mean"].as_f64().unwrap() - 1.2).abs() < 1e-12);
+    assert!((rel["mss"]["mean"].as_f64().unwrap() + 1.8).abs() < 1e-12);
+    assert_eq!(report["weakest"], "RSP");
+}
+
+#[test]
+fn table_marks_the_weakest_dimension_and_shows_intervals() {
+    let csv = data("servqual_5resp.csv");
+    let table = run_ok(&["report", "--instrument", "servqual", "--format", "gap", "--output", "table", csv.to_str().unwrap()]);
+    let rel = table.lines().find(|l| l.starts_with("REL")).expect("a REL row");
+    assert!(rel.contains("weakest"), "{rel}");
+    assert!(rel.contains("-1.41 [-3.07, 0.25]"), "{rel}");
+    let tan = table.lines().find(|l| l.starts_with("TAN")).expect("a TAN row");
+    assert!(!tan.contains("weakest"), "{tan}");
+    assert!(table.contains("n < 30"), "small samples are flagged:\n{table}");
+}
+
+#[test]
+fn sample_is_reproducible_and_reports_in_every_format() {
+    let dir = scratch("sample");
+    for (instrument, format) in [("e-s-qual", "perception"), ("servqual", "gap"), ("servqual", "zone"), ("e-recs-qual", "perception")] {
+        let a = dir.join(format!("{instrument}-{format}-a.csv"));
+        let b = dir.join(format!("{instrument}-{format}-b.csv"));
+        for path in [&a, &b] {
+            run_ok(&["sample", "--instrument", instrument, "--format", format, "--respondents", "250", "--seed", "9", "--out", path.to_str().unwrap()]);
+        }
+        assert_eq!(std::fs::read(&a).unwrap(), std::fs::read(&b).unwrap(), "same seed, same bytes");
+        let report: Value = serde_json::from_str(&run_ok(&["report", "--instrument", instrument, "--format", format, a.to_str().unwrap()])).unwrap();
+        assert_eq!(report["responses"], 250);
+        assert!(report["weakest"].is_string(), "{instrument} {format}");
+        for (code, dim) in report["dimensions"].as_object().unwrap() {
+            let n = dim["p"]["n"].as_u64().unwrap();
+            assert!(n > 200 && n <= 250, "{code}: n {n}: half-answered dimensions and N/A drop only a few");
+        }
+    }
+    let other = dir.join("other-seed.csv");
+    run_ok(&["sample", "--instrument", "e-s-qual", "--respondents", "250", "--seed", "10", "--out", other.to_str().unwrap()]);
+    assert_ne!(std::fs::read(&other).unwrap(), std::fs::read(dir.join("e-s-qual-perception-a.csv")).unwrap());
+}
+
+#[test]
+fn dimensions_switched_off_are_not_scored() {
+    let dir = scratch("dims");
+    let csv = dir.join("s.csv");
+    run_ok(&["sample", "--instrument", "e-s-qual", "--dimensions", "EFF,SYS,PRI", "--respondents", "60", "--out", csv.to_str().unwrap()]);
+    let text = run_ok(&["report", "--instrument", "e-s-qual", "--dimensions", "EFF,SYS,PRI", csv.to_str().unwrap()]);
+    let report: Value = serde_json::from_str(&text).unwrap();
+    let mut dims: Vec<&String> = report["dimensions"].as_object().unwrap().keys().collect();
+    dims.sort();
+    assert_eq!(dims, ["EFF", "PRI", "SYS"]);
+    // Printed in instrument order.
+    let at = |code: &str| text.find(&format!("\"{code}\": {{")).unwrap_or(usize::MAX);
+    assert!(at("EFF") < at("SYS") && at("SYS") < at("PRI"), "instrument order");
+    assert!(report["overall"]["p"]["n"].as_u64().unwrap() > 50, "the overall needs only EFF, SYS and PRI");
+}
+
+#[test]
+fn custom_instruments_load_from_a_file() {
+    let example = Path::new(env!("CARGO_MANIFEST_DIR")).join("../schema/examples/custom-instrument.json");
+    let spec: Value = serde_json::from_str(&std::fs::read_to_string(&example).unwrap()).unwrap();
+    let dir = scratch("custom");
+    let csv = dir.join("c.csv");
+    run_ok(&["sample", "--instrument", example.to_str().unwrap(), "--respondents", "40", "--out", csv.to_str().unwrap()]);
+    let report: Value = serde_json::from_str(&run_ok(&["report", "--instrument", example.to_str().unwrap(), csv.to_str().unwrap()])).unwrap();
+    assert_eq!(report["instrument"], spec["id"]);
+    assert_eq!(report["responses"], 40);
+}
+
+#[test]
+fn help_shows_an_example() {
+    let out = eservqual(&["report", "--help"]);
+    assert!(out.status.success());
+    let help = String::from_utf8_lossy(&out.stdout);
+    assert!(help.contains("eservqual report --instrument servqual --format gap responses.csv"), "{help}");
+}
+
+/// Runs a report that must fail; returns its single stderr line after checking the exit code.
+fn fails(args: &[&str]) -> String {
+    let out = eservqual(args);
+    assert_eq!(out.status.code(), Some(2), "{args:?}: {}", String::from_utf8_lossy(&out.stderr));
+    assert!(out.stdout.is_empty(), "nothing on stdout when failing");
+    let stderr = String::from_utf8(out.stderr).expect("UTF-8");
+    assert_eq!(stderr.lines().count(), 1, "one line: {stderr}");
+    assert!(!stderr.contains("panicked"), "{stderr}");
+    stderr.trim_end().to_string()
+}
+
+/// A five-column SERVQUAL-gap CSV header for the bad-input cases.
+const HEAD: &str = "id,TAN1.p,TAN1.e,nps,weight.TAN,weight.REL,weight.RSP,weight.ASR,weight.EMP";
+
+struct Case {
+    name: &'static str,
+    file: &'static str,
+    text: String,
+    args: &'static [&'static str],
+    /// What the message must contain besides the file name: `FILE:LINE: FIELD: `.
+    location: &'static str,
+    reason: &'static str,
+}
+
+fn csv_case(name: &'static str, rows: &str, location: &'static str, reason: &'static str) -> Case {
+    Case { name, file: "bad.csv", text: format!("{HEAD}\n{rows}"), args: &["--instrument", "servqual", "--format", "gap"], location, reason }
+}
+
+#[test]
+fn bad_inputs_name_the_file_the_line_and_the_field() {
+    let ok_row = "r1,5,6,9,10,20,30,20,20";
+    let esq = &["--instrument", "e-s-qual"][..];
+    let cases = vec![
+        csv_case("unknown column", "", ":1: FOO1.p: ", "unknown column").with_head("id,FOO1.p"),
+        csv_case("value outside the scale", &format!("{ok_row}\nr2,8,6,9,,,,,"), ":3: TAN1.p: ", "outside the scale 1-7"),
+        csv_case("a fraction", "r2,3.5,6,9,,,,,", ":2: TAN1.p: ", "not a whole number"),
+        csv_case("text", "r2,good,6,9,,,,,", ":2: TAN1.p: ", "not a number"),
+        csv_case("nps outside 0-10", "r2,3,6,11,,,,,", ":2: nps: ", "outside the scale 0-10"),
+        csv_case("a zero on a 1-7 scale", "r2,0,6,9,,,,,", ":2: TAN1.p: ", "outside the scale"),
+        csv_case("weights half filled", "r2,3,6,9,10,20,,20,20", ":2: weight.RSP: ", "fill all or none"),
+        csv_case("negative weight", "r2,3,6,9,10,-20,30,20,20", ":2: weight.REL: ", ">= 0"),
+        csv_case("too few fields", &format!("{ok_row}\n{ok_row}\nr3,1,2"), ":4: ", "3 fields, the header has 9"),
+        csv_case("a quoted line break counts", "\"r\n2\",3,6,9,,,,,\nr3,9,6,9,,,,,", ":4: TAN1.p: ", "outside the scale"),
+        csv_case("a field the format lacks", "", ":1: TAN1.min: ", "no 'min' answers").with_head("id,TAN1.min"),
+        csv_case("a repeated column", "", ":1: TAN1.p: ", "repeats column 'TAN1'").with_head("id,TAN1,TAN1.p"),
+        csv_case("an invalid time", "r1,3,2026-13-01", ":2: submitted_at: ", "RFC 3339").with_head("id,TAN1.p,submitted_at"),
+        Case { name: "empty file", file: "empty.csv", text: String::new(), args: &["--instrument", "servqual"], location: ": ", reason: "no responses" },
+        Case {
+            name: "header only",
+            file: "header.csv",
+            text: format!("{HEAD}\n"),
+            args: &["--instrument", "servqual"],
+            location: ": ",
+            reason: "no responses",
+        },
+        Case {
+            name: "broken JSON line",
+            file: "bad.jsonl",
+            text: format!("{}\n{{\"schema\": \"eservqual.response/1\", \"id\": \n", payload_line("esqual_one.json", |_| {})),
+            args: esq,
+            location: ":2: ",
+            reason: "invalid-json",
+        },
+        Case {
+            name: "a payload for another instrument",
+            file: "other.jsonl",
+            text: payload_line("zone_one.json", |_| {}),
+            args: esq,
+            location: ":1: instrument.id: ",
+            reason: "not 'e-s-qual'",
+        },
+        Case {
+            name: "answer out of range in a payload",
+            file: "range.jsonl",
+            text: format!("{}\n{}", payload_line("esqual_one.json", |_| {}), payload_line("esqual_one.json", |v| {
+                v["id"] = "0d5b5c86-3c43-4b51-8d1e-5f8d3a0b7c21".into();
+                v["answers"]["EFF3"]["p"] = 6.into();
+            })),
+            args: esq,
+            location: ":2: answers.EFF3.p: ",
+            reason: "out-of-range",
+        },
+        Case {
+            name: "a payload id that is not a UUID",
+            file: "id.jsonl",
+            text: payload_line("esqual_one.json", |v| v["id"] = "not-a-uuid".into()),
+            args: esq,
+            location: ":1: id: ",
+            reason: "invalid-id",
+        },
+        Case {
+            name: "a payload on the wrong scale",
+            file: "scale.jsonl",
+            text: payload_line("esqual_one.json", |v| v["scale"]["max"] = 7.into()),
+            args: esq,
+            location: ":1: scale: ",
+            reason: "wrong-scale",
+        },
+        Case {
+            name: "a text answer in a payload",
+            file: "text.jsonl",
+            text: payload_line("esqual_one.json", |v| v["answers"]["SYS2"]["p"] = "four".into()),
+            args: esq,
+            location: ":1: answers.SYS2.p: ",
+            reason: "invalid-type",
+        },
+        Case {
+            name: "an unknown item in a payload",
+            file: "item.jsonl",
+            text: payload_line("esqual_one.json", |v| v["answers"]["XYZ1"] = serde_json::json!({"p": 3})),
+            args: esq,
+            location: ":1: answers.XYZ1: ",
+            reason: "unknown-item",
+        },
+        Case { name: "unknown instrument", file: "x.csv", text: format!("{HEAD}\n"), args: &["--instrument", "sevrqual"], location: ": --instrument: ", reason: "unknown instrument 'sevrqual'" },
+        Case { name: "unknown format", file: "x.csv", text: format!("{HEAD}\n"), args: &["--instrument", "servqual", "--format", "gaps"], location: ": --format: ", reason: "unknown format 'gaps'" },
+        Case { name: "unknown dimension", file: "x.csv", text: format!("{HEAD}\n"), args: &["--instrument", "servqual", "--dimensions", "TAN,XYZ"], location: ": --dimensions", reason: "XYZ" },
+        Case { name: "unsupported file type", file: "x.txt", text: "hello".into(), args: &["--instrument", "servqual"], location: ": ", reason: "unsupported file type" },
+    ];
+    assert!(cases.len() >= 15);
+    let dir = scratch("bad");
+    for case in &cases {
+        let path = write(&dir, case.file, &case.text);
+        let name = path.to_str().unwrap();
+        let mut args = vec!["report"];
+        args.extend_from_slice(case.args);
+        args.push(name);
+        let line = fails(&args);
+        let at = format!("{name}{}", case.location);
+        assert!(line.starts_with(&format!("eservqual: {at}")), "{}: '{line}' should start with '{at}'", case.name);
+        assert!(line.contains(case.reason), "{}: '{line}' should say '{}'", case.name, case.reason);
+    }
+}
+
+impl Case {
+    fn with_head(mut self, head: &str) -> Case {
+        let rows = self.text.split_once('\n').map(|(_, r)| r.to_string()).unwrap_or_default();
+        self.text = format!("{head}\n{rows}");
+        self
+    }
+}
+
+#[test]
+fn a_missing_file_and_a_broken_custom_instrument_are_named() {
+    let dir = scratch("missing");
+    let missing = dir.join("nope.csv");
+    let line = fails(&["report", "--instrument", "servqual", missing.to_str().unwrap()]);
+    assert!(line.contains(&format!("{}: no such file", missing.display())), "{line}");
+
+    let example = Path::new(env!("CARGO_MANIFEST_DIR")).join("../schema/examples/custom-instrument.json");
+    let mut spec: Value = serde_json::from_str(&std::fs::read_to_string(example).unwrap()).unwrap();
+    spec["dimensions"][1]["items"][0]["code"] = spec["dimensions"][0]["items"][0]["code"].clone();
+    let broken = write(&dir, "broken.json", &serde_json::to_string_pretty(&spec).unwrap());
+    let csv = write(&dir, "c.csv", "id\nr1\n");
+    let line = fails(&["report", "--instrument", broken.to_str().unwrap(), csv.to_str().unwrap()]);
+    assert!(line.contains(&format!("{}: dimensions[1].items[0].code: ", broken.display())), "{line}");
+
+    let not_json = write(&dir, "nj.json", "{\n  \"id\": \"x\",\n  oops\n}");
+    let line = fails(&["report", "--instrument", not_json.to_str().unwrap(), csv.to_str().unwrap()]);
+    assert!(line.contains(&format!("{}:3: ", not_json.display())), "{line}");
+}
+
+#[test]
+fn bad_arguments_exit_2_with_one_line() {
+    let line = fails(&["report", "--instrument", "servqual", "--output", "pdf", "x.csv"]);
+    assert!(line.contains("pdf"), "{line}");
+    let line = fails(&["report", "x.csv"]);
+    assert!(line.contains("--instrument"), "{line}");
+}
+
+#[test]
+fn invalid_utf8_is_named_not_a_panic() {
+    let dir = scratch("utf8");
+    let path = dir.join("bin.csv");
+    std::fs::write(&path, b"id,TAN1.p\nr1,\xff\xfe\n").unwrap();
+    let line = fails(&["report", "--instrument", "servqual", path.to_str().unwrap()]);
+    assert!(line.contains(&format!("{}:2: ", path.display())), "{line}");
+    assert!(line.contains("UTF-8"), "{line}");
+}

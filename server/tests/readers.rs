@@ -1,0 +1,97 @@
+//! Property tests of the two readers: arbitrary or damaged input gives a value or an error,
+//! never a panic, and what a reader accepts it accepts the same whether or not rows repeat.
+
+use eservqual_core::dataset::Dataset;
+use eservqual_core::report::report;
+use eservqual_core::{Form, Format, Registry};
+use eservqual_server::read::{csv, jsonl};
+use proptest::prelude::*;
+
+fn form(id: &str, format: Format) -> Form {
+    Form::new(Registry::builtin().get(id).expect("built-in"), format)
+}
+
+/// Cells a wide CSV may hold, good and bad.
+fn cell() -> impl Strategy<Value = String> {
+    prop_oneof![
+        (0i32..12).prop_map(|x| x.to_string()),
+        Just(String::new()),
+        Just("NA".to_string()),
+        Just("3.5".to_string()),
+        Just("\"4\"".to_string()),
+        Just("\"a,\nb\"".to_string()),
+        "[a-z0-9 .\u{e9}-]{0,6}",
+    ]
+}
+
+/// Headers, real and not.
+fn header() -> impl Strategy<Value = String> {
+    prop_oneof![
+        Just("id".to_string()),
+        Just("nps".to_string()),
+        Just("submitted_at".to_string()),
+        (1usize..=5).prop_map(|i| format!("REL{i}.p")),
+        (1usize..=5).prop_map(|i| format!("REL{i}.e")),
+        Just("weight.TAN".to_string()),
+        Just("weight.REL".to_string()),
+        Just("TAN1".to_string()),
+        "[A-Za-z.]{1,6}",
+    ]
+}
+
+fn csv_text() -> impl Strategy<Value = String> {
+    (proptest::collection::vec(header(), 1..6), proptest::collection::vec(proptest::collection::vec(cell(), 0..7), 0..6))
+        .prop_map(|(head, rows)| {
+            let mut text = head.join(",");
+            for row in rows {
+                text.push('\n');
+                text.push_str(&row.join(","));
+            }
+            text
+        })
+}
+
+const PAYLOAD: &str = r#"{"schema":"eservqual.response/1","id":"7957ec04-13d3-4b3c-9286-257c739aa353","instrument":{"id":"e-s-qual","version":"1","format":"perception"},"scale":{"min":1,"max":5},"locale":"en","submitted_at":"2025-06-02T08:15:30Z","answers":{"EFF1":{"p":4},"PRI2":{"p":null}},"outcomes":{"nps":7},"scores":{},"sdk":{"name":"eservqual","version":"0.1.0"}}"#;
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 300, failure_persistence: None, ..ProptestConfig::default() })]
+
+    #[test]
+    fn the_csv_reader_never_panics(text in csv_text(), bytes in proptest::collection::vec(any::<u8>(), 0..80)) {
+        for input in [text.as_bytes(), &bytes[..]] {
+            let mut ds = Dataset::new(form("servqual", Format::Gap));
+            if csv::read(input, "x.csv", &mut ds).is_ok() {
+                let _ = report(&ds);
+            }
+        }
+    }
+
+    #[test]
+    fn the_jsonl_reader_never_panics(cut in 0usize..400, byte in any::<u8>(), junk in "[{}\\[\\]\":,0-9a-z\n]{0,30}") {
+        let registry = Registry::builtin();
+        let mut damaged = PAYLOAD.as_bytes().to_vec();
+        let at = cut.min(damaged.len());
+        damaged.insert(at, byte);
+        let truncated = &PAYLOAD.as_bytes()[..at];
+        for input in [&damaged[..], truncated, junk.as_bytes()] {
+            let mut ds = Dataset::new(form("e-s-qual", Format::Perception));
+            if jsonl::read(input, "x.jsonl", &registry, &mut ds).is_ok() {
+                let _ = report(&ds);
+            }
+        }
+    }
+
+    #[test]
+    fn repeated_csv_rows_with_an_id_are_read_once(rows in proptest::collection::vec(proptest::collection::vec(1i32..=7, 4), 1..8)) {
+        let head = "id,REL1.p,REL1.e,REL2.p,REL2.e";
+        let body: Vec<String> = rows.iter().enumerate().map(|(i, r)| format!("r{i},{},{},{},{}", r[0], r[1], r[2], r[3])).collect();
+        let once = format!("{head}\n{}", body.join("\n"));
+        let twice = format!("{once}\n{}", body.join("\n"));
+        let read = |text: &str| {
+            let mut ds = Dataset::new(form("servqual", Format::Gap));
+            csv::read(text.as_bytes(), "x.csv", &mut ds).expect("valid rows");
+            serde_json::to_value(report(&ds)).expect("serialise")
+        };
+        prop_assert_eq!(read(&once), read(&twice));
+    }
+}
