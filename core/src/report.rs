@@ -146,9 +146,19 @@ fn dimension_reports(
         for &kind in kinds {
             st.insert(kind.as_str(), stats_of(&dimcols[pos * Kind::COUNT + kind as usize]));
         }
+        // Reads only the fields the kind needs: this closure runs rows × items × passes times.
         let value = |kind: Kind| {
             let get = &get;
-            move |r: usize, j: usize| kind.of_item(&fields_of(form, get, r, start + j, rev(j)))
+            move |r: usize, j: usize| {
+                let f = |field: Field| keyed(form, field, get(r, start + j, field), rev(j));
+                match kind {
+                    Kind::P => f(Field::P),
+                    Kind::E => f(Field::E),
+                    Kind::Min => f(Field::Min),
+                    Kind::Des => f(Field::Des),
+                    _ => kind.of_item(&fields_of(form, get, r, start + j, rev(j))),
+                }
+            }
         };
         let (alpha_p, per_item) = stats::cronbach(rows, k, value(Kind::P));
         let mut alpha = IndexMap::new();

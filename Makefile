@@ -1,0 +1,37 @@
+# The two commands of the README (`make demo`, `make test`) and their parts. Every step is a
+# script under scripts/ that runs on its own; each target installs what it needs first.
+.PHONY: setup build test test-native test-wasm check-core demo clean
+
+SHELL := /bin/bash
+CARGO ?= cargo
+
+# Rust wasm target, the exact wasm-bindgen CLI, Chromium + driver, npm packages.
+setup:
+	scripts/setup.sh
+
+# The native binary (release) and the npm package in pkg/ with its size budget.
+build: setup
+	$(CARGO) build --release -p eservqual-server
+	scripts/build-wasm.sh
+
+# Every suite: the core's purity, native tests (core, binary), wasm tests in headless Chromium,
+# and the release build of pkg/ against its size budget.
+test: setup check-core test-native test-wasm
+	scripts/build-wasm.sh
+
+check-core:
+	scripts/check-core-deps.sh
+
+test-native:
+	$(CARGO) test --workspace --locked
+
+test-wasm:
+	scripts/test-wasm.sh
+
+# For now: the report of a few hundred synthetic shop customers (gap format, weights, NPS).
+demo: setup
+	scripts/demo.sh
+
+clean:
+	rm -rf pkg .demo
+	$(CARGO) clean
