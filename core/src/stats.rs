@@ -131,42 +131,68 @@ pub fn cronbach(n_rows: usize, k: usize, value: impl Fn(usize, usize) -> Option<
         }
         true
     };
-    // Pass 1: listwise n and means.
+    // Pass 1: listwise n, sums and cross-products.
     let mut n = 0usize;
     let mut sums = vec![0.0; k];
+    let mut cross = vec![0.0; k * k];
+    let mut integral = true;
     for r in 0..n_rows {
         if k > 0 && complete(r, &mut row) {
             n += 1;
-            for (s, x) in sums.iter_mut().zip(&row) {
-                *s += x;
+            for i in 0..k {
+                let x = row[i];
+                integral &= x.fract() == 0.0 && x.abs() <= 1024.0;
+                sums[i] += x;
+                for j in i..k {
+                    cross[i * k + j] += x * row[j];
+                }
             }
         }
     }
     if k < 2 || n < 2 {
         return (Alpha { raw: None, std: None, n, ci95: None }, undefined_items());
     }
-    let means: Vec<f64> = sums.iter().map(|s| s / n as f64).collect();
-    // Pass 2: the covariance matrix (n − 1) on the same rows.
+    // Every later number is a ratio of covariances, so any positive multiple of the matrix
+    // will do. Answers, reversed answers and gaps are small integers: then n·Σxy − Σx·Σy is an
+    // exact integer, and a zero variance (of an item, or of a sum of items) is exactly zero
+    // whatever the row order — a two-pass rounding residue of 1e-17 would otherwise turn an
+    // undefined alpha into ±1e16. Other inputs take the two-pass path.
+    let nf = n as f64;
+    let max_cross = cross.iter().fold(0.0f64, |m, &c| m.max(c.abs()));
+    let max_sum = sums.iter().fold(0.0f64, |m, &c| m.max(c.abs()));
+    let exact_limit = 2f64.powi(53) / (k * k) as f64;
     let mut cov = vec![0.0; k * k];
-    let mut dev = vec![0.0; k];
-    for r in 0..n_rows {
-        if complete(r, &mut row) {
-            for j in 0..k {
-                dev[j] = row[j] - means[j];
+    if integral && nf * max_cross < exact_limit && max_sum * max_sum < exact_limit {
+        for i in 0..k {
+            for j in i..k {
+                let c = nf * cross[i * k + j] - sums[i] * sums[j];
+                cov[i * k + j] = c;
+                cov[j * k + i] = c;
             }
-            for i in 0..k {
-                let di = dev[i];
-                for j in i..k {
-                    cov[i * k + j] += di * dev[j];
+        }
+    } else {
+        let means: Vec<f64> = sums.iter().map(|s| s / nf).collect();
+        // Pass 2: the covariance matrix (n − 1) on the same rows.
+        let mut dev = vec![0.0; k];
+        for r in 0..n_rows {
+            if complete(r, &mut row) {
+                for j in 0..k {
+                    dev[j] = row[j] - means[j];
+                }
+                for i in 0..k {
+                    let di = dev[i];
+                    for j in i..k {
+                        cov[i * k + j] += di * dev[j];
+                    }
                 }
             }
         }
-    }
-    let d = (n - 1) as f64;
-    for i in 0..k {
-        for j in i..k {
-            cov[i * k + j] /= d;
-            cov[j * k + i] = cov[i * k + j];
+        let d = (n - 1) as f64;
+        for i in 0..k {
+            for j in i..k {
+                cov[i * k + j] /= d;
+                cov[j * k + i] = cov[i * k + j];
+            }
         }
     }
     let raw = raw_alpha(&cov, k, |_| true);

@@ -147,3 +147,18 @@ fn undefined_alpha_cases_are_null() {
     assert_eq!(items[1].item_total_r, None);
     assert!(items[0].item_total_r.is_some());
 }
+
+/// A sum of items with zero variance leaves alpha undefined in every row order, not ±1e16 from
+/// a rounding residue (a shuffled-report property test found this).
+#[test]
+fn a_constant_sum_of_items_is_exactly_undefined() {
+    // A + B = 3 on every row, and the means (5/3, 4/3, 2) are not all binary fractions.
+    let rows = [[1.0, 2.0, 2.0], [2.0, 1.0, 1.0], [2.0, 1.0, 3.0]];
+    for order in [[0, 1, 2], [2, 0, 1], [1, 2, 0]] {
+        let (alpha, items) = cronbach(3, 3, |r, j| Some(rows[order[r]][j]));
+        assert_eq!(items[2].alpha_if_deleted, None, "order {order:?}");
+        assert_eq!(items[2].item_total_r, None, "order {order:?}");
+        let raw = alpha.raw.expect("the three items together vary");
+        assert!(raw.abs() < 10.0, "{raw}");
+    }
+}
