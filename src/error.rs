@@ -1,0 +1,33 @@
+//! The one mapping of errors to the JS `EservqualError` (a real `Error` with `code` and `field`).
+
+use eservqual_core::{Error, ErrorCode};
+use js_sys::Reflect;
+use wasm_bindgen::{JsCast, JsValue};
+
+/// The `name` of every error this module throws.
+const NAME: &str = "EservqualError";
+
+/// A core error as a JS `Error` whose `message`, `code` and `field` are the core's.
+pub fn to_js(err: Error) -> JsValue {
+    js_error(err.code, &err.field, &err.message)
+}
+
+/// An input serde-wasm-bindgen cannot read (a function, a `Set`, a huge `BigInt`, ...) as an
+/// `invalid-type` error of the whole input.
+pub fn unreadable(err: serde_wasm_bindgen::Error) -> JsValue {
+    let inner = JsValue::from(err);
+    let message = match inner.dyn_ref::<js_sys::Error>() {
+        Some(e) => String::from(e.message()),
+        None => String::from("score() takes an object shaped like a response payload"),
+    };
+    js_error(ErrorCode::InvalidType, "", &message)
+}
+
+fn js_error(code: ErrorCode, field: &str, message: &str) -> JsValue {
+    let err = js_sys::Error::new(message);
+    err.set_name(NAME);
+    // Setting a property on a fresh, unfrozen `Error` cannot fail.
+    let _ = Reflect::set(&err, &"code".into(), &code.as_str().into());
+    let _ = Reflect::set(&err, &"field".into(), &field.into());
+    err.into()
+}
