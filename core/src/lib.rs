@@ -8,6 +8,7 @@ pub mod ask;
 pub mod dataset;
 pub mod error;
 pub mod instrument;
+pub mod kano;
 pub mod payload;
 pub mod report;
 pub mod retry;
