@@ -38,6 +38,32 @@ pub struct Report {
     /// Means per calendar week (Monday first) of `submitted_at`, oldest first.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub trend: Option<Vec<Week>>,
+    /// How many respondents fell in each satisfaction class (SCORING.md §2.7); respondents
+    /// without a class are `unclassified`.
+    pub classes: Classes,
+    /// Overall satisfaction answers (on the form's scale), when asked.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub satisfaction: Option<Stats>,
+}
+
+/// Counts of the per-respondent satisfaction class.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize)]
+pub struct Classes {
+    pub dissatisfied: usize,
+    pub satisfied: usize,
+    pub delighted: usize,
+    pub unclassified: usize,
+}
+
+impl Classes {
+    fn add(&mut self, class: Option<&str>) {
+        match class {
+            Some("dissatisfied") => self.dissatisfied += 1,
+            Some("satisfied") => self.satisfied += 1,
+            Some("delighted") => self.delighted += 1,
+            _ => self.unclassified += 1,
+        }
+    }
 }
 
 /// One week of the trend: how many responded, and the mean of each score that had a value.
@@ -208,8 +234,10 @@ pub fn report(ds: &Dataset) -> Report {
     }
     let mut ocols: Vec<Vec<f64>> = okeys.iter().map(|_| Vec::with_capacity(rows)).collect();
     let mut row = RowScores::default();
+    let mut classes = Classes::default();
     for r in 0..rows {
         score_row(form, |i, f| ds.answer(r, i, f), ds.points(r), &mut row);
+        classes.add(row.class);
         for pos in 0..nd {
             for &kind in kinds {
                 dimcols[pos * Kind::COUNT + kind as usize].push(row.dim(pos, kind).unwrap_or(f64::NAN));
@@ -227,6 +255,7 @@ pub fn report(ds: &Dataset) -> Report {
         .and_then(|i| dimensions.get_index(i).map(|(code, _)| code.clone()));
 
     let ces = stats::ces(ds.ces());
+    let satisfaction = stats::stats((0..rows).map(|r| ds.satisfaction(r).map(f64::from)));
     Report {
         instrument: form.instrument.id.clone(),
         format: form.format,
@@ -239,6 +268,8 @@ pub fn report(ds: &Dataset) -> Report {
         ces: (ces.n > 0).then_some(ces),
         ipa: ipa(ds, &dimensions, &dimcols),
         trend: trend(ds, &dimensions, &dimcols, &ocols),
+        classes,
+        satisfaction: (satisfaction.n > 0).then_some(satisfaction),
         dimensions,
         overall,
     }

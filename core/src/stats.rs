@@ -312,6 +312,8 @@ pub struct Nps {
     pub passives: Option<f64>,
     pub detractors: Option<f64>,
     pub se: Option<f64>,
+    /// score ± z·se, clipped to [−100, 100] (SCORING.md §3.5).
+    pub ci95: Option<[f64; 2]>,
 }
 
 pub fn nps(answers: impl Iterator<Item = i16>) -> Nps {
@@ -322,18 +324,21 @@ pub fn nps(answers: impl Iterator<Item = i16>) -> Nps {
         det += usize::from(x <= 6);
     }
     if n == 0 {
-        return Nps { n, score: None, promoters: None, passives: None, detractors: None, se: None };
+        return Nps { n, score: None, promoters: None, passives: None, detractors: None, se: None, ci95: None };
     }
     let nf = n as f64;
     let (pp, pd) = (pro as f64 / nf, det as f64 / nf);
     let var = pp + pd - (pp - pd) * (pp - pd);
+    let score = 100.0 * (pro as f64 - det as f64) / nf;
+    let se = 100.0 * (var.max(0.0) / nf).sqrt();
     Nps {
         n,
-        score: Some(100.0 * (pro as f64 - det as f64) / nf),
+        score: Some(score),
         promoters: Some(pp),
         passives: Some((n - pro - det) as f64 / nf),
         detractors: Some(pd),
-        se: Some(100.0 * (var.max(0.0) / nf).sqrt()),
+        se: Some(se),
+        ci95: Some([(score - Z975 * se).max(-100.0), (score + Z975 * se).min(100.0)]),
     }
 }
 

@@ -132,6 +132,10 @@ fn servqual_report_extras_match_the_vector() {
         "n": extra["ces"]["n"], "mean": extra["ces"]["mean"],
         "agree": extra["ces"]["agree"], "agree_ci95": extra["ces"]["agree_ci95"],
     }));
+    assert_matches(&actual["classes"], &extra["class_counts"]);
+    assert_eq!(actual["classes"]["unclassified"], 0);
+    assert_matches(&actual["nps"]["ci95"], &extra["nps_ci95"]);
+    assert_matches(&actual["satisfaction"], &extra["satisfaction"]);
     let ipa = &extra["ipa"];
     assert_matches(&actual["ipa"]["performance"], &ipa["performance"]);
     assert_matches(&actual["ipa"]["stated_importance"], &ipa["stated_importance"]);

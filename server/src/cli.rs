@@ -10,6 +10,7 @@ Examples:
   eservqual report --instrument e-s-qual --dimensions EFF,SYS,PRI responses.jsonl
   eservqual report --instrument my-instrument.json survey.csv
   eservqual sample --instrument servqual --format gap --respondents 300 --seed 7 --out shop.csv
+  eservqual kano kano.csv
 
 Bad input exits with status 2 and one line naming the file, the line and the field;
 a failed read or write exits with status 1.";
@@ -33,6 +34,14 @@ Examples:
   eservqual sample --instrument servqual --format gap --respondents 300 --seed 7 --out shop.csv
   eservqual sample --instrument e-s-qual --respondents 1000000 --seed 1 > big.csv";
 
+const KANO_AFTER_HELP: &str = "\
+Each row is one respondent's answers to the functional (feature present) and dysfunctional
+(feature absent) question of one feature. Prints per feature the counts of A, O, M, I, R, Q,
+the category, Better, Worse and Fong's significance test.
+
+Example:
+  eservqual kano kano.csv";
+
 /// Service-quality reports (E-S-QUAL, E-RecS-QUAL, SERVQUAL) from survey responses.
 #[derive(Debug, Parser)]
 #[command(name = "eservqual", version, after_help = AFTER_HELP)]
@@ -49,6 +58,17 @@ pub enum Command {
     /// Write a reproducible synthetic wide CSV of shop customers.
     #[command(after_help = SAMPLE_AFTER_HELP)]
     Sample(SampleArgs),
+    /// Kano categories of feature questions (an analyst option; JSON on stdout).
+    #[command(after_help = KANO_AFTER_HELP)]
+    Kano(KanoArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct KanoArgs {
+    /// A CSV with the columns functional and dysfunctional (like, must-be, neutral, live-with,
+    /// dislike), and optionally feature and id.
+    #[arg(value_name = "FILE")]
+    pub file: PathBuf,
 }
 
 #[derive(Debug, Args)]

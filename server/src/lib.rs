@@ -1,13 +1,14 @@
-//! eservqual-server: the commands of the `eservqual` binary (report, sample) as a library, so
+//! eservqual-server: the commands of the `eservqual` binary (report, sample, kano) as a library, so
 //! tests call them directly; `main.rs` only parses arguments and maps errors to exit codes.
 
 pub mod cli;
 pub mod error;
+pub mod kano;
 pub mod read;
 pub mod sample;
 pub mod table;
 
-use cli::{Output, ReportArgs, SampleArgs};
+use cli::{KanoArgs, Output, ReportArgs, SampleArgs};
 use eservqual_core::dataset::Dataset;
 use eservqual_core::report::{report, Report};
 use error::{path_name, Error};
@@ -52,4 +53,15 @@ pub fn run_sample(args: &SampleArgs, out: impl Write) -> Result<(), Error> {
         }
         None => sample::write(&spec, out).map_err(|e| Error::io(None, &e)),
     }
+}
+
+/// `eservqual kano`: Kano results as JSON on `out`.
+pub fn run_kano(args: &KanoArgs, mut out: impl Write) -> Result<(), Error> {
+    let name = path_name(&args.file);
+    let file = std::fs::File::open(&args.file).map_err(|e| Error::io(Some(&name), &e))?;
+    let report = kano::read(std::io::BufReader::new(file), &name)?;
+    let mut text = serde_json::to_string_pretty(&report)
+        .map_err(|e| Error::Io { file: None, message: format!("could not write the report: {e}") })?;
+    text.push('\n');
+    out.write_all(text.as_bytes()).and_then(|()| out.flush()).map_err(|e| Error::io(None, &e))
 }

@@ -2,7 +2,7 @@
 
 use clap::Parser;
 use eservqual_server::cli::{usage_line, Cli, Command};
-use eservqual_server::{run_report, run_sample};
+use eservqual_server::{run_kano, run_report, run_sample};
 use std::io::{self, Write};
 use std::process::ExitCode;
 
@@ -23,6 +23,7 @@ fn main() -> ExitCode {
     let result = match &cli.command {
         Command::Report(args) => run_report(args, stdout),
         Command::Sample(args) => run_sample(args, stdout),
+        Command::Kano(args) => run_kano(args, stdout),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,

@@ -141,6 +141,17 @@ pub fn render(report: &Report) -> String {
         let _ = writeln!(out, "weakest dimension: {w} ({basis})");
     }
 
+    let c = &report.classes;
+    let _ = writeln!(
+        out,
+        "respondents: {} dissatisfied, {} satisfied, {} delighted, {} without a class{}",
+        c.dissatisfied,
+        c.satisfied,
+        c.delighted,
+        c.unclassified,
+        if format == Format::Perception { " (perception format: compared with the middle of the scale)" } else { "" }
+    );
+
     if let Some(recovery) = &report.recovery {
         let _ = writeln!(out, "\nE-RecS-QUAL (respondents who had a problem, a return or a question):");
         out.push_str(&grid(&dimension_rows(Format::Perception, recovery, None, None)));

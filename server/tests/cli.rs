@@ -154,6 +154,7 @@ fn table_marks_the_weakest_dimension_and_shows_intervals() {
     let tan = table.lines().find(|l| l.starts_with("TAN")).expect("a TAN row");
     assert!(!tan.contains("weakest"), "{tan}");
     assert!(table.contains("n < 30"), "small samples are flagged:\n{table}");
+    assert!(table.contains("3 dissatisfied, 0 satisfied, 2 delighted"), "{table}");
 }
 
 #[test]
@@ -393,4 +394,19 @@ fn invalid_utf8_is_named_not_a_panic() {
     let line = fails(&["report", "--instrument", "servqual", path.to_str().unwrap()]);
     assert!(line.contains(&format!("{}:2: ", path.display())), "{line}");
     assert!(line.contains("UTF-8"), "{line}");
+}
+
+#[test]
+fn kano_of_the_five_respondents_equals_the_vector() {
+    let stdout = run_ok(&["kano", data("kano_5resp.csv").to_str().unwrap()]);
+    let actual: Value = serde_json::from_str(&stdout).unwrap();
+    let expected: Value = serde_json::from_str(&std::fs::read_to_string(data("servqual_5resp.extra.json")).unwrap()).unwrap();
+    let mut want = expected["kano"].clone();
+    want.as_object_mut().unwrap().remove("categories");
+    assert_matches(&actual["features"][0], &want);
+
+    let dir = scratch("kano");
+    let bad = write(&dir, "k.csv", "id,feature,functional,dysfunctional\nr1,gift wrap,like,dislike\nr2,gift wrap,love,dislike\n");
+    let line = fails(&["kano", bad.to_str().unwrap()]);
+    assert!(line.contains(&format!("{}:3: functional: ", bad.display())) && line.contains("'love'"), "{line}");
 }
