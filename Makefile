@@ -1,6 +1,6 @@
 # The two commands of the README (`make demo`, `make test`) and their parts. Every step is a
 # script under scripts/ that runs on its own; each target installs what it needs first.
-.PHONY: setup build test test-native test-wasm check-core demo clean
+.PHONY: setup build test test-native test-wasm test-crosscheck check-core demo clean
 
 SHELL := /bin/bash
 CARGO ?= cargo
@@ -14,9 +14,10 @@ build: setup
 	$(CARGO) build --release -p eservqual-server
 	scripts/build-wasm.sh
 
-# Every suite: the core's purity, native tests (core, binary), wasm tests in headless Chromium,
-# and the release build of pkg/ against its size budget.
-test: setup check-core test-native test-wasm
+# Every suite: the core's purity, native tests (core, binary), the report against the
+# independent reference implementation, wasm tests in headless Chromium, and the release build
+# of pkg/ against its size budget.
+test: setup check-core test-native test-crosscheck test-wasm
 	scripts/build-wasm.sh
 
 check-core:
@@ -24,6 +25,10 @@ check-core:
 
 test-native:
 	$(CARGO) test --workspace --locked
+
+test-crosscheck:
+	$(CARGO) build -p eservqual-server --locked
+	scripts/crosscheck.py target/debug/eservqual
 
 test-wasm:
 	scripts/test-wasm.sh

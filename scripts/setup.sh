@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Installs what the build and the test suites need on a fresh Debian machine, skipping what is
 # already there: the wasm target, the exact wasm-bindgen CLI of Cargo.lock, Chromium with its
-# driver, and the npm packages of the browser tests.
+# driver, the npm packages of the browser tests, and numpy + scipy for the reference
+# implementation that scripts/crosscheck.py compares the report with.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -39,5 +40,10 @@ if [ -f package.json ]; then
     # Playwright drives the Debian Chromium; its own browser download does not work here.
     PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD=1 npm ci --no-audit --no-fund
   fi
+fi
+# The reference implementation of the scoring spec (shared/data/make_vectors.py) needs these.
+if ! python3 -c 'import numpy, scipy' 2>/dev/null; then
+  log "installing numpy and scipy (pip)"
+  python3 -m pip install --quiet --disable-pip-version-check "numpy==2.4.6" "scipy==1.17.1"
 fi
 log "ready"
