@@ -436,6 +436,12 @@ impl Dataset {
         self.recovery_given.get(row).copied().unwrap_or(false)
     }
 
+    /// The raw E-RecS-QUAL perception column of an item (flat `e-recs-qual` index; `MISSING`
+    /// where not administered or not answered; empty outside `e-s-qual`).
+    pub fn recovery_column(&self, item: usize) -> &[i16] {
+        self.recovery.get(item).map_or(&[], |c| &c[..])
+    }
+
     /// A recovery answer (flat `e-recs-qual` index).
     pub fn recovery_answer(&self, row: usize, item: usize) -> Option<i16> {
         let x = *self.recovery.get(item)?.get(row)?;

@@ -1,12 +1,13 @@
 //! The aggregate report (SCORING.md §3, INTERFACES.md "Aggregate report JSON"): each row is
 //! scored with the per-respondent functions of `score`, then summarised column by column.
 
-use crate::dataset::Dataset;
+use crate::dataset::{Dataset, MISSING};
 use crate::instrument::{Field, Form, Format, Instrument};
-use crate::score::{headline_kind, keyed, overall_keys, score_row, weakest_of, Kind, RowScores};
+use crate::score::{headline_kind, overall_keys, score_row, weakest_of, Kind, RowScores};
 use crate::stats::{self, Alpha, Ces, Csat, ItemAlpha, Nps, Stats};
 use indexmap::IndexMap;
 use serde::Serialize;
+use std::borrow::Cow;
 use std::sync::Arc;
 
 /// The aggregate report; optional keys are skipped when the data lacks them.
@@ -140,64 +141,88 @@ fn stats_of(col: &[f64]) -> Stats {
     stats::stats(col.iter().map(|&x| opt(x)))
 }
 
-/// Keyed item fields of one row.
-#[inline]
-fn fields_of(form: &Form, get: &impl Fn(usize, usize, Field) -> Option<i16>, row: usize, item: usize, reverse: bool) -> [Option<f64>; 4] {
-    std::array::from_fn(|fi| {
-        let field = Field::ALL[fi];
-        if form.format.fields().contains(&field) {
-            keyed(form, field, get(row, item, field), reverse)
-        } else {
-            None
-        }
-    })
+/// The keyed answer column of one item field: reverse-keyed p and e become m + M − x (§1.1);
+/// a column that needs no change is borrowed.
+fn keyed_column<'a>(form: &Form, raw: &'a [i16], field: Field, reverse: bool) -> Cow<'a, [i16]> {
+    if reverse && matches!(field, Field::P | Field::E) {
+        let s = form.scale();
+        Cow::Owned(raw.iter().map(|&x| if x == MISSING { MISSING } else { s.min + s.max - x }).collect())
+    } else {
+        Cow::Borrowed(raw)
+    }
 }
 
-/// Reports every dimension of `form` from per-row dimension-score columns.
-fn dimension_reports(
+/// The item values of one kind, row by row (`MISSING` where undefined): a keyed field, or the
+/// difference of two (gap = p − e, msa = p − min, mss = p − des).
+fn item_column<'b>(fields: &'b [Cow<'_, [i16]>; 4], kind: Kind) -> Cow<'b, [i16]> {
+    let diff = |a: &[i16], b: &[i16]| -> Vec<i16> {
+        a.iter().zip(b).map(|(&x, &y)| if x == MISSING || y == MISSING { MISSING } else { x - y }).collect()
+    };
+    let f = |field: Field| &fields[field.index()][..];
+    match kind {
+        Kind::P => Cow::Borrowed(f(Field::P)),
+        Kind::E => Cow::Borrowed(f(Field::E)),
+        Kind::Min => Cow::Borrowed(f(Field::Min)),
+        Kind::Des => Cow::Borrowed(f(Field::Des)),
+        Kind::Gap => Cow::Owned(diff(f(Field::P), f(Field::E))),
+        Kind::Msa => Cow::Owned(diff(f(Field::P), f(Field::Min))),
+        Kind::Mss => Cow::Owned(diff(f(Field::P), f(Field::Des))),
+        Kind::Zot => Cow::Owned(diff(f(Field::Des), f(Field::Min))),
+    }
+}
+
+/// Stats of an integer column.
+fn column_stats(col: &[i16]) -> Stats {
+    stats::stats_of_integers(col.iter().copied().filter(|&x| x != MISSING))
+}
+
+/// Reports every dimension of `form` from its raw answer columns (`column(item, field)`, with
+/// `MISSING`) and the per-row dimension-score columns.
+fn dimension_reports<'a>(
     form: &Form,
     rows: usize,
-    get: impl Fn(usize, usize, Field) -> Option<i16>,
+    column: impl Fn(usize, Field) -> &'a [i16],
     dimcols: &[Vec<f64>],
 ) -> IndexMap<String, DimensionReport> {
     let kinds = Kind::for_format(form.format);
+    let empty = vec![MISSING; rows];
     let mut out = IndexMap::new();
     for (pos, &d) in form.active.iter().enumerate() {
         let dim = &form.instrument.dimensions[d];
         let range = form.item_range(d);
-        let k = range.len();
         let start = range.start;
-        let rev = |j: usize| dim.items[j].reverse;
         let mut st = IndexMap::new();
         for &kind in kinds {
             st.insert(kind.as_str(), stats_of(&dimcols[pos * Kind::COUNT + kind as usize]));
         }
-        // Reads only the fields the kind needs: this closure runs rows × items × passes times.
-        let value = |kind: Kind| {
-            let get = &get;
-            move |r: usize, j: usize| {
-                let f = |field: Field| keyed(form, field, get(r, start + j, field), rev(j));
-                match kind {
-                    Kind::P => f(Field::P),
-                    Kind::E => f(Field::E),
-                    Kind::Min => f(Field::Min),
-                    Kind::Des => f(Field::Des),
-                    _ => kind.of_item(&fields_of(form, get, r, start + j, rev(j))),
-                }
-            }
-        };
-        let (alpha_p, per_item) = stats::cronbach(rows, k, value(Kind::P));
+        // Keyed fields of every item, each a column of small integers: item statistics and
+        // alpha then run over slices, never through a per-cell lookup.
+        let fields: Vec<[Cow<'_, [i16]>; 4]> = (0..range.len())
+            .map(|j| {
+                std::array::from_fn(|fi| {
+                    let field = Field::ALL[fi];
+                    if form.format.fields().contains(&field) {
+                        keyed_column(form, column(start + j, field), field, dim.items[j].reverse)
+                    } else {
+                        Cow::Borrowed(&empty[..])
+                    }
+                })
+            })
+            .collect();
+        let p_cols: Vec<&[i16]> = fields.iter().map(|f| &f[Field::P.index()][..]).collect();
+        let (alpha_p, per_item) = stats::cronbach_integers(rows, &p_cols, MISSING);
         let mut alpha = IndexMap::new();
         alpha.insert("p", alpha_p);
         if form.format == Format::Gap {
-            alpha.insert("gap", stats::cronbach(rows, k, value(Kind::Gap)).0);
+            let gaps: Vec<Cow<'_, [i16]>> = fields.iter().map(|f| item_column(f, Kind::Gap)).collect();
+            let gap_cols: Vec<&[i16]> = gaps.iter().map(|c| &c[..]).collect();
+            alpha.insert("gap", stats::cronbach_integers(rows, &gap_cols, MISSING).0);
         }
         let mut items = IndexMap::new();
         for (j, item) in dim.items.iter().enumerate() {
             let mut ist = IndexMap::new();
             for &kind in item_kinds(form.format) {
-                let f = value(kind);
-                ist.insert(kind.as_str(), stats::stats((0..rows).map(move |r| f(r, j))));
+                ist.insert(kind.as_str(), column_stats(&item_column(&fields[j], kind)));
             }
             let answered = ist.get("p").map_or(0, |s: &Stats| s.n);
             let ItemAlpha { alpha_if_deleted, item_total_r } =
@@ -248,7 +273,7 @@ pub fn report(ds: &Dataset) -> Report {
         }
     }
 
-    let dimensions = dimension_reports(form, rows, |r, i, f| ds.answer(r, i, f), &dimcols);
+    let dimensions = dimension_reports(form, rows, |i, f| ds.column(i, f), &dimcols);
     let overall = okeys.iter().zip(&ocols).map(|(k, c)| (*k, stats_of(c))).collect();
     let head = headline_kind(form.format).as_str();
     let weakest = weakest_of(dimensions.values().map(|d| d.stats.get(head).and_then(|s| s.mean)))
@@ -294,7 +319,7 @@ fn recovery_report(ds: &Dataset) -> Option<IndexMap<String, DimensionReport>> {
             dimcols[pos * Kind::COUNT + Kind::P as usize].push(v.unwrap_or(f64::NAN));
         }
     }
-    Some(dimension_reports(&form, rows, get, &dimcols))
+    Some(dimension_reports(&form, rows, |i, _| ds.recovery_column(i), &dimcols))
 }
 
 /// Quadrants of the plotted dimensions (both values present); `None` when nothing is plotted.
