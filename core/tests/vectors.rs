@@ -154,3 +154,16 @@ fn a_repeated_id_is_counted_once() {
     let actual = serde_json::to_value(report(&ds)).unwrap();
     assert_matches(&actual, &json("servqual_5resp.expected.json"));
 }
+
+#[test]
+fn a_uuid_repeated_in_another_case_is_counted_once() {
+    let form = servqual_gap();
+    let mut ds = Dataset::new(form.clone());
+    let rows = read_wide(&form, &read("servqual_5resp.csv"));
+    assert!(ds.push(Some("7957ec04-13d3-4b3c-9286-257c739aa353"), None, &rows[0].1.answers));
+    assert!(!ds.push(Some("7957EC04-13D3-4B3C-9286-257C739AA353"), None, &rows[1].1.answers));
+    // Ids that are not UUIDs compare as written.
+    assert!(ds.push(Some("r1"), None, &rows[2].1.answers));
+    assert!(ds.push(Some("R1"), None, &rows[3].1.answers));
+    assert_eq!(ds.len(), 3);
+}
