@@ -363,12 +363,12 @@ impl Dataset {
             }
         }
         let fields = self.form.format.fields();
-        for i in 0..answers.items.len().min(self.answers.len() / 4) {
-            if !self.form.item_active(i) {
-                continue;
-            }
-            for f in fields {
-                self.answers[i * 4 + f.index()].push(code(answers.items[i][f.index()]));
+        let items = answers.items.len().min(self.answers.len() / 4);
+        for &d in &self.form.active {
+            for i in self.form.item_range(d).take_while(|&i| i < items) {
+                for f in fields {
+                    self.answers[i * 4 + f.index()].push(code(answers.items[i][f.index()]));
+                }
             }
         }
         if self.form.instrument.id == "e-s-qual" {
