@@ -259,14 +259,7 @@ fn epoch_day(t: &str) -> Option<i32> {
     let y: i64 = t.get(0..4)?.parse().ok()?;
     let m: i64 = t.get(5..7)?.parse().ok()?;
     let d: i64 = t.get(8..10)?.parse().ok()?;
-    // Howard Hinnant's days_from_civil.
-    let y = if m <= 2 { y - 1 } else { y };
-    let era = y.div_euclid(400);
-    let yoe = y - era * 400;
-    let mp = (m + 9) % 12;
-    let doy = (153 * mp + 2) / 5 + d - 1;
-    let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-    i32::try_from(era * 146_097 + doe - 719_468).ok()
+    i32::try_from(crate::civil::days_from_civil(y, m, d)).ok()
 }
 
 /// A UUID as a 128-bit number, so a million ids cost 16 bytes each in the duplicate set.

@@ -5,6 +5,7 @@
 //! randomness are parameters, never read from the environment.
 
 pub mod ask;
+pub mod civil;
 pub mod dataset;
 pub mod error;
 pub mod instrument;
