@@ -80,7 +80,10 @@ export interface Outcomes {
 
 /**
  * The argument of `score`: the scoring part of a response payload. A whole payload is a valid
- * ScoreInput; its other keys (schema, id, locale, scores, sdk, ...) are ignored.
+ * ScoreInput; its other keys (schema, id, locale, scores, sdk, ...) are ignored. It is read as
+ * JSON: plain objects and arrays, numbers, strings, booleans and `null` (`undefined` counts as
+ * `null`); a `Map`, `Set`, class instance or function where an object belongs is an
+ * `invalid-type` error.
  */
 export interface ScoreInput {
   instrument: BuiltinInstrument | string | InstrumentRef | CustomInstrument;

@@ -5,9 +5,11 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 # The goal is the whole widget (loader + module + wasm) <= 45,000 gzip bytes. This budget is a
-# ratchet on wasm + glue as they are now (score() alone): lower it with every saving, never
-# raise it without saying why in the commit.
-BUDGET=${ESERVQUAL_WASM_BUDGET:-105000}
+# ratchet on wasm + glue as they are now (score() alone, 34,444 when set): lower it with every
+# saving, never raise it without saying why in the commit. A change that does not touch the
+# wasm's logic can still move it a few hundred bytes (inlining decisions), so the budget sits at
+# the measured total rounded up to the next 1,000.
+BUDGET=${ESERVQUAL_WASM_BUDGET:-35000}
 
 gz() { gzip -9 -c "$1" | wc -c | tr -d ' '; }
 for f in pkg/eservqual_bg.wasm pkg/eservqual.js; do

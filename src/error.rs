@@ -2,7 +2,7 @@
 
 use eservqual_core::{Error, ErrorCode};
 use js_sys::Reflect;
-use wasm_bindgen::{JsCast, JsValue};
+use wasm_bindgen::JsValue;
 
 /// The `name` of every error this module throws.
 const NAME: &str = "EservqualError";
@@ -10,17 +10,6 @@ const NAME: &str = "EservqualError";
 /// A core error as a JS `Error` whose `message`, `code` and `field` are the core's.
 pub fn to_js(err: Error) -> JsValue {
     js_error(err.code, &err.field, &err.message)
-}
-
-/// An input serde-wasm-bindgen cannot read (a function, a `Set`, a huge `BigInt`, ...) as an
-/// `invalid-type` error of the whole input.
-pub fn unreadable(err: serde_wasm_bindgen::Error) -> JsValue {
-    let inner = JsValue::from(err);
-    let message = match inner.dyn_ref::<js_sys::Error>() {
-        Some(e) => String::from(e.message()),
-        None => String::from("score() takes an object shaped like a response payload"),
-    };
-    js_error(ErrorCode::InvalidType, "", &message)
 }
 
 fn js_error(code: ErrorCode, field: &str, message: &str) -> JsValue {

@@ -180,12 +180,104 @@ fn non_objects_are_invalid_type() {
     assert_throws(JsValue::NULL, "invalid-type", "");
     assert_throws(JsValue::UNDEFINED, "invalid-type", "");
     assert_throws(js("[1, 2]"), "invalid-type", "");
-    // serde-wasm-bindgen cannot read a Set at all: the same error, not a bare serde message.
+    // Only plain objects are read as JSON objects: a Set or a Map is not one.
     assert_throws(
         js_sys::Set::new(&JsValue::UNDEFINED).into(),
         "invalid-type",
         "",
     );
+    assert_throws(js_sys::Map::new().into(), "invalid-type", "");
+}
+
+/// A JS object whose `answers.EFF1` is `value` (set from Rust, for values JSON cannot write).
+fn with_eff1(value: &JsValue) -> JsValue {
+    let input = js(r#"{"instrument": "e-s-qual", "answers": {"EFF1": {}}}"#);
+    let eff1 = Reflect::get(&Reflect::get(&input, &"answers".into()).unwrap(), &"EFF1".into()).unwrap();
+    Reflect::set(&eff1, &"p".into(), value).unwrap();
+    input
+}
+
+#[wasm_bindgen_test]
+fn js_values_json_has_no_word_for() {
+    // `undefined` is not answered, like `null`.
+    let scores = eservqual::score(with_eff1(&JsValue::UNDEFINED)).expect("undefined is null");
+    let dims = Reflect::get(&scores, &"dimensions".into()).unwrap();
+    assert!(Reflect::get(&dims, &"EFF".into()).unwrap().is_object());
+    // NaN and Infinity are numbers but not whole ones.
+    assert_throws(with_eff1(&JsValue::from_f64(f64::NAN)), "not-integer", "answers.EFF1.p");
+    assert_throws(with_eff1(&JsValue::from_f64(f64::INFINITY)), "not-integer", "answers.EFF1.p");
+    // A function, a Date or a class instance where an object belongs.
+    let f = js_sys::Function::new_no_args("return 1");
+    assert_throws(with_eff1(&f.into()), "invalid-type", "answers.EFF1.p");
+    let input = js(r#"{"instrument": "e-s-qual", "answers": {}}"#);
+    Reflect::set(&Reflect::get(&input, &"answers".into()).unwrap(), &"EFF1".into(), &js_sys::Date::new_0()).unwrap();
+    assert_throws(input, "invalid-type", "answers.EFF1");
+    // An object without a prototype is a plain object.
+    let bare: js_sys::Object = js_sys::Object::create(&JsValue::NULL.unchecked_into());
+    Reflect::set(&bare, &"instrument".into(), &"e-s-qual".into()).unwrap();
+    eservqual::score(bare.into()).expect("a null-prototype object is read");
+}
+
+#[wasm_bindgen_test]
+fn errors_name_their_paths_in_nested_input() {
+    assert_throws(
+        js(r#"{"instrument": {"id": "x", "version": "1", "scale": {"min": 1, "max": 5},
+            "dimensions": [{"code": "A", "items": [{"code": "A1"}]}, {"code": "B", "items": [{"code": "A1"}]}]}}"#),
+        "invalid-instrument",
+        "instrument.dimensions[1].items[0].code",
+    );
+    assert_throws(
+        js(r#"{"instrument": {"id": "e-s-qual", "dimensions": ["EFF", "SYS", "EFF"]}}"#),
+        "unknown-dimension",
+        "instrument.dimensions[2]",
+    );
+    assert_throws(
+        js(r#"{"instrument": "e-s-qual", "outcomes": {"value": [1, 2, "3", 4]}}"#),
+        "invalid-type",
+        "outcomes.value[2]",
+    );
+    assert_throws(
+        js(r#"{"instrument": "servqual", "answers": {"TAN1": {"p": 4, "e": 9}}}"#),
+        "out-of-range",
+        "answers.TAN1.e",
+    );
+    assert_throws(
+        js(r#"{"instrument": {"id": "e-s-qual", "format": "likert"}}"#),
+        "invalid-format",
+        "instrument.format",
+    );
+}
+
+/// `JSON.stringify` of a JSON text: the canonical JS spelling of its numbers, keys in order.
+fn canonical(text: &str) -> String {
+    JSON::stringify(&js(text)).expect("stringify").into()
+}
+
+/// The JS result is the core's JSON serialization of the same scores, key for key in the same
+/// order (the wasm builds the objects by hand; this keeps the two shapes one).
+#[wasm_bindgen_test]
+fn scores_equal_the_core_serialization() {
+    let custom = r#"{"instrument": {"id": "shop", "version": "1", "scale": {"min": 1, "max": 7}, "format": "gap",
+        "dimensions": [{"code": "A", "items": [{"code": "A1", "reverse": true}, {"code": "A2"}]},
+                       {"code": "B", "items": [{"code": "B1"}]}]},
+        "answers": {"A1": {"p": 2, "e": 6}, "A2": {"p": 5, "e": null}, "B1": {"p": 7, "e": 7}},
+        "weights": {"A": 60, "B": 40}}"#;
+    let recovery = r#"{"instrument": {"id": "e-s-qual", "dimensions": ["EFF", "PRI"]},
+        "answers": {"EFF1": {"p": 2}, "PRI1": {"p": 5}, "PRI2": {"p": 4}},
+        "recovery": {"RES1": {"p": 1}, "COM1": {"p": 3}, "CON1": {"p": 5}},
+        "outcomes": {"nps": 10, "loyalty": [5, 4, null, 3, 2]}}"#;
+    let gap = r#"{"instrument": "servqual", "answers": {"TAN1": {"p": 3, "e": 5}, "REL2": {"p": 7, "e": 1}}}"#;
+    for input in [ESQUAL_ONE, ZONE_ONE, custom, recovery, gap] {
+        let native = eservqual_core::score::score_value(
+            serde_json::from_str(input).expect("JSON"),
+            &eservqual_core::Registry::builtin(),
+        )
+        .expect("native scores");
+        let native = canonical(&serde_json::to_string(&native).expect("serialize"));
+        let scores = eservqual::score(js(input)).unwrap_or_else(|e| panic!("score threw {}", json_of(&e)));
+        let wasm: String = JSON::stringify(&scores).expect("stringify").into();
+        assert_eq!(wasm, native, "{input}");
+    }
 }
 
 #[wasm_bindgen_test]

@@ -1,5 +1,11 @@
-//! The one error type of the core: a stable machine code, the path of the offending field, and a
-//! message for people.
+//! The one error type of the core (a stable machine code, the JSON path of the offending field,
+//! a message for people), and the hand-written readers that take JSON input apart with that
+//! path in hand: [`Json`] (one JSON value, from serde_json natively or from JS in the browser),
+//! [`At`] (where it sits) and [`Fields`] (an object's members, unknown names rejected).
+//!
+//! The payload, `score()` input and custom-instrument readers are written on these rather than
+//! on serde's derives: a derive stamps out a copy of its visitor per type and per path tracker,
+//! which is most of the widget's wasm, while these are one small copy each.
 
 use serde::Serialize;
 use std::fmt;
@@ -163,7 +169,16 @@ impl fmt::Display for Error {
 
 impl std::error::Error for Error {}
 
+/// Parses JSON text into a value: text that is not exactly one JSON value is `invalid-json`,
+/// with serde_json's message (which ends with the line and column).
+pub fn parse_json(text: &str) -> Result<serde_json::Value, Error> {
+    serde_json::from_str(text).map_err(|e| Error::new(ErrorCode::InvalidJson, "", e.to_string()))
+}
+
 /// Deserializes `T` from a JSON value, turning a serde error into an [`Error`] with its path.
+///
+/// For serde-derived types (the widget settings of `ask`); the payload, `score()` input and
+/// custom instruments are read by the hand-written readers below instead.
 pub fn from_value<T: serde::de::DeserializeOwned>(value: serde_json::Value) -> Result<T, Error> {
     serde_path_to_error::deserialize(value).map_err(|e| {
         let path = e.path().to_string();
@@ -172,19 +187,256 @@ pub fn from_value<T: serde::de::DeserializeOwned>(value: serde_json::Value) -> R
     })
 }
 
-/// Parses JSON text into `T`, with the same error mapping as [`from_value`].
-pub fn from_str<T: serde::de::DeserializeOwned>(text: &str) -> Result<T, Error> {
-    let de = &mut serde_json::Deserializer::from_str(text);
-    let value = serde_path_to_error::deserialize(&mut *de).map_err(|e| {
-        let path = e.path().to_string();
-        let path = if path == "." { String::new() } else { path };
-        if e.inner().is_syntax() || e.inner().is_eof() {
-            Error::new(ErrorCode::InvalidJson, path, e.inner().to_string())
-        } else {
-            Error::from_serde(&path, e.inner())
+// ---------------------------------------------------------------------------------------------
+// Hand-written JSON readers
+
+/// The JSON types, as error messages name them.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Kind {
+    Null,
+    Bool,
+    Number,
+    String,
+    Array,
+    Object,
+    /// A JS value JSON has no word for (a function, a `Set`, a `BigInt`, ...).
+    Other,
+}
+
+impl Kind {
+    /// "a string", "an object", ...
+    pub fn name(self) -> &'static str {
+        match self {
+            Kind::Null => "null",
+            Kind::Bool => "a boolean",
+            Kind::Number => "a number",
+            Kind::String => "a string",
+            Kind::Array => "an array",
+            Kind::Object => "an object",
+            Kind::Other => "a value that is not JSON",
         }
-    })?;
-    // Only whitespace may follow the value (as with `serde_json::from_str`).
-    de.end().map_err(|e| Error::new(ErrorCode::InvalidJson, "", e.to_string()))?;
-    Ok(value)
+    }
+}
+
+/// Read access to one JSON value: `&serde_json::Value` natively; the wasm crate implements it
+/// for a JS value, so the browser reads its input with these same readers and no serde.
+pub trait Json: Sized {
+    fn kind(&self) -> Kind;
+    /// The number, when the value is one.
+    fn number(&self) -> Option<f64>;
+    /// The boolean, when the value is one.
+    fn boolean(&self) -> Option<bool>;
+    /// The text, when the value is a string.
+    fn string(&self) -> Option<String>;
+    /// The elements, when the value is an array.
+    fn elements(&self) -> Option<Vec<Self>>;
+    /// The members in input order, when the value is an object.
+    fn members(&self) -> Option<Vec<(String, Self)>>;
+}
+
+impl Json for &serde_json::Value {
+    fn kind(&self) -> Kind {
+        use serde_json::Value;
+        match self {
+            Value::Null => Kind::Null,
+            Value::Bool(_) => Kind::Bool,
+            Value::Number(_) => Kind::Number,
+            Value::String(_) => Kind::String,
+            Value::Array(_) => Kind::Array,
+            Value::Object(_) => Kind::Object,
+        }
+    }
+    fn number(&self) -> Option<f64> {
+        self.as_f64()
+    }
+    fn boolean(&self) -> Option<bool> {
+        self.as_bool()
+    }
+    fn string(&self) -> Option<String> {
+        self.as_str().map(str::to_string)
+    }
+    fn elements(&self) -> Option<Vec<Self>> {
+        self.as_array().map(|a| a.iter().collect())
+    }
+    fn members(&self) -> Option<Vec<(String, Self)>> {
+        self.as_object().map(|m| m.iter().map(|(k, v)| (k.clone(), v)).collect())
+    }
+}
+
+/// Where a value sits in the input: a chain of keys and indices from the root, written out
+/// (`answers.EFF1.p`, `dimensions[2].items[0].code`) only when an error needs it.
+#[derive(Debug, Clone, Copy)]
+pub struct At<'a> {
+    up: Option<&'a At<'a>>,
+    step: Step<'a>,
+}
+
+#[derive(Debug, Clone, Copy)]
+enum Step<'a> {
+    Root,
+    Key(&'a str),
+    Index(usize),
+}
+
+impl<'a> At<'a> {
+    /// The whole input (path `""`).
+    pub const ROOT: At<'static> = At { up: None, step: Step::Root };
+
+    /// The member `name` of this object.
+    pub fn key(&'a self, name: &'a str) -> At<'a> {
+        At { up: Some(self), step: Step::Key(name) }
+    }
+
+    /// The element `i` of this array.
+    pub fn index(&'a self, i: usize) -> At<'a> {
+        At { up: Some(self), step: Step::Index(i) }
+    }
+
+    /// The path as errors name it.
+    pub fn path(&self) -> String {
+        let mut out = String::new();
+        self.write(&mut out);
+        out
+    }
+
+    fn write(&self, out: &mut String) {
+        if let Some(up) = self.up {
+            up.write(out);
+        }
+        match self.step {
+            Step::Root => {}
+            Step::Key(name) => {
+                if !out.is_empty() {
+                    out.push('.');
+                }
+                out.push_str(name);
+            }
+            Step::Index(i) => {
+                out.push('[');
+                out.push_str(&i.to_string());
+                out.push(']');
+            }
+        }
+    }
+
+    /// An error at this path.
+    pub fn error(&self, code: ErrorCode, message: impl Into<String>) -> Error {
+        Error::new(code, self.path(), message)
+    }
+
+    /// An `invalid-type` error: `what` was expected, `value` was found.
+    pub fn expected(&self, what: &str, value: &impl Json) -> Error {
+        self.error(ErrorCode::InvalidType, format!("expected {what}, found {}", value.kind().name()))
+    }
+}
+
+/// `head` followed by `items` separated by `, ` (a plain loop: `join` is a kilobyte of wasm).
+pub fn list<'a>(head: &str, items: impl Iterator<Item = &'a str>) -> String {
+    let mut out = String::from(head);
+    for (i, item) in items.enumerate() {
+        if i > 0 {
+            out.push_str(", ");
+        }
+        out.push_str(item);
+    }
+    out
+}
+
+/// A JSON string.
+pub fn read_string(v: &impl Json, at: &At) -> Result<String, Error> {
+    v.string().ok_or_else(|| at.expected("a string", v))
+}
+
+/// A JSON number (any: range checks are the caller's).
+pub fn read_number(v: &impl Json, at: &At) -> Result<f64, Error> {
+    v.number().ok_or_else(|| at.expected("a number", v))
+}
+
+/// A JSON boolean.
+pub fn read_bool(v: &impl Json, at: &At) -> Result<bool, Error> {
+    v.boolean().ok_or_else(|| at.expected("true or false", v))
+}
+
+/// A whole number within -32768..=32767: a fraction is `invalid-type`, a larger number
+/// `out-of-range`.
+pub fn read_i16(v: &impl Json, at: &At) -> Result<i16, Error> {
+    let x = read_number(v, at)?;
+    if !x.is_finite() || x.fract() != 0.0 {
+        return Err(at.error(ErrorCode::InvalidType, "expected a whole number, found a number with a fraction"));
+    }
+    if x < f64::from(i16::MIN) || x > f64::from(i16::MAX) {
+        return Err(at.error(ErrorCode::OutOfRange, "expected a whole number within -32768..32767"));
+    }
+    Ok(x as i16)
+}
+
+/// The elements of a JSON array.
+pub fn read_array<J: Json>(v: &J, at: &At) -> Result<Vec<J>, Error> {
+    v.elements().ok_or_else(|| at.expected("an array", v))
+}
+
+/// The members of a JSON object, in input order.
+pub fn read_object<J: Json>(v: &J, at: &At) -> Result<Vec<(String, J)>, Error> {
+    v.members().ok_or_else(|| at.expected("an object", v))
+}
+
+/// An object of strings (`{"en": "...", "zh-CN": "..."}`), each member read at its path.
+pub fn read_strings<J: Json>(v: &J, at: &At) -> Result<Vec<(String, String)>, Error> {
+    let mut out = Vec::new();
+    for (k, v) in read_object(v, at)? {
+        let text = read_string(&v, &at.key(&k))?;
+        out.push((k, text));
+    }
+    Ok(out)
+}
+
+/// An optional member: absent or `null` is `None`, anything else is read by `read`.
+pub fn optional<J: Json, T>(v: Option<J>, read: impl FnOnce(&J) -> Result<T, Error>) -> Result<Option<T>, Error> {
+    match v {
+        Some(v) if v.kind() != Kind::Null => read(&v).map(Some),
+        _ => Ok(None),
+    }
+}
+
+/// The members of an object whose names are all known, taken out by name; the first unknown
+/// name is an `unknown-field` error at its path.
+pub struct Fields<'a, J> {
+    members: Vec<(String, Option<J>)>,
+    at: &'a At<'a>,
+}
+
+impl<'a, J: Json> Fields<'a, J> {
+    /// Reads an object that may only have members named in `known`.
+    pub fn of(v: &J, at: &'a At<'a>, known: &[&str]) -> Result<Self, Error> {
+        let fields = Fields::any(v, at)?;
+        if let Some((name, _)) = fields.members.iter().find(|(name, _)| !known.contains(&name.as_str())) {
+            let message = list("unknown field; expected one of: ", known.iter().copied());
+            return Err(at.key(name).error(ErrorCode::UnknownField, message));
+        }
+        Ok(fields)
+    }
+
+    /// Reads an object whose other members are ignored.
+    pub fn any(v: &J, at: &'a At<'a>) -> Result<Self, Error> {
+        let mut members = Vec::new();
+        for (k, v) in read_object(v, at)? {
+            members.push((k, Some(v)));
+        }
+        Ok(Fields { members, at })
+    }
+
+    /// The member `name` if present (possibly `null`).
+    pub fn take(&mut self, name: &str) -> Option<J> {
+        self.members.iter_mut().find(|(k, _)| k == name).and_then(|(_, v)| v.take())
+    }
+
+    /// The member `name`, which must be present (`null` is left to its reader to refuse).
+    pub fn need(&mut self, name: &str) -> Result<J, Error> {
+        self.take(name).ok_or_else(|| self.missing(name))
+    }
+
+    /// The `missing-field` error of member `name`.
+    pub fn missing(&self, name: &str) -> Error {
+        self.at.key(name).error(ErrorCode::MissingField, "missing field")
+    }
 }

@@ -1,13 +1,14 @@
 //! Instruments (built-in and custom), answer formats and scales, and the `Form`: an instrument
 //! as administered (format + the deployment's dimension set D).
 
-use crate::error::{from_value, Error, ErrorCode};
-use serde::{Deserialize, Serialize};
-use std::collections::{BTreeMap, HashSet};
+use crate::error::{list, optional, read_array, read_bool, read_i16, read_string, read_strings, At, Error, ErrorCode, Fields, Json};
+use crate::payload::Keyed;
+use serde::Serialize;
 use std::sync::Arc;
 
-/// The answer format: which fields each item has (INTERFACES.md "Formats").
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+/// The answer format: which fields each item has (INTERFACES.md "Formats"); read from JSON by
+/// [`Format::read`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
 #[serde(rename_all = "lowercase")]
 pub enum Format {
     /// `p` only (SERVPERF / E-S-QUAL).
@@ -35,6 +36,14 @@ impl Format {
             "zone" => Some(Format::Zone),
             _ => None,
         }
+    }
+
+    /// Reads a format name at `at`: not a string is `invalid-type`, another name `invalid-format`.
+    pub fn read(v: &impl Json, at: &At) -> Result<Format, Error> {
+        let name = read_string(v, at)?;
+        Format::parse(&name).ok_or_else(|| {
+            at.error(ErrorCode::InvalidFormat, format!("unknown format '{name}'; expected perception, gap or zone"))
+        })
     }
 
     /// The answer fields an item has in this format, in a fixed order.
@@ -79,9 +88,8 @@ impl Field {
     }
 }
 
-/// An inclusive integer scale [min, max].
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
+/// An inclusive integer scale [min, max]; read from JSON by [`Scale::read`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 pub struct Scale {
     pub min: i16,
     pub max: i16,
@@ -102,10 +110,20 @@ impl Scale {
     pub fn midpoint(self) -> f64 {
         (f64::from(self.min) + f64::from(self.max)) / 2.0
     }
+
+    /// Reads `{"min": int, "max": int}` at `at` (no other members).
+    pub fn read(v: &impl Json, at: &At) -> Result<Scale, Error> {
+        let mut f = Fields::of(v, at, &["min", "max"])?;
+        let min = read_i16(&f.need("min")?, &at.key("min"))?;
+        let max = read_i16(&f.need("max")?, &at.key("max"))?;
+        Ok(Scale { min, max })
+    }
 }
 
-/// Text in several locales (`{"en": "...", "zh-CN": "..."}`), for custom instruments.
-pub type LocalText = BTreeMap<String, String>;
+/// Text in several locales (`{"en": "...", "zh-CN": "..."}`), for custom instruments, in input
+/// order. A [`Keyed`] rather than a `BTreeMap`: a handful of locales, and a B-tree's code is
+/// some kilobytes of the wasm.
+pub type LocalText = Keyed<String>;
 
 /// One questionnaire item.
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -114,7 +132,7 @@ pub struct Item {
     /// Reverse-keyed: p and e become min + max - x before any other step.
     pub reverse: bool,
     /// Wording of a custom item; built-in items take theirs from [`crate::text`].
-    #[serde(skip_serializing_if = "BTreeMap::is_empty")]
+    #[serde(skip_serializing_if = "Keyed::is_empty")]
     pub text: LocalText,
 }
 
@@ -122,7 +140,7 @@ pub struct Item {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Dimension {
     pub code: String,
-    #[serde(skip_serializing_if = "BTreeMap::is_empty")]
+    #[serde(skip_serializing_if = "Keyed::is_empty")]
     pub name: LocalText,
     pub items: Vec<Item>,
 }
@@ -143,8 +161,11 @@ pub struct Instrument {
 /// The ids of the built-in instruments.
 pub const BUILTIN_IDS: [&str; 3] = ["e-s-qual", "e-recs-qual", "servqual"];
 
-/// (dimension code, item count) of each built-in instrument, in instrument order.
-fn builtin_shape(id: &str) -> Option<(&'static [(&'static str, usize)], Scale, Format)> {
+/// (dimension code, item count) of each dimension of a built-in instrument, in order.
+type Shape = &'static [(&'static str, usize)];
+
+/// The shape, scale and default format of each built-in instrument.
+fn builtin_shape(id: &str) -> Option<(Shape, Scale, Format)> {
     const ESQUAL: &[(&str, usize)] = &[("EFF", 8), ("SYS", 4), ("FUL", 7), ("PRI", 3)];
     const ERECSQUAL: &[(&str, usize)] = &[("RES", 5), ("COM", 3), ("CON", 3)];
     const SERVQUAL: &[(&str, usize)] = &[("TAN", 4), ("REL", 5), ("RSP", 4), ("ASR", 4), ("EMP", 5)];
@@ -182,14 +203,17 @@ impl Instrument {
 
     /// Loads a custom instrument from JSON text; errors name the JSON path of the fault.
     pub fn from_json(text: &str) -> Result<Instrument, Error> {
-        let spec: CustomSpec = crate::error::from_str(text)?;
-        spec.build()
+        Instrument::read(&&crate::error::parse_json(text)?, &At::ROOT)
     }
 
     /// Loads a custom instrument from a parsed JSON value.
     pub fn from_json_value(value: serde_json::Value) -> Result<Instrument, Error> {
-        let spec: CustomSpec = from_value(value)?;
-        spec.build()
+        Instrument::read(&&value, &At::ROOT)
+    }
+
+    /// Loads a custom instrument from the JSON value `v` found at `at` (errors carry the path).
+    pub fn read(v: &impl Json, at: &At) -> Result<Instrument, Error> {
+        read_custom(v, at)
     }
 
     /// All items in instrument order.
@@ -221,125 +245,120 @@ impl Instrument {
     }
 }
 
-/// The JSON format of a custom instrument (documented by `schema/instrument.schema.json`).
-#[derive(Debug, Deserialize)]
-#[serde(deny_unknown_fields)]
-struct CustomSpec {
-    id: String,
-    version: String,
-    scale: Scale,
-    #[serde(default)]
-    format: Option<Format>,
-    #[serde(default)]
-    name: LocalText,
-    dimensions: Vec<CustomDimension>,
-}
-
-#[derive(Debug, Deserialize)]
-#[serde(deny_unknown_fields)]
-struct CustomDimension {
-    code: String,
-    #[serde(default)]
-    name: LocalText,
-    items: Vec<CustomItem>,
-}
-
-#[derive(Debug, Deserialize)]
-#[serde(deny_unknown_fields)]
-struct CustomItem {
-    code: String,
-    #[serde(default)]
-    text: LocalText,
-    #[serde(default)]
-    reverse: bool,
+/// An optional object of texts by locale; absent is empty, `null` is not text.
+fn local_text<J: Json>(v: Option<J>, at: &At) -> Result<LocalText, Error> {
+    match v {
+        Some(v) => Ok(Keyed(read_strings(&v, at)?)),
+        None => Ok(LocalText::new()),
+    }
 }
 
 /// Codes are upper-case ASCII letters, digits and `_`, starting with a letter: they become
 /// CSV headers and payload keys, so no dots, spaces or lower-case clashes with `nps` etc.
 fn valid_code(code: &str) -> bool {
-    let mut chars = code.chars();
-    matches!(chars.next(), Some('A'..='Z'))
-        && code.len() <= 32
-        && chars.all(|c| c.is_ascii_uppercase() || c.is_ascii_digit() || c == '_')
+    let b = code.as_bytes();
+    matches!(b.first(), Some(b'A'..=b'Z')) && b.len() <= 32 && b.iter().all(|&c| c.is_ascii_uppercase() || c.is_ascii_digit() || c == b'_')
 }
 
 /// Instrument ids: lower-case letters, digits and `-`, 1 to 64 characters.
 fn valid_id(id: &str) -> bool {
-    !id.is_empty()
-        && id.len() <= 64
-        && id.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-')
-        && !id.starts_with('-')
+    let b = id.as_bytes();
+    !b.is_empty() && b.len() <= 64 && b[0] != b'-' && b.iter().all(|&c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == b'-')
 }
 
-impl CustomSpec {
-    fn build(self) -> Result<Instrument, Error> {
-        let bad = |field: String, message: String| Error::new(ErrorCode::InvalidInstrument, field, message);
-        if !valid_id(&self.id) {
-            return Err(bad("id".into(), "an instrument id is 1-64 characters of a-z, 0-9 and '-'".into()));
-        }
-        if BUILTIN_IDS.contains(&self.id.as_str()) {
-            return Err(bad("id".into(), format!("'{}' is a built-in instrument id", self.id)));
-        }
-        if self.version.is_empty() || self.version.len() > 32 {
-            return Err(bad("version".into(), "the version is 1-32 characters".into()));
-        }
-        let Scale { min, max } = self.scale;
-        if min >= max {
-            return Err(bad("scale.max".into(), format!("scale.max ({max}) must be above scale.min ({min})")));
-        }
-        if min < -100 || max > 100 {
-            return Err(bad("scale".into(), "scale bounds must lie within -100..100".into()));
-        }
-        if self.format == Some(Format::Zone) && self.dimensions.iter().any(|d| d.items.iter().any(|i| i.reverse)) {
-            // Reversing a zone item would swap its minimum and desired levels.
-            return Err(bad("format".into(), "zone format cannot have reverse-keyed items".into()));
-        }
-        if self.dimensions.is_empty() {
-            return Err(bad("dimensions".into(), "an instrument needs at least one dimension".into()));
-        }
-        let mut dim_codes = HashSet::new();
-        let mut item_codes = HashSet::new();
-        let mut dimensions = Vec::with_capacity(self.dimensions.len());
-        for (di, d) in self.dimensions.into_iter().enumerate() {
-            let here = format!("dimensions[{di}]");
-            if !valid_code(&d.code) {
-                return Err(bad(format!("{here}.code"), format!("'{}' is not a code: use A-Z, 0-9 and _, starting with a letter", d.code)));
-            }
-            if !dim_codes.insert(d.code.clone()) {
-                return Err(bad(format!("{here}.code"), format!("dimension code '{}' appears twice", d.code)));
-            }
-            if d.items.is_empty() {
-                return Err(bad(format!("{here}.items"), "a dimension needs at least one item".into()));
-            }
-            let mut items = Vec::with_capacity(d.items.len());
-            for (ii, it) in d.items.into_iter().enumerate() {
-                let at = format!("{here}.items[{ii}]");
-                if !valid_code(&it.code) {
-                    return Err(bad(format!("{at}.code"), format!("'{}' is not a code: use A-Z, 0-9 and _, starting with a letter", it.code)));
-                }
-                if !item_codes.insert(it.code.clone()) {
-                    return Err(bad(format!("{at}.code"), format!("item code '{}' appears twice", it.code)));
-                }
-                if let Some((loc, _)) = it.text.iter().find(|(_, t)| t.trim().is_empty()) {
-                    return Err(bad(format!("{at}.text.{loc}"), "item text is empty".into()));
-                }
-                items.push(Item { code: it.code, reverse: it.reverse, text: it.text });
-            }
-            dimensions.push(Dimension { code: d.code, name: d.name, items });
-        }
-        if dim_codes.iter().any(|c| item_codes.contains(c)) {
-            return Err(bad("dimensions".into(), "a dimension and an item share a code".into()));
-        }
-        let _ = self.name;
-        Ok(Instrument {
-            id: self.id,
-            version: self.version,
-            scale: self.scale,
-            default_format: self.format.unwrap_or(Format::Perception),
-            dimensions,
-            builtin: false,
-        })
+/// Reads a custom instrument (the JSON format of `schema/instrument.schema.json`) at `at` and
+/// checks its rules in the same pass; every error names its path.
+fn read_custom<J: Json>(v: &J, at: &At) -> Result<Instrument, Error> {
+    let bad = |at: &At, message: String| Err(at.error(ErrorCode::InvalidInstrument, message));
+    let mut f = Fields::of(v, at, &["id", "version", "scale", "format", "name", "dimensions"])?;
+    let id_at = at.key("id");
+    let id = read_string(&f.need("id")?, &id_at)?;
+    if !valid_id(&id) {
+        return bad(&id_at, "an instrument id is 1-64 characters of a-z, 0-9 and '-'".into());
     }
+    if BUILTIN_IDS.contains(&id.as_str()) {
+        return bad(&id_at, format!("'{id}' is a built-in instrument id"));
+    }
+    let version_at = at.key("version");
+    let version = read_string(&f.need("version")?, &version_at)?;
+    if version.is_empty() || version.len() > 32 {
+        return bad(&version_at, "the version is 1-32 characters".into());
+    }
+    let scale_at = at.key("scale");
+    let scale = Scale::read(&f.need("scale")?, &scale_at)?;
+    let Scale { min, max } = scale;
+    if min >= max {
+        return bad(&scale_at.key("max"), format!("scale.max ({max}) must be above scale.min ({min})"));
+    }
+    if min < -100 || max > 100 {
+        return bad(&scale_at, "scale bounds must lie within -100..100".into());
+    }
+    let format_at = at.key("format");
+    let format = optional(f.take("format"), |v| Format::read(v, &format_at))?;
+    // The instrument's own name is documentation only; its type is still checked.
+    local_text(f.take("name"), &at.key("name"))?;
+
+    let dims_at = at.key("dimensions");
+    let dims = read_array(&f.need("dimensions")?, &dims_at)?;
+    if dims.is_empty() {
+        return bad(&dims_at, "an instrument needs at least one dimension".into());
+    }
+    // Instruments are tens of items: a linear search for repeats is plenty (and no hashing).
+    let mut dimensions: Vec<Dimension> = Vec::with_capacity(dims.len());
+    let mut item_codes: Vec<String> = Vec::new();
+    let mut reversed = false;
+    for (di, d) in dims.iter().enumerate() {
+        let here = dims_at.index(di);
+        let mut f = Fields::of(d, &here, &["code", "name", "items"])?;
+        let code_at = here.key("code");
+        let code = read_string(&f.need("code")?, &code_at)?;
+        if !valid_code(&code) {
+            return bad(&code_at, format!("'{code}' is not a code: use A-Z, 0-9 and _, starting with a letter"));
+        }
+        if dimensions.iter().any(|x| x.code == code) {
+            return bad(&code_at, format!("dimension code '{code}' appears twice"));
+        }
+        let name = local_text(f.take("name"), &here.key("name"))?;
+        let items_at = here.key("items");
+        let raw_items = read_array(&f.need("items")?, &items_at)?;
+        if raw_items.is_empty() {
+            return bad(&items_at, "a dimension needs at least one item".into());
+        }
+        let mut items = Vec::with_capacity(raw_items.len());
+        for (ii, it) in raw_items.iter().enumerate() {
+            let at = items_at.index(ii);
+            let mut f = Fields::of(it, &at, &["code", "text", "reverse"])?;
+            let code_at = at.key("code");
+            let code = read_string(&f.need("code")?, &code_at)?;
+            if !valid_code(&code) {
+                return bad(&code_at, format!("'{code}' is not a code: use A-Z, 0-9 and _, starting with a letter"));
+            }
+            if item_codes.contains(&code) {
+                return bad(&code_at, format!("item code '{code}' appears twice"));
+            }
+            item_codes.push(code.clone());
+            let text_at = at.key("text");
+            let text = local_text(f.take("text"), &text_at)?;
+            if let Some((locale, _)) = text.iter().find(|(_, t)| t.trim().is_empty()) {
+                return bad(&text_at.key(locale), "item text is empty".into());
+            }
+            let reverse = match f.take("reverse") {
+                Some(v) => read_bool(&v, &at.key("reverse"))?,
+                None => false,
+            };
+            reversed |= reverse;
+            items.push(Item { code, reverse, text });
+        }
+        dimensions.push(Dimension { code, name, items });
+    }
+    if format == Some(Format::Zone) && reversed {
+        // Reversing a zone item would swap its minimum and desired levels.
+        return bad(&format_at, "zone format cannot have reverse-keyed items".into());
+    }
+    if dimensions.iter().any(|d| item_codes.contains(&d.code)) {
+        return bad(&dims_at, "a dimension and an item share a code".into());
+    }
+    Ok(Instrument { id, version, scale, default_format: format.unwrap_or(Format::Perception), dimensions, builtin: false })
 }
 
 /// The instruments a process knows: the built-ins and any custom ones it loaded.
@@ -385,12 +404,9 @@ impl Registry {
     /// Like [`Registry::get`], with an `unknown-instrument` error naming `field`.
     pub fn require(&self, id: &str, field: &str) -> Result<Arc<Instrument>, Error> {
         self.get(id).ok_or_else(|| {
-            let known: Vec<&str> = self.instruments.iter().map(|i| i.id.as_str()).collect();
-            Error::new(
-                ErrorCode::UnknownInstrument,
-                field,
-                format!("unknown instrument '{id}' (known: {})", known.join(", ")),
-            )
+            let mut message = list(&format!("unknown instrument '{id}' (known: "), self.instruments.iter().map(|i| i.id.as_str()));
+            message.push(')');
+            Error::new(ErrorCode::UnknownInstrument, field, message)
         })
     }
 }
@@ -440,7 +456,8 @@ impl Form {
         if active.is_empty() {
             return Err(Error::new(ErrorCode::UnknownDimension, field, "the dimension set is empty"));
         }
-        active.sort_unstable();
+        // Instrument order, by filtering rather than sorting (no sort code in the wasm).
+        let active = (0..instrument.dimensions.len()).filter(|d| active.contains(d)).collect();
         Ok(Form::build(instrument, format, active))
     }
 

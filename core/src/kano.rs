@@ -135,7 +135,7 @@ pub fn feature(pairs: impl IntoIterator<Item = (Answer, Answer)>) -> Feature {
     }
     // Stable sort by count, descending: equal counts keep the tie order.
     let mut ranked = Category::ALL;
-    ranked.sort_by(|x, y| counts.get(*y).cmp(&counts.get(*x)));
+    ranked.sort_by_key(|c| std::cmp::Reverse(counts.get(*c)));
     let (a, b) = (counts.get(ranked[0]) as f64, counts.get(ranked[1]) as f64);
     let two_n = 2.0 * n as f64;
     let threshold = 1.65 * ((a + b) * (two_n - a - b) / two_n).sqrt();

@@ -1,19 +1,97 @@
-//! The response payload `eservqual.response/1` (INTERFACES.md) as serde types, and its
-//! validation into [`Answers`]: everything the JSON Schema cannot say (item codes of the
-//! instrument, integers within the scale, outcome ranges, RFC 3339 times, a UUID id).
+//! The response payload `eservqual.response/1` (INTERFACES.md), read by hand from JSON (every
+//! error names its path), and its validation into [`Answers`]: everything the JSON Schema cannot
+//! say (item codes of the instrument, integers within the scale, outcome ranges, RFC 3339 times,
+//! a UUID id).
 
-use crate::error::{from_value, Error, ErrorCode};
+use crate::error::{optional, parse_json, read_array, read_number, read_object, read_string, At, Error, ErrorCode, Fields, Json};
 use crate::instrument::{Field, Form, Format, Instrument, Registry, Scale};
-use indexmap::IndexMap;
-use serde::{Deserialize, Serialize};
+use serde::ser::{Serialize, SerializeMap, Serializer};
 use std::sync::Arc;
 
 /// The schema id of this payload version.
 pub const SCHEMA_ID: &str = "eservqual.response/1";
 
+/// A small ordered map with string keys, in input or instrument order: the payload's answer and
+/// weight maps and the objects of [`crate::score::Scores`]. A `Vec`, as these hold tens of
+/// entries: no hashing, and one small copy of its code in the wasm. Serializes as a JSON object.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Keyed<V>(pub Vec<(String, V)>);
+
+impl<V> Default for Keyed<V> {
+    fn default() -> Self {
+        Keyed(Vec::new())
+    }
+}
+
+impl<V> Keyed<V> {
+    pub fn new() -> Self {
+        Keyed(Vec::new())
+    }
+
+    /// Sets `key` to `value`: in place when the key is there, else at the end.
+    pub fn insert(&mut self, key: impl Into<String>, value: V) {
+        let key = key.into();
+        match self.0.iter_mut().find(|(k, _)| *k == key) {
+            Some(slot) => slot.1 = value,
+            None => self.0.push((key, value)),
+        }
+    }
+
+    pub fn get(&self, key: &str) -> Option<&V> {
+        self.0.iter().find(|(k, _)| k == key).map(|(_, v)| v)
+    }
+
+    pub fn iter(&self) -> impl Iterator<Item = (&str, &V)> {
+        self.0.iter().map(|(k, v)| (k.as_str(), v))
+    }
+
+    pub fn keys(&self) -> impl Iterator<Item = &String> {
+        self.0.iter().map(|(k, _)| k)
+    }
+
+    pub fn len(&self) -> usize {
+        self.0.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.0.is_empty()
+    }
+}
+
+impl<V> std::ops::Index<&str> for Keyed<V> {
+    type Output = V;
+
+    /// The value of `key`; panics when it is absent (as `IndexMap` does).
+    fn index(&self, key: &str) -> &V {
+        match self.get(key) {
+            Some(v) => v,
+            None => panic!("no key '{key}'"),
+        }
+    }
+}
+
+impl<K: Into<String>, V> FromIterator<(K, V)> for Keyed<V> {
+    fn from_iter<I: IntoIterator<Item = (K, V)>>(iter: I) -> Self {
+        let mut map = Keyed::new();
+        for (k, v) in iter {
+            map.insert(k, v);
+        }
+        map
+    }
+}
+
+impl<V: Serialize> Serialize for Keyed<V> {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut map = s.serialize_map(Some(self.0.len()))?;
+        for (k, v) in &self.0 {
+            map.serialize_entry(k, v)?;
+        }
+        map.end()
+    }
+}
+
 /// One response as the widget POSTs it.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct Payload {
     pub schema: String,
     pub id: String,
@@ -21,51 +99,75 @@ pub struct Payload {
     pub scale: Scale,
     pub locale: String,
     pub submitted_at: String,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub started_at: Option<String>,
-    pub answers: IndexMap<String, Answer>,
+    pub answers: Keyed<Answer>,
     /// E-RecS-QUAL answers; `null` or absent when it was not administered.
-    #[serde(default)]
-    pub recovery: Option<IndexMap<String, Answer>>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub weights: Option<IndexMap<String, f64>>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub recovery: Option<Keyed<Answer>>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub weights: Option<Keyed<f64>>,
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub outcomes: Option<Outcomes>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub site: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub page: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub meta: Option<IndexMap<String, serde_json::Value>>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub meta: Option<serde_json::Map<String, serde_json::Value>>,
     /// The client's scores; the collector recomputes and compares them.
     pub scores: serde_json::Value,
     pub sdk: Sdk,
 }
 
 /// Which instrument, version, format and dimension set the response answers.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct InstrumentRef {
     pub id: String,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub version: Option<String>,
     pub format: Format,
     /// The dimension set D when the deployment switched some off; absent = all.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub dimensions: Option<Vec<String>>,
 }
 
+impl InstrumentRef {
+    /// Reads `{id, version?, format, dimensions?}` at `at`; without a `format` member the
+    /// format is `fallback(id)`, and without that a `missing-field` error.
+    pub fn read<J: Json>(v: &J, at: &At, fallback: impl FnOnce(&str) -> Option<Format>) -> Result<InstrumentRef, Error> {
+        let mut f = Fields::of(v, at, &["id", "version", "format", "dimensions"])?;
+        let id = read_string(&f.need("id")?, &at.key("id"))?;
+        let version = optional(f.take("version"), |v| read_string(v, &at.key("version")))?;
+        let format = match f.take("format") {
+            Some(v) => Format::read(&v, &at.key("format"))?,
+            None => match fallback(&id) {
+                Some(format) => format,
+                None => return Err(f.missing("format")),
+            },
+        };
+        let dimensions = optional(f.take("dimensions"), |v| read_codes(v, &at.key("dimensions")))?;
+        Ok(InstrumentRef { id, version, format, dimensions })
+    }
+}
+
+/// A list of dimension codes.
+pub fn read_codes<J: Json>(v: &J, at: &At) -> Result<Vec<String>, Error> {
+    let mut out = Vec::new();
+    for (i, c) in read_array(v, at)?.iter().enumerate() {
+        out.push(read_string(c, &at.index(i))?);
+    }
+    Ok(out)
+}
+
 /// One item's answer fields; a missing or `null` field is "not answered".
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
 pub struct Answer {
-    #[serde(default)]
     pub p: Option<f64>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub e: Option<f64>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub min: Option<f64>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub des: Option<f64>,
 }
 
@@ -78,31 +180,78 @@ impl Answer {
             Field::Des => self.des,
         }
     }
+
+    /// Reads `{p?, e?, min?, des?}` at `at` (numbers or `null`; ranges are checked later).
+    pub fn read<J: Json>(v: &J, at: &At) -> Result<Answer, Error> {
+        let mut f = Fields::of(v, at, &["p", "e", "min", "des"])?;
+        let mut num = |name: &str| optional(f.take(name), |v| read_number(v, &at.key(name)));
+        Ok(Answer { p: num("p")?, e: num("e")?, min: num("min")?, des: num("des")? })
+    }
+}
+
+/// An answer map (`{"EFF1": {"p": 4}, ...}`) at `at`, in input order.
+pub fn read_answers<J: Json>(v: &J, at: &At) -> Result<Keyed<Answer>, Error> {
+    let mut out = Keyed::new();
+    for (code, a) in read_object(v, at)? {
+        let answer = Answer::read(&a, &at.key(&code))?;
+        out.0.push((code, answer));
+    }
+    Ok(out)
+}
+
+/// A weight map (`{"EFF": 40, ...}`) at `at`, in input order (values checked later).
+pub fn read_weights<J: Json>(v: &J, at: &At) -> Result<Keyed<f64>, Error> {
+    let mut out = Keyed::new();
+    for (code, w) in read_object(v, at)? {
+        let w = read_number(&w, &at.key(&code))?;
+        out.0.push((code, w));
+    }
+    Ok(out)
 }
 
 /// Outcome questions (SCORING.md §1.1 gives their scales).
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
 pub struct Outcomes {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub nps: Option<f64>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub csat: Option<f64>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub ces: Option<f64>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub satisfaction: Option<f64>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub value: Option<Vec<Option<f64>>>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub loyalty: Option<Vec<Option<f64>>>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub comment: Option<String>,
 }
 
+impl Outcomes {
+    /// Reads the `outcomes` object at `at` (types only; ranges are checked by
+    /// [`validate_outcomes`]).
+    pub fn read<J: Json>(v: &J, at: &At) -> Result<Outcomes, Error> {
+        let mut f = Fields::of(v, at, &["nps", "csat", "ces", "satisfaction", "value", "loyalty", "comment"])?;
+        let num = |f: &mut Fields<J>, name: &str| optional(f.take(name), |v| read_number(v, &at.key(name)));
+        let (nps, csat, ces, satisfaction) = (num(&mut f, "nps")?, num(&mut f, "csat")?, num(&mut f, "ces")?, num(&mut f, "satisfaction")?);
+        let list = |v: &J, name: &str| -> Result<Vec<Option<f64>>, Error> {
+            let at = at.key(name);
+            let mut out = Vec::new();
+            for (i, x) in read_array(v, &at)?.into_iter().enumerate() {
+                out.push(optional(Some(x), |x| read_number(x, &at.index(i)))?);
+            }
+            Ok(out)
+        };
+        let value = optional(f.take("value"), |v| list(v, "value"))?;
+        let loyalty = optional(f.take("loyalty"), |v| list(v, "loyalty"))?;
+        let comment = optional(f.take("comment"), |v| read_string(v, &at.key("comment")))?;
+        Ok(Outcomes { nps, csat, ces, satisfaction, value, loyalty, comment })
+    }
+}
+
 /// Which SDK wrote the payload.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct Sdk {
     pub name: String,
     pub version: String,
@@ -157,56 +306,55 @@ pub struct Response {
     pub answers: Answers,
 }
 
-/// Checks that `x` is an integer within `scale`; `field` names it in the error.
-pub fn integer_on(x: f64, scale: Scale, field: &str) -> Result<i16, Error> {
+/// Checks that `x` is an integer within `scale`; `at` names it in the error.
+///
+/// Messages print a whole number as an integer and never format a float: float formatting is
+/// some 20 KB of the wasm.
+pub fn integer_on(x: f64, scale: Scale, at: &At) -> Result<i16, Error> {
+    let range = format!("{}-{}", scale.min, scale.max);
     if !x.is_finite() || x.fract() != 0.0 {
-        return Err(Error::new(ErrorCode::NotInteger, field, format!("{x} is not a whole number")));
+        // Only a JS caller can pass NaN or an infinity; JSON has no word for them.
+        let what = if x.is_finite() { "a number with a fraction" } else { "NaN or an infinity" };
+        return Err(at.error(ErrorCode::NotInteger, format!("{what} is not a whole number on the scale {range}")));
     }
     if x < f64::from(scale.min) || x > f64::from(scale.max) {
-        return Err(Error::new(
-            ErrorCode::OutOfRange,
-            field,
-            format!("{x} is outside the scale {}-{}", scale.min, scale.max),
-        ));
+        // Beyond 2^53 an f64 is still whole but no longer exact: do not pretend to know it.
+        let what = if x.abs() < 9.0e15 { (x as i64).to_string() } else { "a number that large".to_string() };
+        return Err(at.error(ErrorCode::OutOfRange, format!("{what} is outside the scale {range}")));
     }
     Ok(x as i16)
 }
 
-fn opt_on(x: Option<f64>, scale: Scale, field: &str) -> Result<Option<i16>, Error> {
-    x.map(|v| integer_on(v, scale, field)).transpose()
+fn opt_on(x: Option<f64>, scale: Scale, at: &At) -> Result<Option<i16>, Error> {
+    x.map(|v| integer_on(v, scale, at)).transpose()
 }
 
 /// Answers of `instrument` in `format` from a JSON-like map, keyed by item code.
 fn item_answers(
-    map: &IndexMap<String, Answer>,
+    map: &Keyed<Answer>,
     instrument: &Instrument,
     format: Format,
     form: Option<&Form>,
-    path: &str,
+    path: &At,
 ) -> Result<Vec<[Option<i16>; 4]>, Error> {
     let scale = instrument.scale_for(format);
     let mut items = vec![[None; 4]; instrument.item_count()];
-    for (code, answer) in map {
-        let at = format!("{path}.{code}");
+    for (code, answer) in map.iter() {
+        let at = path.key(code);
         let Some(i) = instrument.item_index(code) else {
-            return Err(Error::new(
-                ErrorCode::UnknownItem,
-                at,
-                format!("instrument '{}' has no item '{code}'", instrument.id),
-            ));
+            return Err(at.error(ErrorCode::UnknownItem, format!("instrument '{}' has no item '{code}'", instrument.id)));
         };
         if let Some(form) = form {
             if !form.item_active(i) && Field::ALL.iter().any(|&f| answer.get(f).is_some()) {
-                return Err(Error::new(ErrorCode::UnknownItem, at, format!("item '{code}' belongs to a dimension that was switched off")));
+                return Err(at.error(ErrorCode::UnknownItem, format!("item '{code}' belongs to a dimension that was switched off")));
             }
         }
         for field in Field::ALL {
             let Some(x) = answer.get(field) else { continue };
-            let fat = format!("{at}.{}", field.as_str());
+            let fat = at.key(field.as_str());
             if !format.fields().contains(&field) {
-                return Err(Error::new(
+                return Err(fat.error(
                     ErrorCode::InvalidFormat,
-                    fat,
                     format!("the {} format has no '{}' answers", format.as_str(), field.as_str()),
                 ));
             }
@@ -217,57 +365,56 @@ fn item_answers(
 }
 
 /// Validates weights: exactly the codes of D, each finite and >= 0, total > 0 (SCORING.md §2.3).
-pub fn validate_weights(weights: &IndexMap<String, f64>, form: &Form, path: &str) -> Result<Vec<f64>, Error> {
+pub fn validate_weights(weights: &Keyed<f64>, form: &Form, at: &At) -> Result<Vec<f64>, Error> {
     let mut out = Vec::with_capacity(form.active.len());
     for dim in form.dimensions() {
         match weights.get(&dim.code) {
             Some(&w) if w.is_finite() && w >= 0.0 => out.push(w),
-            Some(&w) => {
-                return Err(Error::new(ErrorCode::InvalidWeights, format!("{path}.{}", dim.code), format!("weight {w} must be a number >= 0")))
-            }
-            None => {
-                return Err(Error::new(ErrorCode::InvalidWeights, format!("{path}.{}", dim.code), format!("no weight for dimension '{}'", dim.code)))
-            }
+            Some(_) => return Err(at.key(&dim.code).error(ErrorCode::InvalidWeights, "a weight must be a number >= 0")),
+            None => return Err(at.key(&dim.code).error(ErrorCode::InvalidWeights, format!("no weight for dimension '{}'", dim.code))),
         }
     }
-    if let Some(extra) = weights.keys().find(|k| !form.dimensions().any(|d| &d.code == *k)) {
-        return Err(Error::new(ErrorCode::InvalidWeights, format!("{path}.{extra}"), format!("'{extra}' is not a dimension of this form")));
+    if let Some(extra) = weights.keys().find(|k| !form.dimensions().any(|d| d.code == **k)) {
+        return Err(at.key(extra).error(ErrorCode::InvalidWeights, format!("'{extra}' is not a dimension of this form")));
     }
     if out.iter().sum::<f64>() <= 0.0 {
-        return Err(Error::new(ErrorCode::InvalidWeights, path, "weights must total more than 0"));
+        return Err(at.error(ErrorCode::InvalidWeights, "weights must total more than 0"));
     }
     Ok(out)
 }
 
 /// Validates outcome answers against their scales; `item_scale` is the form's scale, used by
 /// `satisfaction`.
-pub fn validate_outcomes(o: &Outcomes, item_scale: Scale, path: &str) -> Result<OutcomeAnswers, Error> {
-    let at = |name: &str| format!("{path}.{name}");
-    let list = |xs: &Option<Vec<Option<f64>>>, n: usize, scale: Scale, name: &str| -> Result<Option<Vec<Option<i16>>>, Error> {
-        let Some(xs) = xs else { return Ok(None) };
-        if xs.len() != n {
-            return Err(Error::new(ErrorCode::OutOfRange, at(name), format!("'{name}' has {n} answers, not {}", xs.len())));
+pub fn validate_outcomes(o: &Outcomes, item_scale: Scale, at: &At) -> Result<OutcomeAnswers, Error> {
+    // Fills `out` (one slot per question) from the answers; `false` when they were not asked.
+    let list = |xs: &Option<Vec<Option<f64>>>, out: &mut [Option<i16>], scale: Scale, name: &str| -> Result<bool, Error> {
+        let Some(xs) = xs else { return Ok(false) };
+        let at = at.key(name);
+        if xs.len() != out.len() {
+            return Err(at.error(ErrorCode::OutOfRange, format!("'{name}' has {} answers, not {}", out.len(), xs.len())));
         }
-        xs.iter()
-            .enumerate()
-            .map(|(i, x)| opt_on(*x, scale, &format!("{path}.{name}[{i}]")))
-            .collect::<Result<Vec<_>, _>>()
-            .map(Some)
+        for (i, x) in xs.iter().enumerate() {
+            out[i] = opt_on(*x, scale, &at.index(i))?;
+        }
+        Ok(true)
     };
-    let value = list(&o.value, VALUE_ITEMS, Scale::new(1, 10), "value")?;
-    let loyalty = list(&o.loyalty, LOYALTY_ITEMS, Scale::new(1, 5), "loyalty")?;
+    let mut value = [None; VALUE_ITEMS];
+    let value = list(&o.value, &mut value, Scale::new(1, 10), "value")?.then_some(value);
+    let mut loyalty = [None; LOYALTY_ITEMS];
+    let loyalty = list(&o.loyalty, &mut loyalty, Scale::new(1, 5), "loyalty")?.then_some(loyalty);
     if let Some(c) = &o.comment {
-        if c.chars().count() > COMMENT_MAX_CHARS {
-            return Err(Error::new(ErrorCode::OutOfRange, at("comment"), format!("the comment is longer than {COMMENT_MAX_CHARS} characters")));
+        // Characters are the bytes that do not continue a UTF-8 sequence.
+        if c.bytes().filter(|b| b & 0xC0 != 0x80).count() > COMMENT_MAX_CHARS {
+            return Err(at.key("comment").error(ErrorCode::OutOfRange, format!("the comment is longer than {COMMENT_MAX_CHARS} characters")));
         }
     }
     Ok(OutcomeAnswers {
-        nps: opt_on(o.nps, Scale::new(0, 10), &at("nps"))?,
-        csat: opt_on(o.csat, Scale::new(1, 5), &at("csat"))?,
-        ces: opt_on(o.ces, Scale::new(1, 7), &at("ces"))?,
-        satisfaction: opt_on(o.satisfaction, item_scale, &at("satisfaction"))?,
-        value: value.map(|v| std::array::from_fn(|i| v[i])),
-        loyalty: loyalty.map(|v| std::array::from_fn(|i| v[i])),
+        nps: opt_on(o.nps, Scale::new(0, 10), &at.key("nps"))?,
+        csat: opt_on(o.csat, Scale::new(1, 5), &at.key("csat"))?,
+        ces: opt_on(o.ces, Scale::new(1, 7), &at.key("ces"))?,
+        satisfaction: opt_on(o.satisfaction, item_scale, &at.key("satisfaction"))?,
+        value,
+        loyalty,
         comment: o.comment.clone(),
     })
 }
@@ -275,16 +422,17 @@ pub fn validate_outcomes(o: &Outcomes, item_scale: Scale, path: &str) -> Result<
 /// The scoring inputs shared by a payload and a `score()` call.
 pub struct ScoreParts<'a> {
     pub form: Form,
-    pub answers: &'a IndexMap<String, Answer>,
-    pub recovery: Option<&'a IndexMap<String, Answer>>,
-    pub weights: Option<&'a IndexMap<String, f64>>,
+    pub answers: &'a Keyed<Answer>,
+    pub recovery: Option<&'a Keyed<Answer>>,
+    pub weights: Option<&'a Keyed<f64>>,
     pub outcomes: Option<&'a Outcomes>,
 }
 
 /// Validates the answer parts against the form into [`Answers`].
 pub fn answers_of(parts: &ScoreParts<'_>) -> Result<Answers, Error> {
     let form = &parts.form;
-    let items = item_answers(parts.answers, &form.instrument, form.format, Some(form), "answers")?;
+    let root = At::ROOT;
+    let items = item_answers(parts.answers, &form.instrument, form.format, Some(form), &root.key("answers"))?;
     let recovery = match parts.recovery {
         None => None,
         Some(map) => {
@@ -292,13 +440,13 @@ pub fn answers_of(parts: &ScoreParts<'_>) -> Result<Answers, Error> {
                 return Err(Error::new(ErrorCode::UnknownField, "recovery", "recovery answers belong to e-s-qual only"));
             }
             let recs = Instrument::builtin("e-recs-qual").expect("built-in instrument");
-            let rec = item_answers(map, &recs, Format::Perception, None, "recovery")?;
+            let rec = item_answers(map, &recs, Format::Perception, None, &root.key("recovery"))?;
             Some(rec.into_iter().map(|a| a[Field::P.index()]).collect())
         }
     };
-    let weights = parts.weights.map(|w| validate_weights(w, form, "weights")).transpose()?;
+    let weights = parts.weights.map(|w| validate_weights(w, form, &root.key("weights"))).transpose()?;
     let outcomes = match parts.outcomes {
-        Some(o) => validate_outcomes(o, form.scale(), "outcomes")?,
+        Some(o) => validate_outcomes(o, form.scale(), &root.key("outcomes"))?,
         None => OutcomeAnswers::default(),
     };
     Ok(Answers { items, recovery, weights, outcomes })
@@ -375,12 +523,62 @@ pub fn check_uuid(s: &str, field: &str) -> Result<(), Error> {
 impl Payload {
     /// Parses a payload from JSON text (type errors name their path).
     pub fn from_json(text: &str) -> Result<Payload, Error> {
-        crate::error::from_str(text)
+        Payload::read(&parse_json(text)?)
     }
 
     /// Parses a payload from a JSON value.
     pub fn from_value(value: serde_json::Value) -> Result<Payload, Error> {
-        from_value(value)
+        Payload::read(&value)
+    }
+
+    /// Reads the members and their types; [`Payload::validate`] checks the rest.
+    fn read(v: &serde_json::Value) -> Result<Payload, Error> {
+        const MEMBERS: &[&str] = &[
+            "schema", "id", "instrument", "scale", "locale", "submitted_at", "started_at", "answers", "recovery",
+            "weights", "outcomes", "site", "page", "meta", "scores", "sdk",
+        ];
+        let root = At::ROOT;
+        let mut f = Fields::of(&v, &root, MEMBERS)?;
+        let text = |f: &mut Fields<&serde_json::Value>, name: &str| read_string(&f.need(name)?, &root.key(name));
+        let opt_text = |f: &mut Fields<&serde_json::Value>, name: &str| optional(f.take(name), |v| read_string(v, &root.key(name)));
+        let (schema, id) = (text(&mut f, "schema")?, text(&mut f, "id")?);
+        let instrument = InstrumentRef::read(&f.need("instrument")?, &root.key("instrument"), |_| None)?;
+        let scale = Scale::read(&f.need("scale")?, &root.key("scale"))?;
+        let (locale, submitted_at, started_at) = (text(&mut f, "locale")?, text(&mut f, "submitted_at")?, opt_text(&mut f, "started_at")?);
+        let answers = read_answers(&f.need("answers")?, &root.key("answers"))?;
+        let recovery = optional(f.take("recovery"), |v| read_answers(v, &root.key("recovery")))?;
+        let weights = optional(f.take("weights"), |v| read_weights(v, &root.key("weights")))?;
+        let outcomes = optional(f.take("outcomes"), |v| Outcomes::read(v, &root.key("outcomes")))?;
+        let (site, page) = (opt_text(&mut f, "site")?, opt_text(&mut f, "page")?);
+        let meta = optional(f.take("meta"), |v| match v {
+            serde_json::Value::Object(m) => Ok(m.clone()),
+            other => Err(root.key("meta").expected("an object", other)),
+        })?;
+        let scores = f.need("scores")?.clone();
+        let sdk_at = root.key("sdk");
+        let mut s = Fields::of(&f.need("sdk")?, &sdk_at, &["name", "version"])?;
+        let sdk = Sdk {
+            name: read_string(&s.need("name")?, &sdk_at.key("name"))?,
+            version: read_string(&s.need("version")?, &sdk_at.key("version"))?,
+        };
+        Ok(Payload {
+            schema,
+            id,
+            instrument,
+            scale,
+            locale,
+            submitted_at,
+            started_at,
+            answers,
+            recovery,
+            weights,
+            outcomes,
+            site,
+            page,
+            meta,
+            scores,
+            sdk,
+        })
     }
 
     /// Validates everything beyond the schema and returns the response ready to score.

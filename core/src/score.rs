@@ -2,12 +2,11 @@
 //! weights, recovery, outcomes, satisfaction class, weakest dimension, NPS category, and the
 //! `scores` object of §2.9. The report scores each row with the same functions.
 
-use crate::error::{from_value, Error, ErrorCode};
+use crate::error::{optional, read_string, At, Error, ErrorCode, Fields, Json, Kind as JsonKind};
 use crate::instrument::{Field, Form, Format, Instrument, Registry, Scale};
-use crate::payload::{answers_of, form_of, Answer, Answers, InstrumentRef, Outcomes, ScoreParts};
+use crate::payload::{answers_of, form_of, read_answers, read_codes, read_weights, Answers, InstrumentRef, Keyed, Outcomes, ScoreParts};
 use crate::stats::EPS;
-use indexmap::IndexMap;
-use serde::{Deserialize, Serialize};
+use serde::Serialize;
 use std::sync::Arc;
 
 /// The minimum number of valid values a k-item score needs: ⌈k/2⌉ (SCORING.md §1.3).
@@ -226,6 +225,11 @@ pub fn score_row(
     points: Option<&[f64]>,
     out: &mut RowScores,
 ) {
+    score_row_dyn(form, &answer, points, out)
+}
+
+/// [`score_row`] compiled once, whatever the answer source (one copy in the wasm).
+fn score_row_dyn(form: &Form, answer: &dyn Fn(usize, Field) -> Option<i16>, points: Option<&[f64]>, out: &mut RowScores) {
     let kinds = Kind::for_format(form.format);
     out.dims.clear();
     for &d in &form.active {
@@ -281,13 +285,16 @@ pub fn score_row(
     out.weakest = weakest_of(col(headline_kind(form.format)));
 }
 
+/// Scores by key (`p`, `gap`, ...), or by code (`EFF`, ...), in report order.
+pub type ScoreMap = Keyed<Option<f64>>;
+
 /// The `scores` object (SCORING.md §2.9); keys appear only where the format has them.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Scores {
-    pub dimensions: IndexMap<String, IndexMap<&'static str, Option<f64>>>,
+    pub dimensions: Keyed<ScoreMap>,
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub items: Option<IndexMap<String, IndexMap<&'static str, serde_json::Value>>>,
-    pub overall: IndexMap<&'static str, Option<f64>>,
+    pub items: Option<Keyed<ItemScores>>,
+    pub overall: ScoreMap,
     pub class: Option<&'static str>,
     pub weakest: Option<String>,
     pub nps_category: Option<&'static str>,
@@ -296,14 +303,32 @@ pub struct Scores {
     pub recovery: Option<Option<RecoveryScores>>,
     /// Present only when value or loyalty was asked.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub outcomes: Option<IndexMap<&'static str, Option<f64>>>,
+    pub outcomes: Option<ScoreMap>,
+}
+
+/// One item's scores in the gap and zone formats (perception has none).
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(untagged)]
+pub enum ItemScores {
+    Gap {
+        gap: Option<f64>,
+    },
+    Zone {
+        msa: Option<f64>,
+        mss: Option<f64>,
+        zot: Option<f64>,
+        /// `below`, `within` or `above` the zone; `null` when unanswered or inverted.
+        position: Option<&'static str>,
+        /// The minimum is above the desired level.
+        inverted: bool,
+    },
 }
 
 /// E-RecS-QUAL scores of one respondent.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct RecoveryScores {
-    pub dimensions: IndexMap<String, IndexMap<&'static str, Option<f64>>>,
-    pub overall: IndexMap<&'static str, Option<f64>>,
+    pub dimensions: Keyed<ScoreMap>,
+    pub overall: ScoreMap,
 }
 
 /// The dimension kinds the `scores` object shows per format (zone adds zot, not min/des).
@@ -315,38 +340,30 @@ fn scores_kinds(format: Format) -> &'static [Kind] {
     }
 }
 
-fn num(x: Option<f64>) -> serde_json::Value {
-    x.map_or(serde_json::Value::Null, serde_json::Value::from)
-}
-
 /// Scores one validated respondent.
 pub fn score(form: &Form, answers: &Answers) -> Scores {
     let mut row = RowScores::default();
     let get = |i: usize, f: Field| answers.items[i][f.index()];
     score_row(form, get, answers.weights.as_deref(), &mut row);
 
-    let mut dimensions = IndexMap::new();
-    for (pos, dim) in form.dimensions().enumerate() {
-        let m = scores_kinds(form.format).iter().map(|&k| (k.as_str(), row.dim(pos, k))).collect();
-        dimensions.insert(dim.code.clone(), m);
-    }
+    let dimensions = form
+        .dimensions()
+        .enumerate()
+        .map(|(pos, dim)| (dim.code.clone(), scores_kinds(form.format).iter().map(|&k| (k.as_str(), row.dim(pos, k))).collect()))
+        .collect();
 
     let items = match form.format {
         Format::Perception => None,
         fmt => {
-            let mut items = IndexMap::new();
+            let mut items = Keyed::new();
             for &d in &form.active {
                 let dim = &form.instrument.dimensions[d];
                 for (j, i) in form.item_range(d).enumerate() {
                     let rev = dim.items[j].reverse;
                     let f: [Option<f64>; 4] = std::array::from_fn(|fi| keyed(form, Field::ALL[fi], answers.items[i][fi], rev));
-                    let mut m: IndexMap<&'static str, serde_json::Value> = IndexMap::new();
-                    if fmt == Format::Gap {
-                        m.insert("gap", num(Kind::Gap.of_item(&f)));
+                    let scores = if fmt == Format::Gap {
+                        ItemScores::Gap { gap: Kind::Gap.of_item(&f) }
                     } else {
-                        m.insert("msa", num(Kind::Msa.of_item(&f)));
-                        m.insert("mss", num(Kind::Mss.of_item(&f)));
-                        m.insert("zot", num(Kind::Zot.of_item(&f)));
                         let [p, _, min, des] = f;
                         let inverted = matches!((min, des), (Some(a), Some(b)) if a > b);
                         let position = match (p, min, des) {
@@ -359,10 +376,15 @@ pub fn score(form: &Form, answers: &Answers) -> Scores {
                             }),
                             _ => None,
                         };
-                        m.insert("position", position.map_or(serde_json::Value::Null, serde_json::Value::from));
-                        m.insert("inverted", serde_json::Value::Bool(inverted));
-                    }
-                    items.insert(dim.items[j].code.clone(), m);
+                        ItemScores::Zone {
+                            msa: Kind::Msa.of_item(&f),
+                            mss: Kind::Mss.of_item(&f),
+                            zot: Kind::Zot.of_item(&f),
+                            position,
+                            inverted,
+                        }
+                    };
+                    items.0.push((dim.items[j].code.clone(), scores));
                 }
             }
             Some(items)
@@ -375,10 +397,9 @@ pub fn score(form: &Form, answers: &Answers) -> Scores {
     let o = &answers.outcomes;
     let outcomes = (o.value.is_some() || o.loyalty.is_some()).then(|| {
         let mean = |xs: Option<&[Option<i16>]>| xs.and_then(|xs| half_rule_mean(xs.len(), xs.iter().flatten().map(|&x| f64::from(x))));
-        let mut m = IndexMap::new();
-        m.insert("value", mean(o.value.as_ref().map(|v| &v[..])));
-        m.insert("loyalty", mean(o.loyalty.as_ref().map(|v| &v[..])));
-        m
+        [("value", mean(o.value.as_ref().map(|v| &v[..]))), ("loyalty", mean(o.loyalty.as_ref().map(|v| &v[..])))]
+            .into_iter()
+            .collect()
     });
     Scores {
         dimensions,
@@ -401,85 +422,70 @@ fn recovery_scores(answers: &[Option<i16>]) -> RecoveryScores {
     let dimensions = form
         .dimensions()
         .enumerate()
-        .map(|(pos, d)| {
-            let mut m = IndexMap::new();
-            m.insert("p", row.dim(pos, Kind::P));
-            (d.code.clone(), m)
-        })
+        .map(|(pos, d)| (d.code.clone(), [("p", row.dim(pos, Kind::P))].into_iter().collect()))
         .collect();
-    let mut overall = IndexMap::new();
-    overall.insert("p", row.p);
-    RecoveryScores { dimensions, overall }
+    RecoveryScores { dimensions, overall: [("p", row.p)].into_iter().collect() }
 }
 
-/// The JS `score(input)` argument: payload-shaped, extra payload keys ignored.
-#[derive(Debug, Deserialize)]
-struct ScoreInput {
-    instrument: serde_json::Value,
-    #[serde(default)]
-    format: Option<Format>,
-    #[serde(default)]
-    dimensions: Option<Vec<String>>,
-    #[serde(default)]
-    scale: Option<Scale>,
-    #[serde(default)]
-    answers: IndexMap<String, Answer>,
-    #[serde(default)]
-    recovery: Option<IndexMap<String, Answer>>,
-    #[serde(default)]
-    weights: Option<IndexMap<String, f64>>,
-    #[serde(default)]
-    outcomes: Option<Outcomes>,
+/// True when an `instrument` object defines a custom instrument (its `dimensions` hold objects)
+/// rather than naming one (`{id, format, dimensions: ["EFF", ...]}`).
+fn is_custom<J: Json>(instrument: &J) -> bool {
+    let members = instrument.members().unwrap_or_default();
+    let dims = members.iter().find(|(k, _)| k == "dimensions").and_then(|(_, d)| d.elements());
+    dims.is_some_and(|d| d.iter().any(|d| d.kind() == JsonKind::Object))
 }
 
 /// The JS `score(input)`: a payload-shaped value (instrument ref or custom instrument object,
 /// format, scale?, answers, recovery?, weights?, outcomes?; other payload keys ignored) is
 /// validated and scored.
 pub fn score_value(input: serde_json::Value, registry: &Registry) -> Result<Scores, Error> {
-    if !input.is_object() {
+    score_input(&&input, registry)
+}
+
+/// [`score_value`] on any JSON view (the wasm crate passes the JS value itself).
+pub fn score_input<J: Json>(input: &J, registry: &Registry) -> Result<Scores, Error> {
+    if input.kind() != JsonKind::Object {
         return Err(Error::new(ErrorCode::InvalidType, "", "score() takes an object shaped like a response payload"));
     }
-    let input: ScoreInput = from_value(input)?;
-    let form = match input.instrument {
-        serde_json::Value::String(id) => {
-            let instrument = registry.require(&id, "instrument")?;
-            let format = input.format.unwrap_or(instrument.default_format);
-            match &input.dimensions {
-                Some(codes) => Form::with_dimensions(instrument, format, codes, "dimensions")?,
-                None => Form::new(instrument, format),
-            }
-        }
-        serde_json::Value::Object(mut obj) => {
-            let custom = obj.get("dimensions").and_then(|d| d.as_array()).is_some_and(|a| a.iter().any(|d| d.is_object()));
-            if custom {
-                let inner_format = obj.get("format").cloned();
-                let instrument = Instrument::from_json_value(serde_json::Value::Object(obj)).map_err(|e| e.within("instrument"))?;
-                let format = match (input.format, inner_format) {
-                    (Some(f), _) => f,
-                    (None, _) => instrument.default_format,
-                };
-                let instrument = Arc::new(instrument);
-                match &input.dimensions {
-                    Some(codes) => Form::with_dimensions(instrument, format, codes, "dimensions")?,
-                    None => Form::new(instrument, format),
-                }
-            } else {
-                if !obj.contains_key("format") {
-                    if let Some(f) = input.format {
-                        obj.insert("format".into(), serde_json::Value::from(f.as_str()));
-                    } else if let Some(id) = obj.get("id").and_then(|v| v.as_str()) {
-                        if let Some(i) = registry.get(id) {
-                            obj.insert("format".into(), serde_json::Value::from(i.default_format.as_str()));
-                        }
-                    }
-                }
-                let r: InstrumentRef = from_value(serde_json::Value::Object(obj)).map_err(|e| e.within("instrument"))?;
-                form_of(&r, registry)?
-            }
-        }
-        _ => return Err(Error::new(ErrorCode::InvalidType, "instrument", "instrument is an id, {id, format}, or a custom instrument object")),
+    let root = At::ROOT;
+    // Other payload members (schema, id, scores, ...) are ignored.
+    let mut f = Fields::any(input, &root)?;
+    let format = optional(f.take("format"), |v| Format::read(v, &root.key("format")))?;
+    let dimensions = optional(f.take("dimensions"), |v| read_codes(v, &root.key("dimensions")))?;
+    let scale = optional(f.take("scale"), |v| Scale::read(v, &root.key("scale")))?;
+    let answers = match f.take("answers") {
+        Some(v) => read_answers(&v, &root.key("answers"))?,
+        None => Keyed::new(),
     };
-    if let Some(scale) = input.scale {
+    let recovery = optional(f.take("recovery"), |v| read_answers(v, &root.key("recovery")))?;
+    let weights = optional(f.take("weights"), |v| read_weights(v, &root.key("weights")))?;
+    let outcomes = optional(f.take("outcomes"), |v| Outcomes::read(v, &root.key("outcomes")))?;
+    let instrument = f.need("instrument")?;
+    let at = root.key("instrument");
+    let with_dimensions = |instrument: Arc<Instrument>, format: Format| match &dimensions {
+        Some(codes) => Form::with_dimensions(instrument, format, codes, "dimensions"),
+        None => Ok(Form::new(instrument, format)),
+    };
+    let form = match instrument.kind() {
+        JsonKind::String => {
+            let id = read_string(&instrument, &at)?;
+            let instrument = registry.require(&id, "instrument")?;
+            let format = format.unwrap_or(instrument.default_format);
+            with_dimensions(instrument, format)?
+        }
+        JsonKind::Object if is_custom(&instrument) => {
+            let instrument = Instrument::read(&instrument, &at)?;
+            let format = format.unwrap_or(instrument.default_format);
+            with_dimensions(Arc::new(instrument), format)?
+        }
+        JsonKind::Object => {
+            let fallback = |id: &str| format.or_else(|| registry.get(id).map(|i| i.default_format));
+            let r = InstrumentRef::read(&instrument, &at, fallback)?;
+            form_of(&r, registry)?
+        }
+        _ => return Err(at.error(ErrorCode::InvalidType, "instrument is an id, {id, format}, or a custom instrument object")),
+    };
+    if let Some(scale) = scale {
         let want = form.scale();
         if scale != want {
             return Err(Error::new(
@@ -489,13 +495,7 @@ pub fn score_value(input: serde_json::Value, registry: &Registry) -> Result<Scor
             ));
         }
     }
-    let parts = ScoreParts {
-        form,
-        answers: &input.answers,
-        recovery: input.recovery.as_ref(),
-        weights: input.weights.as_ref(),
-        outcomes: input.outcomes.as_ref(),
-    };
+    let parts = ScoreParts { form, answers: &answers, recovery: recovery.as_ref(), weights: weights.as_ref(), outcomes: outcomes.as_ref() };
     let answers = answers_of(&parts)?;
     Ok(score(&parts.form, &answers))
 }

@@ -11,6 +11,7 @@ Examples:
   eservqual report --instrument my-instrument.json survey.csv
   eservqual sample --instrument servqual --format gap --respondents 300 --seed 7 --out shop.csv
   eservqual kano kano.csv
+  eservqual serve --allow-origin https://shop.example --db responses.db
 
 Bad input exits with status 2 and one line naming the file, the line and the field;
 a failed read or write exits with status 1.";
@@ -61,6 +62,56 @@ pub enum Command {
     /// Kano categories of feature questions (an analyst option; JSON on stdout).
     #[command(after_help = KANO_AFTER_HELP)]
     Kano(KanoArgs),
+    /// The reference collector: receive payloads over HTTP, store them, serve report and exports.
+    #[command(after_help = SERVE_AFTER_HELP)]
+    Serve(ServeArgs),
+}
+
+const SERVE_AFTER_HELP: &str = "\
+Routes: POST /v1/responses (browsers, no token); GET /v1/report?instrument=ID&format=F[&from=&to=],
+GET /v1/responses.jsonl, GET /v1/responses.csv?instrument=ID&format=F, GET /dashboard (admin
+token: 'Authorization: Bearer TOKEN', or the cookie set by the one-time dashboard URL);
+GET /healthz. The admin token comes from --admin-token or ESERVQUAL_ADMIN_TOKEN; without either
+a random one is made and printed once as the dashboard URL. Stops gracefully on SIGINT/SIGTERM.
+Request logs go to standard error (ESERVQUAL_LOG=debug for more, =warn for less).
+
+Examples:
+  eservqual serve --allow-origin https://shop.example --db responses.db
+  eservqual serve --addr 0.0.0.0:8787 --instrument food-delivery.json --allow-origin https://app.example
+  eservqual serve --db demo.db --seed 400";
+
+#[derive(Debug, Args)]
+pub struct ServeArgs {
+    /// The address to listen on (port 0 picks a free port; the address is printed).
+    #[arg(long, value_name = "IP:PORT", default_value = "127.0.0.1:8787")]
+    pub addr: std::net::SocketAddr,
+    /// The SQLite database file (created when missing) [default: eservqual.db].
+    #[arg(long, value_name = "PATH", conflicts_with = "database_url")]
+    pub db: Option<PathBuf>,
+    /// A database URL instead of --db: sqlite:PATH (postgres:// is not supported yet).
+    #[arg(long, value_name = "URL")]
+    pub database_url: Option<String>,
+    /// An origin allowed to POST responses from browsers, e.g. https://shop.example (repeatable).
+    #[arg(long = "allow-origin", value_name = "ORIGIN")]
+    pub allow_origin: Vec<String>,
+    /// The admin token (at least 16 characters) [default: ESERVQUAL_ADMIN_TOKEN, else random].
+    #[arg(long, value_name = "TOKEN")]
+    pub admin_token: Option<String>,
+    /// A custom instrument JSON file whose payloads are accepted (repeatable).
+    #[arg(long = "instrument", value_name = "PATH")]
+    pub instruments: Vec<PathBuf>,
+    /// Static files served at / paths no route takes [default: ./www, else the repository's www/].
+    #[arg(long, value_name = "DIR")]
+    pub www: Option<PathBuf>,
+    /// On an empty database, first store N synthetic e-s-qual responses of the last 8 weeks.
+    #[arg(long, value_name = "N", default_value_t = 0)]
+    pub seed: u32,
+    /// Responses per second one client (IP address, or IPv6 /64) may send; 0 turns the limit off.
+    #[arg(long, value_name = "PER_SECOND", default_value_t = 5.0)]
+    pub rate_limit: f64,
+    /// How many responses one client may send at once before --rate-limit applies.
+    #[arg(long, value_name = "N", default_value_t = 60)]
+    pub rate_burst: u32,
 }
 
 #[derive(Debug, Args)]

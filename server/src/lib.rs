@@ -1,4 +1,4 @@
-//! eservqual-server: the commands of the `eservqual` binary (report, sample, kano) as a library, so
+//! eservqual-server: the commands of the `eservqual` binary (report, sample, kano, serve) as a library, so
 //! tests call them directly; `main.rs` only parses arguments and maps errors to exit codes.
 
 pub mod cli;
@@ -6,6 +6,7 @@ pub mod error;
 pub mod kano;
 pub mod read;
 pub mod sample;
+pub mod serve;
 pub mod table;
 
 use cli::{KanoArgs, Output, ReportArgs, SampleArgs};

@@ -24,6 +24,10 @@ fn main() -> ExitCode {
         Command::Report(args) => run_report(args, stdout),
         Command::Sample(args) => run_sample(args, stdout),
         Command::Kano(args) => run_kano(args, stdout),
+        Command::Serve(args) => {
+            drop(stdout);
+            eservqual_server::serve::run(args)
+        }
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,

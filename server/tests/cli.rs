@@ -51,7 +51,7 @@ fn diff(actual: &Value, expected: &Value, path: &str, out: &mut Vec<String>) {
     match (actual, expected) {
         (Value::Number(a), Value::Number(e)) => {
             let (a, e) = (a.as_f64().unwrap_or(f64::NAN), e.as_f64().unwrap_or(f64::NAN));
-            if !((a - e).abs() <= 1e-9 * e.abs().max(1.0)) {
+            if a.is_nan() || (a - e).abs() > 1e-9 * e.abs().max(1.0) {
                 out.push(format!("{path}: {a} != {e}"));
             }
         }

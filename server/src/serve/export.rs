@@ -1,0 +1,113 @@
+//! Reading stored responses back (blocking code, run off the async runtime): the aggregate
+//! report through the same core code as `eservqual report`, and the JSONL and wide-CSV exports.
+
+use super::store::{Filter, Reader, StoreError};
+use eservqual_core::dataset::Dataset;
+use eservqual_core::payload::{Payload, Response};
+use eservqual_core::report::report;
+use eservqual_core::{Form, Instrument, Registry};
+
+/// A stored payload validated again (the same checks as at ingest).
+fn response_of(text: &str, registry: &Registry) -> Result<Response, eservqual_core::Error> {
+    Payload::from_json(text)?.validate(registry)
+}
+
+/// The aggregate report JSON of the stored responses of `form` that match `filter`.
+pub fn report_json(reader: &dyn Reader, registry: &Registry, form: &Form, filter: &Filter) -> Result<String, StoreError> {
+    let mut dataset = Dataset::new(form.clone());
+    let mut skipped = 0u64;
+    reader.scan(filter, &mut |text| {
+        match response_of(text, registry).and_then(|r| dataset.push_response(&r)) {
+            Ok(_) => {}
+            Err(_) => skipped += 1,
+        }
+        true
+    })?;
+    if skipped > 0 {
+        tracing::warn!(skipped, "stored responses no longer valid (an instrument file removed?) left out of the report");
+    }
+    serde_json::to_string(&report(&dataset)).map_err(|e| StoreError(format!("could not write the report: {e}")))
+}
+
+/// One payload as a JSON Lines line. Line breaks in valid JSON text can only be whitespace
+/// between tokens (inside strings they are escaped), so a pretty-printed payload becomes one
+/// line by turning them into spaces; nothing else of the payload as received changes.
+pub fn jsonl_line(text: &str, out: &mut Vec<u8>) {
+    out.extend(text.bytes().map(|b| if b == b'\n' || b == b'\r' { b' ' } else { b }));
+    out.push(b'\n');
+}
+
+/// The wide-CSV header of `form` (INTERFACES.md "Wide CSV"; readable by `eservqual report`).
+pub fn csv_header(form: &Form) -> Vec<u8> {
+    let mut h: Vec<String> = vec!["id".to_string(), "submitted_at".to_string()];
+    for &d in &form.active {
+        for item in &form.instrument.dimensions[d].items {
+            for f in form.format.fields() {
+                h.push(format!("{}.{}", item.code, f.as_str()));
+            }
+        }
+    }
+    if form.instrument.id == "e-s-qual" {
+        if let Some(recs) = Instrument::builtin("e-recs-qual") {
+            h.extend(recs.items().map(|i| format!("recovery.{}", i.code)));
+        }
+    }
+    h.extend(form.dimensions().map(|d| format!("weight.{}", d.code)));
+    h.extend(["nps", "csat", "ces", "satisfaction"].map(String::from));
+    h.extend((1..=4).map(|i| format!("value{i}")));
+    h.extend((1..=5).map(|i| format!("loyalty{i}")));
+    let mut line = h.join(",").into_bytes();
+    line.push(b'\n');
+    line
+}
+
+fn cell(out: &mut Vec<u8>, x: Option<i16>) {
+    out.push(b',');
+    if let Some(x) = x {
+        out.extend_from_slice(itoa::Buffer::new().format(x).as_bytes());
+    }
+}
+
+/// One stored payload as a wide-CSV row of `form`; `false` when it is not of that form (or no
+/// longer valid), and nothing is written.
+pub fn csv_row(text: &str, registry: &Registry, form: &Form, out: &mut Vec<u8>) -> bool {
+    let Ok(r) = response_of(text, registry) else { return false };
+    if r.form.instrument.id != form.instrument.id || r.form.format != form.format || r.form.active != form.active {
+        return false;
+    }
+    let a = &r.answers;
+    // Ids are UUIDs and times RFC 3339 (validated): no character that needs CSV quoting.
+    out.extend_from_slice(r.id.as_bytes());
+    out.push(b',');
+    out.extend_from_slice(r.submitted_at.as_bytes());
+    for &d in &form.active {
+        for i in form.item_range(d) {
+            for f in form.format.fields() {
+                cell(out, a.items.get(i).and_then(|x| x[f.index()]));
+            }
+        }
+    }
+    if form.instrument.id == "e-s-qual" {
+        for j in 0..11 {
+            cell(out, a.recovery.as_ref().and_then(|rec| rec.get(j).copied().flatten()));
+        }
+    }
+    for j in 0..form.active.len() {
+        out.push(b',');
+        if let Some(w) = a.weights.as_ref().and_then(|w| w.get(j)) {
+            out.extend_from_slice(w.to_string().as_bytes());
+        }
+    }
+    let o = &a.outcomes;
+    for x in [o.nps, o.csat, o.ces, o.satisfaction] {
+        cell(out, x);
+    }
+    for j in 0..4 {
+        cell(out, o.value.and_then(|v| v[j]));
+    }
+    for j in 0..5 {
+        cell(out, o.loyalty.and_then(|v| v[j]));
+    }
+    out.push(b'\n');
+    true
+}

@@ -1,0 +1,537 @@
+//! The HTTP layer: routes of INTERFACES.md "Collector HTTP API", JSON errors, the origin guard
+//! and CORS, body limit, timeouts, compression, tracing; handlers hand blocking work to threads.
+
+use super::auth::Token;
+use super::export;
+use super::ingest::{bound, dimension_key, utc_text, Checker, Rejection};
+use super::limit::{retry_after_secs, Limiter};
+use super::store::{Backend, Filter, Reader, StoreError};
+use super::writer;
+use axum::body::{Body, Bytes};
+use axum::extract::{ConnectInfo, Query, Request, State};
+use axum::http::{header, HeaderMap, HeaderValue, Method, StatusCode, Uri};
+use axum::middleware::{self, Next};
+use axum::response::{IntoResponse, Response};
+use axum::routing::{get, post};
+use axum::Router;
+use eservqual_core::{Form, Format};
+use http_body_util::BodyExt;
+use serde::Deserialize;
+use std::collections::HashSet;
+use std::net::SocketAddr;
+use std::path::PathBuf;
+use std::sync::Arc;
+use std::time::Duration;
+use tower_http::catch_panic::CatchPanicLayer;
+use tower_http::compression::CompressionLayer;
+use tower_http::cors::{AllowHeaders, AllowOrigin, CorsLayer};
+use tower_http::services::ServeDir;
+use tower_http::timeout::TimeoutLayer;
+use tower_http::trace::{DefaultOnResponse, TraceLayer};
+
+/// Largest accepted request body.
+pub const BODY_LIMIT: usize = 64 * 1024;
+/// Over-limit bodies up to this size are read to the end before the 413 (see [`read_body`]).
+const DRAIN_LIMIT: usize = 1024 * 1024;
+/// A request (body included) that takes longer is answered 408.
+const REQUEST_TIMEOUT: Duration = Duration::from_secs(30);
+/// Bytes gathered before a chunk of an export is sent.
+const CHUNK: usize = 32 * 1024;
+
+/// What every handler shares.
+pub struct App {
+    pub checker: Checker,
+    pub writer: writer::Handle,
+    pub backend: Arc<dyn Backend>,
+    pub token: Token,
+    pub limiter: Option<Limiter>,
+    /// Allowed origins, normalised (`https://shop.example`, `http://localhost:3000`).
+    pub origins: HashSet<String>,
+    pub www: Option<PathBuf>,
+}
+
+type Shared = Arc<App>;
+
+/// The router with all layers.
+pub fn router(app: Shared) -> Router {
+    let origins: Vec<HeaderValue> = app.origins.iter().filter_map(|o| HeaderValue::from_str(o).ok()).collect();
+    let cors = CorsLayer::new()
+        .allow_origin(AllowOrigin::list(origins))
+        .allow_methods([Method::GET, Method::POST, Method::OPTIONS])
+        // Hosts may add headers (`headers` config): whatever a preflight asks for is allowed;
+        // no credentials are ever allowed cross-origin.
+        .allow_headers(AllowHeaders::mirror_request())
+        .expose_headers([header::RETRY_AFTER])
+        .max_age(Duration::from_secs(86_400));
+    // The span names method and path only: never the query (the one-time dashboard URL
+    // carries the token) nor headers (Authorization, Cookie).
+    let trace = TraceLayer::new_for_http()
+        .make_span_with(|req: &Request| tracing::info_span!("request", method = %req.method(), path = %req.uri().path()))
+        .on_response(DefaultOnResponse::new().level(tracing::Level::INFO));
+    let mut router = Router::new()
+        .route("/v1/responses", post(ingest))
+        .route("/v1/report", get(report))
+        .route("/v1/responses.jsonl", get(export_jsonl))
+        .route("/v1/responses.csv", get(export_csv))
+        .route("/healthz", get(healthz))
+        .route("/", get(dashboard))
+        .route("/dashboard", get(dashboard))
+        .route("/dashboard/{*file}", get(dashboard_file));
+    router = match &app.www {
+        Some(dir) => router.fallback_service(ServeDir::new(dir).append_index_html_on_directories(true)),
+        None => router.fallback(not_found),
+    };
+    router
+        .layer(CatchPanicLayer::custom(|_| error(StatusCode::INTERNAL_SERVER_ERROR, "internal", "", "internal error")))
+        .layer(CompressionLayer::new())
+        .layer(TimeoutLayer::with_status_code(StatusCode::REQUEST_TIMEOUT, REQUEST_TIMEOUT))
+        .layer(middleware::from_fn_with_state(app.clone(), origin_guard))
+        .layer(cors)
+        .layer(trace)
+        .with_state(app)
+}
+
+/// `{"error": {"code", "field", "message"}}` with `status`.
+fn error(status: StatusCode, code: &str, field: &str, message: &str) -> Response {
+    let body = serde_json::json!({ "error": { "code": code, "field": field, "message": message } });
+    (status, [(header::CONTENT_TYPE, "application/json")], body.to_string()).into_response()
+}
+
+/// An error answer on its way out of a handler (boxed: a `Response` is large).
+struct ApiError(Box<Response>);
+
+impl From<Response> for ApiError {
+    fn from(res: Response) -> Self {
+        ApiError(Box::new(res))
+    }
+}
+
+impl IntoResponse for ApiError {
+    fn into_response(self) -> Response {
+        *self.0
+    }
+}
+
+type Answer = Result<Response, ApiError>;
+type QueryResult<T> = Result<Query<T>, axum::extract::rejection::QueryRejection>;
+
+fn rejected(r: &Rejection) -> Response {
+    error(StatusCode::BAD_REQUEST, &r.code, &r.field, &r.message)
+}
+
+fn unavailable(e: &StoreError) -> Response {
+    tracing::error!(error = %e, "storage failed");
+    let mut res = error(StatusCode::SERVICE_UNAVAILABLE, "storage", "", "the response could not be stored; try again");
+    res.headers_mut().insert(header::RETRY_AFTER, HeaderValue::from_static("5"));
+    res
+}
+
+fn unauthorized() -> Response {
+    let mut res = error(
+        StatusCode::UNAUTHORIZED,
+        "unauthorized",
+        "Authorization",
+        "send 'Authorization: Bearer <admin token>' or open the dashboard URL printed at startup",
+    );
+    res.headers_mut().insert(header::WWW_AUTHENTICATE, HeaderValue::from_static("Bearer"));
+    res
+}
+
+async fn not_found() -> Response {
+    error(StatusCode::NOT_FOUND, "not-found", "", "no such route")
+}
+
+/// `Origin` normalised for comparison: lower case, no trailing slash.
+pub fn normal_origin(origin: &str) -> String {
+    origin.trim().trim_end_matches('/').to_ascii_lowercase()
+}
+
+/// A state-changing request from a browser origin that is neither on the list nor this
+/// collector's own gets 403 and goes no further. A request without `Origin` (a server-side
+/// sender) passes.
+async fn origin_guard(State(app): State<Shared>, req: Request, next: Next) -> Response {
+    let safe = matches!(*req.method(), Method::GET | Method::HEAD | Method::OPTIONS);
+    if !safe {
+        if let Some(origin) = req.headers().get(header::ORIGIN) {
+            let origin = normal_origin(origin.to_str().unwrap_or(""));
+            let host = req.headers().get(header::HOST).and_then(|h| h.to_str().ok()).map(str::to_ascii_lowercase);
+            let same = host.is_some_and(|h| origin == format!("http://{h}") || origin == format!("https://{h}"));
+            if !same && !app.origins.contains(&origin) {
+                return error(StatusCode::FORBIDDEN, "forbidden-origin", "Origin", "this origin may not send responses here");
+            }
+        }
+    }
+    next.run(req).await
+}
+
+/// `text/plain` or `application/json` (any parameters), or no type at all.
+fn acceptable_type(headers: &HeaderMap) -> bool {
+    let Some(ct) = headers.get(header::CONTENT_TYPE) else { return true };
+    let Ok(ct) = ct.to_str() else { return false };
+    let essence = ct.split(';').next().unwrap_or("").trim().to_ascii_lowercase();
+    essence == "text/plain" || essence == "application/json"
+}
+
+/// Runs blocking `f` on the blocking pool; a panic or cancellation there is a storage error.
+async fn blocking<T: Send + 'static>(f: impl FnOnce() -> Result<T, StoreError> + Send + 'static) -> Result<T, StoreError> {
+    tokio::task::spawn_blocking(f).await.map_err(|e| StoreError(format!("a storage task failed: {e}")))?
+}
+
+/// `POST /v1/responses`.
+async fn ingest(State(app): State<Shared>, ConnectInfo(peer): ConnectInfo<SocketAddr>, headers: HeaderMap, body: Body) -> Response {
+    // The body is read (or drained, when over the limit) before any answer, so the client
+    // reads the answer instead of meeting a connection reset.
+    let limited = app.limiter.as_ref().and_then(|l| l.check(peer.ip()).err());
+    let declared = headers.get(header::CONTENT_LENGTH).and_then(|v| v.to_str().ok()).and_then(|v| v.parse::<u64>().ok());
+    let body = read_body(body, declared).await;
+    if let Some(wait) = limited {
+        let secs = retry_after_secs(wait);
+        let mut res = error(StatusCode::TOO_MANY_REQUESTS, "rate-limited", "", &format!("too many responses from this client; retry in {secs} s"));
+        res.headers_mut().insert(header::RETRY_AFTER, HeaderValue::from(secs));
+        return res;
+    }
+    let bytes = match body {
+        Ok(bytes) => bytes,
+        Err(BodyError::TooLarge) => {
+            return error(StatusCode::PAYLOAD_TOO_LARGE, "too-large", "", &format!("the body is over {} KiB", BODY_LIMIT / 1024))
+        }
+        Err(BodyError::Unreadable) => return error(StatusCode::BAD_REQUEST, "invalid-body", "", "the body could not be read"),
+    };
+    if !acceptable_type(&headers) {
+        return error(StatusCode::UNSUPPORTED_MEDIA_TYPE, "unsupported-media-type", "Content-Type", "send the payload as text/plain or application/json");
+    }
+    let received_at = utc_text(jiff::Timestamp::now());
+    let row = match app.checker.check(&bytes, &received_at) {
+        Ok(row) => row,
+        Err(r) => return rejected(&r),
+    };
+    let id = row.id.clone();
+    let mismatch = row.scores_mismatch;
+    match app.writer.insert(row).await {
+        Ok(new) => {
+            if mismatch && new {
+                tracing::warn!(%id, "client scores differ from the collector's; stored with a flag");
+            }
+            let status = if new { StatusCode::CREATED } else { StatusCode::OK };
+            let body = serde_json::json!({ "id": id, "stored": new, "duplicate": !new, "scores_mismatch": mismatch });
+            (status, [(header::CONTENT_TYPE, "application/json")], body.to_string()).into_response()
+        }
+        Err(e) => unavailable(&e),
+    }
+}
+
+enum BodyError {
+    TooLarge,
+    Unreadable,
+}
+
+/// Reads a body of at most [`BODY_LIMIT`] bytes. A larger one is still read (and dropped) up to
+/// [`DRAIN_LIMIT`], so the client gets to read the 413 instead of a connection reset.
+async fn read_body(mut body: Body, declared: Option<u64>) -> Result<Bytes, BodyError> {
+    if declared.is_some_and(|n| n > DRAIN_LIMIT as u64) {
+        return Err(BodyError::TooLarge);
+    }
+    let mut buf: Vec<u8> = Vec::with_capacity(declared.map_or(8192, |n| n.min(BODY_LIMIT as u64) as usize));
+    let mut seen = 0usize;
+    let mut over = declared.is_some_and(|n| n > BODY_LIMIT as u64);
+    while let Some(frame) = body.frame().await {
+        let frame = frame.map_err(|_| BodyError::Unreadable)?;
+        let Ok(data) = frame.into_data() else { continue };
+        seen = seen.saturating_add(data.len());
+        if seen > BODY_LIMIT {
+            over = true;
+            buf = Vec::new();
+        }
+        if over {
+            if seen > DRAIN_LIMIT {
+                break;
+            }
+            continue;
+        }
+        buf.extend_from_slice(&data);
+    }
+    if over {
+        Err(BodyError::TooLarge)
+    } else {
+        Ok(Bytes::from(buf))
+    }
+}
+
+/// The query of the report and the exports.
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct FormQuery {
+    instrument: Option<String>,
+    format: Option<String>,
+    dimensions: Option<String>,
+    from: Option<String>,
+    to: Option<String>,
+}
+
+impl FormQuery {
+    /// The form named by `instrument`, `format` (default: the instrument's) and `dimensions`.
+    fn form(&self, app: &App) -> Result<Form, ApiError> {
+        let Some(id) = self.instrument.as_deref() else {
+            return Err(error(StatusCode::BAD_REQUEST, "missing-field", "instrument", "name the instrument: ?instrument=ID").into());
+        };
+        let Some(instrument) = app.checker.registry.get(id) else {
+            return Err(error(StatusCode::BAD_REQUEST, "unknown-instrument", "instrument", &format!("unknown instrument '{id}'")).into());
+        };
+        let format = match self.format.as_deref() {
+            None => instrument.default_format,
+            Some(f) => Format::parse(f).ok_or_else(|| {
+                ApiError::from(error(StatusCode::BAD_REQUEST, "invalid-format", "format", &format!("unknown format '{f}': use perception, gap or zone")))
+            })?,
+        };
+        match self.dimensions.as_deref() {
+            None => Ok(Form::new(instrument, format)),
+            Some(list) => {
+                let codes: Vec<String> = list.split(',').map(|c| c.trim().to_string()).filter(|c| !c.is_empty()).collect();
+                Form::with_dimensions(instrument, format, &codes, "dimensions")
+                    .map_err(|e| error(StatusCode::BAD_REQUEST, e.code.as_str(), &e.field, &e.message).into())
+            }
+        }
+    }
+
+    /// The time bounds of the filter.
+    fn times(&self, filter: &mut Filter) -> Result<(), ApiError> {
+        for (name, value, end) in [("from", &self.from, false), ("to", &self.to, true)] {
+            if let Some(v) = value {
+                let t = bound(v, end).ok_or_else(|| {
+                    ApiError::from(error(StatusCode::BAD_REQUEST, "invalid-time", name, &format!("'{v}' is neither an RFC 3339 time nor a date YYYY-MM-DD")))
+                })?;
+                if end {
+                    filter.to = Some(t);
+                } else {
+                    filter.from = Some(t);
+                }
+            }
+        }
+        Ok(())
+    }
+}
+
+/// The parsed query, or a 400 naming what is wrong with it.
+fn query<T>(q: QueryResult<T>) -> Result<T, ApiError> {
+    q.map(|Query(q)| q).map_err(|e| error(StatusCode::BAD_REQUEST, "invalid-query", "", &format!("bad query: {e}")).into())
+}
+
+/// 401 unless the request carries the admin token.
+fn admin(app: &App, headers: &HeaderMap) -> Result<(), ApiError> {
+    if app.token.admits(headers) {
+        Ok(())
+    } else {
+        Err(unauthorized().into())
+    }
+}
+
+/// The filter of one whole form (instrument, format, dimension set) and the times.
+fn form_filter(q: &FormQuery, form: &Form) -> Result<Filter, ApiError> {
+    let mut filter = Filter {
+        instrument: Some(form.instrument.id.clone()),
+        format: Some(form.format.as_str().to_string()),
+        dimensions: Some(dimension_key(form)),
+        ..Filter::default()
+    };
+    q.times(&mut filter)?;
+    Ok(filter)
+}
+
+/// Opens a reader off the runtime.
+async fn reader(app: &App) -> Result<Box<dyn Reader>, ApiError> {
+    let backend = app.backend.clone();
+    blocking(move || backend.reader()).await.map_err(|e| unavailable(&e).into())
+}
+
+/// `GET /v1/report?instrument=ID&format=F[&dimensions=..][&from=&to=]`.
+async fn report(State(app): State<Shared>, headers: HeaderMap, q: QueryResult<FormQuery>) -> Answer {
+    admin(&app, &headers)?;
+    let q = query(q)?;
+    let form = q.form(&app)?;
+    let filter = form_filter(&q, &form)?;
+    let reader = reader(&app).await?;
+    let app2 = app.clone();
+    match blocking(move || export::report_json(reader.as_ref(), &app2.checker.registry, &form, &filter)).await {
+        Ok(json) => Ok(([(header::CONTENT_TYPE, "application/json"), (header::CACHE_CONTROL, "no-store")], json).into_response()),
+        Err(e) => Err(unavailable(&e).into()),
+    }
+}
+
+/// A streamed body fed by a blocking producer through a bounded channel.
+struct Sink {
+    buf: Vec<u8>,
+    tx: tokio::sync::mpsc::Sender<Result<Bytes, std::io::Error>>,
+}
+
+impl Sink {
+    /// Sends the buffer when it is full enough; `false` when the client has gone.
+    fn maybe_flush(&mut self) -> bool {
+        if self.buf.len() < CHUNK {
+            return true;
+        }
+        self.flush()
+    }
+
+    fn flush(&mut self) -> bool {
+        if self.buf.is_empty() {
+            return true;
+        }
+        let chunk = Bytes::from(std::mem::replace(&mut self.buf, Vec::with_capacity(CHUNK + 4096)));
+        self.tx.blocking_send(Ok(chunk)).is_ok()
+    }
+}
+
+/// A streamed download: `produce` runs on the blocking pool and writes into the sink.
+fn streamed(content_type: &'static str, filename: &str, produce: impl FnOnce(&mut Sink) -> Result<(), StoreError> + Send + 'static) -> Response {
+    let (tx, rx) = tokio::sync::mpsc::channel(8);
+    tokio::task::spawn_blocking(move || {
+        let mut sink = Sink { buf: Vec::with_capacity(CHUNK + 4096), tx };
+        match produce(&mut sink) {
+            Ok(()) => {
+                sink.flush();
+            }
+            Err(e) => {
+                tracing::error!(error = %e, "export failed midway");
+                // An error chunk aborts the response, so a cut export cannot pass for a whole one.
+                let _ = sink.tx.blocking_send(Err(std::io::Error::other(e.0)));
+            }
+        }
+    });
+    let body = Body::from_stream(tokio_stream::wrappers::ReceiverStream::new(rx));
+    let disposition = format!("attachment; filename=\"{filename}\"");
+    let mut res = Response::new(body);
+    let h = res.headers_mut();
+    h.insert(header::CONTENT_TYPE, HeaderValue::from_static(content_type));
+    h.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+    if let Ok(v) = HeaderValue::from_str(&disposition) {
+        h.insert(header::CONTENT_DISPOSITION, v);
+    }
+    res
+}
+
+/// `GET /v1/responses.jsonl[?instrument=&format=&dimensions=&from=&to=]`: payloads as received.
+async fn export_jsonl(State(app): State<Shared>, headers: HeaderMap, q: QueryResult<FormQuery>) -> Answer {
+    admin(&app, &headers)?;
+    let q = query(q)?;
+    let mut filter = Filter::default();
+    if q.instrument.is_some() {
+        let form = q.form(&app)?;
+        filter.instrument = Some(form.instrument.id.clone());
+        filter.format = q.format.is_some().then(|| form.format.as_str().to_string());
+        filter.dimensions = q.dimensions.is_some().then(|| dimension_key(&form));
+    } else if q.format.is_some() || q.dimensions.is_some() {
+        let message = "format and dimensions filter one instrument: add ?instrument=ID";
+        return Err(error(StatusCode::BAD_REQUEST, "missing-field", "instrument", message).into());
+    }
+    q.times(&mut filter)?;
+    let reader = reader(&app).await?;
+    Ok(streamed("application/x-ndjson", "responses.jsonl", move |sink| {
+        reader.scan(&filter, &mut |text| {
+            export::jsonl_line(text, &mut sink.buf);
+            sink.maybe_flush()
+        })
+    }))
+}
+
+/// `GET /v1/responses.csv?instrument=ID[&format=F&dimensions=..&from=&to=]`: the wide CSV.
+async fn export_csv(State(app): State<Shared>, headers: HeaderMap, q: QueryResult<FormQuery>) -> Answer {
+    admin(&app, &headers)?;
+    let q = query(q)?;
+    let form = q.form(&app)?;
+    let filter = form_filter(&q, &form)?;
+    let reader = reader(&app).await?;
+    let app2 = app.clone();
+    Ok(streamed("text/csv; charset=utf-8", "responses.csv", move |sink| {
+        sink.buf.extend_from_slice(&export::csv_header(&form));
+        reader.scan(&filter, &mut |text| {
+            export::csv_row(text, &app2.checker.registry, &form, &mut sink.buf);
+            sink.maybe_flush()
+        })
+    }))
+}
+
+/// `GET /healthz`: 200 when the database answers a query.
+async fn healthz(State(app): State<Shared>) -> Response {
+    let backend = app.backend.clone();
+    match blocking(move || backend.reader()?.ping()).await {
+        Ok(()) => (StatusCode::OK, [(header::CACHE_CONTROL, "no-store")], "ok\n").into_response(),
+        Err(e) => {
+            tracing::error!(error = %e, "health check failed");
+            (StatusCode::SERVICE_UNAVAILABLE, [(header::CACHE_CONTROL, "no-store")], "database unavailable\n").into_response()
+        }
+    }
+}
+
+#[derive(Debug, Deserialize)]
+struct DashboardQuery {
+    token: Option<String>,
+}
+
+/// `GET /` and `GET /dashboard`: with `?token=` (the one-time URL) the token moves into an
+/// `HttpOnly; SameSite=Strict` cookie and the browser is sent to `/dashboard` (so the token
+/// leaves the address bar and history); otherwise the admin token is required and the page is
+/// `www/dashboard/index.html`, or a plain page when there is none.
+async fn dashboard(State(app): State<Shared>, headers: HeaderMap, q: QueryResult<DashboardQuery>) -> Response {
+    if let Ok(Query(DashboardQuery { token: Some(token) })) = q {
+        if !app.token.matches(&token) {
+            return unauthorized();
+        }
+        let mut res = (StatusCode::SEE_OTHER, [(header::LOCATION, "/dashboard")]).into_response();
+        let h = res.headers_mut();
+        if let Ok(v) = HeaderValue::from_str(&app.token.set_cookie()) {
+            h.insert(header::SET_COOKIE, v);
+        }
+        h.insert(header::REFERRER_POLICY, HeaderValue::from_static("no-referrer"));
+        h.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+        return res;
+    }
+    if !app.token.admits(&headers) {
+        return unauthorized();
+    }
+    let page = match &app.www {
+        Some(dir) => {
+            let path = dir.join("dashboard").join("index.html");
+            tokio::fs::read(path).await.ok()
+        }
+        None => None,
+    };
+    let (content_type, body) = match page {
+        Some(html) => ("text/html; charset=utf-8", Body::from(html)),
+        None => ("text/plain; charset=utf-8", Body::from(PLAIN_DASHBOARD)),
+    };
+    let mut res = Response::new(body);
+    let h = res.headers_mut();
+    h.insert(header::CONTENT_TYPE, HeaderValue::from_static(content_type));
+    h.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+    h.insert(header::REFERRER_POLICY, HeaderValue::from_static("no-referrer"));
+    h.insert(header::X_CONTENT_TYPE_OPTIONS, HeaderValue::from_static("nosniff"));
+    res
+}
+
+/// `GET /dashboard/{file}`: the dashboard's own files (`www/dashboard/...`), admin only like
+/// the page itself (the browser sends the cookie with them).
+async fn dashboard_file(State(app): State<Shared>, headers: HeaderMap, uri: Uri) -> Response {
+    if !app.token.admits(&headers) {
+        return unauthorized();
+    }
+    let Some(dir) = &app.www else { return not_found().await };
+    let rest = uri.path().strip_prefix("/dashboard").unwrap_or("/");
+    let Ok(req) = Request::builder().uri(rest).body(Body::empty()) else { return not_found().await };
+    match ServeDir::new(dir.join("dashboard")).append_index_html_on_directories(true).try_call(req).await {
+        Ok(res) => {
+            let mut res = res.map(Body::new);
+            res.headers_mut().insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+            res
+        }
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => not_found().await,
+        Err(_) => error(StatusCode::INTERNAL_SERVER_ERROR, "internal", "", "the file could not be read"),
+    }
+}
+
+const PLAIN_DASHBOARD: &str = "eservqual collector
+
+No dashboard is installed (www/dashboard/index.html). With the admin token:
+  GET /v1/report?instrument=e-s-qual&format=perception   the aggregate report (JSON)
+  GET /v1/responses.jsonl                                all payloads as received
+  GET /v1/responses.csv?instrument=e-s-qual              the wide CSV of one instrument
+";

@@ -1,0 +1,193 @@
+//! `eservqual serve`, the reference collector: reads the options, opens the store, seeds it
+//! when asked, and runs the HTTP server until SIGINT/SIGTERM, draining requests in flight.
+
+pub mod auth;
+pub mod export;
+pub mod http;
+pub mod ingest;
+pub mod limit;
+pub mod seed;
+pub mod store;
+pub mod writer;
+
+use crate::cli::ServeArgs;
+use crate::error::{path_name, Error};
+use eservqual_core::{Instrument, Registry};
+use std::collections::HashSet;
+use std::io::Write;
+use std::path::PathBuf;
+use std::sync::Arc;
+use std::time::Duration;
+use store::{Filter, Location};
+
+fn arg_error(field: &str, message: impl Into<String>) -> Error {
+    Error::input(None, None, field, message)
+}
+
+/// The registry: built-ins plus each `--instrument` file.
+fn registry(paths: &[PathBuf]) -> Result<Registry, Error> {
+    let mut registry = Registry::builtin();
+    for path in paths {
+        let name = path_name(path);
+        let text = std::fs::read_to_string(path).map_err(|e| Error::io(Some(&name), &e))?;
+        let text = text.strip_prefix('\u{feff}').unwrap_or(&text);
+        let value: serde_json::Value =
+            serde_json::from_str(text).map_err(|e| Error::input(Some(&name), Some(e.line() as u64), "", format!("not JSON: {e}")))?;
+        let instrument = Instrument::from_json_value(value).map_err(|e| Error::core(Some(&name), None, &e))?;
+        registry.add(instrument).map_err(|e| Error::core(Some(&name), None, &e))?;
+    }
+    Ok(registry)
+}
+
+/// `--allow-origin` values, checked to be bare origins (`scheme://host[:port]`).
+fn origins(list: &[String]) -> Result<HashSet<String>, Error> {
+    let mut out = HashSet::new();
+    for raw in list {
+        let o = http::normal_origin(raw);
+        let rest = o.strip_prefix("https://").or_else(|| o.strip_prefix("http://"));
+        let ok = rest.is_some_and(|r| !r.is_empty() && !r.contains(['/', '?', '#', '@', ' ', '*']));
+        if !ok {
+            return Err(arg_error(
+                "--allow-origin",
+                format!("'{raw}' is not an origin: give scheme://host[:port] such as https://shop.example, without a path"),
+            ));
+        }
+        out.insert(o);
+    }
+    Ok(out)
+}
+
+/// `--www`, else `./www`, else the repository's `www/` beside this crate, when it exists.
+fn www_dir(flag: Option<&PathBuf>) -> Result<Option<PathBuf>, Error> {
+    if let Some(dir) = flag {
+        if !dir.is_dir() {
+            return Err(arg_error("--www", format!("{} is not a folder", dir.display())));
+        }
+        return Ok(Some(dir.clone()));
+    }
+    let repo = PathBuf::from(concat!(env!("CARGO_MANIFEST_DIR"), "/../www"));
+    Ok([PathBuf::from("www"), repo].into_iter().find(|d| d.is_dir()))
+}
+
+/// Writes `n` synthetic responses into an empty store (nothing when it already has data).
+fn seed_store(n: u32, backend: &dyn store::Backend, checker: &ingest::Checker) -> Result<u64, Error> {
+    let io = |e: store::StoreError| Error::Io { file: None, message: e.0 };
+    if n == 0 || backend.reader().and_then(|r| r.count(&Filter::default())).map_err(io)? > 0 {
+        return Ok(0);
+    }
+    let now = jiff::Timestamp::now();
+    let payloads = seed::payloads(n, now, now.as_second().unsigned_abs(), &checker.registry)
+        .map_err(|m| Error::Io { file: None, message: format!("--seed: {m}") })?;
+    let mut rows = Vec::with_capacity(payloads.len());
+    for (text, received) in payloads {
+        // The same checks as a POST: a seeded response is one the collector would accept.
+        let row = checker
+            .check(text.as_bytes(), &ingest::utc_text(received))
+            .map_err(|r| Error::Io { file: None, message: format!("--seed made an invalid payload: {}: {}", r.field, r.message) })?;
+        rows.push(row);
+    }
+    let stored = backend.writer().and_then(|mut w| w.insert_batch(&rows)).map_err(io)?;
+    Ok(stored.iter().filter(|&&new| new).count() as u64)
+}
+
+/// Resolves when SIGINT or SIGTERM arrives.
+async fn shutdown_signal() {
+    let ctrl_c = async {
+        if tokio::signal::ctrl_c().await.is_err() {
+            std::future::pending::<()>().await;
+        }
+    };
+    #[cfg(unix)]
+    let term = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut s) => {
+                s.recv().await;
+            }
+            Err(_) => std::future::pending::<()>().await,
+        }
+    };
+    #[cfg(not(unix))]
+    let term = std::future::pending::<()>();
+    tokio::select! {
+        () = ctrl_c => {},
+        () = term => {},
+    }
+    tracing::info!("shutting down: finishing requests in flight");
+}
+
+/// `eservqual serve`.
+pub fn run(args: &ServeArgs) -> Result<(), Error> {
+    let filter = tracing_subscriber::EnvFilter::try_from_env("ESERVQUAL_LOG").unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info"));
+    // Logs go to stderr; stdout carries only the startup lines (address, dashboard URL).
+    let _ = tracing_subscriber::fmt().with_env_filter(filter).with_writer(std::io::stderr).try_init();
+
+    let registry = registry(&args.instruments)?;
+    let origins = origins(&args.allow_origin)?;
+    let token = auth::Token::resolve(args.admin_token.as_deref(), std::env::var(auth::ENV).ok()).map_err(|m| arg_error("--admin-token", m))?;
+    let limiter = limit::Limiter::new(args.rate_limit, args.rate_burst).map_err(|m| arg_error("--rate-limit", m))?;
+    let www = www_dir(args.www.as_ref())?;
+    let location = match (&args.db, &args.database_url) {
+        (_, Some(url)) => Location::Url(url.clone()),
+        (Some(path), None) => Location::Sqlite(path.clone()),
+        (None, None) => Location::Sqlite(PathBuf::from("eservqual.db")),
+    };
+    let backend = store::open(&location).map_err(|e| {
+        if matches!(location, Location::Url(_)) {
+            arg_error("--database-url", e.0)
+        } else {
+            Error::Io { file: None, message: e.0 }
+        }
+    })?;
+    let checker = ingest::Checker::new(registry).map_err(|m| Error::Io { file: None, message: m })?;
+    let seeded = seed_store(args.seed, backend.as_ref(), &checker)?;
+
+    let writer_conn = backend.writer().map_err(|e| Error::Io { file: None, message: e.0 })?;
+    let (writer, writer_thread) = writer::start(writer_conn).map_err(|e| Error::io(None, &e))?;
+    let app = Arc::new(http::App { checker, writer, backend: backend.clone(), token, limiter, origins, www });
+
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+        .map_err(|e| Error::Io { file: None, message: format!("could not start the runtime: {e}") })?;
+    let result = runtime.block_on(async {
+        let listener = tokio::net::TcpListener::bind(args.addr)
+            .await
+            .map_err(|e| Error::Io { file: None, message: format!("cannot listen on {}: {e}", args.addr) })?;
+        let local = listener.local_addr().map_err(|e| Error::io(None, &e))?;
+        {
+            let mut out = std::io::stdout().lock();
+            let _ = writeln!(out, "eservqual serve: listening on http://{local} ({})", backend.describe());
+            if seeded > 0 {
+                let _ = writeln!(out, "seeded {seeded} synthetic responses");
+            }
+            if app.token.generated {
+                let _ = writeln!(out, "dashboard: http://{local}/dashboard?token={}", app.token.reveal());
+            } else {
+                let _ = writeln!(out, "dashboard: http://{local}/dashboard (with the admin token)");
+            }
+            let _ = out.flush();
+        }
+        if let Some(limiter_app) = app.limiter.as_ref().map(|_| app.clone()) {
+            tokio::spawn(async move {
+                let mut tick = tokio::time::interval(Duration::from_secs(60));
+                loop {
+                    tick.tick().await;
+                    if let Some(l) = &limiter_app.limiter {
+                        l.forget_idle();
+                    }
+                }
+            });
+        }
+        let router = http::router(app.clone()).into_make_service_with_connect_info::<std::net::SocketAddr>();
+        axum::serve(listener, router)
+            .with_graceful_shutdown(shutdown_signal())
+            .await
+            .map_err(|e| Error::Io { file: None, message: format!("the server failed: {e}") })
+    });
+    // Dropping the runtime stops the clean-up task; then the last handle of the writer goes and
+    // its thread ends after committing what it holds.
+    runtime.shutdown_timeout(Duration::from_secs(10));
+    drop(app);
+    let _ = writer_thread.join();
+    result
+}

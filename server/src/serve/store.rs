@@ -1,0 +1,342 @@
+//! Storage of received responses behind a small trait (SQLite today; the backend is chosen in
+//! [`open`] only), with numbered schema migrations and portable SQL.
+
+use rusqlite::{params_from_iter, Connection, OpenFlags};
+use std::fmt;
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+use std::time::Duration;
+
+/// One response to store: the payload text as received plus the columns the report needs.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct NewRow {
+    /// The payload id, lower-case: the idempotency key.
+    pub id: String,
+    pub instrument: String,
+    pub format: String,
+    /// The dimension set D, codes joined by `,` (always explicit, also when all are given).
+    pub dimensions: String,
+    /// UTC, `YYYY-MM-DDTHH:MM:SS.mmmZ` (fixed width, so text order is time order).
+    pub submitted_at: String,
+    /// UTC, same form as `submitted_at`.
+    pub received_at: String,
+    /// The client's `scores` differ from the collector's re-scoring.
+    pub scores_mismatch: bool,
+    /// The request body as received (UTF-8, without a byte-order mark).
+    pub payload: String,
+}
+
+/// Which stored responses to read; `None` = any.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Filter {
+    pub instrument: Option<String>,
+    pub format: Option<String>,
+    pub dimensions: Option<String>,
+    /// `submitted_at >= from` (same text form as the column).
+    pub from: Option<String>,
+    /// `submitted_at < to`.
+    pub to: Option<String>,
+}
+
+/// A storage failure (disk, corruption, a database made by a newer version, ...).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct StoreError(pub String);
+
+impl fmt::Display for StoreError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+impl std::error::Error for StoreError {}
+
+impl From<rusqlite::Error> for StoreError {
+    fn from(e: rusqlite::Error) -> Self {
+        StoreError(format!("database error: {e}"))
+    }
+}
+
+/// The one connection that writes.
+pub trait Writer: Send {
+    /// Stores `rows` in one transaction, committed (and synced) before it returns; for each row,
+    /// `true` when it was new, `false` when its id was already stored (nothing is changed then).
+    fn insert_batch(&mut self, rows: &[NewRow]) -> Result<Vec<bool>, StoreError>;
+}
+
+/// A reading connection (many may be open beside the writer).
+pub trait Reader: Send {
+    /// Succeeds when the database answers a query.
+    fn ping(&self) -> Result<(), StoreError>;
+    /// How many stored responses match.
+    fn count(&self, filter: &Filter) -> Result<u64, StoreError>;
+    /// Calls `each` with the payload text of every match in order of receipt (`received_at`,
+    /// then `id` within one millisecond), until it says stop.
+    fn scan(&self, filter: &Filter, each: &mut dyn FnMut(&str) -> bool) -> Result<(), StoreError>;
+}
+
+/// A storage backend: hands out the writer and readers.
+pub trait Backend: Send + Sync {
+    fn writer(&self) -> Result<Box<dyn Writer>, StoreError>;
+    fn reader(&self) -> Result<Box<dyn Reader>, StoreError>;
+    /// For the startup line, e.g. `sqlite responses.db`.
+    fn describe(&self) -> String;
+}
+
+/// Where the database is.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Location {
+    Sqlite(PathBuf),
+    Url(String),
+}
+
+/// Opens (creating and migrating when needed) the database at `location`. The only place that
+/// chooses a backend.
+pub fn open(location: &Location) -> Result<Arc<dyn Backend>, StoreError> {
+    let path = match location {
+        Location::Sqlite(path) => path.clone(),
+        Location::Url(url) => {
+            let lower = url.to_ascii_lowercase();
+            if lower.starts_with("postgres:") || lower.starts_with("postgresql:") {
+                return Err(StoreError(
+                    "postgres is not supported yet: use --db PATH (SQLite) for now".to_string(),
+                ));
+            }
+            match url.strip_prefix("sqlite://").or_else(|| url.strip_prefix("sqlite:")) {
+                Some(path) if !path.is_empty() => PathBuf::from(path),
+                _ => {
+                    return Err(StoreError(format!(
+                        "unsupported database URL '{}': use sqlite:PATH or --db PATH",
+                        url.split('@').next_back().unwrap_or("")
+                    )))
+                }
+            }
+        }
+    };
+    let backend = Sqlite::open(&path)?;
+    Ok(Arc::new(backend))
+}
+
+/// The schema, one migration per version (`PRAGMA user_version` = migrations applied). Plain
+/// SQL that PostgreSQL also accepts.
+const MIGRATIONS: &[&str] = &["CREATE TABLE responses (
+        id TEXT PRIMARY KEY,
+        instrument TEXT NOT NULL,
+        format TEXT NOT NULL,
+        dimensions TEXT NOT NULL,
+        submitted_at TEXT NOT NULL,
+        received_at TEXT NOT NULL,
+        scores_mismatch INTEGER NOT NULL,
+        payload TEXT NOT NULL
+    );
+    CREATE INDEX responses_form ON responses (instrument, format, submitted_at);"];
+
+/// The embedded SQLite backend: WAL journal, `synchronous=FULL`, one writer.
+pub struct Sqlite {
+    path: PathBuf,
+}
+
+impl Sqlite {
+    /// Opens the file, sets WAL mode and runs the migrations.
+    pub fn open(path: &Path) -> Result<Sqlite, StoreError> {
+        let name = path.display();
+        if let Some(parent) = path.parent().filter(|p| !p.as_os_str().is_empty()) {
+            if !parent.is_dir() {
+                return Err(StoreError(format!("{name}: the folder {} does not exist", parent.display())));
+            }
+        }
+        let mut conn = Connection::open(path).map_err(|e| StoreError(format!("{name}: cannot open the database: {e}")))?;
+        conn.busy_timeout(Duration::from_secs(10))?;
+        let mode: String = conn
+            .query_row("PRAGMA journal_mode=WAL", [], |r| r.get(0))
+            .map_err(|e| StoreError(format!("{name}: not a usable SQLite database: {e}")))?;
+        if !mode.eq_ignore_ascii_case("wal") {
+            return Err(StoreError(format!("{name}: could not switch the database to WAL mode")));
+        }
+        migrate(&mut conn).map_err(|e| StoreError(format!("{name}: {e}")))?;
+        Ok(Sqlite { path: path.to_path_buf() })
+    }
+
+    fn connect(&self, flags: OpenFlags) -> Result<Connection, StoreError> {
+        let conn = Connection::open_with_flags(&self.path, flags)?;
+        conn.busy_timeout(Duration::from_secs(10))?;
+        // FULL: a commit is on disk (WAL synced) before it returns, so an acknowledged
+        // response survives a crash or a power cut.
+        conn.pragma_update(None, "synchronous", "FULL")?;
+        Ok(conn)
+    }
+}
+
+fn migrate(conn: &mut Connection) -> Result<(), StoreError> {
+    let tx = conn.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
+    let version: i64 = tx.query_row("PRAGMA user_version", [], |r| r.get(0))?;
+    let known = MIGRATIONS.len() as i64;
+    if version > known {
+        return Err(StoreError(format!(
+            "the database has schema version {version}, newer than this eservqual knows ({known}): upgrade eservqual"
+        )));
+    }
+    for (i, sql) in MIGRATIONS.iter().enumerate().skip(version.max(0) as usize) {
+        tx.execute_batch(sql)?;
+        tx.pragma_update(None, "user_version", (i + 1) as i64)?;
+    }
+    tx.commit()?;
+    Ok(())
+}
+
+impl Backend for Sqlite {
+    fn writer(&self) -> Result<Box<dyn Writer>, StoreError> {
+        let conn = self.connect(OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_NO_MUTEX)?;
+        Ok(Box::new(SqliteWriter { conn }))
+    }
+
+    fn reader(&self) -> Result<Box<dyn Reader>, StoreError> {
+        let conn = self.connect(OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX)?;
+        Ok(Box::new(SqliteReader { conn }))
+    }
+
+    fn describe(&self) -> String {
+        format!("sqlite {}", self.path.display())
+    }
+}
+
+struct SqliteWriter {
+    conn: Connection,
+}
+
+/// Portable: `ON CONFLICT DO NOTHING` is the same in SQLite and PostgreSQL; a concurrent repeat
+/// of an id meets the primary key, never a second row.
+const INSERT: &str = "INSERT INTO responses
+    (id, instrument, format, dimensions, submitted_at, received_at, scores_mismatch, payload)
+    VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8) ON CONFLICT (id) DO NOTHING";
+
+impl Writer for SqliteWriter {
+    fn insert_batch(&mut self, rows: &[NewRow]) -> Result<Vec<bool>, StoreError> {
+        let tx = self.conn.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
+        let mut out = Vec::with_capacity(rows.len());
+        {
+            let mut stmt = tx.prepare_cached(INSERT)?;
+            for r in rows {
+                let n = stmt.execute(rusqlite::params![
+                    r.id,
+                    r.instrument,
+                    r.format,
+                    r.dimensions,
+                    r.submitted_at,
+                    r.received_at,
+                    i64::from(r.scores_mismatch),
+                    r.payload
+                ])?;
+                out.push(n == 1);
+            }
+        }
+        tx.commit()?;
+        Ok(out)
+    }
+}
+
+struct SqliteReader {
+    conn: Connection,
+}
+
+/// `WHERE ...` and its parameters for a filter.
+fn where_clause(filter: &Filter) -> (String, Vec<String>) {
+    let mut parts = Vec::new();
+    let mut args = Vec::new();
+    let mut add = |sql: &str, v: &Option<String>| {
+        if let Some(v) = v {
+            args.push(v.clone());
+            parts.push(format!("{sql} ?{}", args.len()));
+        }
+    };
+    add("instrument =", &filter.instrument);
+    add("format =", &filter.format);
+    add("dimensions =", &filter.dimensions);
+    add("submitted_at >=", &filter.from);
+    add("submitted_at <", &filter.to);
+    let sql = if parts.is_empty() { String::new() } else { format!(" WHERE {}", parts.join(" AND ")) };
+    (sql, args)
+}
+
+impl Reader for SqliteReader {
+    fn ping(&self) -> Result<(), StoreError> {
+        // Touches the table, not only the connection; at most one row is read.
+        let n: i64 = self.conn.query_row("SELECT COUNT(*) FROM (SELECT 1 FROM responses LIMIT 1) AS t", [], |r| r.get(0))?;
+        if (0..=1).contains(&n) {
+            Ok(())
+        } else {
+            Err(StoreError("the database gave a wrong answer".to_string()))
+        }
+    }
+
+    fn count(&self, filter: &Filter) -> Result<u64, StoreError> {
+        let (sql, args) = where_clause(filter);
+        let n: i64 = self.conn.query_row(&format!("SELECT COUNT(*) FROM responses{sql}"), params_from_iter(args), |r| r.get(0))?;
+        Ok(n.max(0) as u64)
+    }
+
+    fn scan(&self, filter: &Filter, each: &mut dyn FnMut(&str) -> bool) -> Result<(), StoreError> {
+        let (sql, args) = where_clause(filter);
+        let mut stmt = self.conn.prepare(&format!("SELECT payload FROM responses{sql} ORDER BY received_at, id"))?;
+        let mut rows = stmt.query(params_from_iter(args))?;
+        while let Some(row) = rows.next()? {
+            let payload = row.get_ref(0)?.as_str().map_err(|e| StoreError(format!("a stored payload is not text: {e}")))?;
+            if !each(payload) {
+                break;
+            }
+        }
+        Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn row(id: &str) -> NewRow {
+        NewRow {
+            id: id.to_string(),
+            instrument: "e-s-qual".to_string(),
+            format: "perception".to_string(),
+            dimensions: "EFF,SYS,FUL,PRI".to_string(),
+            submitted_at: "2026-01-01T00:00:00.000Z".to_string(),
+            received_at: "2026-01-01T00:00:01.000Z".to_string(),
+            scores_mismatch: false,
+            payload: "{}".to_string(),
+        }
+    }
+
+    #[test]
+    fn stores_an_id_once_and_migrates_once() {
+        let dir = std::env::temp_dir().join(format!("eservqual-store-{}", std::process::id()));
+        let _ = std::fs::create_dir_all(&dir);
+        let path = dir.join("t.db");
+        let _ = std::fs::remove_file(&path);
+        let backend = open(&Location::Sqlite(path.clone())).expect("open");
+        let mut w = backend.writer().expect("writer");
+        assert_eq!(w.insert_batch(&[row("a"), row("b"), row("a")]).expect("insert"), vec![true, true, false]);
+        assert_eq!(w.insert_batch(&[row("b")]).expect("insert"), vec![false]);
+        drop(w);
+        let backend = open(&Location::Sqlite(path)).expect("reopen");
+        let r = backend.reader().expect("reader");
+        r.ping().expect("ping");
+        assert_eq!(r.count(&Filter::default()).expect("count"), 2);
+        let f = Filter { from: Some("2026-01-02".to_string()), ..Filter::default() };
+        assert_eq!(r.count(&f).expect("count"), 0);
+    }
+
+    #[test]
+    fn sqlite_urls_open_a_file() {
+        let path = std::env::temp_dir().join(format!("eservqual-store-url-{}.db", std::process::id()));
+        let backend = open(&Location::Url(format!("sqlite:{}", path.display()))).expect("open");
+        assert!(backend.describe().starts_with("sqlite "));
+        backend.reader().and_then(|r| r.ping()).expect("ping");
+        let err = open(&Location::Url("mysql://x".to_string())).err().expect("an error");
+        assert!(err.0.contains("use sqlite:PATH"), "{err}");
+    }
+
+    #[test]
+    fn postgres_is_refused_clearly() {
+        let err = open(&Location::Url("postgres://u:secret@db/x".to_string())).err().expect("an error");
+        assert!(err.0.contains("postgres is not supported yet"), "{err}");
+    }
+}

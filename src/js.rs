@@ -1,0 +1,155 @@
+//! The raw JS value calls of the crate, in one place: the `score()` input read as JSON (the
+//! core's [`Json`] view over a JS value, so the core's own readers take it apart) and the
+//! `scores` result built as plain objects.
+//!
+//! Both by hand rather than through serde-wasm-bindgen and `serde_json::Value`, which cost
+//! ~24 KB gzip of wasm; `tests/score.rs` holds the result equal to the core's JSON.
+
+use eservqual_core::error::{Json, Kind};
+use eservqual_core::payload::Keyed;
+use eservqual_core::score::{ItemScores, ScoreMap, Scores};
+use js_sys::{Array, Object, Reflect};
+use wasm_bindgen::{JsCast, JsValue};
+
+/// A JS value seen as JSON. `undefined` reads as `null` (an absent answer either way).
+pub struct Js(pub JsValue);
+
+/// A plain object: `{...}` or `Object.create(null)`, not a `Map`, `Set`, `Date` or class
+/// instance (whose own members are not what the page meant).
+fn is_plain_object(v: &JsValue) -> bool {
+    if !v.is_object() {
+        return false;
+    }
+    let proto = Object::get_prototype_of(v);
+    proto.is_null() || Object::get_prototype_of(&proto).is_null()
+}
+
+impl Json for Js {
+    fn kind(&self) -> Kind {
+        let v = &self.0;
+        if v.is_null() || v.is_undefined() {
+            Kind::Null
+        } else if v.as_bool().is_some() {
+            Kind::Bool
+        } else if v.as_f64().is_some() {
+            Kind::Number
+        } else if v.is_string() {
+            Kind::String
+        } else if Array::is_array(v) {
+            Kind::Array
+        } else if is_plain_object(v) {
+            Kind::Object
+        } else {
+            Kind::Other
+        }
+    }
+
+    fn number(&self) -> Option<f64> {
+        self.0.as_f64()
+    }
+
+    fn boolean(&self) -> Option<bool> {
+        self.0.as_bool()
+    }
+
+    fn string(&self) -> Option<String> {
+        self.0.as_string()
+    }
+
+    fn elements(&self) -> Option<Vec<Js>> {
+        if !Array::is_array(&self.0) {
+            return None;
+        }
+        let array: &Array = self.0.unchecked_ref();
+        Some((0..array.length()).map(|i| Js(array.get(i))).collect())
+    }
+
+    fn members(&self) -> Option<Vec<(String, Js)>> {
+        if self.kind() != Kind::Object {
+            return None;
+        }
+        let entries = Object::entries(self.0.unchecked_ref());
+        let members = (0..entries.length())
+            .map(|i| {
+                // Each entry is a [key, value] pair whose key is a string.
+                let pair: Array = entries.get(i).unchecked_into();
+                (pair.get(0).as_string().unwrap_or_default(), Js(pair.get(1)))
+            })
+            .collect();
+        Some(members)
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// The `scores` object as plain JS objects
+
+/// `scores` (SCORING.md §2.9) as plain objects with `null` for a missing score: the same keys
+/// in the same order as the core's JSON serialization (`tests/score.rs` holds the two equal).
+pub fn scores(s: &Scores) -> JsValue {
+    let out = Object::new();
+    set(&out, "dimensions", map(&s.dimensions, score_map));
+    if let Some(items) = &s.items {
+        set(&out, "items", map(items, item_scores));
+    }
+    set(&out, "overall", score_map(&s.overall));
+    set(&out, "class", text(s.class));
+    set(&out, "weakest", text(s.weakest.as_deref()));
+    set(&out, "nps_category", text(s.nps_category));
+    if let Some(recovery) = &s.recovery {
+        let value = match recovery {
+            Some(r) => {
+                let o = Object::new();
+                set(&o, "dimensions", map(&r.dimensions, score_map));
+                set(&o, "overall", score_map(&r.overall));
+                o.into()
+            }
+            None => JsValue::NULL,
+        };
+        set(&out, "recovery", value);
+    }
+    if let Some(outcomes) = &s.outcomes {
+        set(&out, "outcomes", score_map(outcomes));
+    }
+    out.into()
+}
+
+fn item_scores(s: &ItemScores) -> JsValue {
+    let o = Object::new();
+    match s {
+        ItemScores::Gap { gap } => set(&o, "gap", num(*gap)),
+        ItemScores::Zone { msa, mss, zot, position, inverted } => {
+            set(&o, "msa", num(*msa));
+            set(&o, "mss", num(*mss));
+            set(&o, "zot", num(*zot));
+            set(&o, "position", text(*position));
+            set(&o, "inverted", JsValue::from_bool(*inverted));
+        }
+    }
+    o.into()
+}
+
+fn score_map(m: &ScoreMap) -> JsValue {
+    map(m, |x| num(*x))
+}
+
+fn map<V>(m: &Keyed<V>, value: impl Fn(&V) -> JsValue) -> JsValue {
+    let o = Object::new();
+    for (k, v) in m.iter() {
+        set(&o, k, value(v));
+    }
+    o.into()
+}
+
+fn num(x: Option<f64>) -> JsValue {
+    x.map_or(JsValue::NULL, JsValue::from_f64)
+}
+
+fn text(x: Option<&str>) -> JsValue {
+    x.map_or(JsValue::NULL, JsValue::from_str)
+}
+
+/// Sets a member of a fresh plain object.
+pub fn set(o: &Object, key: &str, value: JsValue) {
+    // Setting a data property on a fresh, unfrozen plain object cannot fail.
+    let _ = Reflect::set(o, &JsValue::from_str(key), &value);
+}
