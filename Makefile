@@ -1,6 +1,6 @@
 # The two commands of the README (`make demo`, `make test`) and their parts. Every step is a
 # script under scripts/ that runs on its own; each target installs what it needs first.
-.PHONY: setup build test test-native test-wasm test-crosscheck check-core demo clean
+.PHONY: setup build pkg test test-native test-wasm test-crosscheck test-js check-core demo clean
 
 SHELL := /bin/bash
 CARGO ?= cargo
@@ -10,15 +10,22 @@ setup:
 	scripts/setup.sh
 
 # The native binary (release) and the npm package in pkg/ with its size budget.
-build: setup
+build: setup pkg
 	$(CARGO) build --release -p eservqual-server
-	scripts/build-wasm.sh
 
 # Every suite: the core's purity, native tests (core, binary), the report against the
-# independent reference implementation, wasm tests in headless Chromium, and the release build
-# of pkg/ against its size budget.
-test: setup check-core test-native test-crosscheck test-wasm
+# independent reference implementation, wasm tests in headless Chromium, the release build of
+# pkg/ against its size budget, then the JS tests of the loader and the package (Node) and the
+# end-to-end tests in Chromium.
+test: setup check-core test-native test-crosscheck test-wasm pkg test-js
+
+# The npm package in pkg/ (also copied to www/pkg/ for the demo pages and the browser tests).
+pkg:
 	scripts/build-wasm.sh
+
+test-js:
+	$(CARGO) build -p eservqual-server --locked
+	node --test --test-concurrency=1 tests/js/
 
 check-core:
 	scripts/check-core-deps.sh

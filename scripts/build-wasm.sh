@@ -1,6 +1,10 @@
 #!/usr/bin/env bash
-# Builds the npm package in pkg/: the wasm crate for the browser, its wasm-bindgen glue (ES
-# module), wasm-opt -Oz, the hand-written .d.ts and package.json; then checks the size budget.
+# Builds the npm package in pkg/ and checks its size budget:
+#   eservqual_wasm_bg.wasm  the wasm crate (wasm-release profile, then wasm-opt -Oz)
+#   eservqual.js            the ES module: js/index.js bundled with the wasm-bindgen glue
+#   embed.js                the script-tag loader (js/embed.js), with the SRI hashes of both
+#   eservqual.d.ts          the hand-written declarations (js/eservqual.d.ts); package.json
+# esbuild bundles and minifies; nothing a browser would not download goes into pkg/.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -15,26 +19,40 @@ if [ "$have" != "$want" ]; then
   exit 1
 fi
 # wasm-opt from npm's binaryen (package.json); Debian's binaryen breaks wasm-bindgen output.
-if [ ! -x node_modules/.bin/wasm-opt ]; then
-  log "installing npm packages (binaryen)"
+if [ ! -x node_modules/.bin/wasm-opt ] || [ ! -x node_modules/.bin/esbuild ]; then
+  log "installing npm packages (binaryen, esbuild)"
   PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD=1 npm ci --no-audit --no-fund
 fi
 
 log "cargo build (wasm-release)"
 cargo build -p eservqual --target wasm32-unknown-unknown --profile wasm-release
 
-rm -rf pkg
+stage=target/pkg-stage
+rm -rf pkg "$stage"
+mkdir -p pkg "$stage"
 log "wasm-bindgen --target web"
-wasm-bindgen --target web --out-dir pkg --out-name eservqual \
+wasm-bindgen --target web --out-dir "$stage" --out-name eservqual_wasm \
   target/wasm32-unknown-unknown/wasm-release/eservqual.wasm
 
 log "wasm-opt -Oz"
 # The wasm features rustc enabled are read from the module's target_features section.
-node_modules/.bin/wasm-opt -Oz pkg/eservqual_bg.wasm -o pkg/eservqual_bg.opt.wasm
-mv pkg/eservqual_bg.opt.wasm pkg/eservqual_bg.wasm
+node_modules/.bin/wasm-opt -Oz "$stage/eservqual_wasm_bg.wasm" -o pkg/eservqual_wasm_bg.wasm
+
+log "esbuild: the ES module and the loader"
+# The entry imports the glue as ./wasm-glue.js; the glue finds the wasm beside the bundle
+# through import.meta.url, which bundlers (Vite, webpack) also follow.
+cp js/index.js "$stage/index.js"
+cp "$stage/eservqual_wasm.js" "$stage/wasm-glue.js"
+node_modules/.bin/esbuild "$stage/index.js" --bundle --format=esm --minify --target=es2020 \
+  --log-level=warning --outfile=pkg/eservqual.js
+
+sri() { node -e 'const c=require("crypto"),f=require("fs");process.stdout.write("sha384-"+c.createHash("sha384").update(f.readFileSync(process.argv[1])).digest("base64"))' "$1"; }
+node_modules/.bin/esbuild js/embed.js --bundle --format=iife --minify --target=es2020 --log-level=warning \
+  --define:__ESQ_MODULE__='"eservqual.js"' --define:__ESQ_MODULE_SRI__="\"$(sri pkg/eservqual.js)\"" \
+  --define:__ESQ_WASM__='"eservqual_wasm_bg.wasm"' --define:__ESQ_WASM_SRI__="\"$(sri pkg/eservqual_wasm_bg.wasm)\"" \
+  --outfile=pkg/embed.js
 
 # The generated declarations describe only the raw exports; ours are the documented API.
-rm -f pkg/eservqual.d.ts pkg/eservqual_bg.wasm.d.ts
 cp js/eservqual.d.ts pkg/eservqual.d.ts
 
 version="$(awk -F'"' '/^\[workspace.package\]/ { ws = 1 } ws && /^version/ { print $2; exit }' Cargo.toml)"
@@ -50,11 +68,16 @@ cat > pkg/package.json <<JSON
   "types": "eservqual.d.ts",
   "exports": {
     ".": { "types": "./eservqual.d.ts", "default": "./eservqual.js" },
-    "./eservqual_bg.wasm": "./eservqual_bg.wasm"
+    "./embed.js": "./embed.js",
+    "./eservqual_wasm_bg.wasm": "./eservqual_wasm_bg.wasm"
   },
-  "files": ["eservqual.js", "eservqual_bg.wasm", "eservqual.d.ts"],
+  "files": ["eservqual.js", "eservqual_wasm_bg.wasm", "eservqual.d.ts", "embed.js"],
   "sideEffects": false
 }
 JSON
+
+# The demo pages and the end-to-end tests load the package from the collector's www/pkg/.
+rm -rf www/pkg && mkdir -p www
+cp -r pkg www/pkg
 
 scripts/size-budget.sh

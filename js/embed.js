@@ -1,0 +1,143 @@
+// The script-tag loader (pkg/embed.js, minified at build time; budget 2,048 gzip bytes):
+//   <script src=".../embed.js" data-endpoint="https://..." defer></script>
+// It reads the data- attributes, sets up `window.eservqual` (calls queue until the widget is
+// loaded), decides whether to ask with the core's rules (js/ask.js) before loading anything,
+// and only for a visitor who is asked loads the module and the wasm, both checked against the
+// integrity hashes written in at build time.
+import { decide, drawFor, readMemory } from "./ask.js";
+
+// Replaced at build time (scripts/build-wasm.sh) with the files' names and SRI hashes.
+const MODULE = __ESQ_MODULE__;
+const MODULE_SRI = __ESQ_MODULE_SRI__;
+const WASM = __ESQ_WASM__;
+const WASM_SRI = __ESQ_WASM_SRI__;
+/** Where the widget keeps what it remembers of a visitor (shared with the wasm). */
+const MEMORY_KEY = "eservqual.memory";
+
+const w = window;
+const script = document.currentScript;
+const base = new URL(".", (script && script.src) || location.href);
+
+/** A data- attribute value as a config value: booleans, numbers, lists and triggers typed. */
+function typed(key, v) {
+  if (v === "true" || v === "false") return v === "true";
+  if (key === "outcomes" || key === "dimensions") return v.split(",").map((s) => s.trim()).filter(Boolean);
+  if (key === "trigger") {
+    const [on, arg] = v.split(/:(.*)/s);
+    const field = { delay: "ms", scroll: "percent", pageviews: "count", event: "name" }[on];
+    return field ? { on, [field]: on === "event" ? arg : Number(arg) } : { on };
+  }
+  // A relative endpoint is the page's own collector.
+  if (key === "endpoint") return new URL(v, location.href).href;
+  return v !== "" && !isNaN(v) && /^(sampleRate|recontactDays|dismissDays|timeoutMs)$/.test(key) ? Number(v) : v;
+}
+
+const fromTag = {};
+if (script) {
+  for (const [k, v] of Object.entries(script.dataset)) fromTag[k] = typed(k, v);
+}
+
+let config = null;
+let survey = null;
+let consentGiven = null;
+const queue = [];
+let settleFirst;
+/** The first Survey (or the idle one); rejections are reported by init()'s own promise. */
+const ready = new Promise((res) => (settleFirst = res));
+
+const idle = { open() {}, close() {}, destroy() {}, trigger() {}, on: () => () => {} };
+
+/** Replays the queued calls on the real (or idle) Survey, in order. */
+function flush(target) {
+  survey = target;
+  for (const [name, args, done] of queue.splice(0)) {
+    const r = target[name](...args);
+    if (done) done(r);
+  }
+  settleFirst(target);
+  return target;
+}
+
+function call(name, args) {
+  if (survey) return survey[name](...args);
+  if (name !== "on") return void queue.push([name, args]);
+  // `on` answers an unsubscribe at once, live once the widget is there.
+  let off = null;
+  const entry = ["on", args, (f) => (off = f)];
+  queue.push(entry);
+  return () => (off ? off() : queue.splice(queue.indexOf(entry) >>> 0, 1));
+}
+
+async function start() {
+  const c = config;
+  let consent = c.consent === undefined ? true : c.consent;
+  if (consentGiven !== null) consent = consentGiven;
+  if (typeof consent === "function") consent = await consent();
+  const store = (() => {
+    try {
+      return w.localStorage;
+    } catch {
+      return null;
+    }
+  })();
+  const env = { nowMs: Date.now(), gpc: navigator.globalPrivacyControl === true, consent: consent === true };
+  let answer = decide(c, {}, env);
+  if (answer !== "gpc" && answer !== "no-consent") {
+    // Only now, with consent, is anything read or written.
+    const memory = readMemory(store && store.getItem(MEMORY_KEY));
+    drawFor(memory, Math.random());
+    try {
+      store && store.setItem(MEMORY_KEY, JSON.stringify(memory));
+    } catch {}
+    answer = decide(c, memory, env);
+  }
+  if (answer !== "ask") return flush(idle);
+  const opts = { integrity: WASM_SRI, credentials: "omit" };
+  const wasm = fetch(new URL(WASM, base), opts);
+  // The module is checked by fetching it with its hash first; import() itself takes none.
+  const moduleUrl = new URL(MODULE, base).href;
+  await fetch(moduleUrl, { integrity: MODULE_SRI, credentials: "omit" });
+  const mod = await import(moduleUrl);
+  await mod.default(wasm);
+  const cfg = { ...c };
+  if (typeof cfg.consent !== "function") delete cfg.consent;
+  return flush(await mod.init(cfg));
+}
+
+function run(next) {
+  config = next;
+  const p = start().catch((err) => {
+    console.error("eservqual:", (err && err.message) || err);
+    flush(idle);
+    throw err;
+  });
+  // The page may never look at the promise: a rejection must not surface as uncaught.
+  p.catch(() => {});
+  return p;
+}
+
+w.eservqual = {
+  ready,
+  init(more) {
+    if (survey && survey !== idle) survey.destroy();
+    survey = null;
+    return run({ ...fromTag, ...more });
+  },
+  consent(yes) {
+    consentGiven = yes === true;
+    if (yes === true && survey === idle) {
+      survey = null;
+      run(config);
+    }
+  },
+  open: (...a) => call("open", a),
+  close: (...a) => call("close", a),
+  destroy: (...a) => call("destroy", a),
+  trigger: (...a) => call("trigger", a),
+  on: (...a) => call("on", a),
+};
+
+if (fromTag.endpoint) {
+  // After the rest of the page's scripts ran, so an init() of theirs comes first.
+  setTimeout(() => config || run(fromTag));
+}
