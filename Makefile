@@ -1,6 +1,6 @@
 # The two commands of the README (`make demo`, `make test`) and their parts. Every step is a
 # script under scripts/ that runs on its own; each target installs what it needs first.
-.PHONY: setup build pkg test test-native test-wasm test-crosscheck test-js check-core demo clean
+.PHONY: setup build pkg test test-native test-wasm test-crosscheck test-js test-e2e check-core demo clean
 
 SHELL := /bin/bash
 CARGO ?= cargo
@@ -17,15 +17,19 @@ build: setup pkg
 # independent reference implementation, wasm tests in headless Chromium, the release build of
 # pkg/ against its size budget, then the JS tests of the loader and the package (Node) and the
 # end-to-end tests in Chromium.
-test: setup check-core test-native test-crosscheck test-wasm pkg test-js
+test: setup check-core test-native test-crosscheck test-wasm pkg test-js test-e2e
 
 # The npm package in pkg/ (also copied to www/pkg/ for the demo pages and the browser tests).
 pkg:
 	scripts/build-wasm.sh
 
 test-js:
-	$(CARGO) build -p eservqual-server --locked
 	node --test --test-concurrency=1 tests/js/
+
+# Real Chromium against the real collector serving the built package (needs `pkg`).
+test-e2e:
+	$(CARGO) build -p eservqual-server --locked
+	node --test --test-concurrency=1 tests/e2e/
 
 check-core:
 	scripts/check-core-deps.sh

@@ -94,6 +94,8 @@ async function start() {
   if (answer !== "ask") return flush(idle);
   const opts = { integrity: WASM_SRI, credentials: "omit" };
   const wasm = fetch(new URL(WASM, base), opts);
+  // Awaited below, by the wasm initializer; until then a failure must not count as unhandled.
+  wasm.catch(() => {});
   // The module is checked by fetching it with its hash first; import() itself takes none.
   const moduleUrl = new URL(MODULE, base).href;
   await fetch(moduleUrl, { integrity: MODULE_SRI, credentials: "omit" });

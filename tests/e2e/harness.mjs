@@ -1,0 +1,113 @@
+// Shared pieces of the end-to-end tests: the real collector (`eservqual serve`) on a free
+// loopback port serving a fixture www/ folder, and Debian's Chromium driven by playwright-core,
+// with every console error, page error and CSP violation collected so a test can insist on none.
+// Needs `cargo build -p eservqual-server` and `scripts/build-wasm.sh` first (make test does).
+import { spawn } from "node:child_process";
+import { cpSync, mkdtempSync, mkdirSync, rmSync, writeFileSync, readFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { chromium } from "playwright-core";
+
+export const ROOT = new URL("../../", import.meta.url).pathname;
+export const TOKEN = "e2e-admin-token-0123456789";
+
+/** The shared test data folder beside the repository. */
+export function shared(name) {
+  for (const dir of [join(ROOT, "../shared/data"), join(ROOT, "shared/data")]) {
+    try {
+      return readFileSync(join(dir, name), "utf8");
+    } catch {}
+  }
+  throw new Error(`shared/data/${name} not found`);
+}
+
+/**
+ * Starts the collector on 127.0.0.1 with a fresh database and a www folder holding the built
+ * package (pkg/) and the given pages ({"path/file.html": "<html>…"}). Resolves to
+ * { url, dir, stop(), responses() }.
+ */
+export async function collector(pages = {}, extraArgs = []) {
+  const dir = mkdtempSync(join(tmpdir(), "eservqual-e2e-"));
+  const www = join(dir, "www");
+  mkdirSync(www);
+  cpSync(join(ROOT, "pkg"), join(www, "pkg"), { recursive: true });
+  for (const [path, html] of Object.entries(pages)) {
+    mkdirSync(join(www, path, ".."), { recursive: true });
+    writeFileSync(join(www, path), html);
+  }
+  const bin = join(ROOT, "target/debug/eservqual");
+  const child = spawn(
+    bin,
+    ["serve", "--addr", "127.0.0.1:0", "--db", join(dir, "e2e.db"), "--www", www, "--admin-token", TOKEN, "--rate-limit", "0", ...extraArgs],
+    { stdio: ["ignore", "pipe", "pipe"] },
+  );
+  let log = "";
+  child.stderr.on("data", (d) => (log += d));
+  const url = await new Promise((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`the collector did not start:\n${log}`)), 15000);
+    let out = "";
+    child.stdout.on("data", (d) => {
+      out += d;
+      const m = out.match(/listening on (http:\/\/[0-9.:]+)/);
+      if (m) {
+        clearTimeout(timer);
+        resolve(m[1]);
+      }
+    });
+    child.on("exit", (code) => reject(new Error(`the collector exited (${code}):\n${log}`)));
+  });
+  return {
+    url,
+    dir,
+    log: () => log,
+    /** The stored payloads, via the admin export. */
+    async responses() {
+      const res = await fetch(`${url}/v1/responses.jsonl`, { headers: { authorization: `Bearer ${TOKEN}` } });
+      const text = await res.text();
+      return text.split("\n").filter((l) => l.trim()).map((l) => JSON.parse(l));
+    },
+    async stop() {
+      child.kill("SIGTERM");
+      await new Promise((r) => (child.exitCode !== null ? r() : child.on("exit", r)));
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}
+
+/** Headless Chromium as the machine has it (its own browser download does not work here). */
+export function browser() {
+  return chromium.launch({
+    executablePath: "/usr/bin/chromium",
+    headless: true,
+    args: ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run"],
+  });
+}
+
+/**
+ * A page in a new context that records console errors, page errors, CSP violations and every
+ * request URL. `problems()` lists what went wrong; `requests` holds the URLs.
+ */
+export async function page(b, options = {}) {
+  const context = await b.newContext(options);
+  const p = await context.newPage();
+  const problems = [];
+  const requests = [];
+  p.on("console", (m) => m.type() === "error" && problems.push(`console.error: ${m.text()}`));
+  p.on("pageerror", (e) => problems.push(`pageerror: ${e.message}`));
+  p.on("request", (r) => requests.push(r.url()));
+  await p.exposeFunction("__cspViolation", (v) => problems.push(`CSP violation: ${v}`));
+  await p.addInitScript(() => {
+    document.addEventListener("securitypolicyviolation", (e) => window.__cspViolation(`${e.violatedDirective} ${e.blockedURI}`));
+  });
+  return { page: p, context, problems, requests };
+}
+
+/** A page that loads the loader with the given data- attributes, and optional inline-free JS. */
+export function embedPage(attrs, { head = "", body = "", script = "" } = {}) {
+  const data = Object.entries(attrs).map(([k, v]) => ` data-${k}="${v}"`).join("");
+  const extra = script ? `<script src="page.js" defer></script>` : "";
+  return {
+    html: `<!doctype html><html lang="en"><head><meta charset="utf-8"><link rel="icon" href="data:,"><title>e2e</title>${head}<script src="/pkg/embed.js"${data} defer></script>${extra}</head><body><main><h1>Shop</h1>${body}</main></body></html>`,
+    script,
+  };
+}

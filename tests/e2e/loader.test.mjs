@@ -1,0 +1,108 @@
+// The script-tag loader in real Chromium: a visitor who is not asked (not sampled, GPC,
+// no consent, asked recently) downloads no module and no wasm, and still gets a working
+// `window.eservqual`; calls made before anything loaded do not throw; a tampered wasm is
+// refused with one console message and no uncaught error.
+import { test, before, after } from "node:test";
+import assert from "node:assert/strict";
+import { readFileSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { browser, collector, embedPage, page } from "./harness.mjs";
+
+// Calls a page makes right after the tag, before the widget could exist.
+const EARLY = `
+window.__log = [];
+const off = window.eservqual.on("open", () => window.__log.push("open"));
+window.eservqual.open();
+window.eservqual.trigger("order-complete");
+window.__early = typeof off === "function";
+window.eservqual.ready.then((s) => { window.__ready = typeof s.open === "function" && typeof s.on === "function"; s.open(); });
+`;
+
+const cases = {
+  "not-sampled.html": embedPage({ endpoint: "/v1/responses", "sample-rate": "0", trigger: "load" }, { script: EARLY }),
+  "gpc.html": embedPage({ endpoint: "/v1/responses", trigger: "load" }, { script: EARLY }),
+  "no-consent.html": embedPage({ endpoint: "/v1/responses", consent: "false", trigger: "load" }, { script: EARLY }),
+  "recent.html": embedPage({ endpoint: "/v1/responses", trigger: "load" }, { script: EARLY }),
+};
+
+let server;
+let chrome;
+
+before(async () => {
+  const pages = {};
+  for (const [name, { html, script }] of Object.entries(cases)) {
+    pages[`t/${name}`] = html.replace('src="page.js"', `src="${name}.js"`);
+    pages[`t/${name}.js`] = script;
+  }
+  server = await collector(pages);
+  chrome = await browser();
+});
+
+after(async () => {
+  await chrome?.close();
+  await server?.stop();
+});
+
+/** Loads a fixture page and waits until the loader settled `ready`. */
+async function visit(name, init) {
+  const s = await page(chrome);
+  if (init) await s.page.addInitScript(init);
+  await s.page.goto(`${server.url}/t/${name}`);
+  await s.page.waitForFunction(() => window.__ready !== undefined, null, { timeout: 10000 });
+  return s;
+}
+
+const downloadedWidget = (requests) => requests.filter((u) => /eservqual\.js|\.wasm/.test(u));
+
+for (const [name, init] of [
+  ["not-sampled.html", null],
+  ["gpc.html", () => Object.defineProperty(Navigator.prototype, "globalPrivacyControl", { get: () => true })],
+  ["no-consent.html", null],
+  [
+    "recent.html",
+    () => localStorage.setItem("eservqual.memory", JSON.stringify({ draw: 0.5, submittedAt: Date.now() - 86400000 })),
+  ],
+]) {
+  test(`a visitor who is not asked downloads no widget: ${name}`, async () => {
+    const s = await visit(name, init);
+    await s.page.waitForTimeout(300);
+    assert.deepEqual(downloadedWidget(s.requests), [], "no module, no wasm");
+    assert.equal(await s.page.evaluate(() => window.__early), true, "on() answered an unsubscribe before loading");
+    assert.equal(await s.page.evaluate(() => window.__ready), true, "ready resolved to a Survey");
+    assert.deepEqual(await s.page.evaluate(() => window.__log), [], "the idle Survey opens nothing");
+    assert.equal(await s.page.locator("[data-eservqual]").count(), 0, "nothing was added to the page");
+    assert.deepEqual(s.problems, []);
+    await s.context.close();
+  });
+}
+
+test("a visitor without consent leaves nothing in storage", async () => {
+  const s = await visit("no-consent.html");
+  assert.equal(await s.page.evaluate(() => localStorage.length), 0);
+  await s.context.close();
+});
+
+test("a tampered wasm is refused: one console message, no uncaught error", async () => {
+  const wasm = join(server.dir, "www/pkg/eservqual_wasm_bg.wasm");
+  const original = readFileSync(wasm);
+  const tampered = Buffer.from(original);
+  tampered[tampered.length - 1] ^= 0xff;
+  writeFileSync(wasm, tampered);
+  try {
+    const s = await page(chrome);
+    const html = embedPage({ endpoint: "/v1/responses", trigger: "load" }, { script: "window.eservqual.ready.then(() => (window.__ready = true));" });
+    writeFileSync(join(server.dir, "www/t/tampered.html"), html.html.replace('src="page.js"', 'src="tampered.js"'));
+    writeFileSync(join(server.dir, "www/t/tampered.js"), html.script);
+    await s.page.goto(`${server.url}/t/tampered.html`);
+    await s.page.waitForFunction(() => window.__ready === true, null, { timeout: 10000 });
+    // The browser reports the failed digest itself; the widget adds exactly one line.
+    const ours = s.problems.filter((p) => p.startsWith("console.error: eservqual:"));
+    assert.equal(ours.length, 1, `${s.problems}`);
+    assert.ok(s.problems.some((p) => /integrity/.test(p)), "the browser refused the wasm for its digest");
+    assert.deepEqual(s.problems.filter((p) => p.startsWith("pageerror")), []);
+    assert.equal(await s.page.locator("[data-eservqual]").count(), 0);
+    await s.context.close();
+  } finally {
+    writeFileSync(wasm, original);
+  }
+});
