@@ -1,15 +1,35 @@
 #!/usr/bin/env bash
-# The demo, for now: a reproducible synthetic shop (300 customers, SERVQUAL in gap format with
-# weights, NPS, CSAT) written to .demo/, then its report as a table. Nothing to configure.
+# The demo: builds everything, prints the report of a synthetic shop, then starts the collector
+# on loopback with its database under .demo/ (seeded on first start with synthetic responses of
+# the last eight weeks) serving the shop page with the widget, the strict-CSP page, the inline
+# and Vite examples and the dashboard. Nothing to configure; Ctrl-C stops it cleanly.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
+addr="${DEMO_ADDR:-127.0.0.1:8787}"
 cargo build --release -p eservqual-server --locked
+scripts/build-wasm.sh
+[ -x scripts/build-dashboard.sh ] && scripts/build-dashboard.sh
+scripts/build-vite-example.sh
 bin=target/release/eservqual
 mkdir -p .demo
+
 "$bin" sample --instrument servqual --format gap --respondents 300 --seed 7 --out .demo/shop.csv
-echo "demo: wrote .demo/shop.csv (300 synthetic shop customers); its report:"
+echo "demo: the report of 300 synthetic shop customers (.demo/shop.csv):"
 echo
 "$bin" report --instrument servqual --format gap --output table .demo/shop.csv
 echo
-echo "demo: the same report as JSON: $bin report --instrument servqual --format gap .demo/shop.csv"
+
+# One admin token per demo folder, kept so the dashboard URL stays the same across restarts.
+[ -s .demo/admin-token ] || od -An -N16 -tx1 /dev/urandom | tr -d ' \n' > .demo/admin-token
+token="$(cat .demo/admin-token)"
+base="http://$addr"
+cat <<TEXT
+demo: starting the collector on $base (Ctrl-C stops it)
+  shop page with the widget   $base/shop/          (中文: $base/shop/zh.html)
+  inline questionnaire        $base/inline/
+  strict-CSP page             $base/csp/
+  Vite example (npm package)  $base/examples/vite/dist/
+  dashboard                   $base/dashboard?token=$token
+TEXT
+exec "$bin" serve --addr "$addr" --db .demo/demo.db --www www --seed 400 --admin-token "$token"
