@@ -29,6 +29,7 @@ test-js:
 # Real Chromium against the real collector serving the built package (needs `pkg`).
 test-e2e:
 	$(CARGO) build -p eservqual-server --locked
+	scripts/build-dashboard.sh
 	node --test --test-concurrency=1 tests/e2e/
 
 check-core:
@@ -44,7 +45,8 @@ test-crosscheck:
 test-wasm:
 	scripts/test-wasm.sh
 
-# For now: the report of a few hundred synthetic shop customers (gap format, weights, NPS).
+# The whole product on loopback: the sample report, then the seeded collector with the demo
+# pages and the dashboard (scripts/demo.sh prints the URLs).
 demo: setup
 	scripts/demo.sh
 

@@ -302,6 +302,17 @@ pub struct Dataset {
     day: Vec<i32>,
     uuids: HashSet<u128>,
     other_ids: HashSet<String>,
+    /// The id of every kept row, kept only by a [`Dataset::part`] so that parts read in
+    /// parallel can be joined with the first-wins rule across them ([`Dataset::append`]).
+    row_ids: Option<Vec<RowId>>,
+}
+
+/// A row's id as the duplicate sets hold it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+enum RowId {
+    None,
+    Uuid(u128),
+    Text(Box<str>),
 }
 
 fn code(x: Option<i16>) -> i16 {
@@ -326,8 +337,64 @@ impl Dataset {
             day: Vec::new(),
             uuids: HashSet::new(),
             other_ids: HashSet::new(),
+            row_ids: None,
             form,
         }
+    }
+
+    /// An empty dataset that remembers each row's id, to be [`append`](Dataset::append)ed to
+    /// the dataset of the rows before it.
+    pub fn part(form: Form) -> Dataset {
+        Dataset { row_ids: Some(Vec::new()), ..Dataset::new(form) }
+    }
+
+    /// Appends the rows of `later` (a [`Dataset::part`] of the same form, read from rows that
+    /// come after these), keeping the first of any id seen on both sides.
+    pub fn append(&mut self, later: Dataset) {
+        let ids = later.row_ids.unwrap_or_default();
+        let keep: Vec<bool> = ids
+            .iter()
+            .map(|id| match id {
+                RowId::None => true,
+                RowId::Uuid(bits) => self.uuids.insert(*bits),
+                RowId::Text(t) => self.other_ids.insert(t.to_string()),
+            })
+            .collect();
+        let all = keep.iter().all(|&k| k);
+        fn join<T: Copy>(into: &mut Vec<T>, from: Vec<T>, keep: &[bool], all: bool, width: usize) {
+            if all {
+                into.extend_from_slice(&from);
+            } else {
+                let kept = from.chunks(width.max(1)).zip(keep).filter(|(_, &k)| k).flat_map(|(c, _)| c.iter().copied());
+                into.extend(kept);
+            }
+        }
+        // Only the columns this form fills have rows; the others are empty on both sides.
+        for (into, from) in self.answers.iter_mut().zip(later.answers) {
+            if !from.is_empty() {
+                join(into, from, &keep, all, 1);
+            }
+        }
+        for (into, from) in self.recovery.iter_mut().zip(later.recovery) {
+            join(into, from, &keep, all, 1);
+        }
+        join(&mut self.recovery_given, later.recovery_given, &keep, all, 1);
+        join(&mut self.points, later.points, &keep, all, self.form.active.len());
+        join(&mut self.nps, later.nps, &keep, all, 1);
+        join(&mut self.csat, later.csat, &keep, all, 1);
+        join(&mut self.ces, later.ces, &keep, all, 1);
+        join(&mut self.satisfaction, later.satisfaction, &keep, all, 1);
+        for (into, from) in self.value.iter_mut().zip(later.value) {
+            join(into, from, &keep, all, 1);
+        }
+        for (into, from) in self.loyalty.iter_mut().zip(later.loyalty) {
+            join(into, from, &keep, all, 1);
+        }
+        join(&mut self.day, later.day, &keep, all, 1);
+        if let Some(mine) = &mut self.row_ids {
+            mine.extend(ids.into_iter().zip(&keep).filter(|(_, &k)| k).map(|(id, _)| id));
+        }
+        self.rows += keep.iter().filter(|&&k| k).count();
     }
 
     /// Number of respondents kept.
@@ -342,17 +409,25 @@ impl Dataset {
     /// True when the id was seen before; records it otherwise.
     fn seen(&mut self, id: &str) -> bool {
         // Hex digits of either case name the same UUID.
-        match uuid_bits(id) {
-            Some(bits) => !self.uuids.insert(bits),
-            None => !self.other_ids.insert(id.to_string()),
+        let (seen, key) = match uuid_bits(id) {
+            Some(bits) => (!self.uuids.insert(bits), RowId::Uuid(bits)),
+            None => (!self.other_ids.insert(id.to_string()), RowId::Text(id.into())),
+        };
+        if let (false, Some(ids)) = (seen, &mut self.row_ids) {
+            ids.push(key);
         }
+        seen
     }
 
     /// Adds a respondent; a repeated `id` is ignored (first one wins) and gives `false`.
     pub fn push(&mut self, id: Option<&str>, submitted_at: Option<&str>, answers: &Answers) -> bool {
-        if let Some(id) = id {
-            if self.seen(id) {
-                return false;
+        match id {
+            Some(id) if self.seen(id) => return false,
+            Some(_) => {}
+            None => {
+                if let Some(ids) = &mut self.row_ids {
+                    ids.push(RowId::None);
+                }
             }
         }
         let fields = self.form.format.fields();

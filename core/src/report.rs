@@ -180,6 +180,7 @@ fn column_stats(col: &[i16]) -> Stats {
 /// `MISSING`) and the per-row dimension-score columns.
 fn dimension_reports<'a>(
     form: &Form,
+    positions: std::ops::Range<usize>,
     rows: usize,
     column: impl Fn(usize, Field) -> &'a [i16],
     dimcols: &[Vec<f64>],
@@ -187,7 +188,7 @@ fn dimension_reports<'a>(
     let kinds = Kind::for_format(form.format);
     let empty = vec![MISSING; rows];
     let mut out = IndexMap::new();
-    for (pos, &d) in form.active.iter().enumerate() {
+    for (pos, &d) in form.active.iter().enumerate().skip(positions.start).take(positions.len()) {
         let dim = &form.instrument.dimensions[d];
         let range = form.item_range(d);
         let start = range.start;
@@ -244,36 +245,92 @@ fn dimension_reports<'a>(
 
 /// Computes the report of a dataset.
 pub fn report(ds: &Dataset) -> Report {
+    report_with(ds, 1)
+}
+
+/// The per-row scores of some rows, column-wise (NaN = none), and their classes.
+struct RowColumns {
+    dims: Vec<Vec<f64>>,
+    overall: Vec<Vec<f64>>,
+    classes: Classes,
+}
+
+/// Scores rows `range` once each, keeping the dimension and overall scores column-wise.
+fn score_rows(ds: &Dataset, range: std::ops::Range<usize>) -> RowColumns {
     let form = &ds.form;
-    let rows = ds.len();
     let nd = form.active.len();
     let kinds = Kind::for_format(form.format);
     let okeys = overall_keys(form.format);
-
-    // Score every row once; keep its dimension and overall scores column-wise (NaN = none).
-    let mut dimcols: Vec<Vec<f64>> = vec![Vec::new(); nd * Kind::COUNT];
+    let mut dims: Vec<Vec<f64>> = vec![Vec::new(); nd * Kind::COUNT];
     for &kind in kinds {
         for pos in 0..nd {
-            dimcols[pos * Kind::COUNT + kind as usize].reserve_exact(rows);
+            dims[pos * Kind::COUNT + kind as usize].reserve_exact(range.len());
         }
     }
-    let mut ocols: Vec<Vec<f64>> = okeys.iter().map(|_| Vec::with_capacity(rows)).collect();
+    let mut overall: Vec<Vec<f64>> = okeys.iter().map(|_| Vec::with_capacity(range.len())).collect();
     let mut row = RowScores::default();
     let mut classes = Classes::default();
-    for r in 0..rows {
+    for r in range {
         score_row(form, |i, f| ds.answer(r, i, f), ds.points(r), &mut row);
         classes.add(row.class);
         for pos in 0..nd {
             for &kind in kinds {
-                dimcols[pos * Kind::COUNT + kind as usize].push(row.dim(pos, kind).unwrap_or(f64::NAN));
+                dims[pos * Kind::COUNT + kind as usize].push(row.dim(pos, kind).unwrap_or(f64::NAN));
             }
         }
         for (j, key) in okeys.iter().enumerate() {
-            ocols[j].push(row.overall(key).unwrap_or(f64::NAN));
+            overall[j].push(row.overall(key).unwrap_or(f64::NAN));
         }
     }
+    RowColumns { dims, overall, classes }
+}
 
-    let dimensions = dimension_reports(form, rows, |i, f| ds.column(i, f), &dimcols);
+/// Runs `work` on `parts` contiguous ranges of `0..n`, in parallel where threads exist, and
+/// returns the results in range order. The numbers never depend on `parts`: every part is
+/// joined back in order before anything is summed.
+fn in_parts<T: Send>(n: usize, parts: usize, work: impl Fn(std::ops::Range<usize>) -> T + Sync) -> Vec<T> {
+    let parts = parts.clamp(1, n.max(1));
+    let bounds: Vec<std::ops::Range<usize>> = (0..parts).map(|k| n * k / parts..n * (k + 1) / parts).collect();
+    #[cfg(not(target_arch = "wasm32"))]
+    if parts > 1 {
+        return std::thread::scope(|scope| {
+            let work = &work;
+            let handles: Vec<_> = bounds.into_iter().map(|b| scope.spawn(move || work(b))).collect();
+            handles.into_iter().map(|h| h.join().unwrap_or_else(|e| std::panic::resume_unwind(e))).collect()
+        });
+    }
+    bounds.into_iter().map(work).collect()
+}
+
+/// [`report`] computed on up to `threads` threads (1 = this thread only); the same numbers.
+pub fn report_with(ds: &Dataset, threads: usize) -> Report {
+    let form = &ds.form;
+    let rows = ds.len();
+    let okeys = overall_keys(form.format);
+
+    let mut parts = in_parts(rows, threads, |range| score_rows(ds, range)).into_iter();
+    let mut joined = parts.next().unwrap_or_else(|| score_rows(ds, 0..0));
+    for part in parts {
+        for (into, from) in joined.dims.iter_mut().zip(part.dims) {
+            into.extend_from_slice(&from);
+        }
+        for (into, from) in joined.overall.iter_mut().zip(part.overall) {
+            into.extend_from_slice(&from);
+        }
+        joined.classes.dissatisfied += part.classes.dissatisfied;
+        joined.classes.satisfied += part.classes.satisfied;
+        joined.classes.delighted += part.classes.delighted;
+        joined.classes.unclassified += part.classes.unclassified;
+    }
+    let RowColumns { dims: dimcols, overall: ocols, classes } = joined;
+
+    let nd = form.active.len();
+    let dimensions: IndexMap<String, DimensionReport> = in_parts(nd, threads, |range| {
+        dimension_reports(form, range, rows, |i, f| ds.column(i, f), &dimcols)
+    })
+    .into_iter()
+    .flatten()
+    .collect();
     let overall = okeys.iter().zip(&ocols).map(|(k, c)| (*k, stats_of(c))).collect();
     let head = headline_kind(form.format).as_str();
     let weakest = weakest_of(dimensions.values().map(|d| d.stats.get(head).and_then(|s| s.mean)))
@@ -319,7 +376,7 @@ fn recovery_report(ds: &Dataset) -> Option<IndexMap<String, DimensionReport>> {
             dimcols[pos * Kind::COUNT + Kind::P as usize].push(v.unwrap_or(f64::NAN));
         }
     }
-    Some(dimension_reports(&form, rows, |i, _| ds.recovery_column(i), &dimcols))
+    Some(dimension_reports(&form, 0..nd, rows, |i, _| ds.recovery_column(i), &dimcols))
 }
 
 /// Quadrants of the plotted dimensions (both values present); `None` when nothing is plotted.

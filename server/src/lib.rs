@@ -11,7 +11,7 @@ pub mod table;
 
 use cli::{KanoArgs, Output, ReportArgs, SampleArgs};
 use eservqual_core::dataset::Dataset;
-use eservqual_core::report::{report, Report};
+use eservqual_core::report::{report_with, Report};
 use error::{path_name, Error};
 use std::io::Write;
 
@@ -23,7 +23,7 @@ pub fn build_report(args: &ReportArgs) -> Result<Report, Error> {
     let form = read::form(instrument, args.format.as_deref(), args.dimensions.as_deref(), Some(&name))?;
     let mut dataset = Dataset::new(form);
     read::read_file(&args.file, &registry, &mut dataset)?;
-    Ok(report(&dataset))
+    Ok(report_with(&dataset, read::threads()))
 }
 
 /// `eservqual report`: the report as JSON (or a table) on `out`.

@@ -95,3 +95,61 @@ proptest! {
         prop_assert_eq!(read(&once), read(&twice));
     }
 }
+
+/// A synthetic wide CSV of `n` rows, larger than the parallel reader's threshold from ~6,000.
+fn sample_csv(n: u64) -> Vec<u8> {
+    let form = form("servqual", Format::Gap);
+    let mut out = Vec::new();
+    eservqual_server::sample::write(&eservqual_server::sample::Spec { form, respondents: n, seed: 5 }, &mut out).expect("sample");
+    out
+}
+
+fn report_of(bytes: &[u8], threads: usize) -> Result<serde_json::Value, String> {
+    let mut ds = Dataset::new(form("servqual", Format::Gap));
+    let summary = csv::read_bytes(bytes, "big.csv", &mut ds, threads).map_err(|e| e.to_string())?;
+    let mut v = serde_json::to_value(report(&ds)).expect("serialise");
+    v["read"] = summary.read.into();
+    v["duplicates"] = summary.duplicates.into();
+    Ok(v)
+}
+
+#[test]
+fn reading_in_parallel_gives_the_sequential_report() {
+    let bytes = sample_csv(9000);
+    assert!(bytes.len() > 1 << 20, "big enough to be split");
+    let one = report_of(&bytes, 1).unwrap();
+    for threads in [2, 3, 7] {
+        assert_eq!(report_of(&bytes, threads).unwrap(), one, "{threads} threads");
+    }
+}
+
+#[test]
+fn ids_repeated_across_parts_keep_the_first() {
+    let text = String::from_utf8(sample_csv(9000)).unwrap();
+    let lines: Vec<&str> = text.lines().collect();
+    // Repeat early rows at the very end: in another part than their first occurrence.
+    let mut doubled = lines.clone();
+    doubled.extend_from_slice(&lines[1..40]);
+    let bytes = (doubled.join("\n") + "\n").into_bytes();
+    let one = report_of(&bytes, 1).unwrap();
+    assert_eq!(one["duplicates"], 39);
+    assert_eq!(one["responses"], 9000);
+    assert_eq!(report_of(&bytes, 4).unwrap(), one);
+}
+
+#[test]
+fn an_error_late_in_the_file_names_the_same_line_in_parallel() {
+    let text = String::from_utf8(sample_csv(9000)).unwrap();
+    let mut lines: Vec<String> = text.lines().map(String::from).collect();
+    let at = lines.len() - 100;
+    let cells: Vec<&str> = lines[at].split(',').collect();
+    let mut cells: Vec<String> = cells.into_iter().map(String::from).collect();
+    cells[3] = "8".into(); // TAN1.p on the 1-7 scale
+    lines[at] = cells.join(",");
+    let bytes = (lines.join("\n") + "\n").into_bytes();
+    let sequential = report_of(&bytes, 1).unwrap_err();
+    assert!(sequential.contains(&format!("big.csv:{}: TAN1.p: ", at + 1)), "{sequential}");
+    for threads in [2, 5] {
+        assert_eq!(report_of(&bytes, threads).unwrap_err(), sequential, "{threads} threads");
+    }
+}

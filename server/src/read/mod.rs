@@ -8,9 +8,17 @@ use crate::error::{path_name, Error};
 use eservqual_core::dataset::Dataset;
 use eservqual_core::{ErrorCode, Form, Format, Instrument, Registry};
 use std::fs::File;
-use std::io::BufReader;
+use std::io::{BufReader, Read};
 use std::path::Path;
 use std::sync::Arc;
+
+/// CSV files up to this size are read into memory whole (and parsed in parallel).
+const IN_MEMORY_LIMIT: u64 = 2 << 30;
+
+/// The threads to read and compute with: the machine's cores, at most 16.
+pub fn threads() -> usize {
+    std::thread::available_parallelism().map_or(1, |n| n.get().min(16))
+}
 
 /// What a reader saw.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
@@ -126,7 +134,14 @@ pub fn read_file(path: &Path, registry: &Registry, dataset: &mut Dataset) -> Res
         return Err(Error::input(Some(&name), None, "", "is a directory, not a file"));
     }
     let summary = match kind {
-        // The CSV reader buffers by itself.
+        // A file that fits comfortably in memory is read whole and parsed on every core;
+        // a larger one is streamed on one.
+        Kind::Csv if file.metadata().is_ok_and(|m| m.len() <= IN_MEMORY_LIMIT) => {
+            let mut bytes = Vec::new();
+            let mut file = file;
+            file.read_to_end(&mut bytes).map_err(|e| Error::io(Some(&name), &e))?;
+            csv::read_bytes(&bytes, &name, dataset, threads())?
+        }
         Kind::Csv => csv::read(file, &name, dataset)?,
         Kind::Jsonl => jsonl::read(BufReader::with_capacity(1 << 16, file), &name, registry, dataset)?,
     };

@@ -1,0 +1,305 @@
+// The dashboard (www/dashboard/) in headless Chromium against a real `eservqual serve`.
+//
+// Needs, before `node --test tests/e2e/dashboard.test.mjs`:
+//   cargo build -p eservqual-server      (target/debug/eservqual)
+//   scripts/build-dashboard.sh           (www/dashboard/vendor/chart.umd.js)
+// Builds nothing itself. Starts the collector on a free port with a temporary database,
+// 300 seeded responses and a known admin token, posts an XSS comment and a few gap and zone
+// responses, then checks at 1280 and 375 px, in English and Chinese: the one-time URL, the
+// "fix first" callout (= report.weakest), every chart and its data table, comments as text,
+// export links, keyboard use, axe-core (WCAG 2.x A/AA) with 0 violations, no console error,
+// no page error, and no CSP violation under the strict policy the collector should send.
+// Screenshots go to $DASHBOARD_SHOTS (default /tmp).
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { randomUUID } from 'node:crypto';
+import { chromium } from 'playwright-core';
+import AxeBuilder from '@axe-core/playwright';
+
+const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
+const BIN = join(ROOT, 'target', 'debug', 'eservqual');
+const VENDOR = join(ROOT, 'www', 'dashboard', 'vendor', 'chart.umd.js');
+const TOKEN = 'e2e-dashboard-token-0123456789';
+const SHOTS = process.env.DASHBOARD_SHOTS || tmpdir();
+const XSS = '<img src=x onerror=alert(1)>';
+// The policy the collector should send with the dashboard page (the test adds it to /dashboard
+// answers, so the page is held to it whether or not the server sends it yet).
+const CSP = "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; connect-src 'self'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'";
+const AXE_TAGS = ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa'];
+const CHARTS = ['chart-dims', 'chart-ipa', 'chart-nps', 'chart-csat', 'chart-volume', 'chart-trend'];
+const TABLES = ['table-dims', 'table-ipa', 'table-nps', 'table-csat', 'table-volume', 'table-trend', 'table-alpha', 'table-items'];
+const NAMES = { EFF: 'Efficiency', SYS: 'System availability', FUL: 'Fulfillment', PRI: 'Privacy' };
+const NAMES_ZH = { EFF: '效率', SYS: '系统可用性', FUL: '订单履行', PRI: '隐私' };
+
+let server;
+let base;
+let browser;
+let dir;
+
+function withTimeout(promise, ms, what) {
+  let timer;
+  return Promise.race([
+    promise.finally(() => clearTimeout(timer)),
+    new Promise((_, reject) => { timer = setTimeout(() => reject(new Error(`timed out after ${ms} ms: ${what}`)), ms); }),
+  ]);
+}
+
+function startServer() {
+  dir = mkdtempSync(join(tmpdir(), 'esq-dash-'));
+  server = spawn(BIN, [
+    'serve', '--addr', '127.0.0.1:0', '--db', join(dir, 'e2e.db'), '--seed', '300',
+    '--admin-token', TOKEN, '--www', join(ROOT, 'www'),
+  ], { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, ESERVQUAL_LOG: 'warn' } });
+  let err = '';
+  server.stderr.on('data', (d) => { err += d; });
+  return withTimeout(new Promise((resolve, reject) => {
+    let out = '';
+    server.stdout.on('data', (d) => {
+      out += d;
+      const m = out.match(/listening on (http:\/\/[\d.]+:\d+)/);
+      if (m) resolve(m[1]);
+    });
+    server.on('exit', (code) => reject(new Error(`eservqual serve exited (${code}): ${err}`)));
+  }), 20_000, 'eservqual serve to start');
+}
+
+async function post(payload) {
+  const res = await fetch(base + '/v1/responses', { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify(payload), signal: AbortSignal.timeout(10_000) });
+  assert.ok(res.status === 201, `POST ${payload.instrument.id}/${payload.instrument.format}: ${res.status} ${await res.text()}`);
+}
+
+async function admin(path) {
+  const res = await fetch(base + path, { headers: { Authorization: 'Bearer ' + TOKEN }, signal: AbortSignal.timeout(10_000) });
+  assert.equal(res.status, 200, path);
+  return res.json();
+}
+
+// shared/data/esqual_one.json, beside the repository (or inside it).
+const ONE = [join(ROOT, '..', 'shared', 'data', 'esqual_one.json'), join(ROOT, 'shared', 'data', 'esqual_one.json')].find(existsSync);
+const one = () => JSON.parse(readFileSync(ONE, 'utf8'));
+
+// A few valid gap (servqual) and zone (e-s-qual) responses: scores are left to the collector.
+function gapPayload(i) {
+  const dims = { TAN: 4, REL: 5, RSP: 4, ASR: 4, EMP: 5 };
+  const answers = {};
+  for (const [d, k] of Object.entries(dims)) {
+    for (let j = 1; j <= k; j++) answers[d + j] = { p: 2 + ((i + j) % 5), e: 6 + ((i + j) % 2) };
+  }
+  return {
+    schema: 'eservqual.response/1', id: randomUUID(), instrument: { id: 'servqual', version: '1', format: 'gap' },
+    scale: { min: 1, max: 7 }, locale: 'en', submitted_at: new Date(Date.now() - i * 86_400_000).toISOString().replace(/\.\d+Z$/, 'Z'),
+    answers, weights: { TAN: 10, REL: 30, RSP: 20, ASR: 25, EMP: 15 }, outcomes: { nps: i % 11, satisfaction: 1 + (i % 7) },
+    scores: {}, sdk: { name: 'eservqual', version: '0.1.0' },
+  };
+}
+function zonePayload(i) {
+  const p = one();
+  p.id = randomUUID();
+  p.instrument.format = 'zone';
+  p.scale = { min: 1, max: 9 };
+  p.submitted_at = new Date(Date.now() - i * 86_400_000).toISOString().replace(/\.\d+Z$/, 'Z');
+  delete p.started_at;
+  for (const [k, j] of Object.keys(p.answers).map((k, j) => [k, j])) p.answers[k] = { p: 3 + ((i + j) % 6), min: 3 + (j % 2), des: 7 + (i % 2) };
+  p.scores = {};
+  return p;
+}
+
+before(async () => {
+  assert.ok(existsSync(BIN), `${BIN} is missing: run \`cargo build -p eservqual-server\` first`);
+  assert.ok(existsSync(VENDOR), `${VENDOR} is missing: run scripts/build-dashboard.sh first`);
+  assert.ok(ONE, 'shared/data/esqual_one.json not found beside the repository');
+  base = await startServer();
+  const xss = one();
+  xss.id = randomUUID();
+  xss.submitted_at = new Date().toISOString().replace(/\.\d+Z$/, 'Z');
+  delete xss.started_at;
+  xss.outcomes.comment = XSS;
+  await post(xss);
+  for (let i = 0; i < 6; i++) {
+    await post(gapPayload(i));
+    await post(zonePayload(i));
+  }
+  browser = await withTimeout(chromium.launch({
+    executablePath: '/usr/bin/chromium', headless: true,
+    args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+  }), 20_000, 'Chromium to start');
+});
+
+after(async () => {
+  if (browser) await withTimeout(browser.close(), 10_000, 'Chromium to close').catch(() => {});
+  if (server && server.exitCode === null) {
+    const gone = new Promise((resolve) => server.once('exit', resolve));
+    server.kill('SIGTERM');
+    await withTimeout(gone, 5_000, 'the server to stop').catch(() => server.kill('SIGKILL'));
+  }
+  if (dir) rmSync(dir, { recursive: true, force: true });
+});
+
+async function open(width, locale = 'en-US') {
+  const context = await browser.newContext({ viewport: { width, height: 900 }, locale, reducedMotion: 'reduce' });
+  context.setDefaultTimeout(15_000);
+  const page = await context.newPage();
+  const problems = [];
+  page.on('console', (m) => { if (m.type() === 'error') problems.push('console: ' + m.text()); });
+  page.on('pageerror', (e) => problems.push('pageerror: ' + e.message));
+  page.on('dialog', (d) => { problems.push('dialog: ' + d.message()); d.dismiss().catch(() => {}); });
+  await page.addInitScript(() => {
+    window.__csp = [];
+    document.addEventListener('securitypolicyviolation', (e) => window.__csp.push(e.violatedDirective + ' ' + e.blockedURI));
+  });
+  // The collector itself sends the strict policy with the page.
+  page.on('response', (r) => {
+    const url = new URL(r.url());
+    if (url.pathname === '/dashboard' && r.status() === 200 && r.headers()['content-security-policy'] !== CSP) {
+      problems.push(`the dashboard was served without the strict CSP: ${r.headers()['content-security-policy']}`);
+    }
+  });
+  return { context, page, problems };
+}
+
+async function ready(page) {
+  await page.waitForSelector('#content:not([hidden])');
+  await page.waitForFunction(() => document.getElementById('fix-first').dataset.dimension !== undefined && /\d/.test(document.getElementById('status').textContent));
+}
+
+async function axe(page, what) {
+  const result = await new AxeBuilder({ page }).withTags(AXE_TAGS).analyze();
+  const summary = result.violations.map((v) => `${v.id} (${v.impact}): ${v.help} — ${v.nodes.slice(0, 3).map((n) => n.target.join(' ')).join(', ')}`);
+  assert.deepEqual(summary, [], `axe violations (${what})`);
+}
+
+async function chartsDrawn(page, ids) {
+  for (const id of ids) {
+    const info = await page.evaluate((id) => {
+      const c = document.getElementById(id);
+      if (!c || !c.getContext) return { missing: true };
+      const { width, height } = c;
+      const data = c.getContext('2d').getImageData(0, 0, width, height).data;
+      let ink = 0;
+      for (let i = 3; i < data.length; i += 4) if (data[i] > 0) ink++;
+      return { width, height, ink, label: c.getAttribute('aria-label') || '', visible: !!c.offsetParent };
+    }, id);
+    assert.ok(!info.missing, `${id}: no canvas`);
+    assert.ok(info.visible, `${id}: not visible`);
+    assert.ok(info.width > 100 && info.height > 100, `${id}: canvas ${info.width}x${info.height}`);
+    assert.ok(info.ink > 1000, `${id}: canvas nearly empty (${info.ink} painted pixels)`);
+    assert.ok(info.label.length > 20, `${id}: no text alternative`);
+  }
+}
+
+async function tablesFilled(page, ids) {
+  for (const id of ids) {
+    const rows = await page.locator(`#${id} table tbody tr`).count();
+    assert.ok(rows > 0, `${id}: no data table rows`);
+    assert.equal(await page.locator(`#${id} table caption`).count(), 1, `${id}: no caption`);
+  }
+}
+
+async function check(width) {
+  const report = await admin('/v1/report?instrument=e-s-qual&format=perception');
+  assert.ok(report.weakest, 'the report names a weakest dimension');
+  const { context, page, problems } = await open(width);
+  try {
+    await page.goto(`${base}/dashboard?token=${TOKEN}`);
+    assert.equal(new URL(page.url()).pathname, '/dashboard');
+    assert.equal(new URL(page.url()).search, '', 'the token left the address bar');
+    await ready(page);
+
+    // The callout names report.weakest.
+    const fix = page.locator('#fix-first');
+    assert.equal(await fix.getAttribute('data-dimension'), report.weakest);
+    const title = await page.locator('#fix-title').textContent();
+    assert.ok(title.startsWith('Fix first: ' + NAMES[report.weakest]), title);
+    const n = report.dimensions[report.weakest].p.n;
+    assert.ok(title.includes('n ' + n), title);
+
+    await chartsDrawn(page, CHARTS);
+    await tablesFilled(page, TABLES);
+    assert.ok(await page.evaluate(() => document.documentElement.scrollWidth <= window.innerWidth), 'no horizontal scroll');
+
+    // Comments are text: the XSS comment shows literally and creates no element.
+    const texts = await page.locator('#comments .comment-text').allTextContents();
+    assert.ok(texts.includes(XSS), 'the XSS comment is listed as text');
+    assert.equal(await page.locator('img').count(), 0, 'no img element anywhere');
+    assert.equal(await page.locator('#comments .comment-text').evaluateAll((ps) => ps.filter((p) => p.children.length).length), 0);
+
+    // Export links carry the filter and download with the cookie.
+    const csv = await page.locator('#export-csv').getAttribute('href');
+    const jsonl = await page.locator('#export-jsonl').getAttribute('href');
+    assert.match(csv, /^\/v1\/responses\.csv\?instrument=e-s-qual&format=perception/);
+    assert.match(jsonl, /^\/v1\/responses\.jsonl\?instrument=e-s-qual&format=perception/);
+    const statuses = await page.evaluate(async (urls) => Promise.all(urls.map(async (u) => (await fetch(u)).status)), [csv, jsonl]);
+    assert.deepEqual(statuses, [200, 200]);
+
+    // Keyboard: a data table opens from its summary.
+    await page.locator('#table-dims').locator('xpath=..').locator('summary').focus();
+    await page.keyboard.press('Enter');
+    assert.equal(await page.locator('#table-dims').locator('xpath=..').getAttribute('open'), '');
+
+    await page.screenshot({ path: join(SHOTS, `dashboard-${width}-en.png`), fullPage: true });
+    await axe(page, `en, ${width} px`);
+
+    // Chinese, switched from the keyboard.
+    await page.locator('button[data-lang="zh"]').focus();
+    await page.keyboard.press('Enter');
+    await page.waitForFunction(() => document.documentElement.lang === 'zh-CN');
+    assert.equal(await page.locator('button[data-lang="zh"]').getAttribute('aria-pressed'), 'true');
+    const zh = await page.locator('#fix-title').textContent();
+    assert.ok(zh.startsWith('优先改进：' + NAMES_ZH[report.weakest]), zh);
+    assert.equal(await page.locator('#dims-title').textContent(), '各维度得分');
+    await chartsDrawn(page, CHARTS);
+    await tablesFilled(page, TABLES);
+    assert.ok(await page.evaluate(() => document.documentElement.scrollWidth <= window.innerWidth), 'no horizontal scroll (zh)');
+    assert.ok((await page.locator('#comments .comment-text').allTextContents()).includes(XSS));
+    assert.equal(await page.locator('img').count(), 0);
+    await page.screenshot({ path: join(SHOTS, `dashboard-${width}-zh.png`), fullPage: true });
+    await axe(page, `zh, ${width} px`);
+
+    if (width >= 1000) {
+      // The gap chart and the zone-of-tolerance chart, from the posted gap and zone responses.
+      await page.locator('button[data-lang="en"]').click();
+      for (const [hash, instrument, format] of [['instrument=servqual&format=gap', 'servqual', 'gap'], ['instrument=e-s-qual&format=zone', 'e-s-qual', 'zone']]) {
+        const r = await admin(`/v1/report?instrument=${instrument}&format=${format}`);
+        await page.evaluate((h) => { location.hash = h; }, hash);
+        await page.waitForFunction((f) => document.getElementById('status').textContent.includes(f + ' format'), format);
+        assert.equal(await page.locator('#card-gapzone').isVisible(), true);
+        assert.equal(await fix.getAttribute('data-dimension'), r.weakest);
+        await chartsDrawn(page, ['chart-dims', 'chart-gapzone', 'chart-trend']);
+        await tablesFilled(page, ['table-gapzone']);
+        // Fewer than 30 answers: greyed and flagged.
+        assert.ok(await page.locator('#fix-flag').isVisible(), 'n < 30 is flagged on the callout');
+        assert.ok(await page.locator('.kpi.low-n').count() > 0, 'n < 30 KPIs are greyed');
+        await page.screenshot({ path: join(SHOTS, `dashboard-${width}-${format}.png`), fullPage: true });
+        await axe(page, `${format}, ${width} px`);
+      }
+    }
+
+    assert.deepEqual(await page.evaluate(() => window.__csp), [], 'CSP violations');
+    assert.deepEqual(problems, [], 'console errors, page errors or dialogs');
+  } finally {
+    await context.close();
+  }
+}
+
+test('dashboard at 1280 px: callout, charts, tables, comments as text, zh, axe, CSP', { timeout: 60_000 }, () => check(1280));
+test('dashboard at 375 px: the same on a phone', { timeout: 45_000 }, () => check(375));
+
+test('a Chinese browser gets the Chinese dashboard by default', { timeout: 30_000 }, async () => {
+  const report = await admin('/v1/report?instrument=e-s-qual&format=perception');
+  const { context, page, problems } = await open(1280, 'zh-CN');
+  try {
+    await page.goto(`${base}/dashboard?token=${TOKEN}`);
+    await ready(page);
+    assert.equal(await page.evaluate(() => document.documentElement.lang), 'zh-CN');
+    assert.ok((await page.locator('#fix-title').textContent()).startsWith('优先改进：' + NAMES_ZH[report.weakest]));
+    assert.deepEqual(await page.evaluate(() => window.__csp), []);
+    assert.deepEqual(problems, []);
+  } finally {
+    await context.close();
+  }
+});
