@@ -44,7 +44,7 @@ fn rfc3339(secs: i64) -> String {
 }
 
 /// A random UUID v4 from the seeded stream.
-fn uuid(rng: &mut ChaCha8Rng) -> String {
+pub(crate) fn uuid(rng: &mut ChaCha8Rng) -> String {
     let mut b: [u8; 16] = rng.random();
     b[6] = (b[6] & 0x0f) | 0x40;
     b[8] = (b[8] & 0x3f) | 0x80;

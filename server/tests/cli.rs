@@ -1,22 +1,14 @@
 //! The `eservqual` binary as a user runs it: the report of the shared vectors, both input kinds,
 //! the table, `sample`, and bad inputs that must exit 2 with one line naming file, line and field.
 
+mod common;
+
+use common::data_dir;
+
 use serde_json::Value;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
-/// The `shared/data` folder beside the repository.
-fn data_dir() -> PathBuf {
-    let mut dir = PathBuf::from(env!("CARGO_MANIFEST_DIR"));
-    loop {
-        for candidate in [dir.join("shared/data"), dir.join("../shared/data")] {
-            if candidate.join("servqual_5resp.csv").is_file() {
-                return candidate;
-            }
-        }
-        assert!(dir.pop(), "shared/data not found above {}", env!("CARGO_MANIFEST_DIR"));
-    }
-}
 
 fn data(name: &str) -> PathBuf {
     data_dir().join(name)
@@ -34,10 +26,7 @@ fn run_ok(args: &[&str]) -> String {
 
 /// A scratch folder unique to one test.
 fn scratch(test: &str) -> PathBuf {
-    let dir = std::env::temp_dir().join(format!("eservqual-cli-{}-{test}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&dir);
-    std::fs::create_dir_all(&dir).expect("scratch folder");
-    dir
+    common::scratch("cli", test)
 }
 
 fn write(dir: &Path, name: &str, text: &str) -> PathBuf {

@@ -2,6 +2,10 @@
 //! database, driven over HTTP. Statuses, malformed payloads, idempotency under concurrency,
 //! CORS, the rate limit, admin auth, the report against `eservqual report`, and kill -9.
 
+mod common;
+
+use common::data_dir;
+
 use serde_json::{json, Value};
 use std::collections::{HashMap, HashSet};
 use std::io::{BufRead, BufReader};
@@ -14,18 +18,6 @@ use std::time::{Duration, Instant};
 const TOKEN: &str = "test-admin-token-0123456789";
 const SHOP: &str = "https://shop.example";
 
-/// The `shared/data` folder beside the repository.
-fn data_dir() -> PathBuf {
-    let mut dir = PathBuf::from(env!("CARGO_MANIFEST_DIR"));
-    loop {
-        for candidate in [dir.join("shared/data"), dir.join("../shared/data")] {
-            if candidate.join("servqual_5resp.csv").is_file() {
-                return candidate;
-            }
-        }
-        assert!(dir.pop(), "shared/data not found above {}", env!("CARGO_MANIFEST_DIR"));
-    }
-}
 
 fn example(name: &str) -> Value {
     let path = data_dir().join(name);
@@ -35,10 +27,7 @@ fn example(name: &str) -> Value {
 
 /// A scratch folder unique to one test.
 fn scratch(test: &str) -> PathBuf {
-    let dir = std::env::temp_dir().join(format!("eservqual-serve-{}-{test}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&dir);
-    std::fs::create_dir_all(&dir).expect("scratch folder");
-    dir
+    common::scratch("serve", test)
 }
 
 /// A UUID v4 made from a number, distinct per `n`.

@@ -3,6 +3,7 @@
 //! `sample` (one weak dimension, N/A answers, recovery after a problem, outcomes that follow the
 //! experience), plus the comments people write.
 
+use crate::sample::uuid;
 use eservqual_core::payload::Payload;
 use eservqual_core::score::score;
 use eservqual_core::Registry;
@@ -42,13 +43,6 @@ fn on(lo: i64, hi: i64, x: f64) -> i64 {
     (x.round() as i64).clamp(lo, hi)
 }
 
-fn uuid(rng: &mut ChaCha8Rng) -> String {
-    let mut b: [u8; 16] = rng.random();
-    b[6] = (b[6] & 0x0f) | 0x40;
-    b[8] = (b[8] & 0x3f) | 0x80;
-    let h: String = b.iter().map(|x| format!("{x:02x}")).collect();
-    format!("{}-{}-{}-{}-{}", &h[0..8], &h[8..12], &h[12..16], &h[16..20], &h[20..32])
-}
 
 fn rfc3339(t: jiff::Timestamp) -> String {
     t.strftime("%Y-%m-%dT%H:%M:%SZ").to_string()
