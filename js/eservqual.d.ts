@@ -1,20 +1,167 @@
-// Hand-written declarations of the `eservqual` ES module (pkg/eservqual.js). They replace the
-// file wasm-bindgen generates and declare only what the module exports today: the wasm loader,
-// `score` and `version`. `init(config)` and the Survey widget of INTERFACES.md are not built yet.
+// Hand-written declarations of the `eservqual` ES module (pkg/eservqual.js): the wasm loader,
+// `init(config)` and the `Survey` it resolves to, `score` and `version` (INTERFACES.md
+// "JavaScript API"). They replace the file wasm-bindgen generates.
 
 /** Where the wasm comes from: a URL, a fetch Response, bytes or a compiled module. */
 export type InitInput = RequestInfo | URL | Response | BufferSource | WebAssembly.Module;
 
 /**
- * Loads and instantiates the wasm (default: `eservqual_bg.wasm` beside this module, resolved from
- * `import.meta.url`). Call it once, and await it, before `score` or `version`.
+ * Loads and instantiates the wasm once (default: the `.wasm` beside this module); later calls
+ * share the first. `init` calls it; `score` and `version` need it to have finished.
  */
-export default function __wbg_init(
-  moduleOrPath?: { module_or_path: InitInput | Promise<InitInput> } | InitInput | Promise<InitInput>,
-): Promise<unknown>;
+export default function load(source?: InitInput | Promise<InitInput>): Promise<unknown>;
 
-/** Instantiates the wasm synchronously from bytes or a compiled module (worker use). */
-export function initSync(module: { module: BufferSource | WebAssembly.Module } | BufferSource | WebAssembly.Module): unknown;
+/**
+ * Creates the widget. Resolves to a `Survey` as soon as the config is valid (the decision to
+ * ask — consent, GPC, sampling, recontact — is made right after, asynchronously when `consent`
+ * is a function). Rejects with an `EservqualError` naming the key (`code`, `field`, `message`)
+ * and logs one console message; the page is then left untouched.
+ */
+export function init(config: Config): Promise<Survey>;
+
+/** The events of `Survey.on` and their `detail`. */
+export interface SurveyEvents {
+  open: {};
+  /** Closed by Escape, the close button or `close()`; unsubmitted, it counts as a dismissal. */
+  close: {};
+  /** One radio answered: `key` is `"EFF1.p"`, `"EFF1.e"`, `"nps"`, `"value.2"`, `"screen"`...; `value` `null` for N/A. */
+  answer: { key: string; value: number | null };
+  /** The payload as it will be sent (before `beforeSend`) and its client-side scores. */
+  submit: { payload: Payload; scores: Scores };
+  /** The request is about to be sent. */
+  queued: { id: string; status: null };
+  /** A 2xx answer. */
+  delivered: { id: string; status: number };
+  /**
+   * Not delivered: `reason` is `"http"` (with the status), `"network"`, `"timeout"`,
+   * `"cancelled"` (`beforeSend` returned `null`), `"before-send"` (it threw or rejected) or
+   * `"invalid-payload"` (what it returned cannot be written as JSON).
+   */
+  failed: { id: string; reason: "http" | "network" | "timeout" | "cancelled" | "before-send" | "invalid-payload"; status: number | null };
+}
+export type EventName = keyof SurveyEvents;
+
+/** What `init` resolves to. */
+export interface Survey {
+  /** Opens the questionnaire; does nothing for a visitor who is not to be asked. */
+  open(): void;
+  /** Closes it (popover: the dialog; inline: hides the host). */
+  close(): void;
+  /** Removes every node, listener and timer it made: the page is as it was before `init`. */
+  destroy(): void;
+  /** Fires an `{on: "event", name}` trigger. */
+  trigger(name: string): void;
+  /**
+   * Calls `handler(detail)` on each `event`; returns the function that unsubscribes it.
+   * @throws {EservqualError} `out-of-range` for an unknown event, `invalid-type` for a handler that is not a function.
+   */
+  on<E extends EventName>(event: E, handler: (detail: SurveyEvents[E]) => void): () => void;
+  /** Frees the wasm side of the object (wasm-bindgen); call after `destroy()` if you like. */
+  free(): void;
+}
+
+export type Outcome = "nps" | "csat" | "ces" | "satisfaction" | "value" | "loyalty" | "comment";
+
+export type Trigger =
+  | { on: "manual" }
+  | { on: "load" }
+  /** 0 to 86,400,000 ms after the page started loading. */
+  | { on: "delay"; ms: number }
+  | { on: "exit-intent" }
+  /** 0 to 100 percent of the page height. */
+  | { on: "scroll"; percent: number }
+  /** On the `count`-th page view of the site or later (counted per visitor in localStorage). */
+  | { on: "pageviews"; count: number }
+  /** When the page calls `survey.trigger(name)`; 1 to 64 characters. */
+  | { on: "event"; name: string };
+
+/**
+ * `init(config)`: camelCase keys, an unknown key is an error naming it. Only `endpoint` is
+ * required.
+ */
+export interface Config {
+  /** `https:` (plain `http:` only for localhost, 127.0.0.1 and [::1]); absolute; no user or password. */
+  endpoint: string;
+  /** Default `"e-s-qual"`. */
+  instrument?: BuiltinInstrument | CustomInstrument;
+  /** Default: the instrument's own format. */
+  format?: Format;
+  /** The deployment's dimension set (e.g. `["EFF", "SYS", "PRI"]`); default all. */
+  dimensions?: string[];
+  /** With `e-s-qual`: the screening question, then E-RecS-QUAL if needed. Default `true`. */
+  recovery?: boolean;
+  /** Default `["nps", "comment"]`; asked in the order of this type, on one step. */
+  outcomes?: Outcome[];
+  /** A 100-point importance allocation (optional for the respondent: 0 or 100). Default `false`. */
+  weights?: boolean;
+  /** `"en"`, `"zh-CN"`, `"zh-TW"`, or another tag with `strings`; default the browser's best match, else `"en"`. */
+  locale?: string;
+  /** Overrides any text by its key (`"ui.next"`, `"item.EFF1"`, ...); always rendered as text. */
+  strings?: { [key: string]: string };
+  /** Default `"popover"`. */
+  mode?: "popover" | "inline";
+  /**
+   * The inline host: a CSS selector or an element (required for inline). The widget appends one
+   * `<div data-eservqual>` to it. Inline with a `manual` trigger shows at once; another trigger
+   * shows it when it fires.
+   */
+  target?: string | Element;
+  /** A floating launcher button in popover mode. Default `true`. */
+  launcher?: boolean;
+  /** Default `{on: "manual"}`. */
+  trigger?: Trigger;
+  /** 0 to 1, default 1: share of visitors asked (the draw is stored per visitor). */
+  sampleRate?: number;
+  /** Default 90. */
+  recontactDays?: number;
+  /** Default 14. */
+  dismissDays?: number;
+  /** Default `true`; a function is called once and may return a Promise. */
+  consent?: boolean | (() => boolean | Promise<boolean>);
+  /** Default `true`: a visitor with Global Privacy Control on is never asked. */
+  respectGpc?: boolean;
+  /** Default `true`. */
+  showSummary?: boolean;
+  /**
+   * `accent`, `radius` and `font` are plain CSS values (no `;{}\<>@`, `url()` or image
+   * functions). The page can also set `--eservqual-accent`, `--eservqual-radius`,
+   * `--eservqual-font` on `[data-eservqual]`.
+   */
+  theme?: { mode?: "light" | "dark" | "auto"; accent?: string; radius?: string; font?: string };
+  /** Extra request headers (a non-safelisted one causes a CORS preflight). */
+  headers?: { [name: string]: string };
+  /** Last look at the payload: return it (changed or not), `null` to cancel; `undefined` sends it unchanged. */
+  beforeSend?: (payload: Payload) => Payload | null | undefined | Promise<Payload | null | undefined>;
+  /** 1 to 300,000; default 10,000. */
+  timeoutMs?: number;
+  site?: string;
+  meta?: { [key: string]: string | number | boolean };
+}
+
+/** The response payload `eservqual.response/1` (INTERFACES.md "Response payload"). */
+export interface Payload {
+  schema: "eservqual.response/1";
+  /** A random UUID v4, the idempotency key. */
+  id: string;
+  instrument: { id: string; version: string; format: Format; dimensions?: string[] };
+  scale: Scale;
+  locale: string;
+  /** RFC 3339 UTC. */
+  submitted_at: string;
+  started_at?: string;
+  /** Every item of the dimension set with the format's fields; `null` = N/A. */
+  answers: { [item: string]: Answer };
+  /** `null` when E-RecS-QUAL was not administered. */
+  recovery: { [item: string]: { p: number | null } } | null;
+  weights?: { [dimension: string]: number };
+  outcomes?: Outcomes;
+  site?: string;
+  /** `location.pathname` only. */
+  page?: string;
+  meta?: { [key: string]: string | number | boolean };
+  scores: Scores;
+  sdk: { name: "eservqual"; version: string };
+}
 
 /** The package version (semver). */
 export function version(): string;

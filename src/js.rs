@@ -153,3 +153,128 @@ pub fn set(o: &Object, key: &str, value: JsValue) {
     // Setting a data property on a fresh, unfrozen plain object cannot fail.
     let _ = Reflect::set(o, &JsValue::from_str(key), &value);
 }
+
+// ---------------------------------------------------------------------------------------------
+// The outgoing payload and the stored memory as plain JS objects
+
+use eservqual_core::ask::Memory;
+use eservqual_core::build::Outgoing;
+use eservqual_core::config::Meta;
+use eservqual_core::instrument::{Field, Format};
+use eservqual_core::payload::{Answer, SCHEMA_ID};
+
+/// The payload (`eservqual.response/1`) as a plain object, members in the schema's order:
+/// what `submit` reports, `beforeSend` sees and `JSON.stringify` sends.
+pub fn outgoing(o: &Outgoing) -> JsValue {
+    let out = Object::new();
+    set(&out, "schema", SCHEMA_ID.into());
+    set(&out, "id", o.id.as_str().into());
+    let inst = Object::new();
+    set(&inst, "id", o.instrument.id.as_str().into());
+    if let Some(v) = &o.instrument.version {
+        set(&inst, "version", v.as_str().into());
+    }
+    set(&inst, "format", o.instrument.format.as_str().into());
+    if let Some(d) = &o.instrument.dimensions {
+        set(&inst, "dimensions", d.iter().map(|c| JsValue::from_str(c)).collect::<Array>().into());
+    }
+    set(&out, "instrument", inst.into());
+    let scale = Object::new();
+    set(&scale, "min", JsValue::from(o.scale.min));
+    set(&scale, "max", JsValue::from(o.scale.max));
+    set(&out, "scale", scale.into());
+    set(&out, "locale", o.locale.as_str().into());
+    set(&out, "submitted_at", o.submitted_at.as_str().into());
+    if let Some(t) = &o.started_at {
+        set(&out, "started_at", t.as_str().into());
+    }
+    let format = o.instrument.format;
+    set(&out, "answers", map(&o.answers, |a| answer(a, format)));
+    set(&out, "recovery", o.recovery.as_ref().map_or(JsValue::NULL, |r| map(r, |a| answer(a, Format::Perception))));
+    if let Some(w) = &o.weights {
+        set(&out, "weights", map(w, |x| JsValue::from_f64(*x)));
+    }
+    if let Some(x) = &o.outcomes {
+        let oc = Object::new();
+        let list = |v: &Vec<Option<f64>>| v.iter().map(|x| num(*x)).collect::<Array>().into();
+        for (k, v) in [("nps", x.nps), ("csat", x.csat), ("ces", x.ces), ("satisfaction", x.satisfaction)] {
+            if let Some(v) = v {
+                set(&oc, k, JsValue::from_f64(v));
+            }
+        }
+        if let Some(v) = &x.value {
+            set(&oc, "value", list(v));
+        }
+        if let Some(v) = &x.loyalty {
+            set(&oc, "loyalty", list(v));
+        }
+        if let Some(c) = &x.comment {
+            set(&oc, "comment", c.as_str().into());
+        }
+        set(&out, "outcomes", oc.into());
+    }
+    if let Some(s) = &o.site {
+        set(&out, "site", s.as_str().into());
+    }
+    if let Some(p) = &o.page {
+        set(&out, "page", p.as_str().into());
+    }
+    if !o.meta.is_empty() {
+        set(
+            &out,
+            "meta",
+            map(&o.meta, |m| match m {
+                Meta::Text(s) => s.as_str().into(),
+                Meta::Number(n) => JsValue::from_f64(*n),
+                Meta::Bool(b) => JsValue::from_bool(*b),
+            }),
+        );
+    }
+    set(&out, "scores", scores(&o.scores));
+    let sdk = Object::new();
+    set(&sdk, "name", o.sdk.name.as_str().into());
+    set(&sdk, "version", o.sdk.version.as_str().into());
+    set(&out, "sdk", sdk.into());
+    out.into()
+}
+
+/// One answer: every field of the format, `null` when not applicable.
+fn answer(a: &Answer, format: Format) -> JsValue {
+    let o = Object::new();
+    for &field in format.fields() {
+        let v = match field {
+            Field::P => a.p,
+            Field::E => a.e,
+            Field::Min => a.min,
+            Field::Des => a.des,
+        };
+        set(&o, field.as_str(), num(v));
+    }
+    o.into()
+}
+
+/// The memory's compact JSON text (`JSON.stringify`, so no float formatting in the wasm).
+pub fn memory_json(m: &Memory) -> String {
+    let o = Object::new();
+    if let Some(d) = m.draw {
+        set(&o, "draw", JsValue::from_f64(d));
+    }
+    if let Some(t) = m.submitted_at {
+        set(&o, "submittedAt", JsValue::from_f64(t));
+    }
+    if let Some(t) = m.dismissed_at {
+        set(&o, "dismissedAt", JsValue::from_f64(t));
+    }
+    if m.pageviews > 0 {
+        set(&o, "pageviews", JsValue::from_f64(f64::from(m.pageviews)));
+    }
+    js_sys::JSON::stringify(&o).ok().and_then(|s| s.as_string()).unwrap_or_default()
+}
+
+/// Stored memory text read through the Json view (unparseable text is empty memory).
+pub fn memory_of(text: Option<String>) -> Memory {
+    match text.and_then(|t| js_sys::JSON::parse(&t).ok()) {
+        Some(v) => Memory::read(&Js(v)),
+        None => Memory::default(),
+    }
+}

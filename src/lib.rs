@@ -1,15 +1,36 @@
-//! eservqual: the WebAssembly build of the E-S-QUAL / SERVQUAL widget (JS API).
+//! eservqual: the WebAssembly build of the E-S-QUAL / SERVQUAL widget (JS API): `init(config)`
+//! and the `Survey` it resolves to, `score(input)` and `version()`.
 
+mod delivery;
+mod dom;
 mod error;
 mod js;
+mod style;
+mod survey;
+mod ui;
 
 use eservqual_core::Registry;
 use wasm_bindgen::prelude::*;
+
+pub use survey::Survey;
 
 // Single-threaded wasm (no atomics): talc's allocator that grows the wasm memory as needed.
 #[cfg(all(target_family = "wasm", not(target_feature = "atomics")))]
 #[global_allocator]
 static ALLOCATOR: talc::wasm::WasmDynamicTalc = talc::wasm::new_wasm_dynamic_allocator();
+
+/// `init(config)`: a Promise of a [`Survey`], rejected with an `EservqualError` (`code`,
+/// `field`, `message`) and one console message when the config is invalid.
+#[wasm_bindgen]
+pub fn init(config: JsValue) -> js_sys::Promise {
+    survey::init(config)
+}
+
+/// The Survey of `init(config)` as a Rust value, for the browser tests (not exported to JS).
+#[doc(hidden)]
+pub fn create_survey(config: &JsValue) -> Result<Survey, JsValue> {
+    survey::create(config).map_err(error::to_js)
+}
 
 /// `score(input)`: scores one payload-shaped object (SCORING.md §2.9), or throws an
 /// `EservqualError` with `code`, `field` and `message`.

@@ -1,9 +1,12 @@
 //! When to ask: triggers, what a site remembers of a visitor, and the decision to ask, as pure functions of settings, memory and environment.
 
-use crate::error::{from_value, Error, ErrorCode};
+use crate::error::{list, read_bool, read_number, read_string, At, Error, ErrorCode, Fields, Json, Kind as JsonKind};
 use serde::de::{self, Deserializer, Unexpected};
 use serde::{Deserialize, Serialize, Serializer};
 use std::fmt;
+
+/// The `localStorage` key of the visitor's [`Memory`] (one per site, as storage is per origin).
+pub const MEMORY_KEY: &str = "eservqual.memory";
 
 /// One day in milliseconds: the unit of `recontactDays` and `dismissDays`, and the longest delay.
 pub const DAY_MS: f64 = 86_400_000.0;
@@ -21,9 +24,9 @@ const BELOW_ONE: f64 = 1.0 - f64::EPSILON / 2.0;
 /// When the widget opens by itself: the config's `trigger` (`{on: "delay", ms: 5000}`) or the
 /// `data-trigger` attribute (`delay:5000`, see [`Trigger::parse_attr`]). The default is manual.
 ///
-/// Deserializing checks the ranges too, so a bad value is an error naming its field
-/// (`ms`, `percent`, ...); a field that belongs to another kind (`{on: "load", ms: 5}`) is an
-/// unknown field, like any other unknown key.
+/// Reading ([`Trigger::read`]) checks the ranges too, so a bad value is an error naming its
+/// field (`ms`, `percent`, ...); a field that belongs to another kind (`{on: "load", ms: 5}`)
+/// is an unknown field, like any other unknown key.
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]
 #[serde(tag = "on", rename_all = "kebab-case")]
 pub enum Trigger {
@@ -45,8 +48,7 @@ pub enum Trigger {
 }
 
 /// The trigger kinds by their `on` name.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
-#[serde(rename_all = "kebab-case")]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Kind {
     Manual,
     Load,
@@ -108,97 +110,67 @@ fn name_ok(name: &str) -> bool {
     !name.is_empty() && name.chars().count() <= MAX_EVENT_NAME
 }
 
-/// The object form as written, each value checked while its field is being read so that the
-/// error path points at it.
-#[derive(Deserialize)]
-#[serde(deny_unknown_fields)]
-struct RawTrigger {
-    on: Kind,
-    #[serde(default, deserialize_with = "de_ms")]
-    ms: Option<f64>,
-    #[serde(default, deserialize_with = "de_percent")]
-    percent: Option<f64>,
-    #[serde(default, deserialize_with = "de_count")]
-    count: Option<u32>,
-    #[serde(default, deserialize_with = "de_name")]
-    name: Option<String>,
-}
-
-fn de_ms<'de, D: Deserializer<'de>>(d: D) -> Result<Option<f64>, D::Error> {
-    let v = f64::deserialize(d)?;
-    if ms_ok(v) {
-        Ok(Some(v))
-    } else {
-        Err(de::Error::invalid_value(Unexpected::Float(v), &EXPECT_MS))
-    }
-}
-
-fn de_percent<'de, D: Deserializer<'de>>(d: D) -> Result<Option<f64>, D::Error> {
-    let v = f64::deserialize(d)?;
-    if percent_ok(v) {
-        Ok(Some(v))
-    } else {
-        Err(de::Error::invalid_value(Unexpected::Float(v), &EXPECT_PERCENT))
-    }
-}
-
-fn de_count<'de, D: Deserializer<'de>>(d: D) -> Result<Option<u32>, D::Error> {
-    let v = u32::deserialize(d)?;
-    if count_ok(v) {
-        Ok(Some(v))
-    } else {
-        Err(de::Error::invalid_value(Unexpected::Unsigned(v.into()), &EXPECT_COUNT))
-    }
-}
-
-fn de_name<'de, D: Deserializer<'de>>(d: D) -> Result<Option<String>, D::Error> {
-    let v = String::deserialize(d)?;
-    if name_ok(&v) {
-        Ok(Some(v))
-    } else {
-        Err(de::Error::invalid_value(Unexpected::Str(&v), &EXPECT_NAME))
-    }
-}
-
-impl<'de> Deserialize<'de> for Trigger {
-    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        // Not serde's internally tagged derive: it ignores unknown keys beside unit variants and
-        // loses the path of a bad value. A flat struct keeps both.
-        let raw = RawTrigger::deserialize(d)?;
-        let own = raw.on.field();
-        let expected: &'static [&'static str] = match own {
-            Some("ms") => &["on", "ms"],
-            Some("percent") => &["on", "percent"],
-            Some("count") => &["on", "count"],
-            Some("name") => &["on", "name"],
-            _ => &["on"],
-        };
-        let present = [
-            ("ms", raw.ms.is_some()),
-            ("percent", raw.percent.is_some()),
-            ("count", raw.count.is_some()),
-            ("name", raw.name.is_some()),
-        ];
-        if let Some((stray, _)) = present.iter().find(|(field, here)| *here && own != Some(*field)) {
-            return Err(de::Error::unknown_field(stray, expected));
-        }
-        let missing = |field: &'static str| de::Error::missing_field(field);
-        Ok(match raw.on {
-            Kind::Manual => Trigger::Manual,
-            Kind::Load => Trigger::Load,
-            Kind::ExitIntent => Trigger::ExitIntent,
-            Kind::Delay => Trigger::Delay { ms: raw.ms.ok_or_else(|| missing("ms"))? },
-            Kind::Scroll => Trigger::Scroll { percent: raw.percent.ok_or_else(|| missing("percent"))? },
-            Kind::Pageviews => Trigger::Pageviews { count: raw.count.ok_or_else(|| missing("count"))? },
-            Kind::Event => Trigger::Event { name: raw.name.ok_or_else(|| missing("name"))? },
-        })
-    }
-}
-
 impl Trigger {
     /// Reads the config's `trigger` object; errors name `trigger` or its field (`trigger.ms`).
     pub fn from_value(value: serde_json::Value) -> Result<Trigger, Error> {
-        from_value(value).map_err(|e| e.within("trigger"))
+        let root = At::ROOT;
+        Trigger::read(&&value, &root.key("trigger"))
+    }
+
+    /// Reads a trigger object at `at`, checking each value's range as it is read so that the
+    /// error path points at it. A field of another kind (`{on: "load", ms: 5}`) is an unknown
+    /// field, like any other unknown key.
+    pub fn read<J: Json>(v: &J, at: &At) -> Result<Trigger, Error> {
+        if v.kind() != JsonKind::Object {
+            return Err(at.expected("an object", v));
+        }
+        const FIELDS: [&str; 4] = ["ms", "percent", "count", "name"];
+        let mut f = Fields::of(v, at, &["on", "ms", "percent", "count", "name"])?;
+        let on_at = at.key("on");
+        let on = read_string(&f.need("on")?, &on_at)?;
+        let kind = Kind::from_name(&on).ok_or_else(|| on_at.error(ErrorCode::OutOfRange, list("expected ", [EXPECT_KIND].into_iter())))?;
+        let own = kind.field();
+        for field in FIELDS {
+            if own != Some(field) && f.take(field).is_some() {
+                let expected = own.map_or("on", |_| "on and its value");
+                return Err(at.key(field).error(ErrorCode::UnknownField, list("unknown field for this trigger; expected ", [expected].into_iter())));
+            }
+        }
+        let Some(field) = own else {
+            return Ok(match kind {
+                Kind::Load => Trigger::Load,
+                Kind::ExitIntent => Trigger::ExitIntent,
+                _ => Trigger::Manual,
+            });
+        };
+        let value = f.need(field)?;
+        let here = at.key(field);
+        let range = |ok: bool, expected: &str| if ok { Ok(()) } else { Err(here.error(ErrorCode::OutOfRange, list("expected ", [expected].into_iter()))) };
+        Ok(match kind {
+            Kind::Delay => {
+                let ms = read_number(&value, &here)?;
+                range(ms_ok(ms), EXPECT_MS)?;
+                Trigger::Delay { ms }
+            }
+            Kind::Scroll => {
+                let percent = read_number(&value, &here)?;
+                range(percent_ok(percent), EXPECT_PERCENT)?;
+                Trigger::Scroll { percent }
+            }
+            Kind::Pageviews => {
+                let n = read_number(&value, &here)?;
+                if !n.is_finite() || n.fract() != 0.0 {
+                    return Err(here.error(ErrorCode::InvalidType, "expected a whole number"));
+                }
+                range(n >= 1.0 && n <= f64::from(u32::MAX), EXPECT_COUNT)?;
+                Trigger::Pageviews { count: n as u32 }
+            }
+            _ => {
+                let name = read_string(&value, &here)?;
+                range(name_ok(&name), EXPECT_NAME)?;
+                Trigger::Event { name }
+            }
+        })
     }
 
     /// Checks the ranges of a trigger built in code (a deserialized one is already checked).
@@ -373,6 +345,24 @@ impl Memory {
         }
     }
 
+    /// Reads stored memory from any JSON view (the wasm passes the parsed storage text), with
+    /// the same field-by-field leniency as [`Memory::from_json`].
+    pub fn read(v: &impl Json) -> Memory {
+        let mut m = Memory::default();
+        for (key, value) in v.members().unwrap_or_default() {
+            let Some(n) = value.number().filter(|n| n.is_finite()) else { continue };
+            match key.as_str() {
+                "draw" if valid_draw(n) => m.draw = Some(n),
+                "submittedAt" => m.submitted_at = Some(n),
+                "dismissedAt" => m.dismissed_at = Some(n),
+                // Saturating: `as` maps negatives to 0 and huge counts to u32::MAX.
+                "pageviews" => m.pageviews = n as u32,
+                _ => {}
+            }
+        }
+        m
+    }
+
     /// The compact JSON to store.
     pub fn to_json(&self) -> String {
         // serde_json writes a non-finite number as `null`, which reads back as absent.
@@ -424,8 +414,8 @@ pub fn record_dismiss(memory: &mut Memory, now_ms: f64) {
 }
 
 /// The config keys that govern whether to ask, with the config's names and defaults.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(default, rename_all = "camelCase", deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(rename_all = "camelCase")]
 pub struct Settings {
     /// Share of visitors who are asked, 0 to 1.
     pub sample_rate: f64,
@@ -444,6 +434,37 @@ impl Default for Settings {
 }
 
 impl Settings {
+    /// The names of the settings' config keys.
+    pub const KEYS: [&'static str; 4] = ["sampleRate", "recontactDays", "dismissDays", "respectGpc"];
+
+    /// Reads `{sampleRate?, recontactDays?, dismissDays?, respectGpc?}` (absent = the default;
+    /// no other keys) and checks the ranges.
+    pub fn from_value(value: serde_json::Value) -> Result<Settings, Error> {
+        let root = At::ROOT;
+        let mut f = Fields::of(&&value, &root, &Settings::KEYS)?;
+        let mut s = Settings::default();
+        s.take_from(&mut f, &root)?;
+        Ok(s)
+    }
+
+    /// Takes the settings' keys out of an object being read at `at` (a config or a table row),
+    /// leaving the defaults for absent ones and checking the ranges.
+    pub fn take_from<J: Json>(&mut self, f: &mut Fields<J>, at: &At) -> Result<(), Error> {
+        let num = |f: &mut Fields<J>, name: &str, slot: &mut f64| -> Result<(), Error> {
+            if let Some(v) = f.take(name) {
+                *slot = read_number(&v, &at.key(name))?;
+            }
+            Ok(())
+        };
+        num(f, "sampleRate", &mut self.sample_rate)?;
+        num(f, "recontactDays", &mut self.recontact_days)?;
+        num(f, "dismissDays", &mut self.dismiss_days)?;
+        if let Some(v) = f.take("respectGpc") {
+            self.respect_gpc = read_bool(&v, &at.key("respectGpc"))?;
+        }
+        self.validate().map_err(|e| e.within(&at.path()))
+    }
+
     /// Checks the ranges; errors name the config key (`sampleRate`, ...).
     pub fn validate(&self) -> Result<(), Error> {
         let bad = |field: &str, message: &str| Err(Error::new(ErrorCode::OutOfRange, field, message));
@@ -461,8 +482,8 @@ impl Settings {
 }
 
 /// The moment of the decision, as the browser reports it.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase", deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(rename_all = "camelCase")]
 pub struct Env {
     /// Now, ms since the Unix epoch.
     pub now_ms: f64,
@@ -470,6 +491,19 @@ pub struct Env {
     pub gpc: bool,
     /// The site's consent: `None` while a consent function's promise has not settled.
     pub consent: Option<bool>,
+}
+
+impl Env {
+    /// Reads `{nowMs, gpc, consent}` (`consent` may be `null` or absent: not known yet).
+    pub fn from_value(value: serde_json::Value) -> Result<Env, Error> {
+        let root = At::ROOT;
+        let v = &&value;
+        let mut f = Fields::of(v, &root, &["nowMs", "gpc", "consent"])?;
+        let now_ms = read_number(&f.need("nowMs")?, &root.key("nowMs"))?;
+        let gpc = read_bool(&f.need("gpc")?, &root.key("gpc"))?;
+        let consent = crate::error::optional(f.take("consent"), |v| read_bool(v, &root.key("consent")))?;
+        Ok(Env { now_ms, gpc, consent })
+    }
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -5,7 +5,9 @@
 //! randomness are parameters, never read from the environment.
 
 pub mod ask;
+pub mod build;
 pub mod civil;
+pub mod config;
 pub mod dataset;
 pub mod error;
 pub mod instrument;

@@ -1141,6 +1141,24 @@ const TABLE: &[Entry] = &[
         zh_tw: "第 {current} 步（共 {total} 步）：{title}",
     },
     Entry {
+        key: "ui.step.outcomes",
+        en: "Overall",
+        zh_cn: "总体评价",
+        zh_tw: "整體評價",
+    },
+    Entry {
+        key: "ui.step.recovery",
+        en: "Problems, returns and contact",
+        zh_cn: "问题、退货与联系",
+        zh_tw: "問題、退貨與聯絡",
+    },
+    Entry {
+        key: "ui.step.weights",
+        en: "What matters most to you",
+        zh_cn: "对您最重要的方面",
+        zh_tw: "對您最重要的方面",
+    },
+    Entry {
         key: "ui.submit",
         en: "Submit",
         zh_cn: "提交",

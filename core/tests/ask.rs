@@ -8,7 +8,7 @@ use eservqual_core::ask::{
 use eservqual_core::error::from_value;
 use eservqual_core::{Error, ErrorCode};
 use proptest::prelude::*;
-use serde::Deserialize;
+use eservqual_core::config::Config;
 use serde_json::{json, Value};
 use std::collections::BTreeSet;
 
@@ -52,10 +52,10 @@ fn run_case(case: &Value) -> Result<(), String> {
     for key in ENV_KEYS {
         case["env"].get(key).ok_or(format!("env has no `{key}`"))?;
     }
-    let settings: Settings = from_value(case["settings"].clone()).map_err(|e| format!("settings: {e}"))?;
+    let settings = Settings::from_value(case["settings"].clone()).map_err(|e| format!("settings: {e}"))?;
     settings.validate().map_err(|e| format!("settings: {e}"))?;
     let memory: Memory = from_value(case["memory"].clone()).map_err(|e| format!("memory: {e}"))?;
-    let env: Env = from_value(case["env"].clone()).map_err(|e| format!("env: {e}"))?;
+    let env = Env::from_value(case["env"].clone()).map_err(|e| format!("env: {e}"))?;
     let expect: Decision = from_value(case["expect"].clone()).map_err(|e| format!("expect: {e}"))?;
 
     let got = decide(&settings, &memory, &env);
@@ -67,6 +67,11 @@ fn run_case(case: &Value) -> Result<(), String> {
     let got = decide(&settings, &stored, &env);
     if got != expect {
         return Err(format!("from stored text: decided {got}, expected {expect}"));
+    }
+    // The wasm reads the parsed storage through the Json view: same decision.
+    let got = decide(&settings, &Memory::read(&&case["memory"]), &env);
+    if got != expect {
+        return Err(format!("through Memory::read: decided {got}, expected {expect}"));
     }
     // The privacy gates alone agree with the full decision.
     let gate = privacy_skip(&settings, &env);
@@ -140,7 +145,7 @@ fn decision_strings_are_stable() {
 fn settings_defaults_and_validation() {
     let d = Settings::default();
     assert_eq!((d.sample_rate, d.recontact_days, d.dismiss_days, d.respect_gpc), (1.0, 90.0, 14.0, true));
-    assert_eq!(from_value::<Settings>(json!({})).unwrap(), d);
+    assert_eq!(Settings::from_value(json!({})).unwrap(), d);
     d.validate().unwrap();
     Settings { sample_rate: 0.0, recontact_days: 0.0, dismiss_days: 0.0, respect_gpc: false }.validate().unwrap();
 
@@ -159,9 +164,11 @@ fn settings_defaults_and_validation() {
         let err = settings.validate().unwrap_err();
         assert_eq!((err.code, err.field.as_str()), (ErrorCode::OutOfRange, field), "{settings:?}");
     }
-    let err = from_value::<Settings>(json!({"sampleRate": 0.5, "sample_rate": 0.5})).unwrap_err();
+    let err = Settings::from_value(json!({"sampleRate": 0.5, "sample_rate": 0.5})).unwrap_err();
     assert_eq!((err.code, err.field.as_str()), (ErrorCode::UnknownField, "sample_rate"));
-    let err = from_value::<Settings>(json!({"sampleRate": "0.5"})).unwrap_err();
+    let err = Settings::from_value(json!({"sampleRate": 2})).unwrap_err();
+    assert_eq!((err.code, err.field.as_str()), (ErrorCode::OutOfRange, "sampleRate"));
+    let err = Settings::from_value(json!({"sampleRate": "0.5"})).unwrap_err();
     assert_eq!((err.code, err.field.as_str()), (ErrorCode::InvalidType, "sampleRate"));
 }
 
@@ -441,12 +448,13 @@ fn trigger_object_invalid() {
 
 #[test]
 fn trigger_nested_in_a_config_names_the_path() {
-    #[derive(Debug, Deserialize)]
-    #[allow(dead_code)]
-    struct Config {
-        trigger: Trigger,
-    }
-    let ok: Config = from_value(json!({"trigger": {"on": "scroll", "percent": 40}})).unwrap();
+    let base = json!({"endpoint": "https://example.com/v1/responses"});
+    let config = |trigger: Value| {
+        let mut c = base.clone();
+        c["trigger"] = trigger["trigger"].clone();
+        Config::from_value(c)
+    };
+    let ok = config(json!({"trigger": {"on": "scroll", "percent": 40}})).unwrap();
     assert_eq!(ok.trigger, Trigger::Scroll { percent: 40.0 });
     for (value, code, field) in [
         (json!({"trigger": {"on": "delay", "ms": -5}}), ErrorCode::OutOfRange, "trigger.ms"),
@@ -454,7 +462,7 @@ fn trigger_nested_in_a_config_names_the_path() {
         (json!({"trigger": {"on": "load", "ms": 1}}), ErrorCode::UnknownField, "trigger.ms"),
         (json!({"trigger": {"on": "nope"}}), ErrorCode::OutOfRange, "trigger.on"),
     ] {
-        let err = from_value::<Config>(value.clone()).unwrap_err();
+        let err = config(value.clone()).unwrap_err();
         assert_eq!((err.code, err.field.as_str()), (code, field), "{value}: {err}");
     }
 }

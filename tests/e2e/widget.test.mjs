@@ -1,0 +1,279 @@
+// The questionnaire as a person uses it, in real Chromium against the real collector:
+// keyboard only (Tab, arrows, Space, Enter) through all 22 E-S-QUAL items and the outcomes in
+// English and in Chinese, with the stored payload's scores equal to what score() computes;
+// axe-core on the launcher, a step, a validation error and the end; the strict-CSP page with no
+// violation; XSS strings rendered as text; hostile host CSS not leaking in; destroy() leaving
+// the page as it was. Any console error or page error fails a test.
+import { test, before, after } from "node:test";
+import assert from "node:assert/strict";
+import { readFileSync } from "node:fs";
+import AxeBuilder from "@axe-core/playwright";
+import { ROOT, browser, collector, embedPage, page } from "./harness.mjs";
+
+const AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"];
+const WORDS = {
+  en: { next: "Next", submit: "Submit", launcher: "Feedback" },
+  "zh-CN": { next: "下一步", submit: "提交", launcher: "意见反馈" },
+};
+
+const XSS = [
+  `<img src=x onerror="window.__pwned=1">`,
+  `<script>window.__pwned=1</script>`,
+  `"><svg onload=window.__pwned=1>`,
+  `javascript:window.__pwned=1`,
+  `<iframe srcdoc="<script>parent.__pwned=1</script>">`,
+];
+
+const HOSTILE_CSS = `* { all: unset !important; } button { color: red !important; } body { font: 40px "Comic Sans MS" !important; }`;
+
+const pagesFor = () => {
+  const pages = {};
+  const add = (name, attrs, opts) => {
+    const { html, script } = embedPage(attrs, opts);
+    pages[`w/${name}.html`] = html.replace('src="page.js"', `src="${name}.js"`);
+    if (script) pages[`w/${name}.js`] = script;
+  };
+  const common = { endpoint: "/v1/responses", "sample-rate": "1", outcomes: "nps,csat,comment" };
+  add("en", { ...common, locale: "en" });
+  add("zh", { ...common, locale: "zh-CN" });
+  add("xss", { ...common, locale: "en" }, {
+    script: `window.eservqual.init({ strings: { "ui.next": ${JSON.stringify(XSS[0])}, "ui.launcher": ${JSON.stringify(XSS[2])} }, meta: { note: ${JSON.stringify(XSS[1])} }, site: ${JSON.stringify(XSS[3])} }).then(() => (window.__started = true), (e) => (window.__started = e.message));`,
+  });
+  add("hostile", { ...common, locale: "en" }, { head: `<link rel="stylesheet" href="hostile.css">` });
+  pages["w/hostile.css"] = HOSTILE_CSS;
+  add("destroy", { ...common, locale: "en" });
+  pages["csp/index.html"] = readFileSync(`${ROOT}/www/csp/index.html`, "utf8").replace('href="/shop/shop.css"', 'href="/csp/plain.css"');
+  pages["csp/plain.css"] = "body { font-family: sans-serif; }";
+  pages["favicon.svg"] = readFileSync(`${ROOT}/www/favicon.svg`, "utf8");
+  return pages;
+};
+
+let server;
+let chrome;
+
+before(async () => {
+  server = await collector(pagesFor());
+  chrome = await browser();
+});
+
+after(async () => {
+  await chrome?.close();
+  await server?.stop();
+});
+
+/** The focused element, looking through open shadow roots. */
+const focused = (p) =>
+  p.evaluate(() => {
+    let a = document.activeElement;
+    while (a && a.shadowRoot && a.shadowRoot.activeElement) a = a.shadowRoot.activeElement;
+    if (!a) return null;
+    const root = a.getRootNode();
+    const group = a.type === "radio" ? [...root.querySelectorAll(`input[type=radio][name="${a.name}"]`)] : [];
+    return {
+      tag: a.tagName.toLowerCase(),
+      type: a.type || "",
+      text: (a.textContent || "").trim(),
+      name: a.name || "",
+      checked: group.some((r) => r.checked),
+      index: group.indexOf(a),
+      size: group.length,
+    };
+  });
+
+/** Answers the open questionnaire with the keyboard alone; returns the keys pressed. */
+async function answerByKeyboard(p, words, { comment = "The parcel came a day late." } = {}) {
+  let presses = 0;
+  let groups = 0;
+  for (let i = 0; i < 900; i++) {
+    const f = await focused(p);
+    if (f && f.type === "radio" && !f.checked) {
+      // Space checks the first choice; arrows then move the choice, never onto N/A (last).
+      await p.keyboard.press("Space");
+      const moves = (groups * 7) % Math.max(1, f.size - 2);
+      for (let k = 0; k < moves; k++) await p.keyboard.press("ArrowRight");
+      groups += 1;
+      presses += 1 + moves;
+      await p.keyboard.press("Tab");
+    } else if (f && f.tag === "textarea") {
+      await p.keyboard.type(comment);
+      await p.keyboard.press("Tab");
+    } else if (f && f.tag === "button" && f.text === words.submit) {
+      await p.keyboard.press("Enter");
+      return { presses, groups };
+    } else if (f && f.tag === "button" && f.text === words.next) {
+      await p.keyboard.press("Enter");
+    } else {
+      await p.keyboard.press("Tab");
+    }
+    presses += 1;
+  }
+  throw new Error("the keyboard never reached Submit");
+}
+
+/** Opens the questionnaire from its launcher with the keyboard. */
+async function openWithKeyboard(p, words) {
+  for (let i = 0; i < 30; i++) {
+    await p.keyboard.press("Tab");
+    const f = await focused(p);
+    if (f && f.tag === "button" && f.text.includes(words.launcher)) {
+      await p.keyboard.press("Enter");
+      await p.locator("[data-eservqual] dialog[open]").waitFor({ timeout: 5000 });
+      return;
+    }
+  }
+  throw new Error("no launcher reached by Tab");
+}
+
+async function stored(count) {
+  for (let i = 0; i < 100; i++) {
+    const r = await server.responses();
+    if (r.length >= count) return r;
+    await new Promise((res) => setTimeout(res, 100));
+  }
+  throw new Error(`the collector did not receive ${count} responses`);
+}
+
+async function scoreInNode(payload) {
+  const mod = await import(`${ROOT}/pkg/eservqual.js`);
+  await mod.default(readFileSync(`${ROOT}/pkg/eservqual_wasm_bg.wasm`));
+  return mod.score(payload);
+}
+
+for (const [file, locale] of [["en", "en"], ["zh", "zh-CN"]]) {
+  test(`keyboard only: every item and outcome, submitted and scored (${locale})`, async () => {
+    const before = (await server.responses()).length;
+    const s = await page(chrome, { viewport: { width: 1280, height: 900 } });
+    await s.page.goto(`${server.url}/w/${file}.html`);
+    await s.page.locator("[data-eservqual]").waitFor({ state: "attached", timeout: 10000 });
+    await openWithKeyboard(s.page, WORDS[locale]);
+    const { groups } = await answerByKeyboard(s.page, WORDS[locale]);
+    const [payload] = (await stored(before + 1)).slice(before);
+    assert.equal(payload.locale, locale);
+    assert.equal(payload.instrument.id, "e-s-qual");
+    const answered = Object.values(payload.answers).filter((a) => a.p !== null).length;
+    assert.equal(answered, 22, "all 22 items answered");
+    assert.ok(groups >= 22 + 2, "items plus outcomes chosen by keyboard");
+    assert.equal(typeof payload.outcomes.nps, "number");
+    assert.equal(payload.outcomes.comment, "The parcel came a day late.");
+    assert.deepEqual(payload.scores, await scoreInNode(payload), "the payload's scores are score()'s");
+    assert.deepEqual(s.problems, []);
+    await s.context.close();
+  });
+}
+
+test("axe: launcher, a step, a validation error and the end, light and dark, wide and narrow", async () => {
+  for (const scheme of ["light", "dark"]) {
+    for (const width of [1280, 320]) {
+      const s = await page(chrome, { viewport: { width, height: 800 }, colorScheme: scheme });
+      const check = async (what) => {
+        const r = await new AxeBuilder({ page: s.page }).withTags(AXE_TAGS).analyze();
+        const v = r.violations.map((x) => `${x.id}: ${x.help} (${x.nodes.map((n) => n.target.join(" ")).slice(0, 3)})`);
+        assert.deepEqual(v, [], `${what}, ${scheme}, ${width}px`);
+      };
+      await s.page.goto(`${server.url}/w/en.html`);
+      await s.page.locator("[data-eservqual]").waitFor({ state: "attached", timeout: 10000 });
+      await check("launcher");
+      await s.page.getByRole("button", { name: WORDS.en.launcher }).click();
+      await s.page.locator("[data-eservqual] dialog[open]").waitFor();
+      await check("first step");
+      await s.page.getByRole("button", { name: WORDS.en.next }).click();
+      await check("validation error");
+      const noScroll = await s.page.evaluate(() => document.documentElement.scrollWidth <= window.innerWidth);
+      assert.ok(noScroll, `no horizontal scroll at ${width}px`);
+      assert.deepEqual(s.problems, []);
+      await s.context.close();
+    }
+  }
+});
+
+test("validation names what is missing and moves focus to it", async () => {
+  const s = await page(chrome);
+  await s.page.goto(`${server.url}/w/en.html`);
+  await s.page.getByRole("button", { name: WORDS.en.launcher }).click();
+  await s.page.getByRole("button", { name: WORDS.en.next }).click();
+  const f = await focused(s.page);
+  assert.equal(f.type, "radio", "focus is in the first missing group");
+  const described = await s.page.evaluate(() => {
+    const root = document.querySelector("[data-eservqual]").shadowRoot;
+    const bad = [...root.querySelectorAll("fieldset[aria-describedby]")];
+    return bad.map((fs) => root.getElementById(fs.getAttribute("aria-describedby").split(" ")[0])?.textContent || "");
+  });
+  assert.ok(described.length > 0 && described.every((t) => t.trim().length > 0), `${described}`);
+  await s.context.close();
+});
+
+test("the strict-CSP page: a whole questionnaire with no violation", async () => {
+  const s = await page(chrome);
+  await s.page.goto(`${server.url}/csp/`);
+  await s.page.locator("[data-eservqual] dialog[open]").waitFor({ timeout: 10000 });
+  const before = (await server.responses()).length;
+  await answerByKeyboard(s.page, WORDS.en);
+  await stored(before + 1);
+  assert.deepEqual(s.problems, [], "no CSP violation, console error or page error");
+  await s.context.close();
+});
+
+test("XSS strings in strings, meta and site render as text and run nothing", async () => {
+  const s = await page(chrome);
+  s.problems.length = 0;
+  await s.page.goto(`${server.url}/w/xss.html`);
+  await s.page.waitForFunction(() => window.__started !== undefined, null, { timeout: 10000 });
+  assert.equal(await s.page.evaluate(() => window.__started), true);
+  await s.page.locator("[data-eservqual] button").first().click();
+  const found = await s.page.evaluate(() => {
+    const root = document.querySelector("[data-eservqual]").shadowRoot;
+    return {
+      elements: root.querySelectorAll("img, script, svg, iframe").length,
+      text: root.textContent,
+      pwned: window.__pwned,
+    };
+  });
+  assert.equal(found.elements, 0, "no element created from a string");
+  assert.ok(found.text.includes('<img src=x onerror="window.__pwned=1">'), "shown literally");
+  assert.equal(found.pwned, undefined);
+  await s.context.close();
+});
+
+test("hostile host CSS does not reach the widget, and the widget styles nothing of the host", async () => {
+  const styleOf = (p) =>
+    p.evaluate(() => {
+      const root = document.querySelector("[data-eservqual]").shadowRoot;
+      const b = root.querySelector("button");
+      const cs = getComputedStyle(b);
+      return { color: cs.color, font: cs.fontFamily, size: cs.fontSize, padding: cs.paddingTop };
+    });
+  const clean = await page(chrome);
+  await clean.page.goto(`${server.url}/w/en.html`);
+  await clean.page.locator("[data-eservqual]").waitFor({ state: "attached", timeout: 10000 });
+  const hostBefore = await clean.page.evaluate(() => getComputedStyle(document.body).fontFamily);
+  const want = await styleOf(clean.page);
+  const hostile = await page(chrome);
+  await hostile.page.goto(`${server.url}/w/hostile.html`);
+  await hostile.page.locator("[data-eservqual]").waitFor({ state: "attached", timeout: 10000 });
+  assert.deepEqual(await styleOf(hostile.page), want);
+  const plain = await chrome.newPage();
+  await plain.setContent("<body>x</body>");
+  assert.equal(hostBefore, await plain.evaluate(() => getComputedStyle(document.body).fontFamily), "the host font is the browser's");
+  await plain.close();
+  assert.equal(await clean.page.evaluate(() => document.querySelectorAll("style").length), 0, "no style element in the page");
+  await clean.context.close();
+  await hostile.context.close();
+});
+
+test("destroy() leaves the page as it was, and init() works again", async () => {
+  const s = await page(chrome);
+  await s.page.goto(`${server.url}/w/destroy.html`);
+  const bare = await s.page.evaluate(() => document.body.outerHTML);
+  await s.page.locator("[data-eservqual]").waitFor({ state: "attached", timeout: 10000 });
+  await s.page.evaluate(async () => {
+    const survey = await window.eservqual.ready;
+    survey.open();
+    survey.destroy();
+  });
+  assert.equal(await s.page.evaluate(() => document.body.outerHTML), bare);
+  await s.page.evaluate(() => window.eservqual.init({ mode: "popover" }));
+  await s.page.locator("[data-eservqual]").waitFor({ state: "attached", timeout: 10000 });
+  assert.equal(await s.page.locator("[data-eservqual]").count(), 1);
+  assert.deepEqual(s.problems, []);
+  await s.context.close();
+});

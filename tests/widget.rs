@@ -1,0 +1,381 @@
+//! Browser tests of the widget (`init`, `Survey`): the DOM facts of INTERFACES.md, ARIA wiring,
+//! CSP-safe styling, text rendered as text, config errors, a whole submit, and `destroy()`
+//! leaving the page exactly as it was. Run with scripts/test-wasm.sh (headless Chromium).
+#![cfg(target_arch = "wasm32")]
+
+use eservqual::Survey;
+use js_sys::{Array, Function, Promise, Reflect, JSON};
+use std::cell::RefCell;
+use std::rc::Rc;
+use wasm_bindgen::closure::Closure;
+use wasm_bindgen::{JsCast, JsValue};
+use wasm_bindgen_futures::JsFuture;
+use wasm_bindgen_test::*;
+use web_sys::{Document, Element, HtmlElement, ShadowRoot};
+
+wasm_bindgen_test_configure!(run_in_browser);
+
+fn doc() -> Document {
+    web_sys::window().unwrap().document().unwrap()
+}
+
+/// `document.documentElement.outerHTML`, less the test runner's own log (`<pre>` elements it
+/// appends console output to while the test runs).
+fn page() -> String {
+    let root = doc().document_element().unwrap().clone_node_with_deep(true).unwrap().unchecked_into::<Element>();
+    let pres = root.query_selector_all("body > pre").unwrap();
+    for i in 0..pres.length() {
+        pres.item(i).unwrap().set_text_content(None);
+    }
+    root.outer_html()
+}
+
+fn js(text: &str) -> JsValue {
+    JSON::parse(text).expect("test config is JSON")
+}
+
+fn get(v: &JsValue, key: &str) -> JsValue {
+    Reflect::get(v, &key.into()).unwrap()
+}
+
+async fn sleep(ms: i32) {
+    let p = Promise::new(&mut |resolve: Function, _| {
+        web_sys::window().unwrap().set_timeout_with_callback_and_timeout_and_arguments_0(&resolve, ms).unwrap();
+    });
+    JsFuture::from(p).await.unwrap();
+}
+
+/// `init(config)`: the exported promise must resolve; the Survey itself comes from the same
+/// constructor as a Rust value (the JS object cannot be turned back into one).
+async fn init(config: JsValue) -> Result<Survey, JsValue> {
+    // Each test starts as a new visitor: no recent submit or dismissal remembered.
+    let storage = web_sys::window().unwrap().local_storage().unwrap().unwrap();
+    storage.remove_item("eservqual.memory").unwrap();
+    let created = eservqual::create_survey(&config);
+    let via_js = JsFuture::from(eservqual::init(config)).await;
+    match (created, via_js) {
+        (Ok(s), Ok(other)) => {
+            // The twin made by the promise goes away at once, leaving nothing on the page.
+            if let Some(destroy) = get(&other, "destroy").dyn_ref::<Function>() {
+                destroy.call0(&other).unwrap();
+            }
+            Ok(s)
+        }
+        (Err(e), Err(_)) => Err(e),
+        (Ok(_), Err(e)) | (Err(e), Ok(_)) => panic!("init and create disagree: {e:?}"),
+    }
+}
+
+/// A fresh inline target in the page.
+fn target(id: &str) -> Element {
+    let d = doc();
+    let t = d.create_element("div").unwrap();
+    t.set_id(id);
+    d.body().unwrap().append_child(&t).unwrap();
+    t
+}
+
+fn shadow_in(scope: &Element) -> ShadowRoot {
+    let host = scope.query_selector("[data-eservqual]").unwrap().expect("a host element with data-eservqual");
+    host.shadow_root().expect("an open shadow root")
+}
+
+fn all(root: &ShadowRoot, sel: &str) -> Vec<Element> {
+    let list = root.query_selector_all(sel).unwrap();
+    (0..list.length()).map(|i| list.item(i).unwrap().unchecked_into()).collect()
+}
+
+fn one(root: &ShadowRoot, sel: &str) -> Element {
+    root.query_selector(sel).unwrap().unwrap_or_else(|| panic!("no {sel}"))
+}
+
+fn text(e: &Element) -> String {
+    e.text_content().unwrap_or_default()
+}
+
+fn click(e: &Element) {
+    e.unchecked_ref::<HtmlElement>().click();
+}
+
+const EP: &str = "http://127.0.0.1:9/v1/responses";
+
+fn inline(id: &str, extra: &str) -> JsValue {
+    js(&format!(r##"{{"endpoint": "{EP}", "mode": "inline", "target": "#{id}", "locale": "en"{extra}}}"##))
+}
+
+#[wasm_bindgen_test]
+async fn inline_structure_follows_the_dom_contract() {
+    let t = target("t-structure");
+    let survey = init(inline("t-structure", "")).await.unwrap();
+    sleep(10).await;
+    let root = shadow_in(&t);
+    assert_eq!(t.query_selector_all("[data-eservqual]").unwrap().length(), 1);
+    let host = t.query_selector("[data-eservqual]").unwrap().unwrap();
+    assert!(!host.has_attribute("hidden"), "inline with a manual trigger shows at once");
+    // E-S-QUAL step 1: Efficiency, 8 items, each a fieldset + legend of radios 1-5 + N/A.
+    let sets = all(&root, "fieldset");
+    assert_eq!(sets.len(), 8);
+    for fs in &sets {
+        let legend = fs.query_selector(":scope > legend").unwrap().expect("legend");
+        assert!(!text(&legend).is_empty());
+        let radios = fs.query_selector_all("input[type=radio]").unwrap();
+        assert_eq!(radios.length(), 6, "5 points and N/A");
+    }
+    let na = all(&root, "label.na");
+    assert_eq!(na.len(), 8);
+    assert_eq!(text(&na[0]), "Does not apply");
+    assert_eq!(text(&one(&root, "#eq-prog")), "Step 1 of 6");
+    let buttons: Vec<String> = all(&root, "button").iter().map(text).collect();
+    assert_eq!(buttons, ["Next"]);
+    assert!(all(&root, "[aria-live=polite]").len() == 1, "one polite live region");
+    // Styling only through an adopted constructable stylesheet.
+    assert!(all(&root, "style").is_empty());
+    assert!(all(&root, "[style]").is_empty());
+    assert_eq!(Array::from(&get(&root, "adoptedStyleSheets")).length(), 1);
+    assert!(doc().query_selector("style").unwrap().is_none(), "no global CSS");
+    survey.destroy();
+    t.remove();
+}
+
+#[wasm_bindgen_test]
+async fn missing_answers_are_named_linked_and_focused() {
+    let t = target("t-errors");
+    let survey = init(inline("t-errors", r#", "dimensions": ["PRI"], "recovery": false"#)).await.unwrap();
+    sleep(10).await;
+    let root = shadow_in(&t);
+    // Answer the first of three, leave two.
+    click(&one(&root, "input[name='PRI1.p'][value='4']"));
+    click(&one(&root, "button[type=submit]"));
+    let bad = all(&root, "fieldset.bad");
+    assert_eq!(bad.len(), 2);
+    for fs in &bad {
+        let id = fs.get_attribute("aria-describedby").expect("aria-describedby on the group");
+        let note = root.get_element_by_id(&id).expect("the error it names");
+        assert_eq!(text(&note), "Please answer this question.");
+    }
+    assert_eq!(text(&one(&root, "#eq-sum")), "2 questions still need an answer.");
+    let live = one(&root, "[aria-live=polite]");
+    assert_eq!(text(&live), "2 questions still need an answer.");
+    let focused = root.active_element().expect("focus moved");
+    assert_eq!(focused.get_attribute("name").as_deref(), Some("PRI2.p"));
+    // The answer given survives the re-render.
+    assert!(one(&root, "input[name='PRI1.p'][value='4']").unchecked_into::<web_sys::HtmlInputElement>().checked());
+    // Answering clears that group's error.
+    click(&one(&root, "input[name='PRI2.p'][value='na']"));
+    assert_eq!(all(&root, "fieldset.bad").len(), 1);
+    survey.destroy();
+    t.remove();
+}
+
+#[wasm_bindgen_test]
+async fn a_whole_submit_fires_submit_and_a_delivery_event() {
+    let t = target("t-submit");
+    let config = inline("t-submit", r#", "dimensions": ["PRI"], "recovery": false, "outcomes": ["nps", "comment"], "timeoutMs": 3000, "site": "shop""#);
+    let survey = init(config).await.unwrap();
+    let seen: Rc<RefCell<Vec<(String, JsValue)>>> = Rc::default();
+    let mut keep = Vec::new();
+    for event in ["submit", "failed", "delivered", "answer", "queued"] {
+        let seen = seen.clone();
+        let f = Closure::<dyn FnMut(JsValue)>::new(move |d| seen.borrow_mut().push((event.to_string(), d)));
+        survey.on(event, f.as_ref().clone()).unwrap();
+        keep.push(f);
+    }
+    sleep(10).await;
+    let root = shadow_in(&t);
+    for (i, code) in ["PRI1", "PRI2", "PRI3"].iter().enumerate() {
+        let value = if i == 2 { "na".to_string() } else { (i + 4).to_string() };
+        click(&one(&root, &format!("input[name='{code}.p'][value='{value}']")));
+    }
+    click(&one(&root, "button[type=submit]"));
+    assert_eq!(text(&one(&root, "#eq-prog")), "Step 2 of 2");
+    let back: Vec<String> = all(&root, "button").iter().map(text).collect();
+    assert_eq!(back, ["Back", "Submit"]);
+    assert!(text(&one(&root, "[aria-live=polite]")).starts_with("Step 2 of 2: "));
+    click(&one(&root, "input[name=nps][value='9']"));
+    click(&one(&root, "button[type=submit]"));
+    for _ in 0..100 {
+        if seen.borrow().iter().any(|(e, _)| e == "failed" || e == "delivered") {
+            break;
+        }
+        sleep(30).await;
+    }
+    let seen = seen.borrow();
+    let names: Vec<&str> = seen.iter().map(|(e, _)| e.as_str()).collect();
+    assert_eq!(names.iter().filter(|e| **e == "answer").count(), 4, "{names:?}");
+    let submit = &seen.iter().find(|(e, _)| e == "submit").expect("submit").1;
+    let payload = get(submit, "payload");
+    assert_eq!(get(&payload, "schema").as_string().as_deref(), Some("eservqual.response/1"));
+    assert_eq!(get(&payload, "site").as_string().as_deref(), Some("shop"));
+    assert!(get(&payload, "recovery").is_null());
+    let answers = get(&payload, "answers");
+    assert_eq!(get(&get(&answers, "PRI1"), "p").as_f64(), Some(4.0));
+    assert!(get(&get(&answers, "PRI3"), "p").is_null(), "N/A is null");
+    assert_eq!(get(&get(&payload, "outcomes"), "nps").as_f64(), Some(9.0));
+    let id = get(&payload, "id").as_string().unwrap();
+    assert_eq!((id.len(), &id[14..15]), (36, "4"), "a UUID v4");
+    // The payload's scores are what score() says for it.
+    let again = eservqual::score(payload.clone()).unwrap();
+    assert_eq!(JSON::stringify(&again).unwrap(), JSON::stringify(&get(submit, "scores")).unwrap());
+    assert!(names.contains(&"queued"));
+    let failed = &seen.iter().find(|(e, _)| e == "failed").expect("port 9 refuses: failed").1;
+    assert_eq!(get(failed, "reason").as_string().as_deref(), Some("network"));
+    assert_eq!(get(failed, "id").as_string(), Some(id));
+    // The thank-you and the summary.
+    assert_eq!(text(&one(&root, "h3")), "Thank you!");
+    assert!(!all(&root, ".lines li").is_empty(), "a summary");
+    assert_eq!(text(&one(&root, "#eq-status")), "Your answers could not be sent.");
+    survey.destroy();
+    t.remove();
+}
+
+#[wasm_bindgen_test]
+async fn strings_render_as_text_never_as_html() {
+    let t = target("t-xss");
+    let xss = r#"<img src=x onerror=\"window.__xss=1\"><script>window.__xss=2</script>"#;
+    let extra = format!(r#", "strings": {{"item.EFF1": "{xss}", "ui.title": "{xss}", "ui.next": "{xss}", "ui.na": "{xss}"}}"#);
+    let survey = init(inline("t-xss", &extra)).await.unwrap();
+    sleep(10).await;
+    let root = shadow_in(&t);
+    let want = "<img src=x onerror=\"window.__xss=1\"><script>window.__xss=2</script>";
+    assert_eq!(text(&one(&root, "fieldset legend")), want);
+    assert_eq!(text(&one(&root, "h2")), want);
+    assert_eq!(text(&one(&root, "button[type=submit]")), want);
+    assert!(all(&root, "img, script").is_empty(), "no element was created from the text");
+    assert!(get(&web_sys::window().unwrap(), "__xss").is_undefined());
+    survey.destroy();
+    t.remove();
+}
+
+#[wasm_bindgen_test]
+async fn popover_opens_a_modal_dialog_and_focus_returns_to_the_launcher() {
+    let survey = init(js(&format!(r#"{{"endpoint": "{EP}", "locale": "en"}}"#))).await.unwrap();
+    let body: Element = doc().body().unwrap().into();
+    let root = shadow_in(&body);
+    let launcher = one(&root, "button.launcher");
+    assert_eq!(text(&launcher), "Feedback");
+    let dialog = one(&root, "dialog");
+    assert!(!dialog.has_attribute("open"));
+    click(&launcher);
+    assert!(dialog.matches(":modal").unwrap(), "opened with showModal()");
+    let names: Vec<String> = all(&root, "dialog button").iter().map(text).collect();
+    assert_eq!(names, ["\u{d7}", "Next"]);
+    assert_eq!(one(&root, "dialog button.x").get_attribute("aria-label").as_deref(), Some("Close"));
+    survey.close();
+    sleep(20).await;
+    assert!(!dialog.has_attribute("open"));
+    assert_eq!(root.active_element(), Some(launcher), "focus is back on the launcher");
+    survey.destroy();
+}
+
+#[wasm_bindgen_test]
+async fn destroy_leaves_the_page_as_it_was() {
+    let before = page();
+    let config = js(&format!(r##"{{"endpoint": "{EP}", "trigger": {{"on": "exit-intent"}}, "theme": {{"mode": "dark", "accent": "#b00"}}}}"##));
+    let survey = init(config).await.unwrap();
+    let opened = Rc::new(RefCell::new(0));
+    let o = opened.clone();
+    let f = Closure::<dyn FnMut(JsValue)>::new(move |_| *o.borrow_mut() += 1);
+    survey.on("open", f.as_ref().clone()).unwrap();
+    survey.open();
+    assert_eq!(*opened.borrow(), 1);
+    survey.close();
+    sleep(10).await;
+    survey.destroy();
+    assert_eq!(page(), before);
+    // Its listeners are gone: an exit intent now opens nothing and creates nothing.
+    let init = web_sys::MouseEventInit::new();
+    init.set_client_y(-5);
+    init.set_bubbles(true);
+    let ev = web_sys::MouseEvent::new_with_mouse_event_init_dict("mouseout", &init).unwrap();
+    doc().dispatch_event(&ev).unwrap();
+    survey.open();
+    sleep(10).await;
+    assert_eq!(*opened.borrow(), 1);
+    assert_eq!(page(), before);
+}
+
+#[wasm_bindgen_test]
+async fn exit_intent_and_event_triggers_open() {
+    let survey = init(js(&format!(r#"{{"endpoint": "{EP}", "trigger": {{"on": "event", "name": "order-complete"}}}}"#))).await.unwrap();
+    let body: Element = doc().body().unwrap().into();
+    let dialog = one(&shadow_in(&body), "dialog");
+    survey.trigger("cart");
+    assert!(!dialog.has_attribute("open"));
+    survey.trigger("order-complete");
+    assert!(dialog.has_attribute("open"));
+    survey.destroy();
+}
+
+async fn rejected(config: JsValue) -> (String, String) {
+    match init(config).await {
+        Ok(_) => panic!("accepted"),
+        Err(e) => {
+            assert_eq!(get(&e, "name").as_string().as_deref(), Some("EservqualError"));
+            assert!(e.is_instance_of::<js_sys::Error>());
+            (get(&e, "code").as_string().unwrap(), get(&e, "field").as_string().unwrap())
+        }
+    }
+}
+
+#[wasm_bindgen_test]
+async fn bad_configs_reject_naming_the_key() {
+    let before = page();
+    let cases = [
+        (format!(r#"{{"endpoint": "{EP}", "colour": "red"}}"#), "unknown-field", "colour"),
+        (r#"{"endpoint": "ftp://example.com/x"}"#.to_string(), "out-of-range", "endpoint"),
+        (r#"{"endpoint": "javascript:alert(1)"}"#.to_string(), "out-of-range", "endpoint"),
+        (r#"{"endpoint": "http://example.com/x"}"#.to_string(), "out-of-range", "endpoint"),
+        (format!(r#"{{"endpoint": "{EP}", "sampleRate": 2}}"#), "out-of-range", "sampleRate"),
+        (format!(r#"{{"endpoint": "{EP}", "mode": "inline"}}"#), "missing-field", "target"),
+        (format!(r##"{{"endpoint": "{EP}", "mode": "inline", "target": "#nowhere"}}"##), "out-of-range", "target"),
+        (format!(r#"{{"endpoint": "{EP}", "trigger": {{"on": "delay", "ms": -1}}}}"#), "out-of-range", "trigger.ms"),
+    ];
+    for (config, code, field) in cases {
+        assert_eq!(rejected(js(&config)).await, (code.to_string(), field.to_string()), "{config}");
+    }
+    assert_eq!(rejected(JsValue::from_str("nope")).await.0, "invalid-type");
+    // beforeSend must be a function; consent a boolean or a function.
+    let c = js(&format!(r#"{{"endpoint": "{EP}"}}"#));
+    Reflect::set(&c, &"beforeSend".into(), &JsValue::from(5)).unwrap();
+    assert_eq!(rejected(c).await.1, "beforeSend");
+    assert_eq!(page(), before, "the page is untouched");
+}
+
+#[wasm_bindgen_test]
+async fn not_asked_without_consent_or_with_gpc() {
+    let survey = init(js(&format!(r#"{{"endpoint": "{EP}", "consent": false}}"#))).await.unwrap();
+    survey.open();
+    assert!(doc().query_selector("[data-eservqual]").unwrap().is_none(), "not asked: nothing on the page");
+    survey.destroy();
+    // A consent function's promise decides.
+    let c = js(&format!(r#"{{"endpoint": "{EP}"}}"#));
+    let consent = Closure::<dyn FnMut(JsValue) -> JsValue>::new(|_| Promise::resolve(&JsValue::TRUE).into());
+    Reflect::set(&c, &"consent".into(), consent.as_ref()).unwrap();
+    let survey = init(c).await.unwrap();
+    sleep(10).await;
+    assert!(doc().query_selector("[data-eservqual]").unwrap().is_some(), "asked once consent resolved true");
+    survey.destroy();
+    let _ = consent;
+}
+
+#[wasm_bindgen_test]
+async fn on_returns_an_unsubscribe_function_and_rejects_unknown_events() {
+    let survey = init(js(&format!(r#"{{"endpoint": "{EP}", "launcher": false}}"#))).await.unwrap();
+    let count = Rc::new(RefCell::new(0));
+    let c = count.clone();
+    let f = Closure::<dyn FnMut(JsValue)>::new(move |_| *c.borrow_mut() += 1);
+    let off = survey.on("open", f.as_ref().clone()).unwrap().dyn_into::<Function>().unwrap();
+    survey.open();
+    survey.close();
+    sleep(10).await;
+    off.call0(&JsValue::NULL).unwrap();
+    survey.open();
+    assert_eq!(*count.borrow(), 1, "unsubscribed");
+    let err = survey.on("opened", f.as_ref().clone()).unwrap_err();
+    assert_eq!(get(&err, "code").as_string().as_deref(), Some("out-of-range"));
+    assert_eq!(get(&err, "field").as_string().as_deref(), Some("event"));
+    assert!(survey.on("open", JsValue::from(3)).is_err(), "a handler must be a function");
+    let body: Element = doc().body().unwrap().into();
+    assert!(shadow_in(&body).query_selector("button.launcher").unwrap().is_none(), "launcher: false");
+    survey.destroy();
+}
