@@ -30,6 +30,7 @@ test-js:
 test-e2e:
 	$(CARGO) build -p eservqual-server --locked
 	scripts/build-dashboard.sh
+	scripts/build-vite-example.sh
 	node --test --test-concurrency=1 tests/e2e/
 
 check-core:

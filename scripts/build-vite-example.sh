@@ -10,7 +10,7 @@ tarball="$(cd pkg && npm pack --silent --pack-destination ../target/npm)"
 mv "target/npm/$tarball" target/npm/eservqual.tgz
 cd www/examples/vite
 # A fresh install of the tarball every time: its bytes change with every build.
-rm -rf node_modules/eservqual
+rm -rf node_modules/eservqual package-lock.json
 npm install --no-audit --no-fund --loglevel=error
 npx vite build --logLevel warn
 echo "build-vite-example: built www/examples/vite/dist/ from $tarball"

@@ -31,6 +31,7 @@ export async function collector(pages = {}, extraArgs = []) {
   const www = join(dir, "www");
   mkdirSync(www);
   cpSync(join(ROOT, "pkg"), join(www, "pkg"), { recursive: true });
+  cpSync(join(ROOT, "www/favicon.svg"), join(www, "favicon.svg"));
   for (const [path, html] of Object.entries(pages)) {
     mkdirSync(join(www, path, ".."), { recursive: true });
     writeFileSync(join(www, path), html);
