@@ -1,6 +1,6 @@
 # The two commands of the README (`make demo`, `make test`) and their parts. Every step is a
 # script under scripts/ that runs on its own; each target installs what it needs first.
-.PHONY: setup build pkg test test-native test-wasm test-crosscheck test-js test-e2e check-core demo clean
+.PHONY: setup build pkg test test-native test-wasm test-crosscheck test-js test-e2e check-core demo bench clean
 
 SHELL := /bin/bash
 CARGO ?= cargo
@@ -50,6 +50,12 @@ test-wasm:
 # pages and the dashboard (scripts/demo.sh prints the URLs).
 demo: setup
 	scripts/demo.sh
+
+# The benchmarks of BENCHMARKS.md (not part of `make test`): installs the pinned peers (npm ci and
+# a venv in bench/, wrk and time from Debian), writes bench/results/*.json and regenerates the
+# tables of BENCHMARKS.md. About 5 minutes after `build`.
+bench: build
+	bench/run.py
 
 clean:
 	rm -rf pkg .demo

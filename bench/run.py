@@ -1,0 +1,714 @@
+#!/usr/bin/env python3
+"""Runs the benchmarks of BENCHMARKS.md, writes bench/results/<name>.json and regenerates the
+tables of BENCHMARKS.md (between its `<!-- bench:NAME -->` markers).
+
+    bench/run.py                 # setup, then every benchmark (what `make bench` runs)
+    bench/run.py size report     # only these (setup first, tables of the others kept)
+    bench/run.py --tables        # only regenerate BENCHMARKS.md from the committed JSON
+
+Each benchmark is one function `bench_NAME() -> dict` in BENCHMARKS; its dict is the JSON
+result, and `table_NAME(result) -> str` renders its table. The machine facts go into every
+result. Big temporary files (CSVs, databases, profiles) go to bench/results/tmp/ (gitignored).
+Needs the release binary (`cargo build --release -p eservqual-server`, `make build`) and pkg/
+(`scripts/build-wasm.sh`); installs its own peers: bench/package.json (npm ci),
+bench/requirements.txt (a venv in bench/.venv), wrk and time (Debian), bench/sqlite-raw (cargo).
+"""
+import datetime
+import json
+import os
+import platform
+import re
+import shutil
+import signal
+import socket
+import sqlite3
+import statistics
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+BENCH = Path(__file__).resolve().parent
+ROOT = BENCH.parent
+RESULTS = BENCH / "results"
+TMP = RESULTS / "tmp"
+BIN = ROOT / "target" / "release" / "eservqual"
+VENV_PY = BENCH / ".venv" / "bin" / "python"
+RAW = BENCH / "sqlite-raw" / "target" / "release" / "sqlite-raw"
+DOC = ROOT / "BENCHMARKS.md"
+
+# Benchmark sizes and repetitions; ESERVQUAL_BENCH_QUICK=1 shrinks them for trying the runner.
+QUICK = os.environ.get("ESERVQUAL_BENCH_QUICK") == "1"
+REPORT_SIZES = [10_000, 100_000] if QUICK else [10_000, 100_000, 1_000_000]
+REPORT_RUNS = {"eservqual": 3 if QUICK else 5, "pandas": 1 if QUICK else 3}
+SEED = 7
+CONCURRENCIES = [1, 8, 32] if QUICK else [1, 8, 32, 128]
+INGEST_ROUNDS = 1 if QUICK else 3
+INGEST_SECONDS = 3 if QUICK else 5
+RAW_SECONDS = 1 if QUICK else 3
+NOT_YET = "not measured yet: the widget's init() lands with issue #4"
+
+
+def log(msg):
+    print(f"bench: {msg}", file=sys.stderr, flush=True)
+
+
+def run(cmd, **kw):
+    kw.setdefault("text", True)
+    return subprocess.run(cmd, check=True, **kw)
+
+
+def out(cmd, **kw):
+    return run(cmd, capture_output=True, **kw).stdout.strip()
+
+
+# ---------------------------------------------------------------------------------------------
+# Setup: everything the benchmarks need, skipping what is there.
+
+def setup():
+    TMP.mkdir(parents=True, exist_ok=True)
+    missing = [p for p, exe in (("wrk", "wrk"), ("time", "/usr/bin/time")) if not shutil.which(exe)]
+    if missing:
+        log(f"installing {' '.join(missing)} (apt-get)")
+        sudo = [] if os.geteuid() == 0 else ["sudo"]
+        run(sudo + ["apt-get", "update", "-qq"])
+        run(sudo + ["apt-get", "install", "-y", "-qq", *missing], env={**os.environ, "DEBIAN_FRONTEND": "noninteractive"})
+    lock, stamp = BENCH / "package-lock.json", BENCH / "node_modules" / ".package-lock.json"
+    if not stamp.exists() or lock.stat().st_mtime > stamp.stat().st_mtime:
+        log("installing the npm peers (npm ci in bench/)")
+        run(["npm", "ci", "--no-audit", "--no-fund", "--silent"], cwd=BENCH)
+    req, req_stamp = BENCH / "requirements.txt", BENCH / ".venv" / "requirements.installed"
+    if not req_stamp.exists() or req_stamp.read_text() != req.read_text():
+        log("installing the Python peers (venv bench/.venv, bench/requirements.txt)")
+        if not VENV_PY.exists():
+            run([sys.executable, "-m", "venv", str(BENCH / ".venv")])
+        run([str(VENV_PY), "-m", "pip", "install", "--quiet", "--disable-pip-version-check", "-r", str(req)])
+        req_stamp.write_text(req.read_text())
+    log("building bench/sqlite-raw (cargo, release)")
+    run(["cargo", "build", "--release", "--quiet", "--manifest-path", str(BENCH / "sqlite-raw" / "Cargo.toml")])
+    if not BIN.exists():
+        log("building the release binary")
+        run(["cargo", "build", "--release", "-p", "eservqual-server"], cwd=ROOT)
+    if not (ROOT / "pkg" / "eservqual_wasm_bg.wasm").exists():
+        log("building pkg/ (scripts/build-wasm.sh)")
+        run([str(ROOT / "scripts" / "build-wasm.sh")], cwd=ROOT)
+
+
+def first_line(cmd):
+    try:
+        return out(cmd).splitlines()[0]
+    except Exception:
+        return None
+
+
+def machine():
+    cpu = next((l.split(":", 1)[1].strip() for l in Path("/proc/cpuinfo").read_text().splitlines() if l.startswith("model name")), platform.processor())
+    mem = int(next(l.split()[1] for l in Path("/proc/meminfo").read_text().splitlines() if l.startswith("MemTotal")))
+    dirty = bool(out(["git", "status", "--porcelain", "--untracked-files=no"], cwd=ROOT))
+    return {
+        "date": datetime.datetime.now(datetime.timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ"),
+        "cpu": cpu,
+        "cores": os.cpu_count(),
+        "memory_gib": round(mem / 1024 / 1024, 1),
+        "kernel": platform.release(),
+        "os": first_line(["sh", "-c", ". /etc/os-release && echo $PRETTY_NAME"]),
+        "loadavg_at_start": [round(x, 2) for x in os.getloadavg()],
+        "commit": out(["git", "rev-parse", "--short", "HEAD"], cwd=ROOT) + ("+dirty" if dirty else ""),
+        "eservqual": first_line([str(BIN), "--version"]),
+        "rustc": first_line(["rustc", "--version"]),
+        "node": first_line(["node", "--version"]),
+        "python": platform.python_version(),
+    }
+
+
+# ---------------------------------------------------------------------------------------------
+# 1. Download size
+
+def gzip9(path):
+    # Same as scripts/size-budget.sh: `gzip -9 -c FILE | wc -c`.
+    return len(run(["gzip", "-9", "-c", str(path)], capture_output=True, text=False).stdout)
+
+
+def brotli11(path):
+    r = run([str(VENV_PY), "-c", "import brotli,sys; sys.stdout.write(str(len(brotli.compress(open(sys.argv[1],'rb').read(), quality=11))))", str(path)], capture_output=True)
+    return int(r.stdout)
+
+
+def esqual_items():
+    """The 22 E-S-QUAL items (code, English text) from the core's text table."""
+    text = (ROOT / "core" / "src" / "text.rs").read_text()
+    items = re.findall(r'key: "item\.((?:EFF|SYS|FUL|PRI)\d)",\s*en: "((?:[^"\\]|\\.)*)"', text)
+    order = {"EFF": 0, "SYS": 1, "FUL": 2, "PRI": 3}
+    items.sort(key=lambda kv: (order[kv[0][:3]], int(kv[0][3:])))
+    assert len(items) == 22, f"expected 22 E-S-QUAL items in core/src/text.rs, found {len(items)}"
+    return items
+
+
+def write_floor_form(path, items):
+    """The floor: a hand-written HTML form, 22 five-point radio groups and a submit button."""
+    rows = []
+    for code, label in items:
+        radios = "".join(f'<label><input type=radio name={code} value={v}>{v}</label>' for v in range(1, 6))
+        rows.append(f"<fieldset><legend>{label}</legend>{radios}</fieldset>")
+    html = ("<!doctype html><meta charset=utf-8><title>Survey</title>"
+            "<style>fieldset{border:0;margin:0 0 1em}legend{font-weight:600}label{margin-right:1em}</style>"
+            "<form method=post action=/v1/responses><p>1 = strongly disagree, 5 = strongly agree</p>"
+            + "".join(rows) + "<button>Send</button></form>\n")
+    path.write_text(html)
+
+
+def write_surveyjs_json(path, items):
+    """The same questionnaire as a SurveyJS model (what its page must also ship)."""
+    model = {"pages": [{"elements": [{"type": "rating", "name": c, "title": t, "rateMin": 1, "rateMax": 5, "isRequired": False} for c, t in items]}]}
+    path.write_text(json.dumps(model, ensure_ascii=False, separators=(",", ":")))
+
+
+def measure(files):
+    rows = [{"file": str(label), "bytes": p.stat().st_size, "gzip9": gzip9(p), "brotli11": brotli11(p)} for label, p in files]
+    total = {k: sum(r[k] for r in rows) for k in ("bytes", "gzip9", "brotli11")}
+    return {"files": rows, "total": total}
+
+
+def bench_size():
+    nm, pkg = BENCH / "node_modules", ROOT / "pkg"
+    items = esqual_items()
+    floor, sjs_model = TMP / "floor-form.html", TMP / "surveyjs-model.json"
+    write_floor_form(floor, items)
+    write_surveyjs_json(sjs_model, items)
+    extra_css = sorted(pkg.glob("*.css"))
+    ver = lambda p: json.loads((nm / p / "package.json").read_text())["version"]
+    sets = {
+        "eservqual_loader": measure([("pkg/embed.js", pkg / "embed.js")]),
+        "eservqual_widget": measure([("pkg/embed.js", pkg / "embed.js"), ("pkg/eservqual.js", pkg / "eservqual.js"),
+                                     ("pkg/eservqual_wasm_bg.wasm", pkg / "eservqual_wasm_bg.wasm")]
+                                    + [(f"pkg/{c.name}", c) for c in extra_css]),
+        "surveyjs": measure([("survey-core/survey.core.min.js", nm / "survey-core" / "survey.core.min.js"),
+                             ("survey-js-ui/survey-js-ui.min.js", nm / "survey-js-ui" / "survey-js-ui.min.js"),
+                             ("survey-core/survey-core.min.css", nm / "survey-core" / "survey-core.min.css"),
+                             ("the 22-item model (JSON, generated)", sjs_model)]),
+        "formbricks_package": measure([("@formbricks/js/dist/index.js", nm / "@formbricks" / "js" / "dist" / "index.js")]),
+        "floor_html_form": measure([("hand-written form (HTML, generated)", floor)]),
+    }
+    fb = (nm / "@formbricks" / "js" / "dist" / "index.js").read_text()
+    runtime = sorted(set(re.findall(r"`\$\{\w+\}(/js/[\w./-]+)`", fb)))
+    w, s = sets["eservqual_widget"]["total"], sets["surveyjs"]["total"]
+    return {
+        "versions": {"survey-core": ver("survey-core"), "survey-js-ui": ver("survey-js-ui"), "@formbricks/js": ver("@formbricks/js")},
+        "sets": sets,
+        "formbricks_runtime_urls": runtime,
+        "ratios": {"surveyjs_over_widget_gzip9": s["gzip9"] / w["gzip9"], "surveyjs_over_widget_brotli11": s["brotli11"] / w["brotli11"]},
+        "goals": {
+            "loader_le_2048_gzip": sets["eservqual_loader"]["total"]["gzip9"] <= 2048,
+            "widget_le_46080_gzip": w["gzip9"] <= 46080,
+            "widget_le_one_ninth_surveyjs_gzip": w["gzip9"] * 9 <= s["gzip9"],
+        },
+    }
+
+
+def table_size(r):
+    names = {"eservqual_loader": "eservqual, loader alone", "eservqual_widget": "eservqual, loader + module + wasm",
+             "surveyjs": f"SurveyJS {r['versions']['survey-core']} (core + js-ui + default theme CSS + model)",
+             "formbricks_package": f"Formbricks @formbricks/js {r['versions']['@formbricks/js']} (package only, see below)",
+             "floor_html_form": "floor: hand-written HTML form"}
+    w = r["sets"]["eservqual_widget"]["total"]
+    lines = ["| what the browser fetches | bytes | gzip -9 | brotli 11 | gzip vs eservqual widget |", "|---|--:|--:|--:|--:|"]
+    for k, label in names.items():
+        t = r["sets"][k]["total"]
+        lines.append(f"| {label} | {t['bytes']:,} | {t['gzip9']:,} | {t['brotli11']:,} | {t['gzip9'] / w['gzip9']:.2f}× |")
+    lines += ["", "| file | bytes | gzip -9 | brotli 11 |", "|---|--:|--:|--:|"]
+    seen = set()
+    for k in names:
+        for f in r["sets"][k]["files"]:
+            if f["file"] in seen:
+                continue
+            seen.add(f["file"])
+            lines.append(f"| {f['file']} | {f['bytes']:,} | {f['gzip9']:,} | {f['brotli11']:,} |")
+    g = r["goals"]
+    yes = lambda b: "met" if b else "**not met**"
+    lines += ["", f"Goals: loader ≤ 2 KB gzip: {yes(g['loader_le_2048_gzip'])}; whole widget ≤ 45 KB gzip: "
+              f"{yes(g['widget_le_46080_gzip'])}; ≤ 1/9 of SurveyJS: {yes(g['widget_le_one_ninth_surveyjs_gzip'])} "
+              f"(SurveyJS is {r['ratios']['surveyjs_over_widget_gzip9']:.1f}× the widget in gzip, "
+              f"{r['ratios']['surveyjs_over_widget_brotli11']:.1f}× in brotli). "
+              f"Formbricks loads at run time from its server: {', '.join('`{appUrl}' + u + '`' for u in r['formbricks_runtime_urls']) or 'nothing found'}."]
+    return "\n".join(lines)
+
+
+# ---------------------------------------------------------------------------------------------
+# 2. Render speed (placeholder)
+
+def bench_render():
+    # One function: open the 22-item questionnaire in headless Chromium (Playwright, as
+    # tests/e2e/ does) for eservqual and SurveyJS; time init() to first paint of the form.
+    return {"status": NOT_YET}
+
+
+def table_render(r):
+    return f"_{r['status']}._"
+
+
+# ---------------------------------------------------------------------------------------------
+# 3. Report at scale
+
+def timed(cmd, stdout_path):
+    """Wall time (monotonic clock around the process), CPU time and peak RSS (/usr/bin/time -v)."""
+    tfile = TMP / "time.txt"
+    with open(stdout_path, "w") as so:
+        t0 = time.perf_counter()
+        subprocess.run(["/usr/bin/time", "-v", "-o", str(tfile), *cmd], stdout=so, stderr=subprocess.PIPE, check=True)
+        wall = time.perf_counter() - t0
+    tv = tfile.read_text()
+    grab = lambda key: float(re.search(rf"{re.escape(key)}: ([\d.]+)", tv).group(1))
+    return {"wall_s": wall, "cpu_s": grab("User time (seconds)") + grab("System time (seconds)"),
+            "max_rss_kib": int(grab("Maximum resident set size (kbytes)"))}
+
+
+def compare(ours, theirs, path="", rel=1e-9):
+    """Every number pandas computed equals ours within rel·max(1, |ours|) (SCORING.md §1.2)."""
+    bad = []
+    if isinstance(theirs, dict):
+        for k, v in theirs.items():
+            if not isinstance(ours, dict) or k not in ours:
+                bad.append(f"{path}.{k}: missing in eservqual's report")
+            else:
+                bad += compare(ours[k], v, f"{path}.{k}", rel)
+    elif isinstance(theirs, list):
+        if not isinstance(ours, list) or len(ours) != len(theirs):
+            bad.append(f"{path}: {ours} vs {theirs}")
+        else:
+            for i, (a, b) in enumerate(zip(ours, theirs)):
+                bad += compare(a, b, f"{path}[{i}]", rel)
+    elif isinstance(theirs, (int, float)) and not isinstance(theirs, bool):
+        if not isinstance(ours, (int, float)) or abs(ours - theirs) > rel * max(1.0, abs(ours)):
+            bad.append(f"{path}: eservqual {ours} vs pandas {theirs}")
+    elif ours != theirs:
+        bad.append(f"{path}: eservqual {ours!r} vs pandas {theirs!r}")
+    return bad
+
+
+def count_numbers(x):
+    if isinstance(x, dict):
+        return sum(count_numbers(v) for v in x.values())
+    if isinstance(x, list):
+        return sum(count_numbers(v) for v in x)
+    return 1 if isinstance(x, (int, float)) and not isinstance(x, bool) else 0
+
+
+# Which phase of `report` a profiled symbol belongs to (first match wins).
+PHASES = [
+    ("de-duplicate by id (hash set)", ["hashbrown", "hash_one", "hash::"]),
+    ("read and parse the CSV", ["csv_core", "read::read_file", "read::csv", "Dataset::push", "parse_cell", "from_utf8", "WideRow",
+                                "memmove", "memcpy", "trim_matches"]),
+    ("score each respondent", ["score::score", "score_row"]),
+    ("aggregate statistics", ["report::report", "stats::", "cronbach", "alpha", "quantile", "sort"]),
+    ("allocation", ["malloc", "free", "realloc", "alloc::"]),
+]
+
+
+def profile_report(csv):
+    """What dominates: perf sampling (cpu-clock works without hardware counters) on `csv`."""
+    data = TMP / "perf.data"
+    try:
+        run(["perf", "record", "-q", "-e", "cpu-clock", "-F", "2000", "-o", str(data), str(BIN), "report",
+             "--instrument", "servqual", "--format", "gap", str(csv)], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        rep = run(["perf", "report", "-i", str(data), "--stdio", "--no-children", "--percent-limit", "1",
+                   "--sort", "symbol"], stdout=subprocess.PIPE, stderr=subprocess.DEVNULL).stdout
+        top = []
+        for line in rep.splitlines():
+            m = re.match(r"\s*([\d.]+)%\s+\[\.\]\s+(.+)$", line)
+            if m:
+                top.append({"percent": float(m.group(1)), "symbol": re.sub(r"(\s+-)+\s*$", "", m.group(2)).strip()})
+        phases = {}
+        for t in top:
+            phase = next((name for name, keys in PHASES if any(k in t["symbol"] for k in keys)), "other")
+            phases[phase] = round(phases.get(phase, 0.0) + t["percent"], 1)
+        return {"tool": "perf record -e cpu-clock -F 2000", "file": csv.name, "top": top[:15], "phases_percent": phases}
+    except (subprocess.CalledProcessError, FileNotFoundError) as e:
+        log(f"perf failed ({e}); falling back to valgrind --tool=callgrind on the 10k file")
+        return callgrind_report(TMP / f"servqual-gap-{REPORT_SIZES[0]}-seed{SEED}.csv")
+
+
+def callgrind_report(csv):
+    """The fallback profile where perf cannot sample: instruction counts per function."""
+    cg = TMP / "callgrind.out"
+    try:
+        run(["valgrind", "--tool=callgrind", f"--callgrind-out-file={cg}", str(BIN), "report", "--instrument", "servqual",
+             "--format", "gap", str(csv)], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        rep = run(["callgrind_annotate", str(cg)], stdout=subprocess.PIPE, stderr=subprocess.DEVNULL).stdout
+    except (subprocess.CalledProcessError, FileNotFoundError) as e:
+        return {"tool": "callgrind", "error": str(e)}
+    total = float(re.search(r"([\d,]+)\s+\(100.0%\)\s+PROGRAM TOTALS", rep).group(1).replace(",", ""))
+    top = []
+    for m in re.finditer(r"^\s*([\d,]+)\s+\(\s*([\d.]+)%\)\s+(\S.*?)\s*(\[.*\])?$", rep, re.M):
+        if "PROGRAM TOTALS" not in m.group(3):
+            top.append({"percent": float(m.group(2)), "symbol": re.sub(r"^[^:]*:(?!:)", "", m.group(3))})
+    phases = {}
+    for t in top:
+        phase = next((name for name, keys in PHASES if any(k in t["symbol"] for k in keys)), "other")
+        phases[phase] = round(phases.get(phase, 0.0) + t["percent"], 1)
+    return {"tool": f"valgrind --tool=callgrind (instructions, {total:.3g} in all)", "file": csv.name, "top": top[:15], "phases_percent": phases}
+
+
+def bench_report():
+    sizes = []
+    for n in REPORT_SIZES:
+        csv = TMP / f"servqual-gap-{n}-seed{SEED}.csv"
+        if not csv.exists():
+            log(f"writing {csv.name}")
+            run([str(BIN), "sample", "--instrument", "servqual", "--format", "gap", "--respondents", str(n), "--seed", str(SEED), "--out", str(csv)])
+        ours_cmd = [str(BIN), "report", "--instrument", "servqual", "--format", "gap", str(csv)]
+        theirs_cmd = [str(VENV_PY), str(BENCH / "report_pandas.py"), str(csv)]
+        ours_out, theirs_out = TMP / f"report-eservqual-{n}.json", TMP / f"report-pandas-{n}.json"
+        log(f"report, {n:,} respondents: checking the outputs agree")
+        run(ours_cmd, stdout=open(ours_out, "w"))
+        run(theirs_cmd, stdout=open(theirs_out, "w"), stderr=subprocess.DEVNULL)
+        ours, theirs = json.loads(ours_out.read_text()), json.loads(theirs_out.read_text())
+        bad = compare(ours, theirs)
+        if bad:
+            raise SystemExit(f"bench: report and pandas disagree on {n} respondents:\n  " + "\n  ".join(bad[:20]))
+        entry = {"respondents": n, "csv_bytes": csv.stat().st_size, "numbers_compared": count_numbers(theirs), "agree_rel_1e-9": True}
+        for name, cmd, dest in (("eservqual", ours_cmd, ours_out), ("pandas", theirs_cmd, theirs_out)):
+            log(f"report, {n:,} respondents: timing {name} ({REPORT_RUNS[name]} runs)")
+            runs = [timed(cmd, dest) for _ in range(REPORT_RUNS[name])]
+            entry[name] = {"runs": runs, **{f"median_{k}": statistics.median(r[k] for r in runs) for k in ("wall_s", "cpu_s", "max_rss_kib")}}
+        phases = run(theirs_cmd, capture_output=True).stderr.strip().splitlines()[-1]
+        entry["pandas"]["phases_s"] = json.loads(phases)
+        entry["speedup_wall"] = entry["pandas"]["median_wall_s"] / entry["eservqual"]["median_wall_s"]
+        entry["speedup_cpu"] = entry["pandas"]["median_cpu_s"] / entry["eservqual"]["median_cpu_s"]
+        entry["speedup_wall_without_pandas_imports"] = (entry["pandas"]["median_wall_s"] - entry["pandas"]["phases_s"]["import_s"]) / entry["eservqual"]["median_wall_s"]
+        sizes.append(entry)
+    big = sizes[-1]
+    per = [s["eservqual"]["median_cpu_s"] / s["respondents"] * 1e6 for s in sizes]
+    # /usr/bin/time counts CPU in 10 ms steps: judge linearity on the sizes that take >= 0.1 s.
+    per_big = [p for p, s in zip(per, sizes) if s["eservqual"]["median_cpu_s"] >= 0.1] or per
+    return {
+        "seed": SEED,
+        "peers": {"pandas": pin("pandas"), "pingouin": pin("pingouin"), "numpy": pin("numpy"), "scipy": pin("scipy")},
+        "sizes": sizes,
+        "cpu_us_per_respondent": per,
+        "profile": profile_report(TMP / f"servqual-gap-{REPORT_SIZES[-1]}-seed{SEED}.csv"),
+        "goals": {
+            "largest": big["respondents"],
+            "largest_under_1s_wall": big["eservqual"]["median_wall_s"] < 1.0,
+            "ge_10x_pandas_wall": all(s["speedup_wall"] >= 10 for s in sizes),
+            "linear_cpu_per_respondent_within_25pct": max(per_big) <= 1.25 * min(per_big),
+        },
+    }
+
+
+def pin(name):
+    for line in (BENCH / "requirements.txt").read_text().splitlines():
+        if line.lower().startswith(name + "=="):
+            return line.split("==")[1]
+    return None
+
+
+def table_report(r):
+    lines = ["| respondents | CSV | eservqual wall (CPU) | eservqual peak RSS | pandas + pingouin wall (CPU) | pandas peak RSS | speed-up wall (CPU) | speed-up without pandas' imports | numbers checked equal |",
+             "|--:|--:|--:|--:|--:|--:|--:|--:|--:|"]
+    for s in r["sizes"]:
+        o, p = s["eservqual"], s["pandas"]
+        lines.append(f"| {s['respondents']:,} | {s['csv_bytes'] / 1e6:.1f} MB | {o['median_wall_s']:.3f} s ({o['median_cpu_s']:.3f} s) | "
+                     f"{o['median_max_rss_kib'] / 1024:.0f} MiB | {p['median_wall_s']:.2f} s ({p['median_cpu_s']:.2f} s) | "
+                     f"{p['median_max_rss_kib'] / 1024:.0f} MiB | {s['speedup_wall']:.1f}× ({s['speedup_cpu']:.1f}×) | "
+                     f"{s['speedup_wall_without_pandas_imports']:.1f}× | {s['numbers_compared']} |")
+    ph = r["sizes"][-1]["pandas"]["phases_s"]
+    lines += ["", f"pandas phases at {r['sizes'][-1]['respondents']:,} (one run): imports {ph['import_s']:.2f} s, "
+              f"read_csv {ph['read_s']:.2f} s, statistics {ph['compute_s']:.2f} s. eservqual CPU per respondent: "
+              + ", ".join(f"{x:.2f} µs" for x in r["cpu_us_per_respondent"]) + "."]
+    prof = r["profile"]
+    if "top" in prof:
+        lines += ["", f"Profile of `eservqual report` on {prof['file']} ({prof['tool']}):", "", "| share | symbol |", "|--:|---|"]
+        lines += [f"| {t['percent']:.1f}% | `{t['symbol']}` |" for t in prof["top"]]
+        phases = {}
+        for t in prof["top"]:
+            phase = next((name for name, keys in PHASES if any(k in t["symbol"] for k in keys)), "other")
+            phases[phase] = phases.get(phase, 0.0) + t["percent"]
+        lines += ["", "By phase (the symbols listed): " + "; ".join(f"{k} {v:.0f}%" for k, v in sorted(phases.items(), key=lambda kv: -kv[1])) + "."]
+    g = r["goals"]
+    yes = lambda b: "met" if b else "**not met**"
+    lines += ["", f"Goals: {g['largest']:,} respondents in < 1 s: {yes(g['largest_under_1s_wall'])}; ≥ 10× faster than pandas + pingouin: "
+              f"{yes(g['ge_10x_pandas_wall'])}; linear in n (CPU per respondent within 25%): {yes(g['linear_cpu_per_respondent_within_25pct'])}."]
+    return "\n".join(lines)
+
+
+# ---------------------------------------------------------------------------------------------
+# 4. Collector ingest
+
+def free_port():
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def start_collector(db, extra=()):
+    port = free_port()
+    logf = open(TMP / "serve.log", "a")
+    p = subprocess.Popen([str(BIN), "serve", "--addr", f"127.0.0.1:{port}", "--db", str(db), "--rate-limit", "0",
+                          "--admin-token", "bench-admin-token-not-secret", *extra],
+                         stdout=logf, stderr=logf, env={**os.environ, "ESERVQUAL_LOG": "warn"})
+    for _ in range(200):
+        try:
+            with socket.create_connection(("127.0.0.1", port), timeout=0.1):
+                return p, port
+        except OSError:
+            time.sleep(0.05)
+    p.kill()
+    raise SystemExit("bench: the collector did not start (see bench/results/tmp/serve.log)")
+
+
+def stop(p):
+    p.send_signal(signal.SIGTERM)
+    try:
+        p.wait(timeout=10)
+    except subprocess.TimeoutExpired:
+        p.kill()
+
+
+def fresh(path):
+    for suffix in ("", "-wal", "-shm"):
+        Path(str(path) + suffix).unlink(missing_ok=True)
+
+
+def template_payload():
+    """One real payload: seeded by the collector itself (scores from the core), exported."""
+    db = TMP / "seed.db"
+    fresh(db)
+    p, port = start_collector(db, ["--seed", "1"])
+    try:
+        body = out(["curl", "-sf", "-H", "Authorization: Bearer bench-admin-token-not-secret", f"http://127.0.0.1:{port}/v1/responses.jsonl"])
+    finally:
+        stop(p)
+    path = TMP / "payload.json"
+    path.write_text(body.splitlines()[0] + "\n")
+    return path
+
+
+def raw_insert(batch, seconds, payload):
+    rdb = TMP / f"raw-{batch}.db"
+    fresh(rdb)
+    log(f"ingest: raw SQLite inserts, {batch} per transaction, {seconds} s")
+    return json.loads(out([str(RAW), str(rdb), str(payload), str(seconds), str(batch)]))
+
+
+def profile_collector(pid, seconds):
+    """perf samples of the collector process while a load runs (kernel and user symbols)."""
+    data = TMP / "perf-serve.data"
+    try:
+        run(["perf", "record", "-q", "-e", "cpu-clock", "-F", "999", "-p", str(pid), "-o", str(data), "--", "sleep", str(seconds)],
+            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        rep = run(["perf", "report", "-i", str(data), "--stdio", "--no-children", "--percent-limit", "1.5", "--sort", "dso,symbol"],
+                  stdout=subprocess.PIPE, stderr=subprocess.DEVNULL).stdout
+    except (subprocess.CalledProcessError, FileNotFoundError) as e:
+        return {"error": str(e)}
+    top = []
+    for line in rep.splitlines():
+        m = re.match(r"\s*([\d.]+)%\s+(\S+)\s+\[(.)\]\s+(.+)$", line)
+        if m:
+            top.append({"percent": float(m.group(1)), "dso": m.group(2), "kernel": m.group(3) == "k",
+                        "symbol": re.sub(r"(\s+-)+\s*$", "", m.group(4)).strip()})
+    kernel = round(sum(t["percent"] for t in top if t["kernel"]), 1)
+    by_dso = {}
+    rep = run(["perf", "report", "-i", str(data), "--stdio", "--no-children", "--sort", "dso"],
+              stdout=subprocess.PIPE, stderr=subprocess.DEVNULL).stdout
+    for line in rep.splitlines():
+        m = re.match(r"\s*([\d.]+)%\s+(\S+)\s*$", line)
+        if m:
+            by_dso[m.group(2)] = float(m.group(1))
+    # Every sample, by what the code is for (first match wins).
+    groups = [("kernel (network, scheduling, fsync)", lambda d, sym: d.startswith("[kernel")),
+              ("malloc/free", lambda d, sym: d.startswith("libc") and ("malloc" in sym or "free" in sym or "chunk" in sym)),
+              ("JSON-Schema validation", lambda d, sym: any(k in sym for k in ("jsonschema", "regex", "fancy_regex"))),
+              ("SQLite", lambda d, sym: re.match(r"(sqlite3|wal|pager|btree|vdbe)", sym, re.I) is not None),
+              ("JSON parsing and values (serde_json, maps)", lambda d, sym: any(k in sym for k in ("serde_json", "serde_core", "btree", "BTreeMap"))),
+              ("eservqual validation and scoring", lambda d, sym: "eservqual_core" in sym),
+              ("HTTP and async runtime (hyper, axum, tokio)", lambda d, sym: any(k in sym for k in ("hyper", "axum", "tokio", "tower", "h2::", "http::"))),
+              ("other libc (memcpy, ...)", lambda d, sym: d.startswith("libc"))]
+    by_group = {}
+    rep = run(["perf", "report", "-i", str(data), "--stdio", "--no-children", "--percent-limit", "0", "--sort", "dso,symbol"],
+              stdout=subprocess.PIPE, stderr=subprocess.DEVNULL).stdout
+    for line in rep.splitlines():
+        m = re.match(r"\s*([\d.]+)%\s+(\S+)\s+\[(.)\]\s+(.+)$", line)
+        if m:
+            g = next((name for name, test in groups if test(m.group(2), m.group(4))), "other")
+            by_group[g] = round(by_group.get(g, 0.0) + float(m.group(1)), 1)
+    return {"tool": f"perf record -e cpu-clock -p PID, {seconds} s", "top": top[:15], "kernel_percent_of_listed": kernel,
+            "by_dso_percent": by_dso, "by_purpose_percent": dict(sorted(by_group.items(), key=lambda kv: -kv[1]))}
+
+
+def bench_ingest():
+    payload = template_payload()
+    db = TMP / "ingest.db"
+    fresh(db)
+    p, port = start_collector(db)
+    loads, raws, profile = [], [], None
+    try:
+        for i, c in enumerate(CONCURRENCIES):
+            # Alternating rounds, raw then HTTP: the fsync speed of a shared VM drifts, so each
+            # ratio compares measurements taken side by side; the medians are reported.
+            rounds, raw_rounds = [], []
+            for k in range(INGEST_ROUNDS):
+                raw_rounds.append(raw_insert(c, RAW_SECONDS, payload))
+                log(f"ingest: wrk, {c} connections, {INGEST_SECONDS} s (round {k + 1}/{INGEST_ROUNDS})")
+                wrk = subprocess.Popen(["wrk", f"-t{min(2, c)}", f"-c{c}", f"-d{INGEST_SECONDS}s", "--timeout", "10s", "-s", str(BENCH / "ingest.lua"),
+                                        f"http://127.0.0.1:{port}", "--", str(payload), str(1000 + 10 * i + k)], stdout=subprocess.PIPE, text=True)
+                if c == CONCURRENCIES[-1] and k == 0:
+                    time.sleep(1)
+                    profile = profile_collector(p.pid, max(1, INGEST_SECONDS - 2))
+                res, _ = wrk.communicate()
+                if wrk.returncode != 0:
+                    raise SystemExit(f"bench: wrk failed: {res}")
+                r = json.loads(next(l for l in res.splitlines() if l.startswith("RESULT "))[7:])
+                r["responses_per_s"] = r["created"] / (r["duration_us"] / 1e6)
+                rounds.append(r)
+            med = lambda xs: statistics.median(xs)
+            loads.append({
+                "concurrency": c,
+                "rounds": rounds,
+                "responses_per_s": med([r["responses_per_s"] for r in rounds]),
+                "latency_us": {q: med([r["latency_us"][q] for r in rounds]) for q in ("p50", "p90", "p99", "max", "mean")},
+                "created": sum(r["created"] for r in rounds),
+                "duplicate": sum(r["duplicate"] for r in rounds),
+                "other_status": sum(r["other_status"] for r in rounds),
+                "errors": {e: sum(r["errors"][e] for r in rounds) for e in rounds[0]["errors"]},
+            })
+            raws.append({"batch": c, "rounds": raw_rounds, "rows_per_s": med([x["rows_per_s"] for x in raw_rounds]),
+                         "commits_per_s": med([x["commits"] / x["seconds"] for x in raw_rounds]), "sqlite": raw_rounds[0]["sqlite"]})
+    finally:
+        stop(p)
+    with sqlite3.connect(db) as conn:
+        stored = conn.execute("select count(*) from responses").fetchone()[0]
+    last = [raw_insert(256, RAW_SECONDS, payload) for _ in range(INGEST_ROUNDS)]
+    raws.append({"batch": 256, "rounds": last, "rows_per_s": statistics.median(x["rows_per_s"] for x in last),
+                 "commits_per_s": statistics.median(x["commits"] / x["seconds"] for x in last), "sqlite": last[0]["sqlite"]})
+    by_batch = {r["batch"]: r for r in raws}
+    for r in loads:
+        r["raw_same_batch_rows_per_s"] = by_batch[r["concurrency"]]["rows_per_s"]
+        r["ratio_to_raw_same_batch"] = r["responses_per_s"] / r["raw_same_batch_rows_per_s"]
+        r["ratio_to_raw_1_per_tx"] = r["responses_per_s"] / by_batch[1]["rows_per_s"]
+    best = max(loads, key=lambda r: r["responses_per_s"])
+    return {
+        "load_generator": (first_line(["sh", "-c", "wrk -v 2>&1 | head -1"]) or "wrk").split(" Copyright")[0],
+        "payload_bytes": payload.stat().st_size,
+        "seconds_per_round": INGEST_SECONDS,
+        "rounds": INGEST_ROUNDS,
+        "raw_seconds_per_round": RAW_SECONDS,
+        "stored_rows_after": stored,
+        "loads": loads,
+        "raw": raws,
+        "profile_at_highest_load": profile,
+        "goals": {
+            "ge_50pct_raw_same_batch_at_best": best["ratio_to_raw_same_batch"] >= 0.5,
+            "p99_lt_20ms_all": all(r["latency_us"]["p99"] < 20_000 for r in loads),
+            "all_201": all(r["other_status"] == 0 and r["duplicate"] == 0 for r in loads),
+        },
+    }
+
+
+def table_ingest(r):
+    lines = [f"Medians of {r['rounds']} rounds of {r['seconds_per_round']} s each (raw: {r['raw_seconds_per_round']} s each, alternating).", "",
+             "| connections | responses/s (201) | p50 | p90 | p99 | raw SQLite, same rows per commit | ratio | ratio to raw 1 row/commit | non-201 | responses/s per round |",
+             "|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|"]
+    for l in r["loads"]:
+        lat = l["latency_us"]
+        errs = l["other_status"] + l["duplicate"] + sum(l["errors"].values())
+        lines.append(f"| {l['concurrency']} | {l['responses_per_s']:,.0f} | {lat['p50'] / 1000:.2f} ms | {lat['p90'] / 1000:.2f} ms | "
+                     f"{lat['p99'] / 1000:.2f} ms | {l['raw_same_batch_rows_per_s']:,.0f} rows/s ({l['concurrency']}/tx) | "
+                     f"{l['ratio_to_raw_same_batch'] * 100:.0f}% | {l['ratio_to_raw_1_per_tx'] * 100:.0f}% | {errs} | "
+                     + ", ".join(f"{x['responses_per_s']:,.0f}" for x in l.get("rounds", [])) + " |")
+    lines += ["", "| raw SQLite rows per transaction | rows/s (median) | commits/s | rows/s per round |", "|--:|--:|--:|--:|"]
+    lines += [f"| {x['batch']} | {x['rows_per_s']:,.0f} | {x['commits_per_s']:,.0f} | "
+              + ", ".join(f"{y['rows_per_s']:,.0f}" for y in x["rounds"]) + " |" for x in r["raw"]]
+    prof = r.get("profile_at_highest_load") or {}
+    if prof.get("top"):
+        lines += ["", f"Where the collector's CPU goes at {r['loads'][-1]['concurrency']} connections ({prof['tool']}; "
+                  f"kernel symbols {prof['kernel_percent_of_listed']:.0f}% of the listed):", "", "| share | where | symbol |", "|--:|---|---|"]
+        lines += [f"| {t['percent']:.1f}% | {'kernel' if t['kernel'] else t['dso']} | `{t['symbol'][:90]}` |" for t in prof["top"]]
+        if prof.get("by_dso_percent"):
+            lines += ["", "By binary: " + ", ".join(f"{k} {v:.0f}%" for k, v in prof["by_dso_percent"].items() if v >= 0.5)
+                      + " (eservqual includes the bundled SQLite)."]
+        if prof.get("by_purpose_percent"):
+            lines += ["", "By purpose (every sample, classified by symbol): " + "; ".join(f"{k} {v:.0f}%" for k, v in prof["by_purpose_percent"].items()) + "."]
+    g = r["goals"]
+    yes = lambda b: "met" if b else "**not met**"
+    lines += ["", f"Goals: ≥ 50% of the raw rate (same rows per commit, best load): {yes(g['ge_50pct_raw_same_batch_at_best'])}; "
+              f"p99 < 20 ms at every load: {yes(g['p99_lt_20ms_all'])}; every request a new 201: {yes(g['all_201'])}. "
+              f"{r['load_generator']}; payload {r['payload_bytes']} bytes; rows stored after the run: {r['stored_rows_after']}."]
+    return "\n".join(lines)
+
+
+# ---------------------------------------------------------------------------------------------
+# 5. In-browser scoring (placeholder)
+
+def bench_browser_scoring():
+    # One function: in headless Chromium, score N responses through the wasm module's exported
+    # scoring and through SurveyJS's expression engine; time per response.
+    return {"status": NOT_YET}
+
+
+def table_browser_scoring(r):
+    return f"_{r['status']}._"
+
+
+BENCHMARKS = {
+    "size": (bench_size, table_size),
+    "render": (bench_render, table_render),
+    "report": (bench_report, table_report),
+    "ingest": (bench_ingest, table_ingest),
+    "browser_scoring": (bench_browser_scoring, table_browser_scoring),
+}
+
+
+def machine_table(m):
+    keys = ["date", "commit", "cpu", "cores", "memory_gib", "os", "kernel", "loadavg_at_start", "eservqual", "rustc", "node", "python"]
+    return "| | |\n|---|---|\n" + "\n".join(f"| {k} | {m.get(k)} |" for k in keys)
+
+
+def regenerate_doc():
+    doc = DOC.read_text()
+    for name, (_, table) in BENCHMARKS.items():
+        f = RESULTS / f"{name}.json"
+        if not f.exists():
+            continue
+        r = json.loads(f.read_text())
+        try:
+            body = table(r)
+        except KeyError as e:
+            log(f"bench/results/{name}.json is from an older runner (no {e}); rerun `bench/run.py {name}`")
+            continue
+        if "machine" in r:
+            load = r.get("loadavg_at_start", r["machine"].get("loadavg_at_start"))
+            body = (f"Run {r['machine']['date']} on commit {r['machine']['commit']}, load average {load} at its start "
+                    f"(machine: see the table at the end).\n\n" + body)
+        doc = re.sub(rf"(<!-- bench:{name} -->\n).*?(<!-- /bench:{name} -->)", lambda m: m.group(1) + body + "\n" + m.group(2), doc, flags=re.S)
+    m = RESULTS / "machine.json"
+    if m.exists():
+        doc = re.sub(r"(<!-- bench:machine -->\n).*?(<!-- /bench:machine -->)", lambda x: x.group(1) + machine_table(json.loads(m.read_text())) + "\n" + x.group(2), doc, flags=re.S)
+    DOC.write_text(doc)
+
+
+def main(argv):
+    if argv == ["--tables"]:
+        regenerate_doc()
+        return
+    names = argv or list(BENCHMARKS)
+    unknown = [n for n in names if n not in BENCHMARKS]
+    if unknown:
+        raise SystemExit(f"bench: unknown benchmark {', '.join(unknown)}; one of {', '.join(BENCHMARKS)}")
+    setup()
+    m = machine()
+    (RESULTS / "machine.json").write_text(json.dumps(m, indent=2) + "\n")
+    for name in names:
+        log(f"== {name}")
+        t0 = time.perf_counter()
+        load = [round(x, 2) for x in os.getloadavg()]
+        r = BENCHMARKS[name][0]()
+        r["loadavg_at_start"] = load
+        r["machine"] = m
+        r["bench_seconds"] = round(time.perf_counter() - t0, 1)
+        (RESULTS / f"{name}.json").write_text(json.dumps(r, indent=2) + "\n")
+    regenerate_doc()
+    log("wrote bench/results/*.json and the tables of BENCHMARKS.md")
+
+
+if __name__ == "__main__":
+    main(sys.argv[1:])
