@@ -12,6 +12,7 @@ pub mod dataset;
 pub mod error;
 pub mod instrument;
 pub mod kano;
+pub mod outbox;
 pub mod payload;
 pub mod report;
 pub mod retry;
