@@ -8,7 +8,7 @@ import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
 import AxeBuilder from "@axe-core/playwright";
-import { ROOT, browser, collector, embedPage, page } from "./harness.mjs";
+import { ROOT, answerByKeyboard, browser, collector, embedPage, focused, openWithKeyboard, page } from "./harness.mjs";
 
 const AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"];
 const WORDS = {
@@ -59,69 +59,6 @@ after(async () => {
   await chrome?.close();
   await server?.stop();
 });
-
-/** The focused element, looking through open shadow roots. */
-const focused = (p) =>
-  p.evaluate(() => {
-    let a = document.activeElement;
-    while (a && a.shadowRoot && a.shadowRoot.activeElement) a = a.shadowRoot.activeElement;
-    if (!a) return null;
-    const root = a.getRootNode();
-    const group = a.type === "radio" ? [...root.querySelectorAll(`input[type=radio][name="${a.name}"]`)] : [];
-    return {
-      tag: a.tagName.toLowerCase(),
-      type: a.type || "",
-      text: (a.textContent || "").trim(),
-      name: a.name || "",
-      checked: group.some((r) => r.checked),
-      index: group.indexOf(a),
-      size: group.length,
-    };
-  });
-
-/** Answers the open questionnaire with the keyboard alone; returns the keys pressed. */
-async function answerByKeyboard(p, words, { comment = "The parcel came a day late." } = {}) {
-  let presses = 0;
-  let groups = 0;
-  for (let i = 0; i < 900; i++) {
-    const f = await focused(p);
-    if (f && f.type === "radio" && !f.checked) {
-      // Space checks the first choice; arrows then move the choice, never onto N/A (last).
-      await p.keyboard.press("Space");
-      const moves = (groups * 7) % Math.max(1, f.size - 2);
-      for (let k = 0; k < moves; k++) await p.keyboard.press("ArrowRight");
-      groups += 1;
-      presses += 1 + moves;
-      await p.keyboard.press("Tab");
-    } else if (f && f.tag === "textarea") {
-      await p.keyboard.type(comment);
-      await p.keyboard.press("Tab");
-    } else if (f && f.tag === "button" && f.text === words.submit) {
-      await p.keyboard.press("Enter");
-      return { presses, groups };
-    } else if (f && f.tag === "button" && f.text === words.next) {
-      await p.keyboard.press("Enter");
-    } else {
-      await p.keyboard.press("Tab");
-    }
-    presses += 1;
-  }
-  throw new Error("the keyboard never reached Submit");
-}
-
-/** Opens the questionnaire from its launcher with the keyboard. */
-async function openWithKeyboard(p, words) {
-  for (let i = 0; i < 30; i++) {
-    await p.keyboard.press("Tab");
-    const f = await focused(p);
-    if (f && f.tag === "button" && f.text.includes(words.launcher)) {
-      await p.keyboard.press("Enter");
-      await p.locator("[data-eservqual] dialog[open]").waitFor({ timeout: 5000 });
-      return;
-    }
-  }
-  throw new Error("no launcher reached by Tab");
-}
 
 async function stored(count) {
   for (let i = 0; i < 100; i++) {
