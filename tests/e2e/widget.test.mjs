@@ -8,6 +8,7 @@ import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
 import AxeBuilder from "@axe-core/playwright";
+import { XSS } from "./xss.mjs";
 import { ROOT, answerByKeyboard, browser, collector, embedPage, focused, openWithKeyboard, page } from "./harness.mjs";
 
 const AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"];
@@ -16,13 +17,6 @@ const WORDS = {
   "zh-CN": { next: "下一步", submit: "提交", launcher: "意见反馈" },
 };
 
-const XSS = [
-  `<img src=x onerror="window.__pwned=1">`,
-  `<script>window.__pwned=1</script>`,
-  `"><svg onload=window.__pwned=1>`,
-  `javascript:window.__pwned=1`,
-  `<iframe srcdoc="<script>parent.__pwned=1</script>">`,
-];
 
 const HOSTILE_CSS = `* { all: unset !important; } button { color: red !important; } body { font: 40px "Comic Sans MS" !important; }`;
 
@@ -36,8 +30,25 @@ const pagesFor = () => {
   const common = { endpoint: "/v1/responses", "sample-rate": "1", outcomes: "nps,csat,comment" };
   add("en", { ...common, locale: "en" });
   add("zh", { ...common, locale: "zh-CN" });
+  // Every corpus string in strings (interface and item texts), meta and site; and again in a
+  // custom instrument's names and item texts.
+  const keys = ["ui.next", "ui.launcher", "ui.na", "ui.close", "item.EFF1", "item.EFF2", "item.EFF3", "item.EFF4",
+    "item.EFF5", "item.EFF6", "item.EFF7", "item.EFF8", "dimension.EFF", "dimension.EFF.hint", "instrument.e-s-qual.name",
+    "instrument.e-s-qual.intro", "format.perception.prompt"];
+  const strings = Object.fromEntries(keys.map((k, i) => [k, XSS[i % XSS.length]]));
+  const meta = Object.fromEntries(XSS.map((x, i) => [`k${i}`, x]));
   add("xss", { ...common, locale: "en" }, {
-    script: `window.eservqual.init({ strings: { "ui.next": ${JSON.stringify(XSS[0])}, "ui.launcher": ${JSON.stringify(XSS[2])} }, meta: { note: ${JSON.stringify(XSS[1])} }, site: ${JSON.stringify(XSS[3])} }).then(() => (window.__started = true), (e) => (window.__started = e.message));`,
+    script: `window.eservqual.init({ strings: ${JSON.stringify(strings)}, meta: ${JSON.stringify(meta)}, site: ${JSON.stringify(XSS[3])} }).then(() => (window.__started = true), (e) => (window.__started = e.message));`,
+  });
+  const custom = JSON.parse(readFileSync(`${ROOT}/schema/examples/custom-instrument.json`, "utf8"));
+  let n = 0;
+  custom.name = { en: XSS[n++ % XSS.length] };
+  for (const d of custom.dimensions) {
+    d.name = { en: XSS[n++ % XSS.length] };
+    for (const item of d.items) item.text = { en: XSS[n++ % XSS.length] };
+  }
+  add("xss-custom", { ...common, locale: "en" }, {
+    script: `window.eservqual.init({ instrument: ${JSON.stringify(custom)}, outcomes: ["comment"] }).then(() => (window.__started = true), (e) => (window.__started = e.message));`,
   });
   add("hostile", { ...common, locale: "en" }, { head: `<link rel="stylesheet" href="hostile.css">` });
   pages["w/hostile.css"] = HOSTILE_CSS;
@@ -149,26 +160,36 @@ test("the strict-CSP page: a whole questionnaire with no violation", async () =>
   await s.context.close();
 });
 
-test("XSS strings in strings, meta and site render as text and run nothing", async () => {
-  const s = await page(chrome);
-  s.problems.length = 0;
-  await s.page.goto(`${server.url}/w/xss.html`);
-  await s.page.waitForFunction(() => window.__started !== undefined, null, { timeout: 10000 });
-  assert.equal(await s.page.evaluate(() => window.__started), true);
-  await s.page.locator("[data-eservqual] button").first().click();
-  const found = await s.page.evaluate(() => {
-    const root = document.querySelector("[data-eservqual]").shadowRoot;
-    return {
-      elements: root.querySelectorAll("img, script, svg, iframe").length,
-      text: root.textContent,
-      pwned: window.__pwned,
-    };
+for (const name of ["xss", "xss-custom"]) {
+  test(`XSS strings render as text and run nothing: ${name}`, async () => {
+    assert.ok(XSS.length >= 30, "the corpus has 30 strings or more");
+    const s = await page(chrome);
+    await s.page.goto(`${server.url}/w/${name}.html`);
+    await s.page.waitForFunction(() => window.__started !== undefined, null, { timeout: 10000 });
+    assert.equal(await s.page.evaluate(() => window.__started), true);
+    await s.page.evaluate(async () => (await window.eservqual.ready).open());
+    await s.page.locator("[data-eservqual] dialog[open]").waitFor({ timeout: 5000 });
+    await s.page.waitForTimeout(300);
+    const found = await s.page.evaluate(() => {
+      const root = document.querySelector("[data-eservqual]").shadowRoot;
+      // The widget's own markup has forms, fieldsets, inputs and buttons; none of these.
+      const tags = "img, script, svg, iframe, object, embed, video, audio, a, base, meta, link, template, details, marquee, math, select, [formaction], [onerror], [onload], [onfocus], [ontoggle], [onstart]";
+      return {
+        elements: [...root.querySelectorAll(tags)].map((e) => e.tagName),
+        pageElements: document.querySelectorAll("img, iframe, object, embed, svg").length,
+        text: root.textContent,
+        pwned: window.__pwned,
+      };
+    });
+    assert.deepEqual(found.elements, [], "no element created from a string");
+    assert.equal(found.pageElements, 0);
+    const shown = XSS.filter((x) => found.text.includes(x));
+    assert.ok(shown.length >= 3, `shown literally: ${shown.length}`);
+    assert.equal(found.pwned, undefined, "nothing ran");
+    assert.deepEqual(s.problems, []);
+    await s.context.close();
   });
-  assert.equal(found.elements, 0, "no element created from a string");
-  assert.ok(found.text.includes('<img src=x onerror="window.__pwned=1">'), "shown literally");
-  assert.equal(found.pwned, undefined);
-  await s.context.close();
-});
+}
 
 test("hostile host CSS does not reach the widget, and the widget styles nothing of the host", async () => {
   const styleOf = (p) =>
