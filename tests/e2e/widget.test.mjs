@@ -113,6 +113,12 @@ test("axe: launcher, a step, a validation error and the end, light and dark, wid
     for (const width of [1280, 320]) {
       const s = await page(chrome, { viewport: { width, height: 800 }, colorScheme: scheme });
       const check = async (what) => {
+        // Contrast is judged on the settled page, not halfway through the dialog's fade-in.
+        await s.page.evaluate(() => {
+          const root = document.querySelector("[data-eservqual]")?.shadowRoot;
+          const all = [...document.getAnimations(), ...(root ? root.getAnimations() : [])];
+          return Promise.all(all.map((a) => a.finished.catch(() => {})));
+        });
         const r = await new AxeBuilder({ page: s.page }).withTags(AXE_TAGS).analyze();
         const v = r.violations.map((x) => `${x.id}: ${x.help} (${x.nodes.map((n) => n.target.join(" ")).slice(0, 3)})`);
         assert.deepEqual(v, [], `${what}, ${scheme}, ${width}px`);
