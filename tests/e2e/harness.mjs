@@ -135,7 +135,7 @@ export const focused = (p) =>
   });
 
 /** Answers the open questionnaire with the keyboard alone; returns the keys pressed. */
-export async function answerByKeyboard(p, words, { comment = "The parcel came a day late." } = {}) {
+export async function answerByKeyboard(p, words, { comment = "The parcel came a day late.", beforeStep = null } = {}) {
   let presses = 0;
   let groups = 0;
   for (let i = 0; i < 900; i++) {
@@ -152,9 +152,11 @@ export async function answerByKeyboard(p, words, { comment = "The parcel came a 
       await p.keyboard.type(comment);
       await p.keyboard.press("Tab");
     } else if (f && f.tag === "button" && f.text === words.submit) {
+      if (beforeStep) await beforeStep();
       await p.keyboard.press("Enter");
       return { presses, groups };
     } else if (f && f.tag === "button" && f.text === words.next) {
+      if (beforeStep) await beforeStep();
       await p.keyboard.press("Enter");
     } else {
       await p.keyboard.press("Tab");

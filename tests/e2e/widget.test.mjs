@@ -139,6 +139,37 @@ test("axe: launcher, a step, a validation error and the end, light and dark, wid
   }
 });
 
+test("axe: every step, the summary and the sent state, light and dark, wide and narrow", async () => {
+  for (const scheme of ["light", "dark"]) {
+    for (const width of [1280, 320]) {
+      const s = await page(chrome, { viewport: { width, height: 800 }, colorScheme: scheme });
+      let steps = 0;
+      const check = async (what) => {
+        await s.page.evaluate(() => {
+          const root = document.querySelector("[data-eservqual]")?.shadowRoot;
+          const all = [...document.getAnimations(), ...(root ? root.getAnimations() : [])];
+          return Promise.all(all.map((a) => a.finished.catch(() => {})));
+        });
+        const r = await new AxeBuilder({ page: s.page }).withTags(AXE_TAGS).analyze();
+        const v = r.violations.map((x) => `${x.id}: ${x.help} (${x.nodes.map((n) => n.target.join(" ")).slice(0, 3)})`);
+        assert.deepEqual(v, [], `${what}, ${scheme}, ${width}px`);
+      };
+      const before = (await server.responses()).length;
+      await s.page.goto(`${server.url}/w/en.html`);
+      await s.page.getByRole("button", { name: WORDS.en.launcher }).click();
+      await s.page.locator("[data-eservqual] dialog[open]").waitFor();
+      await s.page.keyboard.press("Tab");
+      await answerByKeyboard(s.page, WORDS.en, { beforeStep: async () => check(`step ${++steps} answered`) });
+      await stored(before + 1);
+      await s.page.waitForFunction(() => /sent|thank/i.test(document.querySelector("[data-eservqual]").shadowRoot.textContent), null, { timeout: 5000 });
+      await check("summary and sent state");
+      assert.ok(steps >= 5, `${steps} steps checked`);
+      assert.deepEqual(s.problems, []);
+      await s.context.close();
+    }
+  }
+});
+
 test("validation names what is missing and moves focus to it", async () => {
   const s = await page(chrome);
   await s.page.goto(`${server.url}/w/en.html`);
