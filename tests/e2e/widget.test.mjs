@@ -53,6 +53,7 @@ const pagesFor = () => {
   add("hostile", { ...common, locale: "en" }, { head: `<link rel="stylesheet" href="hostile.css">` });
   pages["w/hostile.css"] = HOSTILE_CSS;
   add("destroy", { ...common, locale: "en" });
+  add("rtl", { ...common, locale: "en" });
   pages["csp/index.html"] = readFileSync(`${ROOT}/www/csp/index.html`, "utf8").replace('href="/shop/shop.css"', 'href="/csp/plain.css"');
   pages["csp/plain.css"] = "body { font-family: sans-serif; }";
   return pages;
@@ -168,6 +169,29 @@ test("axe: every step, the summary and the sent state, light and dark, wide and 
       await s.context.close();
     }
   }
+});
+
+test("right to left: the questionnaire follows the page's direction and fits", async () => {
+  const s = await page(chrome, { viewport: { width: 320, height: 700 } });
+  await s.page.goto(`${server.url}/w/rtl.html`);
+  await s.page.evaluate(() => document.documentElement.setAttribute("dir", "rtl"));
+  await s.page.getByRole("button", { name: WORDS.en.launcher }).click();
+  await s.page.locator("[data-eservqual] dialog[open]").waitFor();
+  const layout = await s.page.evaluate(() => {
+    const root = document.querySelector("[data-eservqual]").shadowRoot;
+    const legend = root.querySelector("fieldset legend");
+    const radios = [...root.querySelectorAll("fieldset")[0].querySelectorAll("input[type=radio]")].map((r) => (r.closest("label") || r).getBoundingClientRect().left);
+    return {
+      direction: getComputedStyle(legend).direction,
+      firstRightOfSecond: radios[0] > radios[1],
+      fits: document.documentElement.scrollWidth <= window.innerWidth,
+    };
+  });
+  assert.equal(layout.direction, "rtl");
+  assert.equal(layout.firstRightOfSecond, true, "the scale runs right to left");
+  assert.equal(layout.fits, true);
+  assert.deepEqual(s.problems, []);
+  await s.context.close();
 });
 
 test("validation names what is missing and moves focus to it", async () => {
