@@ -234,16 +234,53 @@ def table_size(r):
 
 
 # ---------------------------------------------------------------------------------------------
-# 2. Render speed (placeholder)
+# 2. Render speed, and 5. in-browser scoring: one Chromium run of bench/render.mjs
+
+RENDER_RUNS = 6 if QUICK else 20
+_browser_result = None
+
+
+def browser_bench():
+    """Runs bench/render.mjs once (both benchmarks come from the same browser session)."""
+    global _browser_result
+    if _browser_result is None:
+        items = TMP / "esqual-items.json"
+        items.write_text(json.dumps(esqual_items()))
+        log(f"rendering in Chromium: eservqual and SurveyJS, {RENDER_RUNS} runs each, alternated")
+        _browser_result = json.loads(out(["node", str(BENCH / "render.mjs"), str(RENDER_RUNS), str(items)], cwd=ROOT))
+    return _browser_result
+
 
 def bench_render():
-    # One function: open the 22-item questionnaire in headless Chromium (Playwright, as
-    # tests/e2e/ does) for eservqual and SurveyJS; time init() to first paint of the form.
-    return {"status": NOT_YET}
+    r = browser_bench()
+    ours, theirs = r["render"]["eservqual"], r["render"]["surveyjs"]
+    ratio = lambda k: theirs[k]["median"] / ours[k]["median"] if ours[k]["median"] else None
+    return {
+        "runs": r["runs"], "chromium": r["chromium"], "eservqual": ours, "surveyjs": theirs,
+        "ratios": {"first_item": ratio("first_item_ms"), "open": ratio("open_ms"), "heap": ratio("heap_bytes")},
+        "goals": {"ge_3x_faster_first_item": (ratio("first_item_ms") or 0) >= 3, "no_long_task": ours["long_tasks"]["max"] == 0},
+    }
 
 
 def table_render(r):
-    return f"_{r['status']}._"
+    if "status" in r:
+        return f"_{r['status']}._"
+    e, s = r["eservqual"], r["surveyjs"]
+    fmt = lambda x, k: (f"{x[k]['median'] / 1e6:.1f} MB" if k == "heap_bytes" else f"{x[k]['median']:.0f}" + (" ms" if k.endswith("_ms") else ""))
+    spread = lambda x, k: ("" if k == "heap_bytes" else f" (max {x[k]['max']:.0f})" if k == "long_tasks"
+                           else f" ({x[k]['p25']:.0f}–{x[k]['p75']:.0f})")
+    names = {"first_item_ms": "navigation → first item interactive", "open_ms": "open() → first frame painted",
+             "long_tasks": "long tasks over 50 ms (per page)", "heap_bytes": "JS heap after open"}
+    lines = [f"Chromium {r['chromium']}, headless, {r['runs']} runs each, alternated; medians with the interquartile range.", "",
+             "| measure | eservqual | SurveyJS | SurveyJS / eservqual |", "|---|--:|--:|--:|"]
+    for k, label in names.items():
+        ratio = s[k]["median"] / e[k]["median"] if e[k]["median"] else float("nan")
+        lines.append(f"| {label} | {fmt(e, k)}{spread(e, k)} | {fmt(s, k)}{spread(s, k)} | {ratio:.1f}× |" if e[k]["median"] else
+                     f"| {label} | {fmt(e, k)}{spread(e, k)} | {fmt(s, k)}{spread(s, k)} | – |")
+    g = r["goals"]
+    lines += ["", f"Goals: ≥ 3× faster to the first interactive item: {'met' if g['ge_3x_faster_first_item'] else '**not met**'} "
+              f"({r['ratios']['first_item']:.1f}×); no long task in any run: {'met' if g['no_long_task'] else '**not met**'}."]
+    return "\n".join(lines)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -637,16 +674,22 @@ def table_ingest(r):
 
 
 # ---------------------------------------------------------------------------------------------
-# 5. In-browser scoring (placeholder)
+# 5. In-browser scoring (from the same Chromium session as 2)
 
 def bench_browser_scoring():
-    # One function: in headless Chromium, score N responses through the wasm module's exported
-    # scoring and through SurveyJS's expression engine; time per response.
-    return {"status": NOT_YET}
+    r = browser_bench()
+    return {"chromium": r["chromium"], **r["scoring"]}
 
 
 def table_browser_scoring(r):
-    return f"_{r['status']}._"
+    if "status" in r:
+        return f"_{r['status']}._"
+    return "\n".join([
+        "| score() of one E-S-QUAL response (esqual_one.json) in the wasm | per call |", "|---|--:|",
+        f"| one call, median of 200 | {r['one_median_ms'] * 1000:.0f} µs |",
+        f"| one call, 95th percentile of 200 | {r['one_p95_ms'] * 1000:.0f} µs |",
+        f"| 10,000 calls in a loop ({r['loop_10k_ms']:.0f} ms in all) | {r['per_call_us']:.0f} µs |",
+        "", f"A frame at 60 Hz is 16,667 µs: one score() is about {r['per_call_us'] / 16667 * 100:.1f}% of a frame."])
 
 
 BENCHMARKS = {
