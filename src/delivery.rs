@@ -1,12 +1,11 @@
 //! Delivery behind one small interface: [`send`] takes the JSON body and the config's transport
-//! settings and resolves to [`Sent`]. For now it is one `fetch` POST (`text/plain`, no
+//! settings and calls back with [`Sent`]. For now it is one `fetch` POST (`text/plain`, no
 //! credentials, the config's headers, a timeout through `AbortController`); the outbox with
 //! retries (RELIABILITY.md) replaces the body of `send` without changing its callers.
 
 use crate::dom::{self, Timeout};
 use eservqual_core::payload::Keyed;
 use wasm_bindgen::{JsCast, JsValue};
-use wasm_bindgen_futures::JsFuture;
 use web_sys::{AbortController, Headers, RequestCredentials, RequestInit, Response};
 
 /// How one send ended.
@@ -24,13 +23,13 @@ pub struct Transport<'a> {
     pub timeout_ms: f64,
 }
 
-/// POSTs `body` once.
-pub async fn send(t: &Transport<'_>, body: &str) -> Sent {
+/// POSTs `body` once, then calls `done` with how it ended (always later).
+pub fn send(t: &Transport<'_>, body: &str, done: impl FnOnce(Sent) + 'static) {
     let network = Sent::Failed { reason: "network", status: None };
-    let Some(window) = dom::window() else { return network };
+    let Some(window) = dom::window() else { return dom::later(move || done(network)) };
     let headers = match Headers::new() {
         Ok(h) => h,
-        Err(_) => return network,
+        Err(_) => return dom::later(move || done(network)),
     };
     // text/plain keeps the request "simple": no CORS preflight unless the site adds headers.
     let _ = headers.set("Content-Type", "text/plain;charset=UTF-8");
@@ -47,19 +46,22 @@ pub async fn send(t: &Transport<'_>, body: &str) -> Sent {
         init.set_signal(Some(&c.signal()));
     }
     let timed_out = std::rc::Rc::new(std::cell::Cell::new(false));
-    // Dropped (cleared) when this function returns, whichever way.
-    let _timer = controller.clone().map(|c| {
+    // Cleared (dropped) once the fetch has settled, whichever way.
+    let timer = controller.clone().map(|c| {
         let flag = timed_out.clone();
         Timeout::new(t.timeout_ms, move |_| {
             flag.set(true);
             c.abort();
         })
     });
-    let answer = JsFuture::from(window.fetch_with_str_and_init(t.endpoint, &init)).await;
-    match answer.ok().and_then(|r| r.dyn_into::<Response>().ok()) {
-        Some(r) if r.ok() => Sent::Delivered { status: r.status() },
-        Some(r) => Sent::Failed { reason: "http", status: Some(r.status()) },
-        None if timed_out.get() => Sent::Failed { reason: "timeout", status: None },
-        None => network,
-    }
+    dom::settle(&window.fetch_with_str_and_init(t.endpoint, &init), move |answer| {
+        let sent = match answer.ok().and_then(|r| r.dyn_into::<Response>().ok()) {
+            Some(r) if r.ok() => Sent::Delivered { status: r.status() },
+            Some(r) => Sent::Failed { reason: "http", status: Some(r.status()) },
+            None if timed_out.get() => Sent::Failed { reason: "timeout", status: None },
+            None => network,
+        };
+        drop(timer);
+        done(sent);
+    });
 }

@@ -5,17 +5,81 @@
 //!
 //! Text is only ever set with `textContent`; nothing here parses HTML.
 
-use js_sys::{Function, Reflect};
+use js_sys::{Function, Promise, Reflect};
+use std::cell::RefCell;
+use std::rc::Rc;
 use wasm_bindgen::closure::Closure;
 use wasm_bindgen::{JsCast, JsValue};
-use web_sys::{AddEventListenerOptions, Document, Element, EventTarget, HtmlElement, HtmlInputElement, Window};
+use web_sys::{AddEventListenerOptions, Document, Element, EventTarget, HtmlElement, HtmlInputElement, Node, ShadowRoot, ShadowRootInit, ShadowRootMode, Window};
+
+// Bindings without `catch`, for calls that cannot throw with what this crate passes them
+// (literal tag, attribute and selector names, nodes it has just made, timers, listeners and
+// scroll metrics): web-sys declares each of these with `catch`, which costs a `Result` at every
+// call and an exception wrapper in the glue.
+#[wasm_bindgen::prelude::wasm_bindgen]
+extern "C" {
+    /// Any DOM object, seen through the few methods below.
+    type Raw;
+    #[wasm_bindgen(method, js_name = createElement)]
+    fn create_element(this: &Raw, tag: &str) -> Element;
+    #[wasm_bindgen(method, js_name = setAttribute)]
+    fn set_attribute(this: &Raw, name: &str, value: &str);
+    #[wasm_bindgen(method, js_name = removeAttribute)]
+    fn remove_attribute(this: &Raw, name: &str);
+    #[wasm_bindgen(method, js_name = appendChild)]
+    fn append_child(this: &Raw, child: &Node);
+    #[wasm_bindgen(method)]
+    fn focus(this: &Raw);
+    #[wasm_bindgen(method, js_name = closest)]
+    fn closest(this: &Raw, selector: &str) -> Option<Element>;
+    #[wasm_bindgen(method, js_name = attachShadow)]
+    fn attach_shadow(this: &Raw, init: &ShadowRootInit) -> ShadowRoot;
+    #[wasm_bindgen(method, js_name = addEventListener)]
+    fn add_event_listener(this: &Raw, kind: &str, listener: &JsValue, options: &AddEventListenerOptions);
+    #[wasm_bindgen(method, js_name = removeEventListener)]
+    fn remove_event_listener(this: &Raw, kind: &str, listener: &JsValue);
+    #[wasm_bindgen(method, js_name = setTimeout)]
+    fn set_timeout(this: &Raw, handler: &JsValue, ms: i32) -> i32;
+    #[wasm_bindgen(method, getter, js_name = innerHeight)]
+    fn inner_height(this: &Raw) -> f64;
+    #[wasm_bindgen(method, getter, js_name = scrollY)]
+    fn scroll_y(this: &Raw) -> f64;
+}
+
+/// The nearest ancestor-or-self of `e` matching `selector` (a literal selector: cannot throw).
+pub fn closest(e: &Element, selector: &str) -> Option<Element> {
+    raw(e).closest(selector)
+}
+
+/// An open shadow root on `host` (a fresh `div`, which always takes one).
+pub fn attach_open_shadow(host: &Element) -> ShadowRoot {
+    raw(host).attach_shadow(&ShadowRootInit::new(ShadowRootMode::Open))
+}
+
+fn raw(o: &JsValue) -> &Raw {
+    o.unchecked_ref()
+}
+
+/// Appends `child` to `parent` (a node this crate made, or the page's target element).
+pub fn append(parent: &Node, child: &Node) {
+    raw(parent).append_child(child);
+}
 
 /// The one closure type of the crate (one set of glue shims): listeners get the event, timers
 /// `undefined`.
 pub type Callback = Closure<dyn FnMut(JsValue)>;
 
+#[wasm_bindgen::prelude::wasm_bindgen]
+extern "C" {
+    /// The page's `window` (`None` where there is none), read once.
+    #[wasm_bindgen(thread_local_v2, js_name = window)]
+    static WINDOW: Option<Window>;
+}
+
+/// `window`: read directly rather than through `web_sys::window()`, which probes `globalThis`,
+/// `self`, `window` and `global` in turn.
 pub fn window() -> Option<Window> {
-    web_sys::window()
+    WINDOW.with(Clone::clone)
 }
 
 pub fn document() -> Option<Document> {
@@ -24,17 +88,7 @@ pub fn document() -> Option<Document> {
 
 /// A new element `tag` (a constant tag name: creation cannot fail for one).
 pub fn el(doc: &Document, tag: &str) -> Element {
-    match doc.create_element(tag) {
-        Ok(e) => e,
-        // Only an invalid tag name fails; every name here is a literal.
-        Err(_) => unreachable_element(doc),
-    }
-}
-
-#[cold]
-fn unreachable_element(doc: &Document) -> Element {
-    // `div` is always a valid name; this keeps the type total without a panic path.
-    doc.create_element("div").unwrap_or_else(|_| wasm_bindgen::throw_str("eservqual: cannot create elements"))
+    raw(doc).create_element(tag)
 }
 
 /// A new element with a class, appended to `parent`.
@@ -43,7 +97,7 @@ pub fn add(doc: &Document, parent: &Element, tag: &str, class: &str) -> Element 
     if !class.is_empty() {
         e.set_class_name(class);
     }
-    let _ = parent.append_child(&e);
+    append(parent, &e);
     e
 }
 
@@ -56,11 +110,11 @@ pub fn add_text(doc: &Document, parent: &Element, tag: &str, class: &str, text: 
 
 /// Sets an attribute (names are literals, so this cannot fail).
 pub fn attr(e: &Element, name: &str, value: &str) {
-    let _ = e.set_attribute(name, value);
+    raw(e).set_attribute(name, value);
 }
 
 pub fn remove_attr(e: &Element, name: &str) {
-    let _ = e.remove_attribute(name);
+    raw(e).remove_attribute(name);
 }
 
 pub fn get_attr(e: &Element, name: &str) -> Option<String> {
@@ -74,8 +128,8 @@ pub fn clear(e: &Element) {
 
 /// Moves focus to `e` if it is an HTML element.
 pub fn focus(e: &Element) {
-    if let Some(h) = e.dyn_ref::<HtmlElement>() {
-        let _ = h.focus();
+    if e.dyn_ref::<HtmlElement>().is_some() {
+        raw(e).focus();
     }
 }
 
@@ -117,18 +171,14 @@ impl Listener {
         let callback: Callback = Closure::new(f);
         let options = AddEventListenerOptions::new();
         options.set_passive(passive);
-        let _ = target.add_event_listener_with_callback_and_add_event_listener_options(
-            kind,
-            callback.as_ref().unchecked_ref(),
-            &options,
-        );
+        raw(target).add_event_listener(kind, callback.as_ref(), &options);
         Listener { target: target.clone(), kind, callback }
     }
 }
 
 impl Drop for Listener {
     fn drop(&mut self) {
-        let _ = self.target.remove_event_listener_with_callback(self.kind, self.callback.as_ref().unchecked_ref());
+        raw(&self.target).remove_event_listener(self.kind, self.callback.as_ref());
     }
 }
 
@@ -144,9 +194,7 @@ impl Timeout {
         let callback: Callback = Closure::new(f);
         // Browsers cap delays at 2^31-1 ms; the config allows at most a day.
         let ms = ms.clamp(0.0, 2_147_483_647.0) as i32;
-        let id = window().and_then(|w| {
-            w.set_timeout_with_callback_and_timeout_and_arguments_0(callback.as_ref().unchecked_ref(), ms).ok()
-        });
+        let id = window().map(|w| raw(&w).set_timeout(callback.as_ref(), ms));
         Timeout { id, _callback: callback }
     }
 }
@@ -157,6 +205,38 @@ impl Drop for Timeout {
             w.clear_timeout_with_handle(id);
         }
     }
+}
+
+/// What [`settle`] calls back with: the promise's value or its rejection reason.
+pub type Settled = Result<JsValue, JsValue>;
+
+/// Calls `f` once `promise` settles (always later, from the microtask queue). Two of the crate's
+/// [`Callback`]s, both dropped as soon as either has run (wasm-bindgen defers freeing the one
+/// running): in place of an async executor and `JsFuture` (wasm-bindgen-futures, ~1 KB gzip).
+pub fn settle(promise: &Promise, f: impl FnOnce(Settled) + 'static) {
+    type Pending = (Box<dyn FnOnce(Settled)>, Option<(Callback, Callback)>);
+    let slot: Rc<RefCell<Option<Pending>>> = Rc::new(RefCell::new(Some((Box::new(f), None))));
+    let on = |ok: bool| {
+        let slot = slot.clone();
+        Callback::new(move |v: JsValue| {
+            let taken = slot.try_borrow_mut().ok().and_then(|mut s| s.take());
+            if let Some((f, _callbacks)) = taken {
+                f(if ok { Ok(v) } else { Err(v) });
+            }
+        })
+    };
+    let (fulfilled, rejected) = (on(true), on(false));
+    let _ = promise.then2(&fulfilled, &rejected);
+    if let Ok(mut s) = slot.try_borrow_mut() {
+        if let Some(pending) = s.as_mut() {
+            pending.1 = Some((fulfilled, rejected));
+        }
+    };
+}
+
+/// Calls `f` from the microtask queue (after the current task's synchronous work).
+pub fn later(f: impl FnOnce() + 'static) {
+    settle(&Promise::resolve(&JsValue::UNDEFINED), move |_| f());
 }
 
 /// A member of a JS object, `undefined` when absent or unreadable.
@@ -192,8 +272,8 @@ pub fn scroll_percent() -> f64 {
     let Some(w) = window() else { return 100.0 };
     let Some(root) = w.document().and_then(|d| d.document_element()) else { return 100.0 };
     let height = f64::from(root.scroll_height());
-    let view = w.inner_height().ok().and_then(|v| v.as_f64()).unwrap_or(0.0);
-    let y = w.scroll_y().unwrap_or(0.0);
+    let view = raw(&w).inner_height();
+    let y = raw(&w).scroll_y();
     if height <= view + 1.0 {
         100.0
     } else {

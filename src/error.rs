@@ -1,7 +1,6 @@
 //! The one mapping of errors to the JS `EservqualError` (a real `Error` with `code` and `field`).
 
 use eservqual_core::{Error, ErrorCode};
-use js_sys::Reflect;
 use wasm_bindgen::JsValue;
 
 /// The `name` of every error this module throws.
@@ -15,8 +14,7 @@ pub fn to_js(err: Error) -> JsValue {
 fn js_error(code: ErrorCode, field: &str, message: &str) -> JsValue {
     let err = js_sys::Error::new(message);
     err.set_name(NAME);
-    // Setting a property on a fresh, unfrozen `Error` cannot fail.
-    let _ = Reflect::set(&err, &"code".into(), &code.as_str().into());
-    let _ = Reflect::set(&err, &"field".into(), &field.into());
+    crate::js::set(&err, "code", code.as_str().into());
+    crate::js::set(&err, "field", field.into());
     err.into()
 }

@@ -8,7 +8,7 @@
 use eservqual_core::error::{Json, Kind};
 use eservqual_core::payload::Keyed;
 use eservqual_core::score::{ItemScores, ScoreMap, Scores};
-use js_sys::{Array, Object, Reflect};
+use js_sys::{Array, Object};
 use wasm_bindgen::{JsCast, JsValue};
 
 /// A JS value seen as JSON. `undefined` reads as `null` (an absent answer either way).
@@ -148,10 +148,17 @@ fn text(x: Option<&str>) -> JsValue {
     x.map_or(JsValue::NULL, JsValue::from_str)
 }
 
-/// Sets a member of a fresh plain object.
-pub fn set(o: &Object, key: &str, value: JsValue) {
-    // Setting a data property on a fresh, unfrozen plain object cannot fail.
-    let _ = Reflect::set(o, &JsValue::from_str(key), &value);
+#[wasm_bindgen::prelude::wasm_bindgen]
+extern "C" {
+    // `Reflect.set` without `catch` (js-sys has it): setting a data property on a fresh,
+    // unfrozen object cannot throw, so no `Result` at each of the many calls.
+    #[wasm_bindgen(js_namespace = Reflect, js_name = set)]
+    fn reflect_set(target: &JsValue, key: &str, value: &JsValue) -> bool;
+}
+
+/// Sets a member of a fresh plain object (or of a fresh `Error`).
+pub fn set(o: &JsValue, key: &str, value: JsValue) {
+    reflect_set(o, key, &value);
 }
 
 // ---------------------------------------------------------------------------------------------

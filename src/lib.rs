@@ -42,8 +42,9 @@ pub fn score(input: JsValue) -> Result<JsValue, JsValue> {
     Ok(js::scores(&scores))
 }
 
-/// `version()`: the version of this package.
+/// `version()`: the version of this package (a JS string made from the constant: no `String`
+/// to allocate in the wasm and hand back through linear memory).
 #[wasm_bindgen]
-pub fn version() -> String {
-    env!("CARGO_PKG_VERSION").into()
+pub fn version() -> JsValue {
+    JsValue::from_str(env!("CARGO_PKG_VERSION"))
 }

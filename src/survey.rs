@@ -20,8 +20,7 @@ use std::cell::{Cell, RefCell};
 use std::rc::{Rc, Weak};
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
-use wasm_bindgen_futures::{spawn_local, JsFuture};
-use web_sys::{Document, Element, HtmlDialogElement, MouseEvent, ShadowRootInit, ShadowRootMode};
+use web_sys::{Document, Element, HtmlDialogElement, MouseEvent};
 
 /// The events `on()` accepts.
 const EVENTS: [&str; 7] = ["open", "close", "answer", "submit", "queued", "delivered", "failed"];
@@ -134,10 +133,14 @@ pub(crate) fn create(config: &JsValue) -> Result<Survey, Error> {
     let weak = Rc::downgrade(&inner);
     let off: Callback = Callback::new(move |id: JsValue| {
         if let (Some(inner), Some(id)) = (weak.upgrade(), id.as_f64()) {
-            inner.handlers.borrow_mut().retain(|(h, _, _)| f64::from(*h) != id);
+            if let Ok(mut handlers) = inner.handlers.try_borrow_mut() {
+                handlers.retain(|(h, _, _)| f64::from(*h) != id);
+            }
         }
     });
-    *inner.off.borrow_mut() = Some(off);
+    if let Ok(mut slot) = inner.off.try_borrow_mut() {
+        *slot = Some(off);
+    }
     start(&inner);
     Ok(Survey { inner })
 }
@@ -149,13 +152,16 @@ fn start(inner: &Rc<Inner>) {
         (Some(f), _) => {
             let f = f.clone();
             let weak = Rc::downgrade(inner);
-            spawn_local(async move {
-                let mut answer = dom::call1(&f, &JsValue::UNDEFINED).unwrap_or(JsValue::FALSE);
-                if let Some(p) = answer.dyn_ref::<Promise>() {
-                    answer = JsFuture::from(p.clone()).await.unwrap_or(JsValue::FALSE);
-                }
-                if let Some(inner) = weak.upgrade() {
-                    decided(&inner, answer.as_bool() == Some(true));
+            // Asked from the microtask queue, after init() has returned; a Promise is awaited.
+            dom::later(move || {
+                let answered = move |answer: JsValue| {
+                    if let Some(inner) = weak.upgrade() {
+                        decided(&inner, answer.as_bool() == Some(true));
+                    }
+                };
+                match dom::call1(&f, &JsValue::UNDEFINED).unwrap_or(JsValue::FALSE).dyn_into::<Promise>() {
+                    Ok(p) => dom::settle(&p, move |r| answered(r.unwrap_or(JsValue::FALSE))),
+                    Err(answer) => answered(answer),
                 }
             });
         }
@@ -204,7 +210,9 @@ impl Inner {
     /// Calls the handlers of `event` with `detail`; a handler that throws is reported on the
     /// console and does not stop the others.
     fn emit(&self, event: &'static str, detail: &JsValue) {
-        let list: Vec<Function> = self.handlers.borrow().iter().filter(|(_, e, _)| *e == event).map(|(_, _, f)| f.clone()).collect();
+        let Ok(handlers) = self.handlers.try_borrow() else { return };
+        let list: Vec<Function> = handlers.iter().filter(|(_, e, _)| *e == event).map(|(_, _, f)| f.clone()).collect();
+        drop(handlers);
         for f in list {
             if let Err(e) = dom::call1(&f, detail) {
                 web_sys::console::error_2(&JsValue::from_str("eservqual: an event handler threw"), &e);
@@ -225,7 +233,7 @@ impl Inner {
         };
         dom::attr(&host, "data-theme", theme);
         dom::attr(&host, "lang", &self.loc.tag);
-        let Ok(root) = host.attach_shadow(&ShadowRootInit::new(ShadowRootMode::Open)) else { return };
+        let root = dom::attach_open_shadow(&host);
         if let Ok(sheet) = web_sys::CssStyleSheet::new() {
             let _ = sheet.replace_sync(&crate::style::sheet(&self.cfg.theme));
             root.set_adopted_style_sheets(&js_sys::Array::of1(&sheet));
@@ -238,13 +246,13 @@ impl Inner {
             dom::attr(&b, "data-act", "open");
             dom::attr(&b, "aria-haspopup", "dialog");
             b.set_text_content(Some(&self.t("ui.launcher")));
-            let _ = root.append_child(&b);
+            dom::append(&root, &b);
             b
         });
         let frame = dom::el(doc, if inline { "section" } else { "dialog" });
         frame.set_class_name("eq");
         dom::attr(&frame, "aria-labelledby", "eq-title");
-        let _ = root.append_child(&frame);
+        dom::append(&root, &frame);
         let form = dom::el(doc, "form");
         dom::attr(&form, "novalidate", "");
         let top = dom::add(doc, &form, "div", "top");
@@ -260,7 +268,7 @@ impl Inner {
         dom::attr(&live, "aria-live", "polite");
         dom::attr(&live, "role", "status");
         let body = dom::add(doc, &form, "div", "");
-        let _ = frame.append_child(&form);
+        dom::append(&frame, &form);
 
         let root_target: &web_sys::EventTarget = root.as_ref();
         let weak = Rc::downgrade(self);
@@ -294,7 +302,7 @@ impl Inner {
             None => doc.body().map(Into::into),
         };
         if let Some(p) = parent {
-            let _ = p.append_child(&host);
+            dom::append(&p, &host);
         }
         {
             let Ok(mut st) = self.st.try_borrow_mut() else { return };
@@ -488,7 +496,7 @@ impl Inner {
 
     fn on_click(self: &Rc<Self>, ev: JsValue) {
         let Some(el) = dom::target_element(&ev) else { return };
-        let Some(act) = el.closest("[data-act]").ok().flatten().and_then(|b| dom::get_attr(&b, "data-act")) else { return };
+        let Some(act) = dom::closest(&el, "[data-act]").and_then(|b| dom::get_attr(&b, "data-act")) else { return };
         match act.as_str() {
             "open" => self.open(),
             "close" => self.close(),
@@ -625,57 +633,53 @@ impl Inner {
         self.emit("submit", &detail.into());
         let inner = self.clone();
         let id = built.id;
-        spawn_local(async move { inner.deliver(id, payload).await });
+        dom::later(move || inner.deliver(id, payload));
     }
 
-    async fn deliver(self: Rc<Self>, id: String, payload: JsValue) {
-        let event = |reason: Option<&str>, status: Option<u16>| {
-            let d = Object::new();
-            set(&d, "id", id.as_str().into());
-            if let Some(r) = reason {
-                set(&d, "reason", r.into());
-            }
-            set(&d, "status", status.map_or(JsValue::NULL, JsValue::from));
-            JsValue::from(d)
-        };
-        let mut body = payload;
-        if let Some(f) = &self.before_send {
-            let mut r = dom::call1(f, &body);
-            if let Some(p) = r.as_ref().ok().and_then(|v| v.dyn_ref::<Promise>().cloned()) {
-                r = JsFuture::from(p).await;
-            }
-            match r {
-                Ok(v) if v.is_null() => {
-                    self.set_status(None);
-                    self.emit("failed", &event(Some("cancelled"), None));
-                    return;
-                }
-                Ok(v) if v.is_undefined() => {}
-                Ok(v) => body = v,
-                Err(_) => {
-                    self.set_status(Some(self.t("ui.status.failed")));
-                    self.emit("failed", &event(Some("before-send"), None));
-                    return;
-                }
-            }
+    /// Runs `beforeSend` (awaiting a Promise it returns), then sends.
+    fn deliver(self: Rc<Self>, id: String, payload: JsValue) {
+        let Some(f) = &self.before_send else { return self.send(id, payload, Ok(JsValue::UNDEFINED)) };
+        match dom::call1(f, &payload).map(|v| v.dyn_into::<Promise>()) {
+            Ok(Ok(p)) => dom::settle(&p, move |r| self.send(id, payload, r)),
+            Ok(Err(v)) => self.send(id, payload, Ok(v)),
+            Err(e) => self.send(id, payload, Err(e)),
         }
+    }
+
+    /// Sends what `beforeSend` answered (`undefined`: the payload itself; `null`: nothing).
+    fn send(self: Rc<Self>, id: String, payload: JsValue, hook: dom::Settled) {
+        let body = match hook {
+            Ok(v) if v.is_null() => {
+                self.set_status(None);
+                self.emit("failed", &delivery_event(&id, Some("cancelled"), None));
+                return;
+            }
+            Ok(v) if v.is_undefined() => payload,
+            Ok(v) => v,
+            Err(_) => {
+                self.set_status(Some(self.t("ui.status.failed")));
+                self.emit("failed", &delivery_event(&id, Some("before-send"), None));
+                return;
+            }
+        };
         let Some(text) = js_sys::JSON::stringify(&body).ok().and_then(|s| s.as_string()) else {
             self.set_status(Some(self.t("ui.status.failed")));
-            self.emit("failed", &event(Some("invalid-payload"), None));
+            self.emit("failed", &delivery_event(&id, Some("invalid-payload"), None));
             return;
         };
-        self.emit("queued", &event(None, None));
+        self.emit("queued", &delivery_event(&id, None, None));
         let transport = Transport { endpoint: &self.cfg.endpoint, headers: &self.cfg.headers, timeout_ms: self.cfg.timeout_ms };
-        match delivery::send(&transport, &text).await {
+        let inner = self.clone();
+        delivery::send(&transport, &text, move |sent| match sent {
             Sent::Delivered { status } => {
-                self.set_status(Some(self.t("ui.status.sent")));
-                self.emit("delivered", &event(None, Some(status)));
+                inner.set_status(Some(inner.t("ui.status.sent")));
+                inner.emit("delivered", &delivery_event(&id, None, Some(status)));
             }
             Sent::Failed { reason, status } => {
-                self.set_status(Some(self.t("ui.status.failed")));
-                self.emit("failed", &event(Some(reason), status));
+                inner.set_status(Some(inner.t("ui.status.failed")));
+                inner.emit("failed", &delivery_event(&id, Some(reason), status));
             }
-        }
+        });
     }
 
     fn set_status(&self, text: Option<String>) {
@@ -690,6 +694,17 @@ impl Inner {
             self.announce(&t);
         }
     }
+}
+
+/// The detail of a `queued`, `delivered` or `failed` event.
+fn delivery_event(id: &str, reason: Option<&str>, status: Option<u16>) -> JsValue {
+    let d = Object::new();
+    set(&d, "id", id.into());
+    if let Some(r) = reason {
+        set(&d, "reason", r.into());
+    }
+    set(&d, "status", status.map_or(JsValue::NULL, JsValue::from));
+    d.into()
 }
 
 #[wasm_bindgen]
@@ -730,8 +745,10 @@ impl Survey {
         };
         let id = self.inner.next_handler.get();
         self.inner.next_handler.set(id + 1);
-        self.inner.handlers.borrow_mut().push((id, name, f.clone()));
-        let off = self.inner.off.borrow();
+        if let Ok(mut handlers) = self.inner.handlers.try_borrow_mut() {
+            handlers.push((id, name, f.clone()));
+        }
+        let Ok(off) = self.inner.off.try_borrow() else { return Ok(JsValue::UNDEFINED) };
         let off: &Function = match off.as_ref() {
             Some(c) => c.as_ref().unchecked_ref(),
             None => return Ok(JsValue::UNDEFINED),

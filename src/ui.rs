@@ -8,7 +8,7 @@ use crate::survey::{Inner, State};
 use eservqual_core::config::Outcome;
 use eservqual_core::instrument::{Field, Format, Instrument};
 use eservqual_core::payload::{Answers, COMMENT_MAX_CHARS, LOYALTY_ITEMS, VALUE_ITEMS};
-use eservqual_core::text::fill;
+use eservqual_core::text::{fill, int};
 use web_sys::{Document, Element};
 
 /// One radio answer: a point of the scale or N/A.
@@ -165,14 +165,14 @@ pub fn answers(inner: &Inner, st: &State) -> Answers {
 fn numbered(name: &str, i: usize) -> String {
     let mut k = String::from(name);
     k.push('.');
-    k.push_str(&i.to_string());
+    k.push_str(&int(i as i64));
     k
 }
 
 fn progress_text(inner: &Inner, st: &State) -> (String, usize, usize) {
     let total = plan(inner, st).len();
     let current = (st.step + 1).min(total);
-    let text = fill(&inner.t("ui.progress"), &[("current", &current.to_string()), ("total", &total.to_string())]);
+    let text = fill(&inner.t("ui.progress"), &[("current", &int(current as i64)), ("total", &int(total as i64))]);
     (text, current, total)
 }
 
@@ -193,8 +193,8 @@ pub fn render(inner: &Inner) {
     let prog = add(doc, &body, "div", "prog");
     add_text(doc, &prog, "span", "", &text).set_id("eq-prog");
     let bar = add(doc, &prog, "progress", "");
-    attr(&bar, "max", &total.to_string());
-    attr(&bar, "value", &current.to_string());
+    attr(&bar, "max", &int(total as i64));
+    attr(&bar, "value", &int(current as i64));
     attr(&bar, "aria-hidden", "true");
 
     let heading = |text: &str| {
@@ -287,13 +287,13 @@ pub fn render(inner: &Inner) {
                 attr(&input, "step", "1");
                 attr(&input, "inputmode", "numeric");
                 if let Some(Val::N(x)) = st.answers.get(&k) {
-                    attr(&input, "value", &x.to_string());
+                    attr(&input, "value", &int(i64::from(*x)));
                 }
             }
             let out = add_text(doc, &fs, "output", "", &total_text(inner, &st));
             out.set_id("eq-total");
             if !st.errors.is_empty() {
-                let total = weights_total(inner, &st).to_string();
+                let total = int(i64::from(weights_total(inner, &st)));
                 let e = add_text(doc, &fs, "p", "err", &fill(&inner.t("weights.error"), &[("total", &total)]));
                 e.set_id("e-weights");
                 attr(&fs, "aria-describedby", "e-weights");
@@ -318,7 +318,7 @@ fn prefixed(prefix: &str, rest: &str) -> String {
 }
 
 fn total_text(inner: &Inner, st: &State) -> String {
-    fill(&inner.t("weights.total"), &[("total", &weights_total(inner, st).to_string())])
+    fill(&inner.t("weights.total"), &[("total", &int(i64::from(weights_total(inner, st))))])
 }
 
 /// The step's error summary ("3 questions still need an answer."), when there are errors.
@@ -329,7 +329,7 @@ fn summary_error(inner: &Inner, st: &State, doc: &Document, body: &Element) {
     let text = if st.errors.len() == 1 {
         inner.t("ui.error.missing_one")
     } else {
-        fill(&inner.t("ui.error.summary"), &[("count", &st.errors.len().to_string())])
+        fill(&inner.t("ui.error.summary"), &[("count", &int(st.errors.len() as i64))])
     };
     add_text(doc, body, "p", "err sum", &text).set_id("eq-sum");
 }
@@ -401,7 +401,7 @@ fn scale_group(inner: &Inner, st: &State, doc: &Document, parent: &Element, name
     let row = add(doc, &fs, "div", "scale");
     let current = st.answers.get(name).copied();
     for v in range.0..=range.1 {
-        let text = v.to_string();
+        let text = int(i64::from(v));
         let l = radio(doc, &row, "opt", name, &text, &text, current == Some(Val::N(v)));
         if v == range.0 || v == range.1 {
             add_text(doc, &l, "span", "sr", if v == range.0 { &low } else { &high });
@@ -424,7 +424,7 @@ fn comment(inner: &Inner, st: &State, doc: &Document, body: &Element) {
     let t = add(doc, &wrap, "textarea", "");
     t.set_id("eq-comment");
     attr(&t, "name", "comment");
-    attr(&t, "maxlength", &COMMENT_MAX_CHARS.to_string());
+    attr(&t, "maxlength", &int(COMMENT_MAX_CHARS as i64));
     attr(&t, "placeholder", &inner.t("outcome.comment.placeholder"));
     attr(&t, "aria-describedby", "eq-count");
     t.set_text_content(Some(&st.comment));
@@ -432,8 +432,8 @@ fn comment(inner: &Inner, st: &State, doc: &Document, body: &Element) {
 }
 
 fn counter_text(inner: &Inner, st: &State) -> String {
-    let count = st.comment.chars().count().to_string();
-    fill(&inner.t("outcome.comment.limit"), &[("count", &count), ("max", &COMMENT_MAX_CHARS.to_string())])
+    let count = int(st.comment.chars().count() as i64);
+    fill(&inner.t("outcome.comment.limit"), &[("count", &count), ("max", &int(COMMENT_MAX_CHARS as i64))])
 }
 
 #[inline(never)]
@@ -508,8 +508,8 @@ pub fn update_progress(inner: &Inner) {
         p.set_text_content(Some(&text));
     }
     if let Some(bar) = find(inner, "progress") {
-        attr(&bar, "max", &total.to_string());
-        attr(&bar, "value", &current.to_string());
+        attr(&bar, "max", &int(total as i64));
+        attr(&bar, "value", &int(current as i64));
     }
     update_submit_label(inner);
 }
@@ -561,6 +561,6 @@ pub fn announce_step(inner: &Inner) {
         return;
     }
     let title = by_id(inner, "eq-step").and_then(|h| h.text_content()).unwrap_or_default();
-    let text = fill(&inner.t("ui.step.announce"), &[("current", &current.to_string()), ("total", &total.to_string()), ("title", &title)]);
+    let text = fill(&inner.t("ui.step.announce"), &[("current", &int(current as i64)), ("total", &int(total as i64)), ("title", &title)]);
     inner.announce(&text);
 }

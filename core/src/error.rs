@@ -95,6 +95,7 @@ pub struct Error {
 }
 
 impl Error {
+    #[inline(never)]
     pub fn new(code: ErrorCode, field: impl Into<String>, message: impl Into<String>) -> Self {
         Error { code, field: field.into(), message: message.into() }
     }
@@ -130,7 +131,7 @@ impl Error {
         let field = match code {
             ErrorCode::MissingField | ErrorCode::UnknownField => {
                 match text.split('`').nth(1) {
-                    Some(name) if code == ErrorCode::UnknownField && (path == name || path.ends_with(&format!(".{name}"))) => {
+                    Some(name) if code == ErrorCode::UnknownField && (path == name || path.ends_with(&cat!(".", name))) => {
                         path.to_string()
                     }
                     Some(name) => join_path(path, name),
@@ -152,8 +153,8 @@ pub fn join_path(prefix: &str, rest: &str) -> String {
     match (prefix.is_empty(), rest.is_empty()) {
         (true, _) => rest.to_string(),
         (_, true) => prefix.to_string(),
-        _ if rest.starts_with('[') => format!("{prefix}{rest}"),
-        _ => format!("{prefix}.{rest}"),
+        _ if rest.starts_with('[') => cat!(prefix, rest),
+        _ => cat!(prefix, ".", rest),
     }
 }
 
@@ -293,6 +294,7 @@ impl<'a> At<'a> {
     }
 
     /// The path as errors name it.
+    #[inline(never)]
     pub fn path(&self) -> String {
         let mut out = String::new();
         self.write(&mut out);
@@ -313,20 +315,22 @@ impl<'a> At<'a> {
             }
             Step::Index(i) => {
                 out.push('[');
-                out.push_str(&i.to_string());
+                out.push_str(&crate::text::int(i as i64));
                 out.push(']');
             }
         }
     }
 
     /// An error at this path.
+    #[inline(never)]
     pub fn error(&self, code: ErrorCode, message: impl Into<String>) -> Error {
         Error::new(code, self.path(), message)
     }
 
     /// An `invalid-type` error: `what` was expected, `value` was found.
+    #[inline(never)]
     pub fn expected(&self, what: &str, value: &impl Json) -> Error {
-        self.error(ErrorCode::InvalidType, format!("expected {what}, found {}", value.kind().name()))
+        self.error(ErrorCode::InvalidType, cat!("expected ", what, ", found ", value.kind().name()))
     }
 }
 
@@ -343,22 +347,26 @@ pub fn list<'a>(head: &str, items: impl Iterator<Item = &'a str>) -> String {
 }
 
 /// A JSON string.
+#[inline(never)]
 pub fn read_string(v: &impl Json, at: &At) -> Result<String, Error> {
     v.string().ok_or_else(|| at.expected("a string", v))
 }
 
 /// A JSON number (any: range checks are the caller's).
+#[inline(never)]
 pub fn read_number(v: &impl Json, at: &At) -> Result<f64, Error> {
     v.number().ok_or_else(|| at.expected("a number", v))
 }
 
 /// A JSON boolean.
+#[inline(never)]
 pub fn read_bool(v: &impl Json, at: &At) -> Result<bool, Error> {
     v.boolean().ok_or_else(|| at.expected("true or false", v))
 }
 
 /// A whole number within -32768..=32767: a fraction is `invalid-type`, a larger number
 /// `out-of-range`.
+#[inline(never)]
 pub fn read_i16(v: &impl Json, at: &At) -> Result<i16, Error> {
     let x = read_number(v, at)?;
     if !x.is_finite() || x.fract() != 0.0 {
@@ -371,11 +379,13 @@ pub fn read_i16(v: &impl Json, at: &At) -> Result<i16, Error> {
 }
 
 /// The elements of a JSON array.
+#[inline(never)]
 pub fn read_array<J: Json>(v: &J, at: &At) -> Result<Vec<J>, Error> {
     v.elements().ok_or_else(|| at.expected("an array", v))
 }
 
 /// The members of a JSON object, in input order.
+#[inline(never)]
 pub fn read_object<J: Json>(v: &J, at: &At) -> Result<Vec<(String, J)>, Error> {
     v.members().ok_or_else(|| at.expected("an object", v))
 }
@@ -426,16 +436,19 @@ impl<'a, J: Json> Fields<'a, J> {
     }
 
     /// The member `name` if present (possibly `null`).
+    #[inline(never)]
     pub fn take(&mut self, name: &str) -> Option<J> {
         self.members.iter_mut().find(|(k, _)| k == name).and_then(|(_, v)| v.take())
     }
 
     /// The member `name`, which must be present (`null` is left to its reader to refuse).
+    #[inline(never)]
     pub fn need(&mut self, name: &str) -> Result<J, Error> {
         self.take(name).ok_or_else(|| self.missing(name))
     }
 
     /// The `missing-field` error of member `name`.
+    #[inline(never)]
     pub fn missing(&self, name: &str) -> Error {
         self.at.key(name).error(ErrorCode::MissingField, "missing field")
     }

@@ -3,6 +3,7 @@
 
 use crate::error::{list, optional, read_array, read_bool, read_i16, read_string, read_strings, At, Error, ErrorCode, Fields, Json};
 use crate::payload::Keyed;
+use crate::text::int;
 use serde::Serialize;
 use std::sync::Arc;
 
@@ -42,7 +43,7 @@ impl Format {
     pub fn read(v: &impl Json, at: &At) -> Result<Format, Error> {
         let name = read_string(v, at)?;
         Format::parse(&name).ok_or_else(|| {
-            at.error(ErrorCode::InvalidFormat, format!("unknown format '{name}'; expected perception, gap or zone"))
+            at.error(ErrorCode::InvalidFormat, cat!("unknown format '", name, "'; expected perception, gap or zone"))
         })
     }
 
@@ -187,7 +188,7 @@ impl Instrument {
                 code: code.to_string(),
                 name: LocalText::new(),
                 items: (1..=k)
-                    .map(|i| Item { code: format!("{code}{i}"), reverse: false, text: LocalText::new() })
+                    .map(|i| Item { code: cat!(code, int(i as i64)), reverse: false, text: LocalText::new() })
                     .collect(),
             })
             .collect();
@@ -277,7 +278,7 @@ fn read_custom<J: Json>(v: &J, at: &At) -> Result<Instrument, Error> {
         return bad(&id_at, "an instrument id is 1-64 characters of a-z, 0-9 and '-'".into());
     }
     if BUILTIN_IDS.contains(&id.as_str()) {
-        return bad(&id_at, format!("'{id}' is a built-in instrument id"));
+        return bad(&id_at, cat!("'", id, "' is a built-in instrument id"));
     }
     let version_at = at.key("version");
     let version = read_string(&f.need("version")?, &version_at)?;
@@ -288,7 +289,7 @@ fn read_custom<J: Json>(v: &J, at: &At) -> Result<Instrument, Error> {
     let scale = Scale::read(&f.need("scale")?, &scale_at)?;
     let Scale { min, max } = scale;
     if min >= max {
-        return bad(&scale_at.key("max"), format!("scale.max ({max}) must be above scale.min ({min})"));
+        return bad(&scale_at.key("max"), cat!("scale.max (", int(max.into()), ") must be above scale.min (", int(min.into()), ")"));
     }
     if min < -100 || max > 100 {
         return bad(&scale_at, "scale bounds must lie within -100..100".into());
@@ -313,10 +314,10 @@ fn read_custom<J: Json>(v: &J, at: &At) -> Result<Instrument, Error> {
         let code_at = here.key("code");
         let code = read_string(&f.need("code")?, &code_at)?;
         if !valid_code(&code) {
-            return bad(&code_at, format!("'{code}' is not a code: use A-Z, 0-9 and _, starting with a letter"));
+            return bad(&code_at, cat!("'", code, "' is not a code: use A-Z, 0-9 and _, starting with a letter"));
         }
         if dimensions.iter().any(|x| x.code == code) {
-            return bad(&code_at, format!("dimension code '{code}' appears twice"));
+            return bad(&code_at, cat!("dimension code '", code, "' appears twice"));
         }
         let name = local_text(f.take("name"), &here.key("name"))?;
         let items_at = here.key("items");
@@ -331,10 +332,10 @@ fn read_custom<J: Json>(v: &J, at: &At) -> Result<Instrument, Error> {
             let code_at = at.key("code");
             let code = read_string(&f.need("code")?, &code_at)?;
             if !valid_code(&code) {
-                return bad(&code_at, format!("'{code}' is not a code: use A-Z, 0-9 and _, starting with a letter"));
+                return bad(&code_at, cat!("'", code, "' is not a code: use A-Z, 0-9 and _, starting with a letter"));
             }
             if item_codes.contains(&code) {
-                return bad(&code_at, format!("item code '{code}' appears twice"));
+                return bad(&code_at, cat!("item code '", code, "' appears twice"));
             }
             item_codes.push(code.clone());
             let text_at = at.key("text");
@@ -390,7 +391,7 @@ impl Registry {
             return Err(Error::new(
                 ErrorCode::InvalidInstrument,
                 "id",
-                format!("instrument '{}' is already known", instrument.id),
+                cat!("instrument '", instrument.id, "' is already known"),
             ));
         }
         self.instruments.push(Arc::new(instrument));
@@ -404,7 +405,7 @@ impl Registry {
     /// Like [`Registry::get`], with an `unknown-instrument` error naming `field`.
     pub fn require(&self, id: &str, field: &str) -> Result<Arc<Instrument>, Error> {
         self.get(id).ok_or_else(|| {
-            let mut message = list(&format!("unknown instrument '{id}' (known: "), self.instruments.iter().map(|i| i.id.as_str()));
+            let mut message = list(&cat!("unknown instrument '", id, "' (known: "), self.instruments.iter().map(|i| i.id.as_str()));
             message.push(')');
             Error::new(ErrorCode::UnknownInstrument, field, message)
         })
@@ -441,14 +442,14 @@ impl Form {
         for (i, code) in codes.iter().enumerate() {
             match instrument.dimension_index(code) {
                 Some(d) if active.contains(&d) => {
-                    return Err(Error::new(ErrorCode::UnknownDimension, format!("{field}[{i}]"), format!("dimension '{code}' is listed twice")))
+                    return Err(Error::new(ErrorCode::UnknownDimension, cat!(field, "[", int(i as i64), "]"), cat!("dimension '", code, "' is listed twice")))
                 }
                 Some(d) => active.push(d),
                 None => {
                     return Err(Error::new(
                         ErrorCode::UnknownDimension,
-                        format!("{field}[{i}]"),
-                        format!("instrument '{}' has no dimension '{code}'", instrument.id),
+                        cat!(field, "[", int(i as i64), "]"),
+                        cat!("instrument '", instrument.id, "' has no dimension '", code, "'"),
                     ))
                 }
             }

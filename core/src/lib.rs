@@ -4,6 +4,16 @@
 //! all call this crate, so every number has one definition (`SCORING.md`). Time, locale and
 //! randomness are parameters, never read from the environment.
 
+/// `cat!(a, b, ...)`: strings (`&str` or `String`) joined into a new `String`. Error messages are
+/// built with it rather than `format!`, whose formatting machinery costs the wasm kilobytes.
+macro_rules! cat {
+    ($($part:expr),* $(,)?) => {{
+        let mut out = String::new();
+        $(out.push_str(&$part);)*
+        out
+    }};
+}
+
 pub mod ask;
 pub mod build;
 pub mod civil;

@@ -5,6 +5,7 @@
 
 use crate::error::{optional, parse_json, read_array, read_number, read_object, read_string, At, Error, ErrorCode, Fields, Json};
 use crate::instrument::{Field, Form, Format, Instrument, Registry, Scale};
+use crate::text::int;
 use serde::ser::{Serialize, SerializeMap, Serializer};
 use std::sync::Arc;
 
@@ -311,16 +312,18 @@ pub struct Response {
 /// Messages print a whole number as an integer and never format a float: float formatting is
 /// some 20 KB of the wasm.
 pub fn integer_on(x: f64, scale: Scale, at: &At) -> Result<i16, Error> {
-    let range = format!("{}-{}", scale.min, scale.max);
+    let mut range = int(scale.min.into());
+    range.push('-');
+    range.push_str(&int(scale.max.into()));
     if !x.is_finite() || x.fract() != 0.0 {
         // Only a JS caller can pass NaN or an infinity; JSON has no word for them.
         let what = if x.is_finite() { "a number with a fraction" } else { "NaN or an infinity" };
-        return Err(at.error(ErrorCode::NotInteger, format!("{what} is not a whole number on the scale {range}")));
+        return Err(at.error(ErrorCode::NotInteger, cat!(what, " is not a whole number on the scale ", range)));
     }
     if x < f64::from(scale.min) || x > f64::from(scale.max) {
         // Beyond 2^53 an f64 is still whole but no longer exact: do not pretend to know it.
-        let what = if x.abs() < 9.0e15 { (x as i64).to_string() } else { "a number that large".to_string() };
-        return Err(at.error(ErrorCode::OutOfRange, format!("{what} is outside the scale {range}")));
+        let what = if x.abs() < 9.0e15 { int(x as i64) } else { "a number that large".to_string() };
+        return Err(at.error(ErrorCode::OutOfRange, cat!(what, " is outside the scale ", range)));
     }
     Ok(x as i16)
 }
@@ -342,11 +345,11 @@ fn item_answers(
     for (code, answer) in map.iter() {
         let at = path.key(code);
         let Some(i) = instrument.item_index(code) else {
-            return Err(at.error(ErrorCode::UnknownItem, format!("instrument '{}' has no item '{code}'", instrument.id)));
+            return Err(at.error(ErrorCode::UnknownItem, cat!("instrument '", instrument.id, "' has no item '", code, "'")));
         };
         if let Some(form) = form {
             if !form.item_active(i) && Field::ALL.iter().any(|&f| answer.get(f).is_some()) {
-                return Err(at.error(ErrorCode::UnknownItem, format!("item '{code}' belongs to a dimension that was switched off")));
+                return Err(at.error(ErrorCode::UnknownItem, cat!("item '", code, "' belongs to a dimension that was switched off")));
             }
         }
         for field in Field::ALL {
@@ -355,7 +358,7 @@ fn item_answers(
             if !format.fields().contains(&field) {
                 return Err(fat.error(
                     ErrorCode::InvalidFormat,
-                    format!("the {} format has no '{}' answers", format.as_str(), field.as_str()),
+                    cat!("the ", format.as_str(), " format has no '", field.as_str(), "' answers"),
                 ));
             }
             items[i][field.index()] = Some(integer_on(x, scale, &fat)?);
@@ -371,11 +374,11 @@ pub fn validate_weights(weights: &Keyed<f64>, form: &Form, at: &At) -> Result<Ve
         match weights.get(&dim.code) {
             Some(&w) if w.is_finite() && w >= 0.0 => out.push(w),
             Some(_) => return Err(at.key(&dim.code).error(ErrorCode::InvalidWeights, "a weight must be a number >= 0")),
-            None => return Err(at.key(&dim.code).error(ErrorCode::InvalidWeights, format!("no weight for dimension '{}'", dim.code))),
+            None => return Err(at.key(&dim.code).error(ErrorCode::InvalidWeights, cat!("no weight for dimension '", dim.code, "'"))),
         }
     }
     if let Some(extra) = weights.keys().find(|k| !form.dimensions().any(|d| d.code == **k)) {
-        return Err(at.key(extra).error(ErrorCode::InvalidWeights, format!("'{extra}' is not a dimension of this form")));
+        return Err(at.key(extra).error(ErrorCode::InvalidWeights, cat!("'", extra, "' is not a dimension of this form")));
     }
     if out.iter().sum::<f64>() <= 0.0 {
         return Err(at.error(ErrorCode::InvalidWeights, "weights must total more than 0"));
@@ -391,7 +394,7 @@ pub fn validate_outcomes(o: &Outcomes, item_scale: Scale, at: &At) -> Result<Out
         let Some(xs) = xs else { return Ok(false) };
         let at = at.key(name);
         if xs.len() != out.len() {
-            return Err(at.error(ErrorCode::OutOfRange, format!("'{name}' has {} answers, not {}", out.len(), xs.len())));
+            return Err(at.error(ErrorCode::OutOfRange, cat!("'", name, "' has ", int(out.len() as i64), " answers, not ", int(xs.len() as i64))));
         }
         for (i, x) in xs.iter().enumerate() {
             out[i] = opt_on(*x, scale, &at.index(i))?;
@@ -405,7 +408,7 @@ pub fn validate_outcomes(o: &Outcomes, item_scale: Scale, at: &At) -> Result<Out
     if let Some(c) = &o.comment {
         // Characters are the bytes that do not continue a UTF-8 sequence.
         if c.bytes().filter(|b| b & 0xC0 != 0x80).count() > COMMENT_MAX_CHARS {
-            return Err(at.key("comment").error(ErrorCode::OutOfRange, format!("the comment is longer than {COMMENT_MAX_CHARS} characters")));
+            return Err(at.key("comment").error(ErrorCode::OutOfRange, cat!("the comment is longer than ", int(COMMENT_MAX_CHARS as i64), " characters")));
         }
     }
     Ok(OutcomeAnswers {
@@ -460,7 +463,7 @@ pub fn form_of(r: &InstrumentRef, registry: &Registry) -> Result<Form, Error> {
             return Err(Error::new(
                 ErrorCode::OutOfRange,
                 "instrument.version",
-                format!("instrument '{}' is at version '{}', not '{v}'", instrument.id, instrument.version),
+                cat!("instrument '", instrument.id, "' is at version '", instrument.version, "', not '", v, "'"),
             ));
         }
     }
@@ -472,7 +475,7 @@ pub fn form_of(r: &InstrumentRef, registry: &Registry) -> Result<Form, Error> {
 
 /// Checks an RFC 3339 date-time (`2025-06-02T08:15:30Z`, offsets and fractions allowed).
 pub fn check_time(s: &str, field: &str) -> Result<(), Error> {
-    let bad = || Error::new(ErrorCode::InvalidTime, field, format!("'{s}' is not an RFC 3339 date-time"));
+    let bad = || Error::new(ErrorCode::InvalidTime, field, cat!("'", s, "' is not an RFC 3339 date-time"));
     let b = s.as_bytes();
     let digits = |r: std::ops::Range<usize>| b.get(r.clone()).is_some_and(|x| x.iter().all(u8::is_ascii_digit));
     let num = |r: std::ops::Range<usize>| s[r].parse::<u32>().unwrap_or(99);
@@ -517,7 +520,7 @@ pub fn check_uuid(s: &str, field: &str) -> Result<(), Error> {
             8 | 13 | 18 | 23 => *c == b'-',
             _ => c.is_ascii_hexdigit(),
         });
-    if ok { Ok(()) } else { Err(Error::new(ErrorCode::InvalidId, field, format!("'{s}' is not a UUID"))) }
+    if ok { Ok(()) } else { Err(Error::new(ErrorCode::InvalidId, field, cat!("'", s, "' is not a UUID"))) }
 }
 
 impl Payload {
@@ -584,7 +587,7 @@ impl Payload {
     /// Validates everything beyond the schema and returns the response ready to score.
     pub fn validate(&self, registry: &Registry) -> Result<Response, Error> {
         if self.schema != SCHEMA_ID {
-            return Err(Error::new(ErrorCode::UnsupportedSchema, "schema", format!("'{}' is not {SCHEMA_ID}", self.schema)));
+            return Err(Error::new(ErrorCode::UnsupportedSchema, "schema", cat!("'", self.schema, "' is not ", SCHEMA_ID)));
         }
         check_uuid(&self.id, "id")?;
         check_time(&self.submitted_at, "submitted_at")?;
@@ -597,14 +600,18 @@ impl Payload {
             return Err(Error::new(
                 ErrorCode::WrongScale,
                 "scale",
-                format!(
-                    "{} in {} format is on {}-{}, not {}-{}",
+                cat!(
                     form.instrument.id,
+                    " in ",
                     form.format.as_str(),
-                    scale.min,
-                    scale.max,
-                    self.scale.min,
-                    self.scale.max
+                    " format is on ",
+                    int(scale.min.into()),
+                    "-",
+                    int(scale.max.into()),
+                    ", not ",
+                    int(self.scale.min.into()),
+                    "-",
+                    int(self.scale.max.into())
                 ),
             ));
         }

@@ -6,6 +6,7 @@ use crate::error::{optional, read_string, At, Error, ErrorCode, Fields, Json, Ki
 use crate::instrument::{Field, Form, Format, Instrument, Registry, Scale};
 use crate::payload::{answers_of, form_of, read_answers, read_codes, read_weights, Answers, InstrumentRef, Keyed, Outcomes, ScoreParts};
 use crate::stats::EPS;
+use crate::text::int;
 use serde::Serialize;
 use std::sync::Arc;
 
@@ -491,7 +492,7 @@ pub fn score_input<J: Json>(input: &J, registry: &Registry) -> Result<Scores, Er
             return Err(Error::new(
                 ErrorCode::WrongScale,
                 "scale",
-                format!("{} in {} format is on {}-{}, not {}-{}", form.instrument.id, form.format.as_str(), want.min, want.max, scale.min, scale.max),
+                cat!(form.instrument.id, " in ", form.format.as_str(), " format is on ", int(want.min.into()), "-", int(want.max.into()), ", not ", int(scale.min.into()), "-", int(scale.max.into())),
             ));
         }
     }

@@ -90,21 +90,53 @@ impl Entry {
     }
 }
 
-/// All built-in strings, sorted by key (byte order) so [`text`] can binary-search them. The
-/// order is checked when the crate compiles.
+/// All built-in strings, sorted by key (byte order). The order is checked when the crate
+/// compiles. [`text`] and [`keys`] read the same strings from the packed columns below, so a
+/// build that only looks strings up (the wasm) links no per-entry table.
 pub static ENTRIES: &[Entry] = TABLE;
 
+/// The separator of the packed columns (no built-in string holds it).
+const SEP: char = '\0';
+
 /// The built-in string for `key` in `locale`.
+///
+/// A linear scan of the packed key column and then of the locale's column: a few microseconds
+/// for ~170 entries, where a table of `&str` fields costs 32 bytes of wasm data per entry.
 pub fn text(locale: Locale, key: &str) -> Option<&'static str> {
-    ENTRIES
-        .binary_search_by(|entry| entry.key.cmp(key))
-        .ok()
-        .map(|index| ENTRIES[index].get(locale))
+    let index = keys().position(|k| k == key)?;
+    let column = match locale {
+        Locale::En => COL_EN,
+        Locale::ZhCn => COL_ZH_CN,
+        Locale::ZhTw => COL_ZH_TW,
+    };
+    column.split(SEP).nth(index)
 }
 
 /// Every built-in key, in sorted order.
 pub fn keys() -> impl Iterator<Item = &'static str> {
-    ENTRIES.iter().map(|entry| entry.key)
+    COL_KEY.strip_suffix(SEP).unwrap_or(COL_KEY).split(SEP)
+}
+
+/// `n` in decimal. A plain loop: integer `Display` (`to_string`, `format!("{n}")`) links the
+/// formatting machinery into the wasm.
+pub fn int(n: i64) -> String {
+    let mut digits = [0u8; 20];
+    let mut len = 0;
+    let mut m = n.unsigned_abs();
+    for d in digits.iter_mut() {
+        *d = b'0' + (m % 10) as u8;
+        len += 1;
+        m /= 10;
+        if m == 0 {
+            break;
+        }
+    }
+    let mut out = String::with_capacity(len + 1);
+    if n < 0 {
+        out.push('-');
+    }
+    out.extend(digits.iter().take(len).rev().map(|&d| char::from(d)));
+    out
 }
 
 /// `template` with each `{name}` replaced by the value of `name` in `vars`.
@@ -112,22 +144,26 @@ pub fn keys() -> impl Iterator<Item = &'static str> {
 /// A placeholder whose name is not in `vars` is left as it is, as is any brace that does not
 /// close a placeholder. Substituted values are not scanned again.
 pub fn fill(template: &str, vars: &[(&str, &str)]) -> String {
+    // `split_once` rather than slicing by index: no slice panic (and its formatting) in the wasm.
     let mut out = String::with_capacity(template.len());
     let mut rest = template;
-    while let Some(open) = rest.find('{') {
-        out.push_str(&rest[..open]);
-        let after = &rest[open + 1..];
-        match after.find(['{', '}']) {
-            Some(close) if after[close..].starts_with('}') => {
-                let name = &after[..close];
+    while let Some((before, after)) = rest.split_once('{') {
+        out.push_str(before);
+        let name = after.split(['{', '}']).next().unwrap_or(after);
+        match after.strip_prefix(name).and_then(|a| a.strip_prefix('}')) {
+            Some(tail) => {
                 match vars.iter().find(|(var, _)| *var == name) {
                     Some((_, value)) => out.push_str(value),
-                    None => out.push_str(&rest[open..open + close + 2]),
+                    None => {
+                        out.push('{');
+                        out.push_str(name);
+                        out.push('}');
+                    }
                 }
-                rest = &after[close + 1..];
+                rest = tail;
             }
             // An opening brace with no closing one before the next opening one: plain text.
-            _ => {
+            None => {
                 out.push('{');
                 rest = after;
             }
@@ -135,6 +171,29 @@ pub fn fill(template: &str, vars: &[(&str, &str)]) -> String {
     }
     out.push_str(rest);
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn int_is_display() {
+        for n in [0, 7, -7, 10, 99, 100, -32768, 32767, i64::MAX, i64::MIN] {
+            assert_eq!(int(n), n.to_string());
+        }
+    }
+
+    #[test]
+    fn packed_columns_match_the_entries() {
+        assert_eq!(keys().count(), ENTRIES.len());
+        for e in ENTRIES {
+            for l in [Locale::En, Locale::ZhCn, Locale::ZhTw] {
+                assert_eq!(text(l, e.key), Some(e.get(l)), "{}", e.key);
+            }
+        }
+        assert_eq!(text(Locale::En, "no.such.key"), None);
+    }
 }
 
 /// Whether `a` sorts strictly before `b` in byte order (`str::cmp`), usable in a constant.
@@ -166,7 +225,19 @@ const _: () = assert!(
     "text::ENTRIES must be sorted by key, without duplicates"
 );
 
-const TABLE: &[Entry] = &[
+/// The table, written once: as [`Entry`] values (`TABLE`) and as four packed columns, each
+/// string followed by [`SEP`] (`COL_KEY`, `COL_EN`, `COL_ZH_CN`, `COL_ZH_TW`).
+macro_rules! table {
+    ($(Entry { key: $k:literal, en: $en:literal, zh_cn: $cn:literal, zh_tw: $tw:literal $(,)? }),* $(,)?) => {
+        const TABLE: &[Entry] = &[$(Entry { key: $k, en: $en, zh_cn: $cn, zh_tw: $tw }),*];
+        const COL_KEY: &str = concat!($($k, "\0"),*);
+        const COL_EN: &str = concat!($($en, "\0"),*);
+        const COL_ZH_CN: &str = concat!($($cn, "\0"),*);
+        const COL_ZH_TW: &str = concat!($($tw, "\0"),*);
+    };
+}
+
+table! {
     // Dimension names and a one-sentence hint on what each covers.
     Entry {
         key: "dimension.ASR",
@@ -1202,4 +1273,4 @@ const TABLE: &[Entry] = &[
         zh_cn: "合计：{total} / 100 分",
         zh_tw: "合計：{total}／100 分",
     },
-];
+}
