@@ -122,8 +122,9 @@ pub struct KanoArgs {
     pub file: PathBuf,
 }
 
+/// The form a command reads or writes: instrument, format and the deployment's dimensions.
 #[derive(Debug, Args)]
-pub struct ReportArgs {
+pub struct FormArgs {
     /// A built-in instrument (e-s-qual, e-recs-qual, servqual) or the path of a custom
     /// instrument JSON file.
     #[arg(long, value_name = "ID|PATH")]
@@ -134,6 +135,12 @@ pub struct ReportArgs {
     /// The dimension set of a deployment that switched some dimensions off, e.g. EFF,SYS,PRI.
     #[arg(long, value_name = "CODES")]
     pub dimensions: Option<String>,
+}
+
+#[derive(Debug, Args)]
+pub struct ReportArgs {
+    #[command(flatten)]
+    pub form: FormArgs,
     /// json (the aggregate report) or table (for a person).
     #[arg(long, value_enum, default_value_t = Output::Json)]
     pub output: Output,
@@ -151,16 +158,8 @@ pub enum Output {
 
 #[derive(Debug, Args)]
 pub struct SampleArgs {
-    /// A built-in instrument (e-s-qual, e-recs-qual, servqual) or the path of a custom
-    /// instrument JSON file.
-    #[arg(long, value_name = "ID|PATH")]
-    pub instrument: String,
-    /// perception, gap or zone [default: the instrument's default format]
-    #[arg(long, value_name = "FORMAT")]
-    pub format: Option<String>,
-    /// Write only these dimensions, e.g. EFF,SYS,PRI.
-    #[arg(long, value_name = "CODES")]
-    pub dimensions: Option<String>,
+    #[command(flatten)]
+    pub form: FormArgs,
     /// How many respondents (rows) to write.
     #[arg(long, value_name = "N", default_value_t = 300)]
     pub respondents: u64,

@@ -19,8 +19,8 @@ use std::io::Write;
 pub fn build_report(args: &ReportArgs) -> Result<Report, Error> {
     let name = path_name(&args.file);
     read::Kind::of(&args.file)?;
-    let (instrument, registry) = read::instrument(&args.instrument, Some(&name))?;
-    let form = read::form(instrument, args.format.as_deref(), args.dimensions.as_deref(), Some(&name))?;
+    let (instrument, registry) = read::instrument(&args.form.instrument, Some(&name))?;
+    let form = read::form(instrument, args.form.format.as_deref(), args.form.dimensions.as_deref(), Some(&name))?;
     let mut dataset = Dataset::new(form);
     read::read_file(&args.file, &registry, &mut dataset)?;
     Ok(report_with(&dataset, read::threads()))
@@ -43,8 +43,8 @@ pub fn run_report(args: &ReportArgs, mut out: impl Write) -> Result<(), Error> {
 
 /// `eservqual sample`: a synthetic wide CSV to `--out` or `out`.
 pub fn run_sample(args: &SampleArgs, out: impl Write) -> Result<(), Error> {
-    let (instrument, _) = read::instrument(&args.instrument, None)?;
-    let form = read::form(instrument, args.format.as_deref(), args.dimensions.as_deref(), None)?;
+    let (instrument, _) = read::instrument(&args.form.instrument, None)?;
+    let form = read::form(instrument, args.form.format.as_deref(), args.form.dimensions.as_deref(), None)?;
     let spec = sample::Spec { form, respondents: args.respondents, seed: args.seed };
     match &args.out {
         Some(path) => {

@@ -59,6 +59,18 @@ const pagesFor = () => {
   return pages;
 };
 
+/** Runs axe on the settled page (not halfway through the dialog's fade-in); no violation allowed. */
+async function axeClean(p, what) {
+  await p.evaluate(() => {
+    const root = document.querySelector("[data-eservqual]")?.shadowRoot;
+    const all = [...document.getAnimations(), ...(root ? root.getAnimations() : [])];
+    return Promise.all(all.map((a) => a.finished.catch(() => {})));
+  });
+  const r = await new AxeBuilder({ page: p }).withTags(AXE_TAGS).analyze();
+  const v = r.violations.map((x) => `${x.id}: ${x.help} (${x.nodes.map((n) => n.target.join(" ")).slice(0, 3)})`);
+  assert.deepEqual(v, [], what);
+}
+
 let server;
 let chrome;
 
@@ -113,17 +125,7 @@ test("axe: launcher, a step, a validation error and the end, light and dark, wid
   for (const scheme of ["light", "dark"]) {
     for (const width of [1280, 320]) {
       const s = await page(chrome, { viewport: { width, height: 800 }, colorScheme: scheme });
-      const check = async (what) => {
-        // Contrast is judged on the settled page, not halfway through the dialog's fade-in.
-        await s.page.evaluate(() => {
-          const root = document.querySelector("[data-eservqual]")?.shadowRoot;
-          const all = [...document.getAnimations(), ...(root ? root.getAnimations() : [])];
-          return Promise.all(all.map((a) => a.finished.catch(() => {})));
-        });
-        const r = await new AxeBuilder({ page: s.page }).withTags(AXE_TAGS).analyze();
-        const v = r.violations.map((x) => `${x.id}: ${x.help} (${x.nodes.map((n) => n.target.join(" ")).slice(0, 3)})`);
-        assert.deepEqual(v, [], `${what}, ${scheme}, ${width}px`);
-      };
+      const check = (what) => axeClean(s.page, `${what}, ${scheme}, ${width}px`);
       await s.page.goto(`${server.url}/w/en.html`);
       await s.page.locator("[data-eservqual]").waitFor({ state: "attached", timeout: 10000 });
       await check("launcher");
@@ -145,16 +147,7 @@ test("axe: every step, the summary and the sent state, light and dark, wide and 
     for (const width of [1280, 320]) {
       const s = await page(chrome, { viewport: { width, height: 800 }, colorScheme: scheme });
       let steps = 0;
-      const check = async (what) => {
-        await s.page.evaluate(() => {
-          const root = document.querySelector("[data-eservqual]")?.shadowRoot;
-          const all = [...document.getAnimations(), ...(root ? root.getAnimations() : [])];
-          return Promise.all(all.map((a) => a.finished.catch(() => {})));
-        });
-        const r = await new AxeBuilder({ page: s.page }).withTags(AXE_TAGS).analyze();
-        const v = r.violations.map((x) => `${x.id}: ${x.help} (${x.nodes.map((n) => n.target.join(" ")).slice(0, 3)})`);
-        assert.deepEqual(v, [], `${what}, ${scheme}, ${width}px`);
-      };
+      const check = (what) => axeClean(s.page, `${what}, ${scheme}, ${width}px`);
       const before = (await server.responses()).length;
       await s.page.goto(`${server.url}/w/en.html`);
       await s.page.getByRole("button", { name: WORDS.en.launcher }).click();
