@@ -27,8 +27,8 @@ after(async () => {
 /** The dashboard's count of responses, as a person reads it on the page. */
 async function dashboardCount(s) {
   await s.page.goto(`${server.url}/dashboard?token=${TOKEN}`);
-  await s.page.waitForSelector("#content:not([hidden])", { timeout: 15000 });
-  await s.page.waitForFunction(() => /\d/.test(document.getElementById("status")?.textContent || ""), null, { timeout: 15000 });
+  await s.page.waitForSelector("#content:not([hidden])", { timeout: 30000 });
+  await s.page.waitForFunction(() => /\d/.test(document.getElementById("status")?.textContent || ""), null, { timeout: 30000 });
   const text = await s.page.locator("#status").textContent();
   const n = Number((text.match(/(\d[\d,]*)\s+responses/) || [])[1]?.replace(/,/g, ""));
   assert.ok(Number.isFinite(n), `a response count in "${text}"`);
@@ -43,12 +43,12 @@ test("a customer answers on the shop page and the dashboard counts one more", as
   const customer = await page(chrome, { viewport: { width: 1280, height: 900 } });
   await customer.page.goto(`${server.url}/shop/`);
   // The shop opens the questionnaire two seconds after the order page loads.
-  await customer.page.waitForFunction(() => !!document.querySelector("[data-eservqual]")?.shadowRoot?.querySelector("dialog[open]"), null, { timeout: 10000 });
+  await customer.page.waitForFunction(() => !!document.querySelector("[data-eservqual]")?.shadowRoot?.querySelector("dialog[open]"), null, { timeout: 30000 });
   await answerByKeyboard(customer.page, { next: "Next", submit: "Submit" });
   await customer.page.waitForFunction(
     () => /sent|thank/i.test(document.querySelector("[data-eservqual]")?.shadowRoot?.textContent || ""),
     null,
-    { timeout: 10000 },
+    { timeout: 30000 },
   );
   assert.deepEqual(customer.problems, []);
 

@@ -173,7 +173,7 @@ export async function openWithKeyboard(p, words) {
     const f = await focused(p);
     if (f && f.tag === "button" && f.text.includes(words.launcher)) {
       await p.keyboard.press("Enter");
-      await p.locator("[data-eservqual] dialog[open]").waitFor({ timeout: 5000 });
+      await p.locator("[data-eservqual] dialog[open]").waitFor({ timeout: 15000 });
       return;
     }
   }

@@ -48,7 +48,7 @@ async function visit(name, init) {
   const s = await page(chrome);
   if (init) await s.page.addInitScript(init);
   await s.page.goto(`${server.url}/t/${name}`);
-  await s.page.waitForFunction(() => window.__ready !== undefined, null, { timeout: 10000 });
+  await s.page.waitForFunction(() => window.__ready !== undefined, null, { timeout: 30000 });
   return s;
 }
 
@@ -94,7 +94,7 @@ test("a tampered wasm is refused: one console message, no uncaught error", async
     writeFileSync(join(server.dir, "www/t/tampered.html"), html.html.replace('src="page.js"', 'src="tampered.js"'));
     writeFileSync(join(server.dir, "www/t/tampered.js"), html.script);
     await s.page.goto(`${server.url}/t/tampered.html`);
-    await s.page.waitForFunction(() => window.__ready === true, null, { timeout: 10000 });
+    await s.page.waitForFunction(() => window.__ready === true, null, { timeout: 30000 });
     // The browser reports the failed digest itself; the widget adds exactly one line.
     const ours = s.problems.filter((p) => p.startsWith("console.error: eservqual:"));
     assert.equal(ours.length, 1, `${s.problems}`);

@@ -43,11 +43,11 @@ const dialogOpen = (p) => p.evaluate(() => !!document.querySelector("[data-eserv
 
 async function visit(s, name) {
   await s.page.goto(`${server.url}/g/${name}.html`);
-  await s.page.waitForFunction(() => window.eservqual && window.eservqual.ready, null, { timeout: 5000 });
+  await s.page.waitForFunction(() => window.eservqual && window.eservqual.ready, null, { timeout: 15000 });
   await s.page.evaluate(() => window.eservqual.ready);
 }
 
-async function opensBy(s, timeout = 5000) {
+async function opensBy(s, timeout = 30000) {
   await s.page.waitForFunction(
     () => !!document.querySelector("[data-eservqual]")?.shadowRoot?.querySelector("dialog[open]"),
     null,

@@ -26,7 +26,7 @@ after(async () => {
 test("the Vite app built from the tarball renders the questionnaire", async () => {
   const s = await page(chrome);
   await s.page.goto(`${server.url}/vite/`);
-  await s.page.waitForFunction(() => document.documentElement.dataset.ready === "true", null, { timeout: 10000 });
+  await s.page.waitForFunction(() => document.documentElement.dataset.ready === "true", null, { timeout: 30000 });
   const wasm = s.requests.filter((u) => u.endsWith(".wasm"));
   assert.equal(wasm.length, 1, `${s.requests}`);
   assert.match(wasm[0], /\/vite\/assets\/eservqual_wasm_bg-[\w-]+\.wasm$/, "the wasm is one of Vite's hashed assets");

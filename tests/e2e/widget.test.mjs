@@ -85,7 +85,7 @@ after(async () => {
 });
 
 async function stored(count) {
-  for (let i = 0; i < 100; i++) {
+  for (let i = 0; i < 300; i++) {
     const r = await server.responses();
     if (r.length >= count) return r;
     await new Promise((res) => setTimeout(res, 100));
@@ -104,7 +104,7 @@ for (const [file, locale] of [["en", "en"], ["zh", "zh-CN"]]) {
     const before = (await server.responses()).length;
     const s = await page(chrome, { viewport: { width: 1280, height: 900 } });
     await s.page.goto(`${server.url}/w/${file}.html`);
-    await s.page.locator("[data-eservqual]").waitFor({ state: "attached", timeout: 10000 });
+    await s.page.locator("[data-eservqual]").waitFor({ state: "attached", timeout: 30000 });
     await openWithKeyboard(s.page, WORDS[locale]);
     const { groups } = await answerByKeyboard(s.page, WORDS[locale]);
     const [payload] = (await stored(before + 1)).slice(before);
@@ -127,7 +127,7 @@ test("axe: launcher, a step, a validation error and the end, light and dark, wid
       const s = await page(chrome, { viewport: { width, height: 800 }, colorScheme: scheme });
       const check = (what) => axeClean(s.page, `${what}, ${scheme}, ${width}px`);
       await s.page.goto(`${server.url}/w/en.html`);
-      await s.page.locator("[data-eservqual]").waitFor({ state: "attached", timeout: 10000 });
+      await s.page.locator("[data-eservqual]").waitFor({ state: "attached", timeout: 30000 });
       await check("launcher");
       await s.page.getByRole("button", { name: WORDS.en.launcher }).click();
       await s.page.locator("[data-eservqual] dialog[open]").waitFor();
@@ -155,7 +155,7 @@ test("axe: every step, the summary and the sent state, light and dark, wide and 
       await s.page.keyboard.press("Tab");
       await answerByKeyboard(s.page, WORDS.en, { beforeStep: async () => check(`step ${++steps} answered`) });
       await stored(before + 1);
-      await s.page.waitForFunction(() => /sent|thank/i.test(document.querySelector("[data-eservqual]").shadowRoot.textContent), null, { timeout: 5000 });
+      await s.page.waitForFunction(() => /sent|thank/i.test(document.querySelector("[data-eservqual]").shadowRoot.textContent), null, { timeout: 15000 });
       await check("summary and sent state");
       assert.ok(steps >= 5, `${steps} steps checked`);
       assert.deepEqual(s.problems, []);
@@ -206,7 +206,7 @@ test("validation names what is missing and moves focus to it", async () => {
 test("the strict-CSP page: a whole questionnaire with no violation", async () => {
   const s = await page(chrome);
   await s.page.goto(`${server.url}/csp/`);
-  await s.page.locator("[data-eservqual] dialog[open]").waitFor({ timeout: 10000 });
+  await s.page.locator("[data-eservqual] dialog[open]").waitFor({ timeout: 30000 });
   const before = (await server.responses()).length;
   await answerByKeyboard(s.page, WORDS.en);
   await stored(before + 1);
@@ -219,10 +219,10 @@ for (const name of ["xss", "xss-custom"]) {
     assert.ok(XSS.length >= 30, "the corpus has 30 strings or more");
     const s = await page(chrome);
     await s.page.goto(`${server.url}/w/${name}.html`);
-    await s.page.waitForFunction(() => window.__started !== undefined, null, { timeout: 10000 });
+    await s.page.waitForFunction(() => window.__started !== undefined, null, { timeout: 30000 });
     assert.equal(await s.page.evaluate(() => window.__started), true);
     await s.page.evaluate(async () => (await window.eservqual.ready).open());
-    await s.page.locator("[data-eservqual] dialog[open]").waitFor({ timeout: 5000 });
+    await s.page.locator("[data-eservqual] dialog[open]").waitFor({ timeout: 15000 });
     await s.page.waitForTimeout(300);
     const found = await s.page.evaluate(() => {
       const root = document.querySelector("[data-eservqual]").shadowRoot;
@@ -255,12 +255,12 @@ test("hostile host CSS does not reach the widget, and the widget styles nothing 
     });
   const clean = await page(chrome);
   await clean.page.goto(`${server.url}/w/en.html`);
-  await clean.page.locator("[data-eservqual]").waitFor({ state: "attached", timeout: 10000 });
+  await clean.page.locator("[data-eservqual]").waitFor({ state: "attached", timeout: 30000 });
   const hostBefore = await clean.page.evaluate(() => getComputedStyle(document.body).fontFamily);
   const want = await styleOf(clean.page);
   const hostile = await page(chrome);
   await hostile.page.goto(`${server.url}/w/hostile.html`);
-  await hostile.page.locator("[data-eservqual]").waitFor({ state: "attached", timeout: 10000 });
+  await hostile.page.locator("[data-eservqual]").waitFor({ state: "attached", timeout: 30000 });
   assert.deepEqual(await styleOf(hostile.page), want);
   const plain = await chrome.newPage();
   await plain.setContent("<body>x</body>");
@@ -275,7 +275,7 @@ test("destroy() leaves the page as it was, and init() works again", async () => 
   const s = await page(chrome);
   await s.page.goto(`${server.url}/w/destroy.html`);
   const bare = await s.page.evaluate(() => document.body.outerHTML);
-  await s.page.locator("[data-eservqual]").waitFor({ state: "attached", timeout: 10000 });
+  await s.page.locator("[data-eservqual]").waitFor({ state: "attached", timeout: 30000 });
   await s.page.evaluate(async () => {
     const survey = await window.eservqual.ready;
     survey.open();
@@ -283,7 +283,7 @@ test("destroy() leaves the page as it was, and init() works again", async () => 
   });
   assert.equal(await s.page.evaluate(() => document.body.outerHTML), bare);
   await s.page.evaluate(() => window.eservqual.init({ mode: "popover" }));
-  await s.page.locator("[data-eservqual]").waitFor({ state: "attached", timeout: 10000 });
+  await s.page.locator("[data-eservqual]").waitFor({ state: "attached", timeout: 30000 });
   assert.equal(await s.page.locator("[data-eservqual]").count(), 1);
   assert.deepEqual(s.problems, []);
   await s.context.close();
