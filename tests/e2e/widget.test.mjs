@@ -187,6 +187,25 @@ test("right to left: the questionnaire follows the page's direction and fits", a
   await s.context.close();
 });
 
+test("Escape closes the dialog and focus returns to the launcher", async () => {
+  const s = await page(chrome);
+  await s.page.goto(`${server.url}/w/en.html`);
+  await s.page.locator("[data-eservqual]").waitFor({ state: "attached", timeout: 30000 });
+  await s.page.evaluate(async () => {
+    window.__closed = 0;
+    (await window.eservqual.ready).on("close", () => (window.__closed += 1));
+  });
+  await openWithKeyboard(s.page, WORDS.en);
+  await s.page.keyboard.press("Escape");
+  await s.page.waitForFunction(() => !document.querySelector("[data-eservqual]").shadowRoot.querySelector("dialog[open]"), null, { timeout: 15000 });
+  const f = await focused(s.page);
+  assert.equal(f.tag, "button");
+  assert.ok(f.text.includes(WORDS.en.launcher), `focus is on "${f.text}"`);
+  assert.equal(await s.page.evaluate(() => window.__closed), 1, "one close event");
+  assert.deepEqual(s.problems, []);
+  await s.context.close();
+});
+
 test("validation names what is missing and moves focus to it", async () => {
   const s = await page(chrome);
   await s.page.goto(`${server.url}/w/en.html`);

@@ -343,13 +343,19 @@ async fn reader(app: &App) -> Result<Box<dyn Reader>, ApiError> {
     blocking(move || backend.reader()).await.map_err(|e| unavailable(&e).into())
 }
 
+/// The common start of the admin routes over one form: the token, the query, the form it
+/// names, the filter, and a reader off the runtime.
+async fn form_request(app: &App, headers: &HeaderMap, q: QueryResult<FormQuery>) -> Result<(Form, Filter, Box<dyn Reader>), ApiError> {
+    admin(app, headers)?;
+    let q = query(q)?;
+    let form = q.form(app)?;
+    let filter = form_filter(&q, &form)?;
+    Ok((form, filter, reader(app).await?))
+}
+
 /// `GET /v1/report?instrument=ID&format=F[&dimensions=..][&from=&to=]`.
 async fn report(State(app): State<Shared>, headers: HeaderMap, q: QueryResult<FormQuery>) -> Answer {
-    admin(&app, &headers)?;
-    let q = query(q)?;
-    let form = q.form(&app)?;
-    let filter = form_filter(&q, &form)?;
-    let reader = reader(&app).await?;
+    let (form, filter, reader) = form_request(&app, &headers, q).await?;
     let app2 = app.clone();
     match blocking(move || export::report_json(reader.as_ref(), &app2.checker.registry, &form, &filter)).await {
         Ok(json) => Ok(([(header::CONTENT_TYPE, "application/json"), (header::CACHE_CONTROL, "no-store")], json).into_response()),
@@ -435,11 +441,7 @@ async fn export_jsonl(State(app): State<Shared>, headers: HeaderMap, q: QueryRes
 
 /// `GET /v1/responses.csv?instrument=ID[&format=F&dimensions=..&from=&to=]`: the wide CSV.
 async fn export_csv(State(app): State<Shared>, headers: HeaderMap, q: QueryResult<FormQuery>) -> Answer {
-    admin(&app, &headers)?;
-    let q = query(q)?;
-    let form = q.form(&app)?;
-    let filter = form_filter(&q, &form)?;
-    let reader = reader(&app).await?;
+    let (form, filter, reader) = form_request(&app, &headers, q).await?;
     let app2 = app.clone();
     Ok(streamed("text/csv; charset=utf-8", "responses.csv", move |sink| {
         sink.buf.extend_from_slice(&export::csv_header(&form));
