@@ -13,6 +13,8 @@ const WASM = __ESQ_WASM__;
 const WASM_SRI = __ESQ_WASM_SRI__;
 /** Where the widget keeps what it remembers of a visitor (shared with the wasm). */
 const MEMORY_KEY = "eservqual.memory";
+/** The prefix of the outbox's storage keys, one per pending response (core/src/outbox.rs). */
+const OUTBOX = "eservqual.outbox.";
 
 const w = window;
 const script = document.currentScript;
@@ -91,7 +93,13 @@ async function start() {
     } catch {}
     answer = decide(c, memory, env);
   }
-  if (answer !== "ask") return flush(idle);
+  // Responses still pending delivery are always flushed, asked or not (RELIABILITY.md): the
+  // widget is loaded told not to ask, which its own rules then confirm.
+  let pending = false;
+  try {
+    pending = Object.keys(store).some((k) => k.startsWith(OUTBOX));
+  } catch {}
+  if (answer !== "ask" && !pending) return flush(idle);
   const opts = { integrity: WASM_SRI, credentials: "omit" };
   const wasm = fetch(new URL(WASM, base), opts);
   // Awaited below, by the wasm initializer; until then a failure must not count as unhandled.
@@ -103,6 +111,7 @@ async function start() {
   await mod.default(wasm);
   const cfg = { ...c };
   if (typeof cfg.consent !== "function") delete cfg.consent;
+  if (answer !== "ask") cfg.consent = false;
   return flush(await mod.init(cfg));
 }
 

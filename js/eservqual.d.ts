@@ -28,16 +28,25 @@ export interface SurveyEvents {
   answer: { key: string; value: number | null };
   /** The payload as it will be sent (before `beforeSend`) and its client-side scores. */
   submit: { payload: Payload; scores: Scores };
-  /** The request is about to be sent. */
-  queued: { id: string; status: null };
-  /** A 2xx answer. */
-  delivered: { id: string; status: number };
   /**
-   * Not delivered: `reason` is `"http"` (with the status), `"network"`, `"timeout"`,
-   * `"cancelled"` (`beforeSend` returned `null`), `"before-send"` (it threw or rejected) or
-   * `"invalid-payload"` (what it returned cannot be written as JSON).
+   * Saved in the outbox before the first attempt; `stored: false` when browser storage refused
+   * it (full or blocked): it is kept in memory and still sent while the page is open.
    */
-  failed: { id: string; reason: "http" | "network" | "timeout" | "cancelled" | "before-send" | "invalid-payload"; status: number | null };
+  queued: { id: string; stored: boolean; status: null };
+  /** A 2xx answer; `attempts` counts the attempts that reached a server (the first included). */
+  delivered: { id: string; status: number; attempts: number };
+  /**
+   * Given up: `reason` is `"rejected"` (a status that is not retried, named in `status`),
+   * `"max-attempts"` (10 attempts), `"expired"` (24 hours after the first), `"too-large"` (a
+   * payload over 48 KiB), `"outbox-full"` (50 responses or 256 KiB already pending; nothing
+   * pending is dropped for it), `"cancelled"` (`beforeSend` returned `null`), `"before-send"`
+   * (it threw or rejected) or `"invalid-payload"` (what it returned cannot be written as JSON).
+   */
+  failed: {
+    id: string;
+    reason: "rejected" | "max-attempts" | "expired" | "too-large" | "outbox-full" | "cancelled" | "before-send" | "invalid-payload";
+    status: number | null;
+  };
 }
 export type EventName = keyof SurveyEvents;
 

@@ -1,36 +1,28 @@
-//! Delivery behind one small interface: [`send`] takes the JSON body and the config's transport
-//! settings and calls back with [`Sent`]. For now it is one `fetch` POST (`text/plain`, no
-//! credentials, the config's headers, a timeout through `AbortController`); the outbox with
-//! retries (RELIABILITY.md) replaces the body of `send` without changing its callers.
+//! One attempt at delivering a payload: a `fetch` POST (`text/plain`, no credentials, the
+//! config's headers, a timeout through `AbortController`, `keepalive` as the page hides),
+//! answered with the core's [`Outcome`] and the `Retry-After` header. When to attempt and what
+//! follows is the outbox's business (`outbox.rs`).
 
 use crate::dom::{self, Timeout};
 use eservqual_core::payload::Keyed;
+use eservqual_core::retry::Outcome;
+use std::cell::Cell;
+use std::rc::Rc;
 use wasm_bindgen::{JsCast, JsValue};
 use web_sys::{AbortController, Headers, RequestCredentials, RequestInit, Response};
 
-/// How one send ended.
-pub enum Sent {
-    /// A 2xx answer.
-    Delivered { status: u16 },
-    /// Anything else: `reason` is `"http"` (with the status), `"timeout"` or `"network"`.
-    Failed { reason: &'static str, status: Option<u16> },
-}
-
-/// The transport settings of a config.
-pub struct Transport<'a> {
-    pub endpoint: &'a str,
-    pub headers: &'a Keyed<String>,
+/// Where and how a config's payloads go.
+pub struct Transport {
+    pub endpoint: String,
+    pub headers: Keyed<String>,
     pub timeout_ms: f64,
 }
 
-/// POSTs `body` once, then calls `done` with how it ended (always later).
-pub fn send(t: &Transport<'_>, body: &str, done: impl FnOnce(Sent) + 'static) {
-    let network = Sent::Failed { reason: "network", status: None };
-    let Some(window) = dom::window() else { return dom::later(move || done(network)) };
-    let headers = match Headers::new() {
-        Ok(h) => h,
-        Err(_) => return dom::later(move || done(network)),
-    };
+/// POSTs `body` once, then calls `done` (always later) with how it went and the answer's
+/// `Retry-After`. Never `sendBeacon`: it always carries cookies to another origin.
+pub fn attempt(t: &Transport, body: &str, keepalive: bool, done: impl FnOnce(Outcome, Option<String>) + 'static) {
+    let Some(window) = dom::window() else { return dom::later(move || done(Outcome::NetworkError, None)) };
+    let Ok(headers) = Headers::new() else { return dom::later(move || done(Outcome::NetworkError, None)) };
     // text/plain keeps the request "simple": no CORS preflight unless the site adds headers.
     let _ = headers.set("Content-Type", "text/plain;charset=UTF-8");
     for (name, value) in t.headers.iter() {
@@ -41,27 +33,34 @@ pub fn send(t: &Transport<'_>, body: &str, done: impl FnOnce(Sent) + 'static) {
     init.set_credentials(RequestCredentials::Omit);
     init.set_headers(&headers);
     init.set_body(&JsValue::from_str(body));
+    if keepalive {
+        // Not in web-sys's RequestInit: set on the dictionary directly.
+        let _ = js_sys::Reflect::set(&init, &"keepalive".into(), &JsValue::TRUE);
+    }
     let controller = AbortController::new().ok();
     if let Some(c) = &controller {
         init.set_signal(Some(&c.signal()));
     }
-    let timed_out = std::rc::Rc::new(std::cell::Cell::new(false));
+    let timed_out = Rc::new(Cell::new(false));
     // Cleared (dropped) once the fetch has settled, whichever way.
-    let timer = controller.clone().map(|c| {
+    let timer = controller.map(|c| {
         let flag = timed_out.clone();
         Timeout::new(t.timeout_ms, move |_| {
             flag.set(true);
             c.abort();
         })
     });
-    dom::settle(&window.fetch_with_str_and_init(t.endpoint, &init), move |answer| {
-        let sent = match answer.ok().and_then(|r| r.dyn_into::<Response>().ok()) {
-            Some(r) if r.ok() => Sent::Delivered { status: r.status() },
-            Some(r) => Sent::Failed { reason: "http", status: Some(r.status()) },
-            None if timed_out.get() => Sent::Failed { reason: "timeout", status: None },
-            None => network,
-        };
+    dom::settle(&window.fetch_with_str_and_init(&t.endpoint, &init), move |answer| {
         drop(timer);
-        done(sent);
+        match answer.ok().and_then(|r| r.dyn_into::<Response>().ok()) {
+            Some(r) => {
+                let retry_after = r.headers().get("Retry-After").ok().flatten();
+                done(Outcome::Status(r.status()), retry_after);
+            }
+            None if timed_out.get() => done(Outcome::Timeout, None),
+            // A failure while the browser says it is offline never reached a server.
+            None if !window.navigator().on_line() => done(Outcome::Offline, None),
+            None => done(Outcome::NetworkError, None),
+        }
     });
 }

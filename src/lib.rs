@@ -5,6 +5,7 @@ mod delivery;
 mod dom;
 mod error;
 mod js;
+mod outbox;
 mod style;
 mod survey;
 mod ui;

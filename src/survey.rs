@@ -5,10 +5,11 @@
 //! State lives in one `RefCell`; no borrow is held while page code runs (event handlers, the
 //! consent and beforeSend hooks), so a handler that calls back into the survey is safe.
 
-use crate::delivery::{self, Sent, Transport};
+use crate::delivery::Transport;
 use crate::dom::{self, Callback, Listener, Timeout};
 use crate::error;
 use crate::js::{self, set};
+use crate::outbox::{Outbox, Report};
 use crate::ui::{self, Val};
 use eservqual_core::ask::{self, decide, draw_for, privacy_skip, record_dismiss, record_pageview, record_submit, Env, Memory, Trigger, TriggerState};
 use eservqual_core::build::{build, summary, Envelope};
@@ -43,6 +44,8 @@ pub(crate) struct Inner {
     next_handler: Cell<u32>,
     /// The one function behind every unsubscribe function (bound to a handler id).
     off: RefCell<Option<Callback>>,
+    /// Delivery of this endpoint's responses, asked or not; `destroy()` stops it.
+    outbox: RefCell<Option<Rc<Outbox>>>,
 }
 
 /// Everything the widget holds on the page; `destroy()` empties it.
@@ -66,6 +69,8 @@ pub(crate) struct State {
     pub errors: Vec<String>,
     pub started_at: Option<String>,
     pub submitted: bool,
+    /// The id of the response this widget submitted: its delivery drives the status line.
+    sent_id: Option<String>,
     pub status: Option<String>,
     pub summary: Vec<String>,
     listeners: Vec<Listener>,
@@ -129,6 +134,7 @@ pub(crate) fn create(config: &JsValue) -> Result<Survey, Error> {
         handlers: RefCell::new(Vec::new()),
         next_handler: Cell::new(1),
         off: RefCell::new(None),
+        outbox: RefCell::new(None),
     });
     let weak = Rc::downgrade(&inner);
     let off: Callback = Callback::new(move |id: JsValue| {
@@ -140,6 +146,16 @@ pub(crate) fn create(config: &JsValue) -> Result<Survey, Error> {
     });
     if let Ok(mut slot) = inner.off.try_borrow_mut() {
         *slot = Some(off);
+    }
+    let transport = Transport { endpoint: inner.cfg.endpoint.clone(), headers: inner.cfg.headers.clone(), timeout_ms: inner.cfg.timeout_ms };
+    let weak = Rc::downgrade(&inner);
+    let outbox = Outbox::start(transport, move |report| {
+        if let Some(inner) = weak.upgrade() {
+            inner.delivery_report(report);
+        }
+    });
+    if let Ok(mut slot) = inner.outbox.try_borrow_mut() {
+        *slot = Some(outbox);
     }
     start(&inner);
     Ok(Survey { inner })
@@ -475,6 +491,8 @@ impl Inner {
             st.destroyed = true;
             taken
         };
+        let outbox = self.outbox.try_borrow_mut().ok().and_then(|mut o| o.take());
+        drop(outbox);
         // Listeners and timers are removed as they drop, after the borrow ends.
         drop(taken);
     }
@@ -651,35 +669,55 @@ impl Inner {
         let body = match hook {
             Ok(v) if v.is_null() => {
                 self.set_status(None);
-                self.emit("failed", &delivery_event(&id, Some("cancelled"), None));
+                self.emit("failed", &delivery_event(&id, Some("cancelled"), None).into());
                 return;
             }
             Ok(v) if v.is_undefined() => payload,
             Ok(v) => v,
             Err(_) => {
                 self.set_status(Some(self.t("ui.status.failed")));
-                self.emit("failed", &delivery_event(&id, Some("before-send"), None));
+                self.emit("failed", &delivery_event(&id, Some("before-send"), None).into());
                 return;
             }
         };
         let Some(text) = js_sys::JSON::stringify(&body).ok().and_then(|s| s.as_string()) else {
             self.set_status(Some(self.t("ui.status.failed")));
-            self.emit("failed", &delivery_event(&id, Some("invalid-payload"), None));
+            self.emit("failed", &delivery_event(&id, Some("invalid-payload"), None).into());
             return;
         };
-        self.emit("queued", &delivery_event(&id, None, None));
-        let transport = Transport { endpoint: &self.cfg.endpoint, headers: &self.cfg.headers, timeout_ms: self.cfg.timeout_ms };
-        let inner = self.clone();
-        delivery::send(&transport, &text, move |sent| match sent {
-            Sent::Delivered { status } => {
-                inner.set_status(Some(inner.t("ui.status.sent")));
-                inner.emit("delivered", &delivery_event(&id, None, Some(status)));
+        if let Ok(mut st) = self.st.try_borrow_mut() {
+            st.sent_id = Some(id.clone());
+        }
+        let outbox = self.outbox.try_borrow().ok().and_then(|o| o.clone());
+        if let Some(o) = outbox {
+            o.submit(id, text);
+        }
+    }
+
+    /// Turns what the outbox reports into an event, and into the status line when it is about
+    /// this widget's own response.
+    fn delivery_report(&self, report: Report) {
+        let (event, id, status_key, detail) = match &report {
+            Report::Queued { id, stored } => {
+                let d = delivery_event(id, None, None);
+                set(&d, "stored", (*stored).into());
+                ("queued", id, None, d)
             }
-            Sent::Failed { reason, status } => {
-                inner.set_status(Some(inner.t("ui.status.failed")));
-                inner.emit("failed", &delivery_event(&id, Some(reason), status));
+            Report::Waiting { id } => ("", id, Some("ui.status.queued"), Object::new()),
+            Report::Delivered { id, status, attempts } => {
+                let d = delivery_event(id, None, Some(*status));
+                set(&d, "attempts", (*attempts).into());
+                ("delivered", id, Some("ui.status.sent"), d)
             }
-        });
+            Report::Failed { id, reason, status } => ("failed", id, Some("ui.status.failed"), delivery_event(id, Some(reason), *status)),
+        };
+        let own = self.st.try_borrow().is_ok_and(|st| st.sent_id.as_ref() == Some(id));
+        if let (true, Some(key)) = (own, status_key) {
+            self.set_status(Some(self.t(key)));
+        }
+        if !event.is_empty() {
+            self.emit(event, &detail.into());
+        }
     }
 
     fn set_status(&self, text: Option<String>) {
@@ -697,14 +735,14 @@ impl Inner {
 }
 
 /// The detail of a `queued`, `delivered` or `failed` event.
-fn delivery_event(id: &str, reason: Option<&str>, status: Option<u16>) -> JsValue {
+fn delivery_event(id: &str, reason: Option<&str>, status: Option<u16>) -> Object {
     let d = Object::new();
     set(&d, "id", id.into());
     if let Some(r) = reason {
         set(&d, "reason", r.into());
     }
     set(&d, "status", status.map_or(JsValue::NULL, JsValue::from));
-    d.into()
+    d
 }
 
 #[wasm_bindgen]

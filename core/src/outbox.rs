@@ -81,19 +81,26 @@ pub fn admit(pending: &[Entry], bytes: usize) -> Result<(), Refusal> {
 /// The ids to send now, oldest first: those whose time has come, or all of them when the
 /// flush ignores the schedule (on load and on `online`).
 pub fn due(pending: &[Entry], now_ms: f64, ignore_schedule: bool) -> Vec<&str> {
-    let mut ready: Vec<&Entry> = pending.iter().filter(|e| ignore_schedule || e.next_ms <= now_ms).collect();
-    ready.sort_by(|a, b| a.queued_ms.total_cmp(&b.queued_ms));
-    ready.into_iter().map(|e| e.id.as_str()).collect()
+    oldest_first(pending).into_iter().filter(|e| ignore_schedule || e.next_ms <= now_ms).map(|e| e.id.as_str()).collect()
+}
+
+/// The entries by the time they were queued, ties in their order. An insertion sort: at most
+/// [`MAX_PENDING`] entries, and the library's sorts cost the wasm ~2 KB gzip.
+fn oldest_first(pending: &[Entry]) -> Vec<&Entry> {
+    let mut out: Vec<&Entry> = Vec::with_capacity(pending.len());
+    for e in pending {
+        let at = out.iter().position(|o| o.queued_ms > e.queued_ms).unwrap_or(out.len());
+        out.insert(at, e);
+    }
+    out
 }
 
 /// The ids to send with `keepalive` as the page hides, oldest first, while their payloads
 /// together stay within [`KEEPALIVE_BUDGET`]; the rest wait for the next visit.
 pub fn keepalive_batch(pending: &[Entry]) -> Vec<&str> {
-    let mut by_age: Vec<&Entry> = pending.iter().collect();
-    by_age.sort_by(|a, b| a.queued_ms.total_cmp(&b.queued_ms));
     let mut total = 0usize;
     let mut out = Vec::new();
-    for e in by_age {
+    for e in oldest_first(pending) {
         if total + e.bytes > KEEPALIVE_BUDGET {
             continue;
         }
@@ -120,5 +127,57 @@ pub fn after_attempt(mut entry: Entry, outcome: Outcome, retry_after: Option<&st
             (Some(entry), next)
         }
         Next::Delivered | Next::GiveUp(_) => (None, next),
+    }
+}
+
+/// One pending response as the browser stores it: its schedule, the endpoint it goes to and its
+/// JSON.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Stored {
+    pub entry: Entry,
+    pub endpoint: String,
+    pub body: String,
+}
+
+/// The version tag that starts every stored value; a value with another tag is not ours to read.
+const FORMAT: &str = "1";
+
+impl Stored {
+    /// The storage value: one header line `1 queued first attempts next endpoint` (times in
+    /// whole epoch ms, `-` for no first attempt yet) and the body after the newline. Plain
+    /// integers keep float formatting out of the wasm; the endpoint has no space or newline
+    /// (the config's check refuses them).
+    pub fn encode(&self) -> String {
+        let e = &self.entry;
+        let ms = |v: f64| (v.max(0.0) as u64).to_string();
+        let first = e.first_ms.map_or_else(|| "-".to_string(), ms);
+        let fields = [FORMAT, &ms(e.queued_ms), &first, &e.attempts.to_string(), &ms(e.next_ms), &self.endpoint];
+        let mut out = fields.join(" ");
+        out.push('\n');
+        out.push_str(&self.body);
+        out
+    }
+
+    /// Reads a storage value back; `None` for one this version did not write.
+    pub fn decode(id: &str, value: &str) -> Option<Stored> {
+        let (head, body) = value.split_once('\n')?;
+        let mut f = head.split(' ');
+        let ms = |s: &str| s.parse::<u64>().ok().map(|v| v as f64);
+        if f.next()? != FORMAT {
+            return None;
+        }
+        let queued_ms = ms(f.next()?)?;
+        let first_ms = match f.next()? {
+            "-" => None,
+            s => Some(ms(s)?),
+        };
+        let attempts = f.next()?.parse().ok()?;
+        let next_ms = ms(f.next()?)?;
+        let endpoint = f.next()?.to_string();
+        if f.next().is_some() || endpoint.is_empty() {
+            return None;
+        }
+        let entry = Entry { id: id.to_string(), bytes: body.len(), queued_ms, first_ms, attempts, next_ms };
+        Some(Stored { entry, endpoint, body: body.to_string() })
     }
 }

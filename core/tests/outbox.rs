@@ -74,3 +74,24 @@ fn an_entry_lives_through_the_retry_policy() {
     let (gone, next) = after_attempt(e, Outcome::Status(400), None, now + 40_000.0, 0.5);
     assert_eq!((gone, next), (None, Next::GiveUp(GiveUp::Rejected(400))));
 }
+
+#[test]
+fn a_stored_response_reads_back_as_written() {
+    use eservqual_core::outbox::Stored;
+    let body = "{\"id\":\"r\",\"comment\":\"two\\nlines and spaces\"}".to_string();
+    let mut s = Stored { entry: entry("r", body.len(), 1_800_000_000_123.0, 1_800_000_004_000.0), endpoint: "https://example.com/c?x=1".into(), body };
+    assert_eq!(Stored::decode("r", &s.encode()), Some(s.clone()));
+    s.entry.first_ms = Some(1_800_000_000_500.0);
+    s.entry.attempts = 3;
+    let text = s.encode();
+    assert!(text.starts_with("1 1800000000123 1800000000500 3 1800000004000 https://example.com/c?x=1\n"), "{text}");
+    assert_eq!(Stored::decode("r", &text), Some(s));
+}
+
+#[test]
+fn a_stored_value_of_another_shape_is_not_read() {
+    use eservqual_core::outbox::Stored;
+    for bad in ["", "no newline", "2 1 - 0 1 https://e.com\n{}", "1 x - 0 1 https://e.com\n{}", "1 1 - 0 1\n{}", "1 1 - 0 1 https://e.com extra\n{}", "1 1 - -1 1 https://e.com\n{}", "1 1 1.5 0 1 https://e.com\n{}"] {
+        assert_eq!(Stored::decode("r", bad), None, "{bad:?}");
+    }
+}

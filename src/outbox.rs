@@ -1,0 +1,341 @@
+//! The durable outbox (RELIABILITY.md "Delivery"): a response is saved under its own
+//! localStorage key before the first attempt (in memory when storage fails), attempted under a
+//! per-response Web Lock so two tabs never send it at once, rescheduled by the core's retry
+//! rules, and removed only once delivered or given up. Flushed on start, on `online` and on a
+//! timer while anything is pending; re-sent with `keepalive` as the page hides.
+
+use crate::delivery::{self, Transport};
+use crate::dom::{self, Listener, Timeout};
+use eservqual_core::outbox::{self as rules, Entry, Stored};
+use eservqual_core::retry::{Next, Outcome};
+use js_sys::{Array, Function, Object, Promise, Reflect};
+use std::cell::RefCell;
+use std::rc::{Rc, Weak};
+use wasm_bindgen::prelude::*;
+use wasm_bindgen::JsCast;
+use web_sys::Storage;
+
+/// What the outbox tells its survey, which turns it into events and the widget's status.
+pub enum Report {
+    /// Saved (`stored: false`: storage refused it, so it lives in memory while the page does).
+    Queued { id: String, stored: bool },
+    /// An attempt failed and another is scheduled.
+    Waiting { id: String },
+    Delivered { id: String, status: u16, attempts: u32 },
+    Failed { id: String, reason: &'static str, status: Option<u16> },
+}
+
+/// The shortest wait of the flush timer: a response locked by another tab is looked at again
+/// after this, not in a busy loop.
+const MIN_WAKE_MS: f64 = 1_000.0;
+
+thread_local! {
+    /// Responses that storage would not take; still sent while the page lives (and by any
+    /// later `init` on it with the same endpoint).
+    static MEMORY: RefCell<Vec<Stored>> = const { RefCell::new(Vec::new()) };
+    /// Ids with an attempt in flight from this page.
+    static SENDING: RefCell<Vec<String>> = const { RefCell::new(Vec::new()) };
+}
+
+/// The outbox of one endpoint on this page; dropping it removes its listeners and timer (a
+/// send in flight still settles its stored entry).
+pub struct Outbox {
+    transport: Rc<Transport>,
+    sink: Box<dyn Fn(Report)>,
+    timer: RefCell<Option<Timeout>>,
+    listeners: RefCell<Vec<Listener>>,
+    /// Multiplies every wait: 1 in production. A page may set `__eservqualBackoffScale` (0.001
+    /// to 1) before `init`, so the fault tests need not sit through real backoffs.
+    scale: f64,
+}
+
+impl Outbox {
+    /// Starts the outbox and flushes what is pending for its endpoint, ignoring the schedule.
+    pub fn start(transport: Transport, sink: impl Fn(Report) + 'static) -> Rc<Outbox> {
+        let window = dom::window();
+        let scale = window
+            .as_ref()
+            .and_then(|w| dom::get(w, "__eservqualBackoffScale").as_f64())
+            .filter(|s| s.is_finite())
+            .map_or(1.0, |s| s.clamp(0.001, 1.0));
+        let outbox = Rc::new(Outbox { transport: Rc::new(transport), sink: Box::new(sink), timer: RefCell::new(None), listeners: RefCell::new(Vec::new()), scale });
+        if let Some(w) = window {
+            let on = |f: fn(&Rc<Outbox>, JsValue)| {
+                let weak = Rc::downgrade(&outbox);
+                move |ev: JsValue| {
+                    if let Some(o) = weak.upgrade() {
+                        f(&o, ev)
+                    }
+                }
+            };
+            let mut listeners = vec![
+                Listener::new(&w, "online", false, on(|o, _| o.flush(true))),
+                Listener::new(&w, "pagehide", false, on(|o, _| o.hidden())),
+            ];
+            if let Some(doc) = w.document() {
+                listeners.push(Listener::new(&doc, "visibilitychange", false, on(|o, _| {
+                    let hidden = dom::document().is_some_and(|d| dom::get(&d, "visibilityState").as_string().as_deref() == Some("hidden"));
+                    if hidden {
+                        o.hidden();
+                    }
+                })));
+            }
+            *outbox.listeners.borrow_mut() = listeners;
+        }
+        let weak = Rc::downgrade(&outbox);
+        dom::later(move || {
+            if let Some(o) = weak.upgrade() {
+                o.flush(true);
+            }
+        });
+        outbox
+    }
+
+    /// Queues a response (refused with a `failed` report when too large or the outbox is
+    /// full; nothing pending is dropped for it), then attempts it at once.
+    pub fn submit(self: &Rc<Self>, id: String, body: String) {
+        let held: Vec<Entry> = pending().into_iter().map(|s| s.entry).collect();
+        if let Err(refusal) = rules::admit(&held, body.len()) {
+            return (self.sink)(Report::Failed { id, reason: refusal.reason(), status: None });
+        }
+        let now = js_sys::Date::now();
+        let entry = Entry { id: id.clone(), bytes: body.len(), queued_ms: now, first_ms: None, attempts: 0, next_ms: now };
+        let stored = save(Stored { entry, endpoint: self.transport.endpoint.clone(), body });
+        (self.sink)(Report::Queued { id: id.clone(), stored });
+        self.attempt(id);
+    }
+
+    /// Attempts every pending response of this endpoint that is due (all of them when
+    /// `ignore_schedule`), then sets the timer for the next.
+    fn flush(self: &Rc<Self>, ignore_schedule: bool) {
+        let mine = self.mine();
+        let entries: Vec<Entry> = mine.into_iter().map(|s| s.entry).collect();
+        for id in rules::due(&entries, js_sys::Date::now(), ignore_schedule) {
+            self.attempt(id.to_string());
+        }
+        self.schedule();
+    }
+
+    /// The page is hiding: what fits in the keepalive budget goes out once more with
+    /// `keepalive`, outside the locks (the page may be gone before a lock is granted). A copy
+    /// that arrives twice is deduplicated by the receiver.
+    fn hidden(self: &Rc<Self>) {
+        let mine = self.mine();
+        let entries: Vec<Entry> = mine.iter().map(|s| s.entry.clone()).collect();
+        for id in rules::keepalive_batch(&entries) {
+            let Some(s) = mine.iter().find(|s| s.entry.id == id) else { continue };
+            let (weak, id, scale) = (Rc::downgrade(self), id.to_string(), self.scale);
+            delivery::attempt(&self.transport, &s.body, true, move |outcome, retry_after| {
+                settled(&weak, complete(&id, outcome, retry_after.as_deref(), scale));
+            });
+        }
+    }
+
+    /// One attempt at `id` under its Web Lock; skipped when this page is already sending it or
+    /// another tab holds the lock.
+    fn attempt(self: &Rc<Self>, id: String) {
+        let fresh = SENDING.with(|s| {
+            let mut s = s.borrow_mut();
+            let fresh = !s.contains(&id);
+            if fresh {
+                s.push(id.clone());
+            }
+            fresh
+        });
+        if !fresh {
+            return;
+        }
+        let (weak, transport, scale) = (Rc::downgrade(self), self.transport.clone(), self.scale);
+        with_lock(&rules::key(&id), move |lock| {
+            let done_sending = |id: &str| SENDING.with(|s| s.borrow_mut().retain(|x| x != id));
+            // Read again under the lock: another tab may have delivered it meanwhile.
+            let Some(stored) = lock.as_ref().and_then(|_| load(&id)) else {
+                done_sending(&id);
+                drop(lock);
+                return settled(&weak, None);
+            };
+            delivery::attempt(&transport, &stored.body, false, move |outcome, retry_after| {
+                let report = complete(&id, outcome, retry_after.as_deref(), scale);
+                done_sending(&id);
+                // Released only once the entry says what happened.
+                drop(lock);
+                settled(&weak, report);
+            });
+        });
+    }
+
+    /// Sets the flush timer to the earliest due time of what is pending. Responses in flight
+    /// (from this outbox, an earlier one on the page, or another tab) count too, so whatever
+    /// settles them is followed up here; [`MIN_WAKE_MS`] keeps that from spinning.
+    fn schedule(self: &Rc<Self>) {
+        let waiting: Vec<Entry> = self.mine().into_iter().map(|s| s.entry).collect();
+        let timer = rules::next_wake(&waiting).map(|at| {
+            let weak = Rc::downgrade(self);
+            let wait = (at - js_sys::Date::now()).max(MIN_WAKE_MS * self.scale);
+            Timeout::new(wait, move |_| {
+                if let Some(o) = weak.upgrade() {
+                    o.flush(false);
+                }
+            })
+        });
+        if let Ok(mut t) = self.timer.try_borrow_mut() {
+            *t = timer;
+        }
+    }
+
+    /// What is pending for this outbox's endpoint.
+    fn mine(&self) -> Vec<Stored> {
+        let mut all = pending();
+        all.retain(|s| s.endpoint == self.transport.endpoint);
+        all
+    }
+}
+
+/// Tells a live outbox what an attempt came to and reschedules it.
+fn settled(outbox: &Weak<Outbox>, report: Option<Report>) {
+    if let Some(o) = outbox.upgrade() {
+        if let Some(r) = report {
+            (o.sink)(r);
+        }
+        o.schedule();
+    }
+}
+
+/// Applies an attempt's outcome to the stored entry: removed when delivered or given up,
+/// rescheduled otherwise. `None` when the entry is gone already (another copy settled it).
+fn complete(id: &str, outcome: Outcome, retry_after: Option<&str>, scale: f64) -> Option<Report> {
+    let mut stored = load(id)?;
+    let now = js_sys::Date::now();
+    let counted = stored.entry.attempts;
+    let (kept, next) = rules::after_attempt(stored.entry.clone(), outcome, retry_after, now, js_sys::Math::random());
+    let id = id.to_string();
+    match (next, kept) {
+        (Next::Retry { .. }, Some(mut entry)) => {
+            entry.next_ms = now + (entry.next_ms - now) * scale;
+            stored.entry = entry;
+            save(stored);
+            Some(Report::Waiting { id })
+        }
+        (Next::GiveUp(g), _) => {
+            remove(&id);
+            Some(Report::Failed { id, reason: g.reason(), status: g.status() })
+        }
+        (_, _) => {
+            remove(&id);
+            let status = match outcome {
+                Outcome::Status(s) => s,
+                _ => 200,
+            };
+            Some(Report::Delivered { id, status, attempts: counted + 1 })
+        }
+    }
+}
+
+/// `localStorage`, or `None` when the page may not use it.
+fn storage() -> Option<Storage> {
+    dom::window()?.local_storage().ok().flatten()
+}
+
+/// Every pending response on this origin, stored or in memory.
+fn pending() -> Vec<Stored> {
+    let mut out: Vec<Stored> = Vec::new();
+    if let Some(s) = storage() {
+        let n = s.length().unwrap_or(0);
+        for i in 0..n {
+            let Some(key) = s.key(i).ok().flatten() else { continue };
+            let Some(id) = rules::id_of_key(&key) else { continue };
+            if let Some(stored) = s.get_item(&key).ok().flatten().and_then(|v| Stored::decode(id, &v)) {
+                out.push(stored);
+            }
+        }
+    }
+    MEMORY.with(|m| {
+        for held in m.borrow().iter() {
+            if !out.iter().any(|s| s.entry.id == held.entry.id) {
+                out.push(held.clone());
+            }
+        }
+    });
+    out
+}
+
+/// The pending response `id`, from storage or memory.
+fn load(id: &str) -> Option<Stored> {
+    let stored = storage().and_then(|s| s.get_item(&rules::key(id)).ok().flatten()).and_then(|v| Stored::decode(id, &v));
+    stored.or_else(|| MEMORY.with(|m| m.borrow().iter().find(|s| s.entry.id == id).cloned()))
+}
+
+/// Saves a pending response: to storage (`true`), or to memory when storage refuses it.
+fn save(stored: Stored) -> bool {
+    let key = rules::key(&stored.entry.id);
+    let written = storage().is_some_and(|s| s.set_item(&key, &stored.encode()).is_ok());
+    MEMORY.with(|m| {
+        let mut m = m.borrow_mut();
+        m.retain(|s| s.entry.id != stored.entry.id);
+        if !written {
+            m.push(stored);
+        }
+    });
+    written
+}
+
+/// Forgets a pending response everywhere.
+fn remove(id: &str) {
+    if let Some(s) = storage() {
+        let _ = s.remove_item(&rules::key(id));
+    }
+    MEMORY.with(|m| m.borrow_mut().retain(|s| s.entry.id != id));
+}
+
+/// A Web Lock held until dropped (RAII); `Lock(None)` where the browser has no Web Locks.
+struct Lock(Option<Function>);
+
+impl Drop for Lock {
+    fn drop(&mut self) {
+        if let Some(release) = self.0.take() {
+            let _ = release.call0(&JsValue::UNDEFINED);
+        }
+    }
+}
+
+/// Runs `f` holding the Web Lock `name` if no one else holds it: `f(Some(lock))`, held until
+/// `lock` drops; `f(None)` when another tab holds it. Without the Web Locks API (an old
+/// browser) `f` runs at once, unlocked.
+fn with_lock(name: &str, f: impl FnOnce(Option<Lock>) + 'static) {
+    let slot = Rc::new(RefCell::new(Some(f)));
+    let take = move || slot.try_borrow_mut().ok().and_then(|mut s| s.take());
+    let locks = dom::window().map_or(JsValue::UNDEFINED, |w| dom::get(&w.navigator(), "locks"));
+    let Some(request) = dom::get(&locks, "request").dyn_into::<Function>().ok() else {
+        if let Some(f) = take() {
+            f(Some(Lock(None)));
+        }
+        return;
+    };
+    let options = Object::new();
+    let _ = Reflect::set(&options, &"ifAvailable".into(), &JsValue::TRUE);
+    let take_in_lock = take.clone();
+    // Called exactly once by the browser (with `null` when the lock is taken), so it frees
+    // itself after that call.
+    let callback = Closure::once_into_js(move |lock: JsValue| -> JsValue {
+        let Some(f) = take_in_lock() else { return JsValue::UNDEFINED };
+        if lock.is_null() {
+            f(None);
+            return JsValue::UNDEFINED;
+        }
+        let mut resolve = None;
+        let held = Promise::new(&mut |res, _| resolve = Some(res));
+        f(Some(Lock(resolve)));
+        held.into()
+    });
+    let args = Array::of3(&JsValue::from_str(name), &options, &callback);
+    match request.apply(&locks, &args).map(|p| p.dyn_into::<Promise>()) {
+        // The request's own promise: a rejection (the page torn down) is not the page's concern.
+        Ok(Ok(p)) => dom::settle(&p, |_| ()),
+        Ok(Err(_)) => {}
+        Err(_) => {
+            if let Some(f) = take() {
+                f(Some(Lock(None)));
+            }
+        }
+    }
+}

@@ -1,0 +1,306 @@
+// Delivery that loses nothing, in real Chromium against a receiver that misbehaves on command
+// (faults.mjs): the fault matrix of RELIABILITY.md. A customer answers a one-step questionnaire
+// (E-S-QUAL's System availability, four items) with the mouse and submits; the receiver fails
+// as each scenario says; the test counts, for every response submitted, whether it was
+// received with a 2xx. Each scenario runs several times with short backoffs (the page sets
+// `__eservqualBackoffScale`) and once at real timings. Figures: target/fault-matrix.json.
+import { test, before, after } from "node:test";
+import assert from "node:assert/strict";
+import { mkdirSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { ROOT, browser } from "./harness.mjs";
+import { faultServer } from "./faults.mjs";
+
+const SENT = "Your answers have been sent.";
+const SAVED = "Your answers are saved and will be sent when the connection is back.";
+const FAILED = "Your answers could not be sent.";
+const SHORT = 0.05;
+const SHORT_RUNS = 3;
+
+let server;
+let chrome;
+const matrix = [];
+
+// The page: the script-tag loader, and a page script that starts an inline questionnaire and
+// reports every delivery event and every status line to the test.
+const PAGE = `<!doctype html><html lang="en"><head><meta charset="utf-8"><link rel="icon" href="data:,">
+<title>Order complete</title><script src="/t.js"></script><script src="/pkg/embed.js" defer></script></head>
+<body><main><h1>Thank you for your order</h1><div id="survey"></div></main></body></html>`;
+const script = (endpoint) => `
+const q = new URLSearchParams(location.search);
+window.__eservqualBackoffScale = Number(q.get("scale") || 1);
+window.start = () => window.eservqual.init({
+  endpoint: ${JSON.stringify(endpoint)}, mode: "inline", target: "#survey", dimensions: ["SYS"],
+  recovery: false, outcomes: [], showSummary: false, timeoutMs: 1000,
+  recontactDays: Number(q.get("recontact") || 90),
+}).then((s) => {
+  for (const e of ["submit", "queued", "delivered", "failed"]) {
+    s.on(e, (d) => window.__event(e, e === "submit" ? d.payload.id : d.id, d.reason || null, d.status ?? null, d.stored ?? null));
+  }
+  const host = document.querySelector("[data-eservqual]");
+  if (host) {
+    new MutationObserver(() => {
+      const status = host.shadowRoot.querySelector("#eq-status");
+      if (status && status.textContent) window.__status(status.textContent);
+    }).observe(host.shadowRoot, { subtree: true, childList: true, characterData: true });
+  }
+  return true;
+});
+document.addEventListener("DOMContentLoaded", () => { if (q.get("start") !== "0") window.start(); });
+`;
+
+before(async () => {
+  server = await faultServer(ROOT);
+  Object.assign(server.pages, { "/t.html": PAGE, "/t.js": script(server.endpoint) });
+  chrome = await browser();
+});
+
+after(async () => {
+  await chrome?.close();
+  await server?.stop();
+  mkdirSync(join(ROOT, "target"), { recursive: true });
+  writeFileSync(join(ROOT, "target/fault-matrix.json"), JSON.stringify(matrix, null, 2) + "\n");
+  if (matrix.length) {
+    console.log("scenario | runs | submitted | received | lost | duplicates received | stored");
+    for (const m of matrix) console.log(`${m.scenario} | ${m.runs} | ${m.submitted} | ${m.received} | ${m.lost} | ${m.duplicates} | ${m.stored}`);
+  }
+});
+
+/** One visitor's browser: a fresh context whose pages report events and statuses here. */
+async function visitor({ scale, recontact = 90, blockStorage = false }) {
+  const context = await chrome.newContext();
+  const events = [];
+  const statuses = [];
+  const problems = [];
+  await context.exposeFunction("__event", (...e) => events.push(e));
+  await context.exposeFunction("__status", (s) => statuses.push(s));
+  if (blockStorage) {
+    await context.addInitScript(() => {
+      Object.defineProperty(window, "localStorage", {
+        get() {
+          throw new DOMException("The operation is insecure.", "SecurityError");
+        },
+      });
+    });
+  }
+  const url = `${server.origin}/t.html?scale=${scale}&recontact=${recontact}`;
+  /** Opens the page; `start`: the questionnaire starts, and is waited for unless `asked` is false. */
+  const open = async (start = true, asked = start) => {
+    const p = await context.newPage();
+    p.on("pageerror", (e) => problems.push(`pageerror: ${e.message}`));
+    await p.goto(start ? url : `${url}&start=0`);
+    if (asked) await p.locator(`[data-eservqual] input[name="SYS1.p"]`).first().waitFor({ state: "attached", timeout: 30000 });
+    return p;
+  };
+  const submitted = () => events.filter((e) => e[0] === "submit").map((e) => e[1]);
+  /** Answers the four items with the mouse and submits; resolves to the response's id. */
+  const submit = async (p) => {
+    const before = submitted().length;
+    // Each choice is a label around its radio: click the label, as a person would.
+    for (const n of [1, 2, 3, 4]) await p.locator(`[data-eservqual] label:has(input[name="SYS${n}.p"][value="${n + 1}"])`).click();
+    await p.getByRole("button", { name: "Submit" }).click();
+    await until(() => submitted().length > before, 15000, "the submit event");
+    return submitted()[before];
+  };
+  return { context, events, statuses, problems, open, submit, submitted };
+}
+
+async function until(check, ms, what) {
+  const end = Date.now() + ms;
+  while (!(await check())) {
+    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 25));
+  }
+}
+
+/** Outbox keys still in a page's storage. */
+const pendingKeys = (p) => p.evaluate(() => Object.keys(localStorage).filter((k) => k.startsWith("eservqual.outbox.")));
+
+/** Fills the origin's storage to its quota. */
+const fillStorage = (p) =>
+  p.evaluate(() => {
+    let i = 0;
+    for (const size of [1 << 20, 1 << 14, 1 << 8, 1]) {
+      const chunk = "x".repeat(size);
+      try {
+        for (;;) localStorage.setItem(`junk.${i++}`, chunk);
+      } catch {}
+    }
+    return i;
+  });
+
+/**
+ * The scenarios. `plan` is what the receiver answers first; `run(v)` plays the visitor and
+ * returns the ids submitted (default: open the page, submit one response). `retried`: the
+ * widget must have shown the saved-for-later state before the sent one.
+ */
+const SCENARIOS = [
+  {
+    name: "offline at submit, then online",
+    retried: true,
+    async run(v) {
+      const p = await v.open();
+      await v.context.setOffline(true);
+      const id = await v.submit(p);
+      await until(() => v.statuses.includes(SAVED), 15000, "the saved state while offline");
+      assert.equal(server.state.requests.get(id), undefined, "nothing reached the receiver while offline");
+      await v.context.setOffline(false);
+      return { ids: [id], page: p };
+    },
+  },
+  { name: "500 ×3 then 200", plan: ["500", "500", "500"], retried: true },
+  { name: "429 with Retry-After seconds", plan: ["429s:1"], retried: true },
+  { name: "429 with Retry-After date", plan: ["429d:2"], retried: true },
+  { name: "503 without Retry-After", plan: ["503"], retried: true },
+  { name: "server hangs past the timeout", plan: ["hang"], retried: true },
+  { name: "connection reset", plan: ["reset"], retried: true },
+  {
+    name: "tab closed mid-send, then the site visited again",
+    plan: ["hang", "hang"],
+    async run(v) {
+      const p = await v.open();
+      const id = await v.submit(p);
+      await until(() => server.state.requests.get(id) >= 1, 15000, "the first attempt to reach the receiver");
+      await p.close();
+      // Asked recently, so not asked again: the loader still loads the delivery code.
+      const again = await v.open(true, false);
+      return { ids: [id], page: again, open: false };
+    },
+  },
+  {
+    name: "immediate reload after submit",
+    async run(v) {
+      const p = await v.open();
+      const id = await v.submit(p);
+      await p.reload();
+      return { ids: [id], page: p, open: false };
+    },
+  },
+  {
+    name: "storage full",
+    plan: ["503"],
+    retried: true,
+    async run(v) {
+      const p = await v.open();
+      assert.ok((await fillStorage(p)) > 0);
+      const id = await v.submit(p);
+      await until(() => v.events.some((e) => e[0] === "queued" && e[1] === id), 15000, "queued");
+      assert.equal(v.events.find((e) => e[0] === "queued" && e[1] === id)[4], false, "queued says it is held in memory");
+      return { ids: [id], page: p };
+    },
+  },
+  {
+    name: "storage unavailable",
+    plan: ["503"],
+    retried: true,
+    blockStorage: true,
+    async run(v) {
+      const p = await v.open();
+      const id = await v.submit(p);
+      await until(() => v.events.some((e) => e[0] === "queued" && e[1] === id), 15000, "queued");
+      assert.equal(v.events.find((e) => e[0] === "queued" && e[1] === id)[4], false, "queued says it is held in memory");
+      return { ids: [id], page: p, noStorage: true };
+    },
+  },
+  {
+    name: "two tabs submitting 100 each at once",
+    flaky: 0.1,
+    recontact: 0,
+    shortRuns: 1,
+    async run(v) {
+      const tabs = [await v.open(false), await v.open(false)];
+      const ids = [];
+      await Promise.all(
+        tabs.map(async (p) => {
+          for (let i = 0; i < 100; i++) {
+            await p.evaluate(() => window.start());
+            ids.push(await v.submit(p));
+          }
+        }),
+      );
+      return { ids, page: tabs[0], open: false };
+    },
+  },
+];
+
+for (const s of SCENARIOS) {
+  test(`0 lost: ${s.name}`, { timeout: 600000 }, async () => {
+    const runs = [...Array(s.shortRuns ?? SHORT_RUNS).fill(SHORT), 1];
+    const total = { scenario: s.name, runs: runs.length, submitted: 0, received: 0, lost: 0, duplicates: 0, stored: 0 };
+    for (const scale of runs) {
+      server.reset();
+      server.state.plan = [...(s.plan || [])];
+      server.state.flaky = s.flaky || 0;
+      const v = await visitor({ scale, recontact: s.recontact ?? 90, blockStorage: s.blockStorage });
+      try {
+        const out = s.run ? await s.run(v) : await (async () => {
+          const p = await v.open();
+          return { ids: [await v.submit(p)], page: p };
+        })();
+        const { ids, page: p } = out;
+        const wait = scale === 1 ? 60000 : 30000;
+        await until(() => ids.every((id) => server.state.receipts.get(id) >= 1), wait, `all ${ids.length} received (scale ${scale})`);
+        // Removed from the outbox once delivered.
+        if (!out.noStorage) await until(async () => (await pendingKeys(p)).length === 0, 15000, "an empty outbox");
+        if (out.open !== false) {
+          await until(() => v.statuses.includes(SENT), 15000, "the sent state");
+          if (s.retried) {
+            const saved = v.statuses.indexOf(SAVED);
+            assert.ok(saved >= 0 && saved < v.statuses.lastIndexOf(SENT), `saved, then sent: ${JSON.stringify(v.statuses)}`);
+          }
+          assert.ok(!v.statuses.includes(FAILED), JSON.stringify(v.statuses));
+        }
+        assert.deepEqual(v.problems, []);
+        assert.equal(new Set(ids).size, ids.length, "every response has its own id");
+        const received = ids.filter((id) => server.state.receipts.get(id) >= 1).length;
+        const receipts = ids.reduce((n, id) => n + (server.state.receipts.get(id) || 0), 0);
+        total.submitted += ids.length;
+        total.received += received;
+        total.lost += ids.length - received;
+        total.duplicates += receipts - received;
+        total.stored += ids.filter((id) => server.state.stored.has(id)).length;
+        assert.equal(received, ids.length, "0 lost");
+      } finally {
+        await v.context.close();
+      }
+    }
+    matrix.push(total);
+    assert.equal(total.lost, 0);
+    assert.equal(total.stored, total.submitted, "one stored per response");
+  });
+}
+
+test("a 4xx other than 408/425/429 drops the response with a failed event, without retrying", async () => {
+  server.reset();
+  server.state.plan = ["400"];
+  const v = await visitor({ scale: SHORT });
+  try {
+    const p = await v.open();
+    const id = await v.submit(p);
+    await until(() => v.events.some((e) => e[0] === "failed"), 15000, "failed");
+    const failed = v.events.find((e) => e[0] === "failed");
+    assert.deepEqual(failed.slice(1, 4), [id, "rejected", 400]);
+    await until(() => v.statuses.includes(FAILED), 15000, "the failed state");
+    assert.deepEqual(await pendingKeys(p), [], "removed from the outbox");
+    // Long enough for several short backoffs: still one request.
+    await new Promise((r) => setTimeout(r, 1500));
+    assert.equal(server.state.requests.get(id), 1);
+    assert.deepEqual(v.problems, []);
+  } finally {
+    await v.context.close();
+  }
+});
+
+test("an endpoint that is not https (or http on loopback) is refused at init, naming endpoint", async () => {
+  const v = await visitor({ scale: SHORT });
+  try {
+    const p = await v.open(false);
+    for (const endpoint of ["http://example.com/c", "https://user:pw@example.com/c", "javascript:alert(1)", "data:text/plain,x", "ftp://example.com/c"]) {
+      const got = await p.evaluate((endpoint) => window.eservqual.init({ endpoint }).then(() => "resolved", (e) => [e.code, e.field]), endpoint);
+      assert.equal(got[1], "endpoint", `${endpoint}: ${got}`);
+    }
+    assert.deepEqual(v.problems, []);
+  } finally {
+    await v.context.close();
+  }
+});
