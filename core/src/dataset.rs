@@ -394,6 +394,8 @@ impl Dataset {
         }
         self.value.iter_mut().chain(self.loyalty.iter_mut()).for_each(|c| c.reserve(rows));
         self.day.reserve(rows);
+        // Most files carry a UUID per row: sized once, the set never rehashes while it fills.
+        self.uuids.reserve(rows);
         if let Some(ids) = &mut self.row_ids {
             ids.reserve(rows);
         }
