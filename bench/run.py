@@ -335,7 +335,7 @@ PHASES = [
     ("de-duplicate by id (hash set)", ["hashbrown", "hash_one", "hash::"]),
     ("read and parse the CSV", ["csv_core", "read::read_file", "read::csv", "Dataset::push", "parse_cell", "from_utf8", "WideRow",
                                 "memmove", "memcpy", "trim_matches"]),
-    ("score each respondent", ["score::score", "score_row"]),
+    ("score each respondent", ["score::score", "score_row", "finish_row"]),
     ("aggregate statistics", ["report::report", "stats::", "cronbach", "alpha", "quantile", "sort"]),
     ("allocation", ["malloc", "free", "realloc", "alloc::"]),
 ]

@@ -138,14 +138,18 @@ fn truncate(s: &str) -> String {
     out
 }
 
-/// A reusable buffer for one wide-CSV row.
+/// A reusable buffer for one wide-CSV row: after the first row, reading one allocates nothing.
 #[derive(Debug, Clone)]
 pub struct WideRow {
-    pub id: Option<String>,
-    pub submitted_at: Option<String>,
+    /// The trimmed id, empty when the row has none.
+    id: String,
+    /// The checked `submitted_at`, empty when the row has none.
+    submitted_at: String,
     pub answers: Answers,
     /// Weight cells seen and filled in this row.
     points: Vec<Option<f64>>,
+    /// The buffer `answers.weights` takes when the row has weights, kept across rows.
+    weights: Vec<f64>,
     recovery: Vec<Option<i16>>,
     value: [Option<i16>; VALUE_ITEMS],
     loyalty: [Option<i16>; LOYALTY_ITEMS],
@@ -154,23 +158,36 @@ pub struct WideRow {
 impl WideRow {
     pub fn new(form: &Form) -> WideRow {
         WideRow {
-            id: None,
-            submitted_at: None,
+            id: String::new(),
+            submitted_at: String::new(),
             answers: Answers::empty(form.instrument.item_count()),
             points: vec![None; form.active.len()],
+            weights: Vec::with_capacity(form.active.len()),
             recovery: vec![None; 11],
             value: [None; VALUE_ITEMS],
             loyalty: [None; LOYALTY_ITEMS],
         }
     }
 
+    /// The row's id, when it has one.
+    pub fn id(&self) -> Option<&str> {
+        (!self.id.is_empty()).then_some(self.id.as_str())
+    }
+
+    /// The row's `submitted_at`, when it has one.
+    pub fn submitted_at(&self) -> Option<&str> {
+        (!self.submitted_at.is_empty()).then_some(self.submitted_at.as_str())
+    }
+
     /// Empties the buffer for the next row.
     pub fn clear(&mut self) {
-        self.id = None;
-        self.submitted_at = None;
+        self.id.clear();
+        self.submitted_at.clear();
         self.answers.items.iter_mut().for_each(|a| *a = [None; 4]);
         self.answers.recovery = None;
-        self.answers.weights = None;
+        if let Some(w) = self.answers.weights.take() {
+            self.weights = w;
+        }
         self.answers.outcomes = OutcomeAnswers::default();
         self.points.iter_mut().for_each(|p| *p = None);
         self.recovery.iter_mut().for_each(|p| *p = None);
@@ -184,14 +201,15 @@ impl WideRow {
         let o = &mut self.answers.outcomes;
         match column {
             Column::Id => {
-                let t = cell.trim();
-                self.id = (!t.is_empty()).then(|| t.to_string());
+                self.id.clear();
+                self.id.push_str(cell.trim());
             }
             Column::SubmittedAt => {
                 let t = cell.trim();
+                self.submitted_at.clear();
                 if !t.is_empty() {
                     check_time(t, header)?;
-                    self.submitted_at = Some(t.to_string());
+                    self.submitted_at.push_str(t);
                 }
             }
             Column::Item { item, field } => {
@@ -234,9 +252,12 @@ impl WideRow {
                     "some weight cells of this row are filled and others empty: fill all or none",
                 ));
             }
-            let w: Vec<f64> = self.points.iter().flatten().copied().collect();
+            let mut w = std::mem::take(&mut self.weights);
+            w.clear();
+            w.extend(self.points.iter().flatten().copied());
             if w.iter().sum::<f64>() <= 0.0 {
                 let code = &form.instrument.dimensions[form.active[0]].code;
+                self.weights = w;
                 return Err(Error::new(ErrorCode::InvalidWeights, format!("weight.{code}"), "weights must total more than 0"));
             }
             self.answers.weights = Some(w);
@@ -302,6 +323,11 @@ pub struct Dataset {
     day: Vec<i32>,
     uuids: HashSet<u128>,
     other_ids: HashSet<String>,
+    /// The `answers` columns this form fills (`item * 4 + field`), in push order: worked out
+    /// once, not per row.
+    filled: Vec<usize>,
+    /// Whether rows carry E-RecS-QUAL columns (`e-s-qual` only).
+    has_recovery: bool,
     /// The id of every kept row, kept only by a [`Dataset::part`] so that parts read in
     /// parallel can be joined with the first-wins rule across them ([`Dataset::append`]).
     row_ids: Option<Vec<RowId>>,
@@ -322,7 +348,11 @@ fn code(x: Option<i16>) -> i16 {
 impl Dataset {
     pub fn new(form: Form) -> Dataset {
         let items = form.instrument.item_count();
+        let fields = form.format.fields();
+        let filled = form.active.iter().flat_map(|&d| form.item_range(d)).flat_map(|i| fields.iter().map(move |f| i * 4 + f.index())).collect();
         Dataset {
+            filled,
+            has_recovery: form.instrument.id == "e-s-qual",
             rows: 0,
             answers: vec![Vec::new(); items * 4],
             recovery: vec![Vec::new(); 11],
@@ -348,10 +378,42 @@ impl Dataset {
         Dataset { row_ids: Some(Vec::new()), ..Dataset::new(form) }
     }
 
+    /// Makes room for `rows` more respondents in every column this form fills, so a reader
+    /// that knows how many rows are coming grows nothing row by row.
+    pub fn reserve(&mut self, rows: usize) {
+        for &c in &self.filled {
+            self.answers[c].reserve(rows);
+        }
+        if self.has_recovery {
+            self.recovery_given.reserve(rows);
+            self.recovery.iter_mut().for_each(|c| c.reserve(rows));
+        }
+        self.points.reserve(rows * self.form.active.len());
+        for c in [&mut self.nps, &mut self.csat, &mut self.ces, &mut self.satisfaction] {
+            c.reserve(rows);
+        }
+        self.value.iter_mut().chain(self.loyalty.iter_mut()).for_each(|c| c.reserve(rows));
+        self.day.reserve(rows);
+        // Most files carry a UUID per row: sized once, the set never rehashes while it fills.
+        self.uuids.reserve(rows);
+        if let Some(ids) = &mut self.row_ids {
+            ids.reserve(rows);
+        }
+    }
+
     /// Appends the rows of `later` (a [`Dataset::part`] of the same form, read from rows that
     /// come after these), keeping the first of any id seen on both sides.
     pub fn append(&mut self, later: Dataset) {
+        // Into an empty dataset the part moves whole: its columns and id sets are already what
+        // this dataset would hold, and copying a million rows would only cost time.
+        if self.rows == 0 && self.uuids.is_empty() && self.other_ids.is_empty() {
+            let row_ids = if self.row_ids.is_some() { later.row_ids.or_else(|| Some(Vec::new())) } else { None };
+            let form = self.form.clone();
+            *self = Dataset { form, row_ids, ..later };
+            return;
+        }
         let ids = later.row_ids.unwrap_or_default();
+        self.uuids.reserve(ids.len());
         let keep: Vec<bool> = ids
             .iter()
             .map(|id| match id {
@@ -430,16 +492,12 @@ impl Dataset {
                 }
             }
         }
-        let fields = self.form.format.fields();
-        let items = answers.items.len().min(self.answers.len() / 4);
-        for &d in &self.form.active {
-            for i in self.form.item_range(d).take_while(|&i| i < items) {
-                for f in fields {
-                    self.answers[i * 4 + f.index()].push(code(answers.items[i][f.index()]));
-                }
+        for &c in &self.filled {
+            if let Some(item) = answers.items.get(c / 4) {
+                self.answers[c].push(code(item[c % 4]));
             }
         }
-        if self.form.instrument.id == "e-s-qual" {
+        if self.has_recovery {
             self.recovery_given.push(answers.recovery.is_some());
             for (j, col) in self.recovery.iter_mut().enumerate() {
                 col.push(code(answers.recovery.as_ref().and_then(|r| r.get(j).copied().flatten())));

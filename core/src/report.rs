@@ -1,9 +1,10 @@
 //! The aggregate report (SCORING.md §3, INTERFACES.md "Aggregate report JSON"): each row is
-//! scored with the per-respondent functions of `score`, then summarised column by column.
+//! scored by the rules of `score` (dimension means summed column-wise, the rest per row with
+//! its functions), then summarised column by column.
 
 use crate::dataset::{Dataset, MISSING};
 use crate::instrument::{Field, Form, Format, Instrument};
-use crate::score::{headline_kind, overall_keys, score_row, weakest_of, Kind, RowScores};
+use crate::score::{finish_row, half_rule, headline_kind, overall_keys, score_row, weakest_of, Kind, RowScores};
 use crate::stats::{self, Alpha, Ces, Csat, ItemAlpha, Nps, Stats};
 use indexmap::IndexMap;
 use serde::Serialize;
@@ -255,29 +256,63 @@ struct RowColumns {
     classes: Classes,
 }
 
-/// Scores rows `range` once each, keeping the dimension and overall scores column-wise.
+/// Scores rows `range`, keeping the dimension and overall scores column-wise. The dimension
+/// scores (the half-rule means of §1.3) are summed column by column over the keyed item columns
+/// of [`item_column`], as integers: the per-row sums of `score_row` are sums of small integers
+/// too, exact in any order, so each mean is the same number. The overall scores and the class
+/// of each row then come from [`finish_row`], the second half of `score_row`.
 fn score_rows(ds: &Dataset, range: std::ops::Range<usize>) -> RowColumns {
     let form = &ds.form;
     let nd = form.active.len();
     let kinds = Kind::for_format(form.format);
     let okeys = overall_keys(form.format);
+    let len = range.len();
+    let empty = vec![MISSING; len];
     let mut dims: Vec<Vec<f64>> = vec![Vec::new(); nd * Kind::COUNT];
-    for &kind in kinds {
-        for pos in 0..nd {
-            dims[pos * Kind::COUNT + kind as usize].reserve_exact(range.len());
+    let (mut sums, mut counts) = (vec![0i32; len], vec![0u32; len]);
+    for (pos, &d) in form.active.iter().enumerate() {
+        let dim = &form.instrument.dimensions[d];
+        let items = form.item_range(d);
+        let need = half_rule(items.len());
+        let fields: Vec<[Cow<'_, [i16]>; 4]> = items
+            .enumerate()
+            .map(|(j, i)| {
+                std::array::from_fn(|fi| {
+                    let field = Field::ALL[fi];
+                    if form.format.fields().contains(&field) {
+                        keyed_column(form, &ds.column(i, field)[range.clone()], field, dim.items[j].reverse)
+                    } else {
+                        Cow::Borrowed(&empty[..])
+                    }
+                })
+            })
+            .collect();
+        for &kind in kinds {
+            sums.fill(0);
+            counts.fill(0);
+            for f in &fields {
+                for ((s, c), &x) in sums.iter_mut().zip(counts.iter_mut()).zip(item_column(f, kind).iter()) {
+                    if x != MISSING {
+                        *s += i32::from(x);
+                        *c += 1;
+                    }
+                }
+            }
+            dims[pos * Kind::COUNT + kind as usize] =
+                sums.iter().zip(&counts).map(|(&s, &c)| if c > 0 && c as usize >= need { f64::from(s) / f64::from(c) } else { f64::NAN }).collect();
         }
     }
-    let mut overall: Vec<Vec<f64>> = okeys.iter().map(|_| Vec::with_capacity(range.len())).collect();
-    let mut row = RowScores::default();
+    let mut overall: Vec<Vec<f64>> = okeys.iter().map(|_| Vec::with_capacity(len)).collect();
+    let mut row = RowScores { dims: vec![[None; Kind::COUNT]; nd], ..RowScores::default() };
     let mut classes = Classes::default();
-    for r in range {
-        score_row(form, |i, f| ds.answer(r, i, f), ds.points(r), &mut row);
-        classes.add(row.class);
-        for pos in 0..nd {
+    for (k, r) in range.enumerate() {
+        for (pos, slot) in row.dims.iter_mut().enumerate() {
             for &kind in kinds {
-                dims[pos * Kind::COUNT + kind as usize].push(row.dim(pos, kind).unwrap_or(f64::NAN));
+                slot[kind as usize] = opt(dims[pos * Kind::COUNT + kind as usize][k]);
             }
         }
+        finish_row(form, ds.points(r), &mut row);
+        classes.add(row.class);
         for (j, key) in okeys.iter().enumerate() {
             overall[j].push(row.overall(key).unwrap_or(f64::NAN));
         }

@@ -261,6 +261,13 @@ fn score_row_dyn(form: &Form, answer: &dyn Fn(usize, Field) -> Option<i16>, poin
             (counts[ki] > 0 && counts[ki] >= need).then(|| sums[ki] / counts[ki] as f64)
         }));
     }
+    finish_row(form, points, out);
+}
+
+/// The overall scores, class and weakest dimension of one respondent from its dimension scores
+/// (`out.dims`, in D order): the second half of [`score_row`], which the report also calls
+/// after computing the dimension scores of many rows column by column.
+pub fn finish_row(form: &Form, points: Option<&[f64]>, out: &mut RowScores) {
     let col = |kind: Kind| out.dims.iter().map(move |s| s[kind as usize]);
     out.p = mean_all(col(Kind::P));
     out.p_weighted = weighted(points, col(Kind::P));

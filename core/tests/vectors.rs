@@ -29,7 +29,7 @@ fn read_wide(form: &Form, text: &str) -> Vec<(Option<String>, WideRow)> {
                 row.set(form, *col, h, cell).unwrap();
             }
             row.finish(form).unwrap();
-            (row.id.clone(), row)
+            (row.id().map(str::to_string), row)
         })
         .collect()
 }

@@ -32,8 +32,9 @@ const PARALLEL_FROM: usize = 1 << 20;
 pub fn read_bytes(bytes: &[u8], file: &str, dataset: &mut Dataset, threads: usize) -> Result<Summary, Error> {
     let header_end = bytes.iter().position(|&b| b == b'\n').map_or(bytes.len(), |i| i + 1);
     let body = &bytes[header_end..];
-    let parts = threads.clamp(1, 16);
-    if parts == 1 || body.len() < PARALLEL_FROM || bytes.contains(&b'"') {
+    // A quote anywhere may hide a line break inside a field, and a blank first line is skipped
+    // by the csv reader before it finds the header: both are left to it, whole.
+    if bytes.contains(&b'"') || bytes.first().is_some_and(|&b| b == b'\n' || b == b'\r') {
         return read(bytes, file, dataset);
     }
     let mut reader = ReaderBuilder::new().has_headers(true).flexible(true).from_reader(&bytes[..header_end]);
@@ -42,6 +43,7 @@ pub fn read_bytes(bytes: &[u8], file: &str, dataset: &mut Dataset, threads: usiz
         return Ok(Summary::default());
     }
     let columns = header_columns(&headers, file, dataset)?;
+    let parts = if body.len() < PARALLEL_FROM { 1 } else { threads.clamp(1, 16) };
 
     // Cut points: about equal sizes, each moved forward to just after a line end.
     let mut cuts = vec![0usize];
@@ -54,28 +56,34 @@ pub fn read_bytes(bytes: &[u8], file: &str, dataset: &mut Dataset, threads: usiz
     }
     cuts.push(body.len());
     let form = dataset.form.clone();
-    let results: Vec<Result<(Dataset, Summary), Error>> = std::thread::scope(|scope| {
-        let handles: Vec<_> = cuts
-            .windows(2)
-            .map(|w| {
-                let chunk = &body[w[0]..w[1]];
-                let (form, columns) = (form.clone(), &columns);
-                scope.spawn(move || {
-                    let mut part = Dataset::part(form);
-                    let mut reader = ReaderBuilder::new().has_headers(false).flexible(true).from_reader(chunk);
-                    records(&mut reader, columns, file, &mut part).map(|summary| (part, summary))
-                })
-            })
-            .collect();
-        handles
-            .into_iter()
-            .map(|h| h.join().unwrap_or_else(|_| Err(Error::input(Some(file), None, "", "a reader thread failed"))))
-            .collect()
-    });
+    let read_part = |chunk: &[u8]| -> (Result<(Dataset, Summary), Error>, u64) {
+        let lines = chunk.iter().filter(|&&b| b == b'\n').count() as u64;
+        let mut part = Dataset::part(form.clone());
+        part.reserve(lines as usize + 1);
+        if let Some(summary) = plain_records(chunk, &columns, &mut part) {
+            return (Ok((part, summary)), lines);
+        }
+        // Something the plain splitter leaves to the csv reader: read the part again with it,
+        // which accepts what it accepts and words every error as `read` does.
+        let mut part = Dataset::part(form.clone());
+        let mut reader = ReaderBuilder::new().has_headers(false).flexible(true).from_reader(chunk);
+        (records(&mut reader, &columns, file, &mut part).map(|summary| (part, summary)), lines)
+    };
+    let results: Vec<(Result<(Dataset, Summary), Error>, u64)> = if cuts.len() == 2 {
+        vec![read_part(body)]
+    } else {
+        std::thread::scope(|scope| {
+            let handles: Vec<_> = cuts.windows(2).map(|w| scope.spawn(|| read_part(&body[w[0]..w[1]]))).collect();
+            handles
+                .into_iter()
+                .map(|h| h.join().unwrap_or_else(|_| (Err(Error::input(Some(file), None, "", "a reader thread failed")), 0)))
+                .collect()
+        })
+    };
     // Line numbers inside a part count from its first line: shift them to the file's.
     let mut summary = Summary::default();
     let mut first_line = 2u64;
-    for (w, result) in cuts.windows(2).zip(results) {
+    for (result, lines) in results {
         let (part, part_summary) = result.map_err(|mut e| {
             if let Error::Input { line: Some(line), .. } = &mut e {
                 *line += first_line - 1;
@@ -87,9 +95,57 @@ pub fn read_bytes(bytes: &[u8], file: &str, dataset: &mut Dataset, threads: usiz
         dataset.append(part);
         summary.read += part_summary.read;
         summary.duplicates += part_summary.duplicates + (rows - (dataset.len() - before)) as u64;
-        first_line += body[w[0]..w[1]].iter().filter(|&&b| b == b'\n').count() as u64;
+        first_line += lines;
     }
     Ok(summary)
+}
+
+/// Reads the records of `chunk` (whole lines after the header) straight from the bytes: each
+/// line is split at its commas and each cell set as it is found, the common one-digit answer
+/// without any conversion. `None` when the part holds anything this splitter does not read by
+/// itself — a quote, a carriage return, a blank line, a row of another width, any cell in
+/// error — so the caller reads the part with the csv reader instead, and what is accepted and
+/// every message stay the csv reader's.
+fn plain_records(chunk: &[u8], columns: &[(Column, String)], dataset: &mut Dataset) -> Option<Summary> {
+    if chunk.contains(&b'"') || chunk.contains(&b'\r') || columns.is_empty() {
+        return None;
+    }
+    let form = dataset.form.clone();
+    let scale = form.scale();
+    let mut summary = Summary::default();
+    let mut row = WideRow::new(&form);
+    let last = columns.len() - 1;
+    let mut at = 0usize;
+    while at < chunk.len() {
+        if chunk[at] == b'\n' {
+            return None;
+        }
+        row.clear();
+        for (j, (column, header)) in columns.iter().enumerate() {
+            let end = chunk[at..].iter().position(|&b| b == b',' || b == b'\n').map_or(chunk.len(), |i| at + i);
+            let cell = &chunk[at..end];
+            match (column, cell) {
+                (Column::Item { item, field }, &[d @ b'0'..=b'9']) if scale.contains(i16::from(d - b'0')) => {
+                    row.answers.items[*item][field.index()] = Some(i16::from(d - b'0'));
+                }
+                (Column::Item { .. }, []) => {}
+                _ => row.set(&form, *column, header, std::str::from_utf8(cell).ok()?).ok()?,
+            }
+            // Every field but the last ends at a comma, the last at the line end.
+            match (chunk.get(end), j == last) {
+                (Some(b','), false) => at = end + 1,
+                (Some(b'\n'), true) => at = end + 1,
+                (None, true) => at = end,
+                _ => return None,
+            }
+        }
+        row.finish(&form).ok()?;
+        summary.read += 1;
+        if !dataset.push(row.id(), row.submitted_at(), &row.answers) {
+            summary.duplicates += 1;
+        }
+    }
+    Some(summary)
 }
 
 /// Resolves the header row into columns; a column named twice is an error.
@@ -145,7 +201,7 @@ fn records<R: Read>(reader: &mut ::csv::Reader<R>, columns: &[(Column, String)],
         }
         row.finish(&form).map_err(|e| Error::core(Some(file), start, &e))?;
         summary.read += 1;
-        if !dataset.push(row.id.as_deref(), row.submitted_at.as_deref(), &row.answers) {
+        if !dataset.push(row.id(), row.submitted_at(), &row.answers) {
             summary.duplicates += 1;
         }
     }

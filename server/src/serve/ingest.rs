@@ -69,11 +69,18 @@ impl Checker {
             return Err(Rejection::new("invalid-type", "", "the body must be one JSON object (a response payload)"));
         }
         // The core first: its errors carry the stable codes. Then the schema, for what only the
-        // schema says (a required instrument.version, the shape of meta and scores, ...).
-        let payload = Payload::from_value(value.clone())?;
+        // schema says (a required instrument.version, the shape of meta and scores, ...). The
+        // schema is asked first only whether the value is valid, so the core may take the value
+        // without a copy; the rare invalid body is parsed again to word the schema's error.
+        let schema_ok = self.schema.is_valid(&value);
+        let payload = Payload::from_value(value)?;
         let response = payload.validate(&self.registry)?;
-        if let Some(err) = self.schema.iter_errors(&value).next() {
-            return Err(schema_rejection(&err));
+        if !schema_ok {
+            let value: Value = serde_json::from_str(text).map_err(|e| Rejection::new("invalid-json", "", e.to_string()))?;
+            let rejection = self.schema.iter_errors(&value).next().map(|err| schema_rejection(&err));
+            if let Some(rejection) = rejection {
+                return Err(rejection);
+            }
         }
         let submitted_at = utc_text_of(&payload.submitted_at)
             .ok_or_else(|| Rejection::new("invalid-time", "submitted_at", format!("'{}' is not an RFC 3339 date-time", payload.submitted_at)))?;
