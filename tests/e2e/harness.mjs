@@ -78,13 +78,16 @@ export async function collector(pages = {}, extraArgs = [], { www: ownWww } = {}
 }
 
 /** Headless Chromium as the machine has it (its own browser download does not work here). */
-export function browser() {
+export function browser(extraArgs = []) {
   return chromium.launch({
     executablePath: "/usr/bin/chromium",
     headless: true,
-    args: ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run"],
+    args: ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run", ...extraArgs],
   });
 }
+
+/** Flags that keep a tab that is not in front running at full speed (two tabs at once). */
+export const BACKGROUND_TABS_AWAKE = ["--disable-background-timer-throttling", "--disable-renderer-backgrounding", "--disable-backgrounding-occluded-windows"];
 
 /**
  * A page in a new context that records console errors, page errors, CSP violations and every
