@@ -34,7 +34,11 @@ log "wasm-bindgen --target web"
 wasm-bindgen --target web --out-dir "$stage" --out-name eservqual_wasm \
   target/wasm32-unknown-unknown/wasm-release/eservqual.wasm
 
-log "wasm-opt -Oz"
+log "wasm-opt: short names, then -Oz"
+# One- and two-letter import and export names in the wasm and the glue alike (~2.5 KB gzip:
+# wasm-bindgen's import names carry a hash each, which gzip cannot compress).
+node scripts/shorten-names.mjs node_modules/.bin/wasm-opt "$stage/eservqual_wasm_bg.wasm" \
+  "$stage/eservqual_wasm.js" "$stage/short.wasm"
 # The wasm features rustc enabled are read from the module's target_features section.
 # --converge repeats -Oz until nothing shrinks (~200 gzip bytes); --strip-debug,
 # --strip-producers and --strip-target-features (once read) drop sections no browser reads
@@ -42,7 +46,7 @@ log "wasm-opt -Oz"
 # (~900 gzip bytes), sound because rustc links the stack first: the lowest 1 KiB is the far end
 # of a 1 MiB stack, never reached.
 node_modules/.bin/wasm-opt -Oz --converge --strip-debug --strip-producers --strip-target-features \
-  --low-memory-unused "$stage/eservqual_wasm_bg.wasm" -o pkg/eservqual_wasm_bg.wasm
+  --low-memory-unused "$stage/short.wasm" -o pkg/eservqual_wasm_bg.wasm
 
 log "esbuild: the ES module and the loader"
 # The entry imports the glue as ./wasm-glue.js; the glue finds the wasm beside the bundle

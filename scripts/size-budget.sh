@@ -12,9 +12,10 @@ LOADER_BUDGET=2048
 # bytes (inlining decisions), so it sits at the measured total rounded up to the next 1,000.
 # The contract's 46,080 is NOT met yet: the widget's first version measured 100,137 (score()
 # alone was 34,444) and the size pass that followed brought it to 87,447 (wasm 82,108, glue and
-# entry 5,339); until it is met, the gap is printed on every build.
+# entry 5,339); short import and export names (scripts/shorten-names.mjs) to 83,102 (wasm
+# 79,545, glue and entry 3,557). Until it is met, the gap is printed on every build.
 CONTRACT=46080
-BUDGET=${ESERVQUAL_WASM_BUDGET:-88000}
+BUDGET=${ESERVQUAL_WASM_BUDGET:-84000}
 
 gz() { gzip -9 -c "$1" | wc -c | tr -d ' '; }
 [ -f pkg/embed.js ] || { echo "size-budget: pkg/embed.js is missing; run scripts/build-wasm.sh" >&2; exit 1; }
