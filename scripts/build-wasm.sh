@@ -2,6 +2,8 @@
 # Builds the npm package in pkg/ and checks its size budget:
 #   eservqual_wasm_bg.wasm  the wasm crate (wasm-release profile, then wasm-opt -Oz and friends)
 #   eservqual.js            the ES module: js/index.js bundled with the wasm-bindgen glue
+#   text-<locale>.txt       the wording of each built-in locale (en, zh-CN, zh-TW); the module
+#                           fetches only the one it speaks, held to the SRI hash written into it
 #   embed.js                the script-tag loader (js/embed.js), with the SRI hashes of both
 #   eservqual.d.ts          the hand-written declarations (js/eservqual.d.ts); package.json
 # esbuild bundles and minifies; nothing a browser would not download goes into pkg/.
@@ -48,15 +50,24 @@ node scripts/shorten-names.mjs node_modules/.bin/wasm-opt "$stage/eservqual_wasm
 node_modules/.bin/wasm-opt -Oz --converge --strip-debug --strip-producers --strip-target-features \
   --low-memory-unused "$stage/short.wasm" -o pkg/eservqual_wasm_bg.wasm
 
+log "the wording of each locale (core's text-columns example)"
+cargo run -q -p eservqual-core --example text-columns -- pkg
+
+sri() { node -e 'const c=require("crypto"),f=require("fs");process.stdout.write("sha384-"+c.createHash("sha384").update(f.readFileSync(process.argv[1])).digest("base64"))' "$1"; }
+text_sri="{"
+for tag in en zh-CN zh-TW; do
+  text_sri+="\"$tag\":\"$(sri "pkg/text-$tag.txt")\","
+done
+text_sri="${text_sri%,}}"
+
 log "esbuild: the ES module and the loader"
 # The entry imports the glue as ./wasm-glue.js; the glue finds the wasm beside the bundle
 # through import.meta.url, which bundlers (Vite, webpack) also follow.
 cp js/index.js "$stage/index.js"
 cp "$stage/eservqual_wasm.js" "$stage/wasm-glue.js"
 node_modules/.bin/esbuild "$stage/index.js" --bundle --format=esm --minify --target=es2020 \
-  --log-level=warning --outfile=pkg/eservqual.js
+  --log-level=warning --define:__ESQ_TEXT_SRI__="$text_sri" --outfile=pkg/eservqual.js
 
-sri() { node -e 'const c=require("crypto"),f=require("fs");process.stdout.write("sha384-"+c.createHash("sha384").update(f.readFileSync(process.argv[1])).digest("base64"))' "$1"; }
 node_modules/.bin/esbuild js/embed.js --bundle --format=iife --minify --target=es2020 --log-level=warning \
   --define:__ESQ_MODULE__='"eservqual.js"' --define:__ESQ_MODULE_SRI__="\"$(sri pkg/eservqual.js)\"" \
   --define:__ESQ_WASM__='"eservqual_wasm_bg.wasm"' --define:__ESQ_WASM_SRI__="\"$(sri pkg/eservqual_wasm_bg.wasm)\"" \
@@ -79,9 +90,10 @@ cat > pkg/package.json <<JSON
   "exports": {
     ".": { "types": "./eservqual.d.ts", "default": "./eservqual.js" },
     "./embed.js": "./embed.js",
-    "./eservqual_wasm_bg.wasm": "./eservqual_wasm_bg.wasm"
+    "./eservqual_wasm_bg.wasm": "./eservqual_wasm_bg.wasm",
+    "./text-*.txt": "./text-*.txt"
   },
-  "files": ["eservqual.js", "eservqual_wasm_bg.wasm", "eservqual.d.ts", "embed.js"],
+  "files": ["eservqual.js", "eservqual_wasm_bg.wasm", "text-en.txt", "text-zh-CN.txt", "text-zh-TW.txt", "eservqual.d.ts", "embed.js"],
   "sideEffects": false
 }
 JSON

@@ -7,6 +7,7 @@ mod error;
 mod js;
 mod style;
 mod survey;
+mod text;
 mod ui;
 
 use eservqual_core::Registry;
