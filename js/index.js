@@ -30,18 +30,47 @@ export default function load(source) {
 /** Creates the widget: resolves to a Survey, or rejects with an EservqualError. */
 export async function init(config) {
   await load();
+  await loadText(wasm.textLocale(config));
   return wasm.init(config);
+}
+
+// The wording of each built-in locale is a file beside this one (text-<tag>.txt); a visitor
+// downloads only the one the widget speaks. The build writes in each file's SRI hash, so the
+// text is held to this module's integrity. One literal URL per file, which bundlers follow.
+const TEXT_URL = {
+  en: () => new URL("text-en.txt", import.meta.url),
+  "zh-CN": () => new URL("text-zh-CN.txt", import.meta.url),
+  "zh-TW": () => new URL("text-zh-TW.txt", import.meta.url),
+};
+const texts = {};
+
+/** Fetches and installs the wording of `tag` once per page (a failure may be retried). */
+function loadText(tag) {
+  if (!texts[tag]) {
+    texts[tag] = fetch(TEXT_URL[tag](), { integrity: __ESQ_TEXT_SRI__[tag], credentials: "omit" })
+      .then((r) => (r.ok ? r.text() : Promise.reject(new Error(`HTTP ${r.status}`))))
+      .then((text) => {
+        if (!wasm.installText(tag, text)) throw new Error("not this build's text");
+      })
+      .catch((cause) => {
+        delete texts[tag];
+        throw notLoaded(`eservqual: the ${tag} wording could not be loaded (${cause.message})`);
+      });
+  }
+  return texts[tag];
+}
+
+function notLoaded(message) {
+  const err = new Error(message);
+  err.name = "EservqualError";
+  err.code = "not-loaded";
+  err.field = "";
+  return err;
 }
 
 /** Scores one response (pure). The wasm must be loaded: await `load()` or `init()` first. */
 export function score(input) {
-  if (!ready) {
-    const err = new Error("eservqual: the wasm is not loaded yet: await load() or init() before score()");
-    err.name = "EservqualError";
-    err.code = "not-loaded";
-    err.field = "";
-    throw err;
-  }
+  if (!ready) throw notLoaded("eservqual: the wasm is not loaded yet: await load() or init() before score()");
   return wasm.score(input);
 }
 

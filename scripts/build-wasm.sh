@@ -2,6 +2,8 @@
 # Builds the npm package in pkg/ and checks its size budget:
 #   eservqual_wasm_bg.wasm  the wasm crate (wasm-release profile, then wasm-opt -Oz and friends)
 #   eservqual.js            the ES module: js/index.js bundled with the wasm-bindgen glue
+#   text-<locale>.txt       the wording of each built-in locale (en, zh-CN, zh-TW); the module
+#                           fetches only the one it speaks, held to the SRI hash written into it
 #   embed.js                the script-tag loader (js/embed.js), with the SRI hashes of both
 #   eservqual.d.ts          the hand-written declarations (js/eservqual.d.ts); package.json
 # esbuild bundles and minifies; nothing a browser would not download goes into pkg/.
@@ -34,7 +36,11 @@ log "wasm-bindgen --target web"
 wasm-bindgen --target web --out-dir "$stage" --out-name eservqual_wasm \
   target/wasm32-unknown-unknown/wasm-release/eservqual.wasm
 
-log "wasm-opt -Oz"
+log "wasm-opt: short names, then -Oz"
+# One- and two-letter import and export names in the wasm and the glue alike (~2.5 KB gzip:
+# wasm-bindgen's import names carry a hash each, which gzip cannot compress).
+node scripts/shorten-names.mjs node_modules/.bin/wasm-opt "$stage/eservqual_wasm_bg.wasm" \
+  "$stage/eservqual_wasm.js" "$stage/short.wasm"
 # The wasm features rustc enabled are read from the module's target_features section.
 # --converge repeats -Oz until nothing shrinks (~200 gzip bytes); --strip-debug,
 # --strip-producers and --strip-target-features (once read) drop sections no browser reads
@@ -42,7 +48,17 @@ log "wasm-opt -Oz"
 # (~900 gzip bytes), sound because rustc links the stack first: the lowest 1 KiB is the far end
 # of a 1 MiB stack, never reached.
 node_modules/.bin/wasm-opt -Oz --converge --strip-debug --strip-producers --strip-target-features \
-  --low-memory-unused "$stage/eservqual_wasm_bg.wasm" -o pkg/eservqual_wasm_bg.wasm
+  --low-memory-unused "$stage/short.wasm" -o pkg/eservqual_wasm_bg.wasm
+
+log "the wording of each locale (core's text-columns example)"
+cargo run -q -p eservqual-core --example text-columns -- pkg
+
+sri() { node -e 'const c=require("crypto"),f=require("fs");process.stdout.write("sha384-"+c.createHash("sha384").update(f.readFileSync(process.argv[1])).digest("base64"))' "$1"; }
+text_sri="{"
+for tag in en zh-CN zh-TW; do
+  text_sri+="\"$tag\":\"$(sri "pkg/text-$tag.txt")\","
+done
+text_sri="${text_sri%,}}"
 
 log "esbuild: the ES module and the loader"
 # The entry imports the glue as ./wasm-glue.js; the glue finds the wasm beside the bundle
@@ -50,9 +66,8 @@ log "esbuild: the ES module and the loader"
 cp js/index.js "$stage/index.js"
 cp "$stage/eservqual_wasm.js" "$stage/wasm-glue.js"
 node_modules/.bin/esbuild "$stage/index.js" --bundle --format=esm --minify --target=es2020 \
-  --log-level=warning --outfile=pkg/eservqual.js
+  --log-level=warning --define:__ESQ_TEXT_SRI__="$text_sri" --outfile=pkg/eservqual.js
 
-sri() { node -e 'const c=require("crypto"),f=require("fs");process.stdout.write("sha384-"+c.createHash("sha384").update(f.readFileSync(process.argv[1])).digest("base64"))' "$1"; }
 node_modules/.bin/esbuild js/embed.js --bundle --format=iife --minify --target=es2020 --log-level=warning \
   --define:__ESQ_MODULE__='"eservqual.js"' --define:__ESQ_MODULE_SRI__="\"$(sri pkg/eservqual.js)\"" \
   --define:__ESQ_WASM__='"eservqual_wasm_bg.wasm"' --define:__ESQ_WASM_SRI__="\"$(sri pkg/eservqual_wasm_bg.wasm)\"" \
@@ -75,9 +90,10 @@ cat > pkg/package.json <<JSON
   "exports": {
     ".": { "types": "./eservqual.d.ts", "default": "./eservqual.js" },
     "./embed.js": "./embed.js",
-    "./eservqual_wasm_bg.wasm": "./eservqual_wasm_bg.wasm"
+    "./eservqual_wasm_bg.wasm": "./eservqual_wasm_bg.wasm",
+    "./text-*.txt": "./text-*.txt"
   },
-  "files": ["eservqual.js", "eservqual_wasm_bg.wasm", "eservqual.d.ts", "embed.js"],
+  "files": ["eservqual.js", "eservqual_wasm_bg.wasm", "text-en.txt", "text-zh-CN.txt", "text-zh-TW.txt", "eservqual.d.ts", "embed.js"],
   "sideEffects": false
 }
 JSON

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Size budget of pkg/ (run scripts/build-wasm.sh first), in gzip -9 bytes: the loader alone,
-# and everything else a sampled visitor downloads (every .js, .wasm and .css in pkg/ but the
-# loader). Fails when either is over.
+# and everything else a sampled visitor downloads: every .js, .wasm and .css in pkg/ but the
+# loader, plus the largest of the locale wording files (text-*.txt), since the widget fetches
+# exactly one of them. Fails when either is over.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -12,9 +13,12 @@ LOADER_BUDGET=2048
 # bytes (inlining decisions), so it sits at the measured total rounded up to the next 1,000.
 # The contract's 46,080 is NOT met yet: the widget's first version measured 100,137 (score()
 # alone was 34,444) and the size pass that followed brought it to 87,447 (wasm 82,108, glue and
-# entry 5,339); until it is met, the gap is printed on every build.
+# entry 5,339); short import and export names (scripts/shorten-names.mjs) to 83,102 (wasm
+# 79,545, glue and entry 3,557); the wording moved out of the wasm into one file per locale to
+# 78,850 (wasm 71,564, glue and entry 4,044, the largest wording file 3,242). Until it is met,
+# the gap is printed on every build.
 CONTRACT=46080
-BUDGET=${ESERVQUAL_WASM_BUDGET:-88000}
+BUDGET=${ESERVQUAL_WASM_BUDGET:-79000}
 
 gz() { gzip -9 -c "$1" | wc -c | tr -d ' '; }
 [ -f pkg/embed.js ] || { echo "size-budget: pkg/embed.js is missing; run scripts/build-wasm.sh" >&2; exit 1; }
@@ -27,18 +31,26 @@ for f in pkg/*.js pkg/*.wasm pkg/*.css; do
   printf '%-26s %9d %9d\n' "${f#pkg/}" "$raw" "$z"
   [ "$f" = pkg/embed.js ] && loader=$z || total=$((total + z))
 done
+text=0
+for f in pkg/text-*.txt; do
+  raw=$(wc -c < "$f" | tr -d ' ')
+  z=$(gz "$f")
+  printf '%-26s %9d %9d\n' "${f#pkg/}" "$raw" "$z"
+  [ "$z" -gt "$text" ] && text=$z
+done
+total=$((total + text))
 printf '%-26s %9s %9d  (budget %d)\n' "loader" "" "$loader" "$LOADER_BUDGET"
-printf '%-26s %9s %9d  (budget %d)\n' "module + wasm + css" "" "$total" "$BUDGET"
+printf '%-26s %9s %9d  (budget %d)\n' "module+wasm+css+1 text" "" "$total" "$BUDGET"
 status=0
 if [ "$loader" -gt "$LOADER_BUDGET" ]; then
   echo "size-budget: embed.js is $loader gzip bytes, over its budget of $LOADER_BUDGET" >&2
   status=1
 fi
 if [ "$total" -gt "$CONTRACT" ]; then
-  echo "size-budget: NOTE the contract is $CONTRACT for the module, wasm and css: $((total - CONTRACT)) bytes over" >&2
+  echo "size-budget: NOTE the contract is $CONTRACT for the module, wasm, css and wording: $((total - CONTRACT)) bytes over" >&2
 fi
 if [ "$total" -gt "$BUDGET" ]; then
-  echo "size-budget: the module, wasm and css are $total gzip bytes, over the budget of $BUDGET" >&2
+  echo "size-budget: the module, wasm, css and wording are $total gzip bytes, over the budget of $BUDGET" >&2
   status=1
 fi
 exit $status

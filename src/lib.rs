@@ -8,6 +8,7 @@ mod js;
 mod outbox;
 mod style;
 mod survey;
+mod text;
 mod ui;
 
 use eservqual_core::Registry;

@@ -102,14 +102,59 @@ const SEP: char = '\0';
 ///
 /// A linear scan of the packed key column and then of the locale's column: a few microseconds
 /// for ~170 entries, where a table of `&str` fields costs 32 bytes of wasm data per entry.
+/// Without the `builtin-text` feature the column is the one [`install`]ed for `locale`, and
+/// `None` until then.
 pub fn text(locale: Locale, key: &str) -> Option<&'static str> {
     let index = keys().position(|k| k == key)?;
-    let column = match locale {
+    column(locale)?.split(SEP).nth(index)
+}
+
+/// The packed column of `locale`, as [`column_text`] gives it.
+#[cfg(feature = "builtin-text")]
+fn column(locale: Locale) -> Option<&'static str> {
+    Some(column_text(locale))
+}
+
+/// The packed column of `locale`: its strings in key order, each followed by `\0`. The widget's
+/// build writes it to a file per locale; without `builtin-text` it comes back through
+/// [`install`].
+#[cfg(feature = "builtin-text")]
+pub fn column_text(locale: Locale) -> &'static str {
+    match locale {
         Locale::En => COL_EN,
         Locale::ZhCn => COL_ZH_CN,
         Locale::ZhTw => COL_ZH_TW,
-    };
-    column.split(SEP).nth(index)
+    }
+}
+
+/// The installed columns, by locale (en, zh-CN, zh-TW).
+#[cfg(not(feature = "builtin-text"))]
+static INSTALLED: std::sync::Mutex<[Option<&'static str>; 3]> = std::sync::Mutex::new([None; 3]);
+
+#[cfg(not(feature = "builtin-text"))]
+fn column(locale: Locale) -> Option<&'static str> {
+    INSTALLED.lock().ok()?[locale as usize]
+}
+
+/// Installs the packed column of `locale` (see `column_text`): the wording a build without
+/// `builtin-text` speaks (with it, the column is only checked). Refused (`false`) unless it
+/// holds exactly one string per key; a locale installed once keeps its column (a page loads
+/// each at most once, and keeps it for the page's life).
+pub fn install(locale: Locale, column: String) -> bool {
+    if column.matches(SEP).count() != keys().count() || !column.ends_with(SEP) {
+        return false;
+    }
+    #[cfg(not(feature = "builtin-text"))]
+    {
+        let Ok(mut installed) = INSTALLED.lock() else { return false };
+        let slot = &mut installed[locale as usize];
+        if slot.is_none() {
+            *slot = Some(Box::leak(column.into_boxed_str()));
+        }
+    }
+    #[cfg(feature = "builtin-text")]
+    let _ = locale;
+    true
 }
 
 /// Every built-in key, in sorted order.
@@ -173,7 +218,7 @@ pub fn fill(template: &str, vars: &[(&str, &str)]) -> String {
     out
 }
 
-#[cfg(test)]
+#[cfg(all(test, feature = "builtin-text"))]
 mod tests {
     use super::*;
 
@@ -231,8 +276,11 @@ macro_rules! table {
     ($(Entry { key: $k:literal, en: $en:literal, zh_cn: $cn:literal, zh_tw: $tw:literal $(,)? }),* $(,)?) => {
         const TABLE: &[Entry] = &[$(Entry { key: $k, en: $en, zh_cn: $cn, zh_tw: $tw }),*];
         const COL_KEY: &str = concat!($($k, "\0"),*);
+        #[cfg_attr(not(feature = "builtin-text"), allow(dead_code))]
         const COL_EN: &str = concat!($($en, "\0"),*);
+        #[cfg_attr(not(feature = "builtin-text"), allow(dead_code))]
         const COL_ZH_CN: &str = concat!($($cn, "\0"),*);
+        #[cfg_attr(not(feature = "builtin-text"), allow(dead_code))]
         const COL_ZH_TW: &str = concat!($($tw, "\0"),*);
     };
 }

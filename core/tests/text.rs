@@ -586,3 +586,13 @@ fn items_speak_of_the_right_subject() {
         assert!(e.zh_cn.ends_with('。') && e.zh_tw.ends_with('。'), "{code}");
     }
 }
+
+#[test]
+fn a_packed_column_installs_and_a_short_one_does_not() {
+    for locale in LOCALES {
+        let column = eservqual_core::text::column_text(locale).to_string();
+        assert!(eservqual_core::text::install(locale, column.clone()));
+        assert!(!eservqual_core::text::install(locale, column.trim_end_matches('\0').to_string()));
+        assert!(!eservqual_core::text::install(locale, String::new()));
+    }
+}
