@@ -99,6 +99,7 @@ async function start() {
   try {
     pending = Object.keys(store).some((k) => k.startsWith(OUTBOX));
   } catch {}
+  if (config !== c) return latest;
   if (answer !== "ask" && !pending) return flush(idle);
   const opts = { integrity: WASM_SRI, credentials: "omit" };
   const wasm = fetch(new URL(WASM, base), opts);
@@ -112,18 +113,29 @@ async function start() {
   const cfg = { ...c };
   if (typeof cfg.consent !== "function") delete cfg.consent;
   if (answer !== "ask") cfg.consent = false;
-  return flush(await mod.init(cfg));
+  const made = await mod.init(cfg);
+  // A newer init() started while this one loaded: that one wins, this widget goes.
+  if (config !== c) {
+    made.destroy();
+    return latest;
+  }
+  return flush(made);
 }
+
+/** The promise of the newest run: what an overtaken run resolves to. */
+let latest;
 
 function run(next) {
   config = next;
   const p = start().catch((err) => {
+    if (config !== next) return latest;
     console.error("eservqual:", (err && err.message) || err);
     flush(idle);
     throw err;
   });
   // The page may never look at the promise: a rejection must not surface as uncaught.
   p.catch(() => {});
+  latest = p;
   return p;
 }
 

@@ -15,10 +15,12 @@ LOADER_BUDGET=2048
 # alone was 34,444) and the size pass that followed brought it to 87,447 (wasm 82,108, glue and
 # entry 5,339); short import and export names (scripts/shorten-names.mjs) to 83,102 (wasm
 # 79,545, glue and entry 3,557); the wording moved out of the wasm into one file per locale to
-# 78,850 (wasm 71,564, glue and entry 4,044, the largest wording file 3,242). Until it is met,
-# the gap is printed on every build.
+# 78,850 (wasm 71,564, glue and entry 4,044, the largest wording file 3,242). The durable
+# outbox (src/outbox.rs: storage, Web Locks, retries by the core's rules, keepalive on page hide;
+# RELIABILITY.md "Delivery") then added ~12,000 of wasm, to 91,107: raised for that reason.
+# Until the contract is met, the gap is printed on every build.
 CONTRACT=46080
-BUDGET=${ESERVQUAL_WASM_BUDGET:-79000}
+BUDGET=${ESERVQUAL_WASM_BUDGET:-92000}
 
 gz() { gzip -9 -c "$1" | wc -c | tr -d ' '; }
 [ -f pkg/embed.js ] || { echo "size-budget: pkg/embed.js is missing; run scripts/build-wasm.sh" >&2; exit 1; }
