@@ -29,10 +29,10 @@ const PAGE = `<!doctype html><html lang="en"><head><meta charset="utf-8"><link r
 const script = (endpoint) => `
 const q = new URLSearchParams(location.search);
 window.__eservqualBackoffScale = Number(q.get("scale") || 1);
-window.start = () => window.eservqual.init({
+window.start = (extra = {}) => window.eservqual.init({
   endpoint: ${JSON.stringify(endpoint)}, mode: "inline", target: "#survey", dimensions: ["SYS"],
   recovery: false, outcomes: [], showSummary: false, timeoutMs: 1000,
-  recontactDays: Number(q.get("recontact") || 90),
+  recontactDays: Number(q.get("recontact") || 90), ...extra,
 }).then((s) => {
   for (const e of ["submit", "queued", "delivered", "failed"]) {
     s.on(e, (d) => window.__event(e, e === "submit" ? d.payload.id : d.id, d.reason || null, d.status ?? null, d.stored ?? null));
@@ -70,6 +70,8 @@ after(async () => {
 /** One visitor's browser: a fresh context whose pages report events and statuses here. */
 async function visitor({ scale, recontact = 90, blockStorage = false }) {
   const context = await chrome.newContext();
+  // A cookie of the endpoint's origin: with credentials omitted it must never be sent.
+  await context.addCookies([{ name: "session", value: "secret", domain: "localhost", path: "/" }]);
   const events = [];
   const statuses = [];
   const problems = [];
@@ -155,8 +157,10 @@ const SCENARIOS = [
     },
   },
   { name: "500 ×3 then 200", plan: ["500", "500", "500"], retried: true },
-  { name: "429 with Retry-After seconds", plan: ["429s:1"], retried: true },
-  { name: "429 with Retry-After date", plan: ["429d:2"], retried: true },
+  // At real timings the wait the server asked for is kept: 1 s; a date 2 s ahead, whole
+  // seconds only, is at least 1 s away.
+  { name: "429 with Retry-After seconds", plan: ["429s:1"], retried: true, waited: 950 },
+  { name: "429 with Retry-After date", plan: ["429d:2"], retried: true, waited: 950 },
   { name: "503 without Retry-After", plan: ["503"], retried: true },
   { name: "server hangs past the timeout", plan: ["hang"], retried: true },
   { name: "connection reset", plan: ["reset"], retried: true },
@@ -258,6 +262,12 @@ for (const s of SCENARIOS) {
         }
         assert.deepEqual(v.problems, []);
         assert.equal(new Set(ids).size, ids.length, "every response has its own id");
+        assert.deepEqual([...server.state.contentTypes], ["text/plain;charset=UTF-8"]);
+        assert.equal(server.state.cookies, 0, "no cookie ever sent");
+        if (s.waited && scale === 1) {
+          const [first, second] = server.state.times.get(ids[0]);
+          assert.ok(second - first >= s.waited, `Retry-After kept: ${second - first} ms`);
+        }
         const received = ids.filter((id) => server.state.receipts.get(id) >= 1).length;
         const receipts = ids.reduce((n, id) => n + (server.state.receipts.get(id) || 0), 0);
         total.submitted += ids.length;
@@ -291,6 +301,57 @@ test("a 4xx other than 408/425/429 drops the response with a failed event, witho
     // Long enough for several short backoffs: still one request.
     await new Promise((r) => setTimeout(r, 1500));
     assert.equal(server.state.requests.get(id), 1);
+    assert.deepEqual(v.problems, []);
+  } finally {
+    await v.context.close();
+  }
+});
+
+/** Opens the page, starts the questionnaire with `extra` config (a page function), submits. */
+async function submitWith(v, extra, prepare = async () => {}) {
+  const p = await v.open(false);
+  await prepare(p);
+  await p.evaluate(`window.start(${extra})`);
+  await p.locator(`[data-eservqual] input[name="SYS1.p"]`).first().waitFor({ state: "attached" });
+  return { p, id: await v.submit(p) };
+}
+
+const failedOf = (v, id) => v.events.find((e) => e[0] === "failed" && e[1] === id);
+
+test("a payload over 48 KiB is refused with failed too-large, and nothing is sent", async () => {
+  server.reset();
+  const v = await visitor({ scale: SHORT });
+  try {
+    // The site's beforeSend makes it too large.
+    const { p, id } = await submitWith(v, `{ beforeSend: (p) => ({ ...p, meta: { note: "x".repeat(50 * 1024) } }) }`);
+    await until(() => failedOf(v, id), 15000, "failed");
+    assert.deepEqual(failedOf(v, id).slice(2, 4), ["too-large", null]);
+    await until(() => v.statuses.includes(FAILED), 15000, "the failed state");
+    assert.deepEqual(await pendingKeys(p), []);
+    assert.equal(server.state.requests.size, 0, "nothing sent");
+    assert.deepEqual(v.problems, []);
+  } finally {
+    await v.context.close();
+  }
+});
+
+test("with 50 responses pending a new one is refused with failed outbox-full, and none pending is dropped", async () => {
+  server.reset();
+  const v = await visitor({ scale: SHORT });
+  try {
+    // Fifty responses of another site's endpoint, not due for a day.
+    const fill = (p) =>
+      p.evaluate(() => {
+        const later = Date.now() + 86400000;
+        for (let i = 0; i < 50; i++) localStorage.setItem(`eservqual.outbox.old-${i}`, `1 ${Date.now()} - 0 ${later} https://other.example/c\n{"id":"old-${i}"}`);
+      });
+    const { p, id } = await submitWith(v, "{}", fill);
+    await until(() => failedOf(v, id), 15000, "failed");
+    assert.deepEqual(failedOf(v, id).slice(2, 4), ["outbox-full", null]);
+    const keys = await pendingKeys(p);
+    assert.equal(keys.length, 50);
+    assert.ok(keys.every((k) => k.startsWith("eservqual.outbox.old-")), "the fifty are all still pending");
+    assert.equal(server.state.requests.size, 0, "nothing sent");
     assert.deepEqual(v.problems, []);
   } finally {
     await v.context.close();

@@ -22,6 +22,11 @@ export async function faultServer(root, pages = {}) {
     requests: new Map(),
     /** The kept payloads, one per id. */
     stored: new Map(),
+    /** id → the arrival time (ms) of each request that carried it. */
+    times: new Map(),
+    /** Every distinct Content-Type of the POSTs, and how many carried a Cookie header. */
+    contentTypes: new Set(),
+    cookies: 0,
     /** Requests whose body was not a payload with an id. */
     unreadable: 0,
   };
@@ -82,6 +87,9 @@ export async function faultServer(root, pages = {}) {
       return;
     }
     state.requests.set(id, (state.requests.get(id) || 0) + 1);
+    state.times.set(id, [...(state.times.get(id) || []), Date.now()]);
+    state.contentTypes.add(req.headers["content-type"]);
+    if (req.headers.cookie) state.cookies += 1;
     const step = state.plan.length ? state.plan.shift() : Math.random() < state.flaky ? "503" : "ok";
     const [kind, arg] = step.split(":");
     if (kind === "hang") {
@@ -127,6 +135,9 @@ export async function faultServer(root, pages = {}) {
       state.receipts.clear();
       state.requests.clear();
       state.stored.clear();
+      state.times.clear();
+      state.contentTypes.clear();
+      state.cookies = 0;
       state.unreadable = 0;
     },
     async stop() {
