@@ -9,7 +9,7 @@ use crate::dom::{self, Listener, Timeout};
 use eservqual_core::outbox::{self as rules, Entry, Stored};
 use eservqual_core::retry::{Next, Outcome};
 use js_sys::{Array, Function, Object, Promise, Reflect};
-use std::cell::RefCell;
+use std::cell::{Cell, RefCell};
 use std::rc::{Rc, Weak};
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
@@ -44,6 +44,9 @@ pub struct Outbox {
     sink: Box<dyn Fn(Report)>,
     timer: RefCell<Option<Timeout>>,
     listeners: RefCell<Vec<Listener>>,
+    /// The page has hidden and the keepalive copies went out: a page that closes fires both
+    /// `visibilitychange` and `pagehide`, and one copy is enough. Cleared when visible again.
+    hid: Cell<bool>,
     /// Multiplies every wait: 1 in production. A page may set `__eservqualBackoffScale` (0.001
     /// to 1) before `init`, so the fault tests need not sit through real backoffs.
     scale: f64,
@@ -58,7 +61,7 @@ impl Outbox {
             .and_then(|w| dom::get(w, "__eservqualBackoffScale").as_f64())
             .filter(|s| s.is_finite())
             .map_or(1.0, |s| s.clamp(0.001, 1.0));
-        let outbox = Rc::new(Outbox { transport: Rc::new(transport), sink: Box::new(sink), timer: RefCell::new(None), listeners: RefCell::new(Vec::new()), scale });
+        let outbox = Rc::new(Outbox { transport: Rc::new(transport), sink: Box::new(sink), timer: RefCell::new(None), listeners: RefCell::new(Vec::new()), hid: Cell::new(false), scale });
         if let Some(w) = window {
             let on = |f: fn(&Rc<Outbox>, JsValue)| {
                 let weak = Rc::downgrade(&outbox);
@@ -77,6 +80,8 @@ impl Outbox {
                     let hidden = dom::document().is_some_and(|d| dom::get(&d, "visibilityState").as_string().as_deref() == Some("hidden"));
                     if hidden {
                         o.hidden();
+                    } else {
+                        o.hid.set(false);
                     }
                 })));
             }
@@ -120,6 +125,9 @@ impl Outbox {
     /// `keepalive`, outside the locks (the page may be gone before a lock is granted). A copy
     /// that arrives twice is deduplicated by the receiver.
     fn hidden(self: &Rc<Self>) {
+        if self.hid.replace(true) {
+            return;
+        }
         let mine = self.mine();
         let entries: Vec<Entry> = mine.iter().map(|s| s.entry.clone()).collect();
         for id in rules::keepalive_batch(&entries) {
