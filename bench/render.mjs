@@ -27,7 +27,11 @@ const model = {
 // after open(): the time to the next frame painted, and the JS heap.
 const PROBE = `
 window.__longtasks = 0;
-new PerformanceObserver((l) => (window.__longtasks += l.getEntries().length)).observe({ type: "longtask", buffered: true });
+window.__longtaskList = [];
+new PerformanceObserver((l) => {
+  window.__longtasks += l.getEntries().length;
+  for (const e of l.getEntries()) window.__longtaskList.push([e.startTime, e.duration]);
+}).observe({ type: "longtask", buffered: true });
 window.__frame = () => new Promise((r) => requestAnimationFrame(() => setTimeout(r, 0)));
 window.__firstItem = (find) => new Promise((r) => { const tick = () => (find() ? r(performance.now()) : requestAnimationFrame(tick)); tick(); });
 `;
@@ -99,6 +103,10 @@ async function once(path) {
   await page.goto(base + path);
   await page.waitForFunction(() => window.__done === true, null, { timeout: 30000 });
   const r = await page.evaluate(() => ({ first_item_ms: window.__first, open_ms: window.__open, long_tasks: window.__longtasks, heap_bytes: performance.memory.usedJSHeapSize }));
+  // Where the long tasks fall: up to the first item (loading, compiling, the first render), or after.
+  const list = await page.evaluate(() => window.__longtaskList);
+  r.long_before_first = list.filter(([start]) => start < r.first_item_ms).length;
+  r.long_ms = list.reduce((n, [, d]) => n + d, 0);
   await context.close();
   return r;
 }
@@ -118,7 +126,9 @@ const summary = (xs) => {
 const stats = {};
 for (const [who, list] of Object.entries(samples)) {
   stats[who] = {};
-  for (const k of ["first_item_ms", "open_ms", "long_tasks", "heap_bytes"]) stats[who][k] = summary(list.map((r) => r[k]));
+  for (const k of ["first_item_ms", "open_ms", "long_tasks", "heap_bytes", "long_ms"]) stats[who][k] = summary(list.map((r) => r[k]));
+  const long = list.reduce((n, r) => n + r.long_tasks, 0);
+  stats[who].long_before_first_share = long ? list.reduce((n, r) => n + r.long_before_first, 0) / long : null;
 }
 
 const scorePage = await browser.newPage();

@@ -89,9 +89,12 @@ def setup():
     if not BIN.exists():
         log("building the release binary")
         run(["cargo", "build", "--release", "-p", "eservqual-server"], cwd=ROOT)
-    if not (ROOT / "pkg" / "eservqual_wasm_bg.wasm").exists():
+    if not (ROOT / "pkg" / "eservqual_wasm_bg.wasm").exists() or not STAGE_WASM.exists():
         log("building pkg/ (scripts/build-wasm.sh)")
         run([str(ROOT / "scripts" / "build-wasm.sh")], cwd=ROOT)
+    if not shutil.which("twiggy"):
+        log("installing twiggy (cargo install, for the size breakdown)")
+        run(["cargo", "install", "--quiet", "--locked", "twiggy"])
 
 
 def first_line(cmd):
@@ -169,6 +172,46 @@ def measure(files):
     return {"files": rows, "total": total}
 
 
+# The wasm as wasm-bindgen wrote it, before the names are stripped: what the breakdown reads.
+STAGE_WASM = ROOT / "target" / "pkg-stage" / "eservqual_wasm_bg.wasm"
+CRATES = {"eservqual": "widget", "eservqual_core": "core"}
+
+
+def wasm_owner(name):
+    """The part of the code base an item of the wasm belongs to, from its (demangled) name."""
+    if name.startswith("data segment"):
+        return "data: constant tables and strings"
+    if "externref shim" in name:
+        return f"boundary shim of {name.split()[0]}() (the functions inlined into it)"
+    if name.startswith('"function names"') or name.startswith('"data names"'):
+        return None
+    m = re.search(r"\b(eservqual_core|eservqual)::(\w+)", name)
+    if m:
+        return f"{CRATES[m.group(1)]} {m.group(2)}.rs"
+    m = re.match(r"[<&]*(?:dyn )?(\w+)", name)
+    crate = m.group(1) if m else "other"
+    if crate in ("core", "alloc", "std"):
+        return "Rust core / alloc / std"
+    if crate in ("wasm_bindgen", "js_sys", "web_sys"):
+        return "wasm-bindgen, js-sys, web-sys"
+    return "other (allocator, imports, tables)"
+
+
+def wasm_breakdown():
+    """Raw bytes of the optimised wasm by owner, from twiggy on a build that keeps its names."""
+    named = TMP / "named.wasm"
+    run([str(ROOT / "node_modules" / ".bin" / "wasm-opt"), "-Oz", "-g", "--low-memory-unused", str(STAGE_WASM), "-o", str(named)])
+    items = json.loads(out(["twiggy", "top", "-n", "1000000", "-f", "json", str(named)]))
+    groups = {}
+    for it in items:
+        owner = wasm_owner(it["name"])
+        if owner:
+            groups[owner] = groups.get(owner, 0) + it["shallow_size"]
+    total = sum(groups.values())
+    top = sorted(groups.items(), key=lambda kv: -kv[1])
+    return {"total_bytes": total, "owners": [{"owner": k, "bytes": v} for k, v in top]}
+
+
 def bench_size():
     nm, pkg = BENCH / "node_modules", ROOT / "pkg"
     items = esqual_items()
@@ -179,8 +222,10 @@ def bench_size():
     ver = lambda p: json.loads((nm / p / "package.json").read_text())["version"]
     sets = {
         "eservqual_loader": measure([("pkg/embed.js", pkg / "embed.js")]),
+        # One locale's wording: the questionnaire is English here.
         "eservqual_widget": measure([("pkg/embed.js", pkg / "embed.js"), ("pkg/eservqual.js", pkg / "eservqual.js"),
                                      ("pkg/eservqual_wasm_bg.wasm", pkg / "eservqual_wasm_bg.wasm")]
+                                    + [(f"pkg/{t.name}", t) for t in sorted(pkg.glob("text-en.txt"))]
                                     + [(f"pkg/{c.name}", c) for c in extra_css]),
         "surveyjs": measure([("survey-core/survey.core.min.js", nm / "survey-core" / "survey.core.min.js"),
                              ("survey-js-ui/survey-js-ui.min.js", nm / "survey-js-ui" / "survey-js-ui.min.js"),
@@ -196,6 +241,7 @@ def bench_size():
         "versions": {"survey-core": ver("survey-core"), "survey-js-ui": ver("survey-js-ui"), "@formbricks/js": ver("@formbricks/js")},
         "sets": sets,
         "formbricks_runtime_urls": runtime,
+        "wasm_breakdown": wasm_breakdown(),
         "ratios": {"surveyjs_over_widget_gzip9": s["gzip9"] / w["gzip9"], "surveyjs_over_widget_brotli11": s["brotli11"] / w["brotli11"]},
         "goals": {
             "loader_le_2048_gzip": sets["eservqual_loader"]["total"]["gzip9"] <= 2048,
@@ -206,7 +252,7 @@ def bench_size():
 
 
 def table_size(r):
-    names = {"eservqual_loader": "eservqual, loader alone", "eservqual_widget": "eservqual, loader + module + wasm",
+    names = {"eservqual_loader": "eservqual, loader alone", "eservqual_widget": "eservqual, loader + module + wasm + English wording",
              "surveyjs": f"SurveyJS {r['versions']['survey-core']} (core + js-ui + default theme CSS + model)",
              "formbricks_package": f"Formbricks @formbricks/js {r['versions']['@formbricks/js']} (package only, see below)",
              "floor_html_form": "floor: hand-written HTML form"}
@@ -230,6 +276,12 @@ def table_size(r):
               f"(SurveyJS is {r['ratios']['surveyjs_over_widget_gzip9']:.1f}× the widget in gzip, "
               f"{r['ratios']['surveyjs_over_widget_brotli11']:.1f}× in brotli). "
               f"Formbricks loads at run time from its server: {', '.join('`{appUrl}' + u + '`' for u in r['formbricks_runtime_urls']) or 'nothing found'}."]
+    b = r.get("wasm_breakdown")
+    if b:
+        lines += ["", f"What dominates the wasm (twiggy on the optimised wasm with its names kept; raw bytes, {b['total_bytes']:,} in all, before gzip):",
+                  "", "| owner | raw bytes | share |", "|---|--:|--:|"]
+        for o in b["owners"][:14]:
+            lines.append(f"| {o['owner']} | {o['bytes']:,} | {o['bytes'] / b['total_bytes']:.0%} |")
     return "\n".join(lines)
 
 
@@ -280,6 +332,11 @@ def table_render(r):
     g = r["goals"]
     lines += ["", f"Goals: ≥ 3× faster to the first interactive item: {'met' if g['ge_3x_faster_first_item'] else '**not met**'} "
               f"({r['ratios']['first_item']:.1f}×); no long task in any run: {'met' if g['no_long_task'] else '**not met**'}."]
+    if e.get("long_before_first_share") is not None:
+        lines += ["", f"Where the long tasks fall: for eservqual {e['long_before_first_share']:.0%} of them come before the first item is "
+                  f"interactive (fetching and compiling the module and the wasm, reading the config, the first render), "
+                  f"{e['long_ms']['median']:.0f} ms of long tasks per page (median); for SurveyJS "
+                  f"{s['long_before_first_share']:.0%}, {s['long_ms']['median']:.0f} ms."]
     return "\n".join(lines)
 
 
