@@ -132,10 +132,7 @@ impl Outbox {
         let entries: Vec<Entry> = mine.iter().map(|s| s.entry.clone()).collect();
         for id in rules::keepalive_batch(&entries) {
             let Some(s) = mine.iter().find(|s| s.entry.id == id) else { continue };
-            let (weak, id, scale) = (Rc::downgrade(self), id.to_string(), self.scale);
-            delivery::attempt(&self.transport, &s.body, true, move |outcome, retry_after| {
-                settled(&weak, complete(&id, outcome, retry_after.as_deref(), scale));
-            });
+            send(&self.transport, Rc::downgrade(self), self.scale, id.to_string(), &s.body, None);
         }
     }
 
@@ -155,20 +152,14 @@ impl Outbox {
         }
         let (weak, transport, scale) = (Rc::downgrade(self), self.transport.clone(), self.scale);
         with_lock(&rules::key(&id), move |lock| {
-            let done_sending = |id: &str| SENDING.with(|s| s.borrow_mut().retain(|x| x != id));
             // Read again under the lock: another tab may have delivered it meanwhile.
-            let Some(stored) = lock.as_ref().and_then(|_| load(&id)) else {
-                done_sending(&id);
-                drop(lock);
-                return settled(&weak, None);
-            };
-            delivery::attempt(&transport, &stored.body, false, move |outcome, retry_after| {
-                let report = complete(&id, outcome, retry_after.as_deref(), scale);
-                done_sending(&id);
-                // Released only once the entry says what happened.
-                drop(lock);
-                settled(&weak, report);
-            });
+            match lock.and_then(|l| Some((l, load(&id)?))) {
+                Some((lock, stored)) => send(&transport, weak, scale, id, &stored.body, Some(lock)),
+                None => {
+                    done_sending(&id);
+                    settled(&weak, None);
+                }
+            }
         });
     }
 
@@ -197,6 +188,25 @@ impl Outbox {
         all.retain(|s| s.endpoint == self.transport.endpoint);
         all
     }
+}
+
+/// Sends `body` once and settles its entry. A normal attempt holds the response's `lock` and
+/// its in-flight mark, both released only once the entry says what happened; a keepalive copy
+/// (`None`) holds neither.
+fn send(transport: &Transport, outbox: Weak<Outbox>, scale: f64, id: String, body: &str, lock: Option<Lock>) {
+    delivery::attempt(transport, body, lock.is_none(), move |outcome, retry_after| {
+        let report = complete(&id, outcome, retry_after.as_deref(), scale);
+        if lock.is_some() {
+            done_sending(&id);
+        }
+        drop(lock);
+        settled(&outbox, report);
+    });
+}
+
+/// Clears the in-flight mark of `id`.
+fn done_sending(id: &str) {
+    SENDING.with(|s| s.borrow_mut().retain(|x| x != id));
 }
 
 /// Tells a live outbox what an attempt came to and reschedules it.
