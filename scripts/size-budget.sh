@@ -17,10 +17,11 @@ LOADER_BUDGET=2048
 # 79,545, glue and entry 3,557); the wording moved out of the wasm into one file per locale to
 # 78,850 (wasm 71,564, glue and entry 4,044, the largest wording file 3,242). The durable
 # outbox (src/outbox.rs: storage, Web Locks, retries by the core's rules, keepalive on page hide;
-# RELIABILITY.md "Delivery") then added ~12,000 of wasm, to 91,107: raised for that reason.
+# RELIABILITY.md "Delivery") then added ~12,000 of wasm, to 91,107: raised for that reason. The
+# core's error boxed to one pointer (core/src/error.rs) brought it to 88,897 (wasm 81,438).
 # Until the contract is met, the gap is printed on every build.
 CONTRACT=46080
-BUDGET=${ESERVQUAL_WASM_BUDGET:-92000}
+BUDGET=${ESERVQUAL_WASM_BUDGET:-89000}
 
 gz() { gzip -9 -c "$1" | wc -c | tr -d ' '; }
 [ -f pkg/embed.js ] || { echo "size-budget: pkg/embed.js is missing; run scripts/build-wasm.sh" >&2; exit 1; }
