@@ -18,10 +18,12 @@ LOADER_BUDGET=2048
 # 78,850 (wasm 71,564, glue and entry 4,044, the largest wording file 3,242). The durable
 # outbox (src/outbox.rs: storage, Web Locks, retries by the core's rules, keepalive on page hide;
 # RELIABILITY.md "Delivery") then added ~12,000 of wasm, to 91,107: raised for that reason. The
-# core's error boxed to one pointer (core/src/error.rs) brought it to 88,897 (wasm 81,438).
+# core's error boxed to one pointer (core/src/error.rs) brought it to 88,897 (wasm 81,438);
+# the readers walking a tree taken out of the JS value once, with member names borrowed and one
+# copy of optional-member reading per value type, to 87,434 (wasm 79,981).
 # Until the contract is met, the gap is printed on every build.
 CONTRACT=46080
-BUDGET=${ESERVQUAL_WASM_BUDGET:-89000}
+BUDGET=${ESERVQUAL_WASM_BUDGET:-88000}
 
 gz() { gzip -9 -c "$1" | wc -c | tr -d ' '; }
 [ -f pkg/embed.js ] || { echo "size-budget: pkg/embed.js is missing; run scripts/build-wasm.sh" >&2; exit 1; }
