@@ -5,13 +5,14 @@
 //! Both by hand rather than through serde-wasm-bindgen and `serde_json::Value`, which cost
 //! ~24 KB gzip of wasm; `tests/score.rs` holds the result equal to the core's JSON.
 
-use eservqual_core::error::{Json, Kind};
+use eservqual_core::error::{Source, Tree, MAX_DEPTH};
 use eservqual_core::payload::Keyed;
 use eservqual_core::score::{ItemScores, ScoreMap, Scores};
 use js_sys::{Array, Object};
 use wasm_bindgen::{JsCast, JsValue};
 
-/// A JS value seen as JSON. `undefined` reads as `null` (an absent answer either way).
+/// A JS value as input to the core's readers: taken apart once into a [`Tree`] (`undefined`
+/// reads as `null`, an absent answer either way).
 pub struct Js(pub JsValue);
 
 /// A plain object: `{...}` or `Object.create(null)`, not a `Map`, `Set`, `Date` or class
@@ -24,59 +25,41 @@ fn is_plain_object(v: &JsValue) -> bool {
     proto.is_null() || Object::get_prototype_of(&proto).is_null()
 }
 
-impl Json for Js {
-    fn kind(&self) -> Kind {
-        let v = &self.0;
-        if v.is_null() || v.is_undefined() {
-            Kind::Null
-        } else if v.as_bool().is_some() {
-            Kind::Bool
-        } else if v.as_f64().is_some() {
-            Kind::Number
-        } else if v.is_string() {
-            Kind::String
-        } else if Array::is_array(v) {
-            Kind::Array
-        } else if is_plain_object(v) {
-            Kind::Object
-        } else {
-            Kind::Other
-        }
+impl Source for Js {
+    fn tree(&self) -> Tree {
+        tree(&self.0, 0)
     }
+}
 
-    fn number(&self) -> Option<f64> {
-        self.0.as_f64()
+/// `v` as a tree; past [`MAX_DEPTH`] (only an object that contains itself gets there) a value
+/// is [`Tree::Other`], which every reader refuses.
+fn tree(v: &JsValue, depth: usize) -> Tree {
+    if depth > MAX_DEPTH {
+        return Tree::Other;
     }
-
-    fn boolean(&self) -> Option<bool> {
-        self.0.as_bool()
-    }
-
-    fn string(&self) -> Option<String> {
-        self.0.as_string()
-    }
-
-    fn elements(&self) -> Option<Vec<Js>> {
-        if !Array::is_array(&self.0) {
-            return None;
-        }
-        let array: &Array = self.0.unchecked_ref();
-        Some((0..array.length()).map(|i| Js(array.get(i))).collect())
-    }
-
-    fn members(&self) -> Option<Vec<(String, Js)>> {
-        if self.kind() != Kind::Object {
-            return None;
-        }
-        let entries = Object::entries(self.0.unchecked_ref());
+    if v.is_null() || v.is_undefined() {
+        Tree::Null
+    } else if let Some(b) = v.as_bool() {
+        Tree::Bool(b)
+    } else if let Some(x) = v.as_f64() {
+        Tree::Number(x)
+    } else if let Some(s) = v.as_string() {
+        Tree::String(s)
+    } else if Array::is_array(v) {
+        let array: &Array = v.unchecked_ref();
+        Tree::Array((0..array.length()).map(|i| tree(&array.get(i), depth + 1)).collect())
+    } else if is_plain_object(v) {
+        let entries = Object::entries(v.unchecked_ref());
         let members = (0..entries.length())
             .map(|i| {
                 // Each entry is a [key, value] pair whose key is a string.
                 let pair: Array = entries.get(i).unchecked_into();
-                (pair.get(0).as_string().unwrap_or_default(), Js(pair.get(1)))
+                (pair.get(0).as_string().unwrap_or_default(), tree(&pair.get(1), depth + 1))
             })
             .collect();
-        Some(members)
+        Tree::Object(members)
+    } else {
+        Tree::Other
     }
 }
 
@@ -281,7 +264,7 @@ pub fn memory_json(m: &Memory) -> String {
 /// Stored memory text read through the Json view (unparseable text is empty memory).
 pub fn memory_of(text: Option<String>) -> Memory {
     match text.and_then(|t| js_sys::JSON::parse(&t).ok()) {
-        Some(v) => Memory::read(&Js(v)),
+        Some(v) => Memory::read(&&Js(v).tree()),
         None => Memory::default(),
     }
 }

@@ -351,7 +351,7 @@ impl Memory {
         let mut m = Memory::default();
         for (key, value) in v.members().unwrap_or_default() {
             let Some(n) = value.number().filter(|n| n.is_finite()) else { continue };
-            match key.as_str() {
+            match key {
                 "draw" if valid_draw(n) => m.draw = Some(n),
                 "submittedAt" => m.submitted_at = Some(n),
                 "dismissedAt" => m.dismissed_at = Some(n),
@@ -441,7 +441,8 @@ impl Settings {
     /// no other keys) and checks the ranges.
     pub fn from_value(value: serde_json::Value) -> Result<Settings, Error> {
         let root = At::ROOT;
-        let mut f = Fields::of(&&value, &root, &Settings::KEYS)?;
+        let v = &value;
+        let mut f = Fields::of(&v, &root, &Settings::KEYS)?;
         let mut s = Settings::default();
         s.take_from(&mut f, &root)?;
         Ok(s)
@@ -501,7 +502,7 @@ impl Env {
         let mut f = Fields::of(v, &root, &["nowMs", "gpc", "consent"])?;
         let now_ms = read_number(&f.need("nowMs")?, &root.key("nowMs"))?;
         let gpc = read_bool(&f.need("gpc")?, &root.key("gpc"))?;
-        let consent = crate::error::optional(f.take("consent"), |v| read_bool(v, &root.key("consent")))?;
+        let consent = f.opt_bool("consent")?;
         Ok(Env { now_ms, gpc, consent })
     }
 }

@@ -8,7 +8,7 @@
 //! layer takes and checks the values themselves.
 
 use crate::ask::{Settings, Trigger};
-use crate::error::{list, optional, read_array, read_bool, read_number, read_string, read_strings, At, Error, ErrorCode, Fields, Json, Kind};
+use crate::error::{list, read_array, read_bool, read_number, read_string, read_strings, At, Error, ErrorCode, Fields, Json, Kind, Source};
 use crate::instrument::{Form, Format, Instrument, Registry};
 use crate::payload::{read_codes, Keyed};
 use crate::text::{self, Locale};
@@ -141,7 +141,12 @@ impl Config {
     }
 
     /// Reads and checks a config; every error names its key path (`trigger.ms`, `theme.mode`).
-    pub fn read<J: Json>(v: &J, registry: &Registry) -> Result<Config, Error> {
+    pub fn read(v: &impl Source, registry: &Registry) -> Result<Config, Error> {
+        // Taken out of its source first: the readers then walk plain references.
+        Config::read_tree(&&v.tree(), registry)
+    }
+
+    fn read_tree<J: Json>(v: &J, registry: &Registry) -> Result<Config, Error> {
         let root = At::ROOT;
         if v.kind() != Kind::Object {
             return Err(root.error(ErrorCode::InvalidType, "init() takes a config object"));
@@ -149,9 +154,9 @@ impl Config {
         let mut f = Fields::of(v, &root, KEYS)?;
         let key = |name: &'static str| root.key(name);
         let flag = |f: &mut Fields<J>, name: &'static str, default: bool| -> Result<bool, Error> {
-            Ok(optional(f.take(name), |v| read_bool(v, &key(name)))?.unwrap_or(default))
+            Ok(f.opt_bool(name)?.unwrap_or(default))
         };
-        let text = |f: &mut Fields<J>, name: &'static str| optional(f.take(name), |v| read_string(v, &key(name)));
+        let text = |f: &mut Fields<J>, name: &'static str| f.opt_string(name);
 
         let endpoint = read_string(&f.need("endpoint")?, &key("endpoint"))?;
         check_endpoint(&endpoint)?;
@@ -164,11 +169,11 @@ impl Config {
             Some(i) if i.kind() == Kind::Object => Arc::new(Instrument::read(&i, &key("instrument"))?),
             Some(i) => return Err(key("instrument").expected("an instrument id or a custom instrument object", &i)),
         };
-        let format = optional(f.take("format"), |v| Format::read(v, &key("format")))?.unwrap_or(instrument.default_format);
+        let format = f.opt("format", Format::read)?.unwrap_or(instrument.default_format);
         if format == Format::Zone && instrument.items().any(|i| i.reverse) {
             return Err(key("format").error(ErrorCode::InvalidFormat, "zone format cannot have reverse-keyed items"));
         }
-        let form = match optional(f.take("dimensions"), |v| read_codes(v, &key("dimensions")))? {
+        let form = match f.opt("dimensions", read_codes)? {
             Some(codes) => Form::with_dimensions(instrument, format, &codes, "dimensions")?,
             None => Form::new(instrument, format),
         };
@@ -305,7 +310,7 @@ impl Config {
 
 fn read_theme<J: Json>(v: &J, at: &At) -> Result<Theme, Error> {
     let mut f = Fields::of(v, at, &["mode", "accent", "radius", "font"])?;
-    let mode = match optional(f.take("mode"), |v| read_string(v, &at.key("mode")))?.as_deref() {
+    let mode = match f.opt_string("mode")?.as_deref() {
         None | Some("auto") => ThemeMode::Auto,
         Some("light") => ThemeMode::Light,
         Some("dark") => ThemeMode::Dark,
@@ -313,7 +318,7 @@ fn read_theme<J: Json>(v: &J, at: &At) -> Result<Theme, Error> {
     };
     let mut css = |name: &'static str| -> Result<Option<String>, Error> {
         let here = at.key(name);
-        let value = optional(f.take(name), |v| read_string(v, &here))?;
+        let value = f.opt_string(name)?;
         match value {
             Some(s) if !plain_css_value(&s) => Err(here.error(
                 ErrorCode::OutOfRange,
@@ -359,7 +364,7 @@ fn read_headers<J: Json>(v: &J, at: &At) -> Result<Keyed<String>, Error> {
 fn read_meta<J: Json>(v: &J, at: &At) -> Result<Keyed<Meta>, Error> {
     let mut out = Keyed::new();
     for (k, x) in crate::error::read_object(v, at)? {
-        let here = at.key(&k);
+        let here = at.key(k);
         let value = match x.kind() {
             Kind::String => Meta::Text(read_string(&x, &here)?),
             Kind::Bool => Meta::Bool(read_bool(&x, &here)?),
@@ -372,7 +377,7 @@ fn read_meta<J: Json>(v: &J, at: &At) -> Result<Keyed<Meta>, Error> {
             }
             _ => return Err(here.expected("a string, a number or a boolean", &x)),
         };
-        out.0.push((k, value));
+        out.0.push((k.to_string(), value));
     }
     Ok(out)
 }

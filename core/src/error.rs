@@ -1,6 +1,7 @@
 //! The one error type of the core (a stable machine code, the JSON path of the offending field,
 //! a message for people), and the hand-written readers that take JSON input apart with that
-//! path in hand: [`Json`] (one JSON value, from serde_json natively or from JS in the browser),
+//! path in hand: [`Json`] (one JSON value: a serde_json one natively, a [`Tree`] taken out of a
+//! JS value in the browser),
 //! [`At`] (where it sits) and [`Fields`] (an object's members, unknown names rejected).
 //!
 //! The payload, `score()` input and custom-instrument readers are written on these rather than
@@ -87,17 +88,57 @@ impl fmt::Display for ErrorCode {
 
 /// A rejected input: what is wrong (`code`), where (`field`, a JSON path such as
 /// `answers.EFF1.p` or `dimensions[2].items[0].code`; empty for the whole input) and a message.
+///
+/// One pointer wide ([`ErrorInner`] behind a `Box`, reached through `Deref`): every reader
+/// returns a `Result<_, Error>` by value, and an inline code plus two `String`s made each of
+/// those results a large copy; boxed, a `Result<String, Error>` is no larger than a `String`
+/// (~2 KB gzip of wasm less).
+#[derive(Clone, PartialEq, Eq, Serialize)]
+#[serde(transparent)]
+pub struct Error(Box<ErrorInner>);
+
+/// The members of an [`Error`].
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-pub struct Error {
+pub struct ErrorInner {
     pub code: ErrorCode,
     pub field: String,
     pub message: String,
 }
 
+impl std::ops::Deref for Error {
+    type Target = ErrorInner;
+    fn deref(&self) -> &ErrorInner {
+        &self.0
+    }
+}
+
+impl std::ops::DerefMut for Error {
+    fn deref_mut(&mut self) -> &mut ErrorInner {
+        &mut self.0
+    }
+}
+
+impl fmt::Debug for Error {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        self.0.fmt(f)
+    }
+}
+
 impl Error {
     #[inline(never)]
     pub fn new(code: ErrorCode, field: impl Into<String>, message: impl Into<String>) -> Self {
-        Error { code, field: field.into(), message: message.into() }
+        Error::of(code, field.into(), message.into())
+    }
+
+    /// [`Error::new`] past the conversions: one copy of the boxing however many callers.
+    #[inline(never)]
+    fn of(code: ErrorCode, field: String, message: String) -> Self {
+        Error(Box::new(ErrorInner { code, field, message }))
+    }
+
+    /// The members, moved out.
+    pub fn into_inner(self) -> ErrorInner {
+        *self.0
     }
 
     /// The same error with `prefix` put in front of its field path (`answers` + `EFF1.p`).
@@ -144,7 +185,7 @@ impl Error {
             Some(cut) => text[..cut].to_string(),
             None => text,
         };
-        Error { code, field, message }
+        Error::of(code, field, message)
     }
 }
 
@@ -219,8 +260,9 @@ impl Kind {
     }
 }
 
-/// Read access to one JSON value: `&serde_json::Value` natively; the wasm crate implements it
-/// for a JS value, so the browser reads its input with these same readers and no serde.
+/// Read access to one JSON value: `&serde_json::Value` natively and a `&`[`Tree`] (what a
+/// [`Source`], such as the wasm crate's JS value, becomes), so the browser reads its input
+/// with these same readers and no serde.
 pub trait Json: Sized {
     fn kind(&self) -> Kind;
     /// The number, when the value is one.
@@ -231,8 +273,26 @@ pub trait Json: Sized {
     fn string(&self) -> Option<String>;
     /// The elements, when the value is an array.
     fn elements(&self) -> Option<Vec<Self>>;
-    /// The members in input order, when the value is an object.
-    fn members(&self) -> Option<Vec<(String, Self)>>;
+    /// The members in input order, when the value is an object (names borrowed from it).
+    fn members(&self) -> Option<Vec<(&str, Self)>>;
+}
+
+/// Anything the readers of `init()` and `score()` can take: it is turned into a [`Tree`] first
+/// (a `&serde_json::Value` natively; the wasm crate implements it for a JS value).
+pub trait Source {
+    fn tree(&self) -> Tree;
+}
+
+impl Source for &serde_json::Value {
+    fn tree(&self) -> Tree {
+        tree(self)
+    }
+}
+
+impl Source for Tree {
+    fn tree(&self) -> Tree {
+        self.clone()
+    }
 }
 
 impl Json for &serde_json::Value {
@@ -259,8 +319,96 @@ impl Json for &serde_json::Value {
     fn elements(&self) -> Option<Vec<Self>> {
         self.as_array().map(|a| a.iter().collect())
     }
-    fn members(&self) -> Option<Vec<(String, Self)>> {
-        self.as_object().map(|m| m.iter().map(|(k, v)| (k.clone(), v)).collect())
+    fn members(&self) -> Option<Vec<(&str, Self)>> {
+        self.as_object().map(|m| m.iter().map(|(k, v)| (k.as_str(), v)).collect())
+    }
+}
+
+/// A JSON value taken out of its source in one pass (see [`tree`]): what the readers of
+/// [`Config::read`](crate::config::Config::read) and `score()` walk. In the browser each member
+/// of a JS value is a handle that must be released, and every early `?` of a reader released
+/// the ones it held; over a tree the readers hold plain references, and object member names
+/// are borrowed, not copied (~1 KB gzip of wasm less).
+#[derive(Debug, Clone, PartialEq)]
+pub enum Tree {
+    Null,
+    Bool(bool),
+    Number(f64),
+    String(String),
+    Array(Vec<Tree>),
+    Object(Vec<(String, Tree)>),
+    /// A value JSON has no word for (a function, an element, a `Map`, ...), or one nested
+    /// deeper than [`MAX_DEPTH`] (only a cycle gets there).
+    Other,
+}
+
+/// The deepest nesting [`tree`] follows: far beyond any valid input (a custom instrument's
+/// texts sit at depth 6), and a JS object that contains itself stops here.
+pub const MAX_DEPTH: usize = 64;
+
+/// The whole of `v` as a [`Tree`] (the native side of [`Source`]).
+fn tree(v: &impl Json) -> Tree {
+    tree_at(v, 0)
+}
+
+fn tree_at<J: Json>(v: &J, depth: usize) -> Tree {
+    if depth > MAX_DEPTH {
+        return Tree::Other;
+    }
+    match v.kind() {
+        Kind::Null => Tree::Null,
+        Kind::Bool => Tree::Bool(v.boolean().unwrap_or_default()),
+        Kind::Number => Tree::Number(v.number().unwrap_or_default()),
+        Kind::String => Tree::String(v.string().unwrap_or_default()),
+        Kind::Array => Tree::Array(v.elements().unwrap_or_default().iter().map(|x| tree_at(x, depth + 1)).collect()),
+        Kind::Object => {
+            Tree::Object(v.members().unwrap_or_default().into_iter().map(|(k, x)| (k.to_string(), tree_at(&x, depth + 1))).collect())
+        }
+        Kind::Other => Tree::Other,
+    }
+}
+
+impl Json for &Tree {
+    fn kind(&self) -> Kind {
+        match self {
+            Tree::Null => Kind::Null,
+            Tree::Bool(_) => Kind::Bool,
+            Tree::Number(_) => Kind::Number,
+            Tree::String(_) => Kind::String,
+            Tree::Array(_) => Kind::Array,
+            Tree::Object(_) => Kind::Object,
+            Tree::Other => Kind::Other,
+        }
+    }
+    fn number(&self) -> Option<f64> {
+        match self {
+            Tree::Number(x) => Some(*x),
+            _ => None,
+        }
+    }
+    fn boolean(&self) -> Option<bool> {
+        match self {
+            Tree::Bool(b) => Some(*b),
+            _ => None,
+        }
+    }
+    fn string(&self) -> Option<String> {
+        match self {
+            Tree::String(s) => Some(s.clone()),
+            _ => None,
+        }
+    }
+    fn elements(&self) -> Option<Vec<Self>> {
+        match self {
+            Tree::Array(a) => Some(a.iter().collect()),
+            _ => None,
+        }
+    }
+    fn members(&self) -> Option<Vec<(&str, Self)>> {
+        match self {
+            Tree::Object(m) => Some(m.iter().map(|(k, v)| (k.as_str(), v)).collect()),
+            _ => None,
+        }
     }
 }
 
@@ -386,7 +534,7 @@ pub fn read_array<J: Json>(v: &J, at: &At) -> Result<Vec<J>, Error> {
 
 /// The members of a JSON object, in input order.
 #[inline(never)]
-pub fn read_object<J: Json>(v: &J, at: &At) -> Result<Vec<(String, J)>, Error> {
+pub fn read_object<'v, J: Json>(v: &'v J, at: &At) -> Result<Vec<(&'v str, J)>, Error> {
     v.members().ok_or_else(|| at.expected("an object", v))
 }
 
@@ -394,8 +542,8 @@ pub fn read_object<J: Json>(v: &J, at: &At) -> Result<Vec<(String, J)>, Error> {
 pub fn read_strings<J: Json>(v: &J, at: &At) -> Result<Vec<(String, String)>, Error> {
     let mut out = Vec::new();
     for (k, v) in read_object(v, at)? {
-        let text = read_string(&v, &at.key(&k))?;
-        out.push((k, text));
+        let text = read_string(&v, &at.key(k))?;
+        out.push((k.to_string(), text));
     }
     Ok(out)
 }
@@ -411,15 +559,15 @@ pub fn optional<J: Json, T>(v: Option<J>, read: impl FnOnce(&J) -> Result<T, Err
 /// The members of an object whose names are all known, taken out by name; the first unknown
 /// name is an `unknown-field` error at its path.
 pub struct Fields<'a, J> {
-    members: Vec<(String, Option<J>)>,
+    members: Vec<(&'a str, Option<J>)>,
     at: &'a At<'a>,
 }
 
 impl<'a, J: Json> Fields<'a, J> {
     /// Reads an object that may only have members named in `known`.
-    pub fn of(v: &J, at: &'a At<'a>, known: &[&str]) -> Result<Self, Error> {
+    pub fn of(v: &'a J, at: &'a At<'a>, known: &[&str]) -> Result<Self, Error> {
         let fields = Fields::any(v, at)?;
-        if let Some((name, _)) = fields.members.iter().find(|(name, _)| !known.contains(&name.as_str())) {
+        if let Some((name, _)) = fields.members.iter().find(|(name, _)| !known.contains(name)) {
             let message = list("unknown field; expected one of: ", known.iter().copied());
             return Err(at.key(name).error(ErrorCode::UnknownField, message));
         }
@@ -427,7 +575,7 @@ impl<'a, J: Json> Fields<'a, J> {
     }
 
     /// Reads an object whose other members are ignored.
-    pub fn any(v: &J, at: &'a At<'a>) -> Result<Self, Error> {
+    pub fn any(v: &'a J, at: &'a At<'a>) -> Result<Self, Error> {
         let mut members = Vec::new();
         for (k, v) in read_object(v, at)? {
             members.push((k, Some(v)));
@@ -438,13 +586,36 @@ impl<'a, J: Json> Fields<'a, J> {
     /// The member `name` if present (possibly `null`).
     #[inline(never)]
     pub fn take(&mut self, name: &str) -> Option<J> {
-        self.members.iter_mut().find(|(k, _)| k == name).and_then(|(_, v)| v.take())
+        self.members.iter_mut().find(|(k, _)| *k == name).and_then(|(_, v)| v.take())
     }
 
     /// The member `name`, which must be present (`null` is left to its reader to refuse).
     #[inline(never)]
     pub fn need(&mut self, name: &str) -> Result<J, Error> {
         self.take(name).ok_or_else(|| self.missing(name))
+    }
+
+    /// The optional member `name` read by `read` at its path: absent or `null` is `None`.
+    /// A plain `fn`, not a closure: one copy per value type, however many members use it.
+    #[inline(never)]
+    pub fn opt<T>(&mut self, name: &str, read: fn(&J, &At) -> Result<T, Error>) -> Result<Option<T>, Error> {
+        let at = self.at.key(name);
+        optional(self.take(name), |v| read(v, &at))
+    }
+
+    /// The optional string member `name`.
+    pub fn opt_string(&mut self, name: &str) -> Result<Option<String>, Error> {
+        self.opt(name, read_string)
+    }
+
+    /// The optional number member `name`.
+    pub fn opt_number(&mut self, name: &str) -> Result<Option<f64>, Error> {
+        self.opt(name, read_number)
+    }
+
+    /// The optional boolean member `name`.
+    pub fn opt_bool(&mut self, name: &str) -> Result<Option<bool>, Error> {
+        self.opt(name, read_bool)
     }
 
     /// The `missing-field` error of member `name`.

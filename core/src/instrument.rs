@@ -1,7 +1,7 @@
 //! Instruments (built-in and custom), answer formats and scales, and the `Form`: an instrument
 //! as administered (format + the deployment's dimension set D).
 
-use crate::error::{list, optional, read_array, read_bool, read_i16, read_string, read_strings, At, Error, ErrorCode, Fields, Json};
+use crate::error::{list, read_array, read_bool, read_i16, read_string, read_strings, At, Error, ErrorCode, Fields, Json};
 use crate::payload::Keyed;
 use crate::text::int;
 use serde::Serialize;
@@ -295,7 +295,7 @@ fn read_custom<J: Json>(v: &J, at: &At) -> Result<Instrument, Error> {
         return bad(&scale_at, "scale bounds must lie within -100..100".into());
     }
     let format_at = at.key("format");
-    let format = optional(f.take("format"), |v| Format::read(v, &format_at))?;
+    let format = f.opt("format", Format::read)?;
     // The instrument's own name is documentation only; its type is still checked.
     local_text(f.take("name"), &at.key("name"))?;
 

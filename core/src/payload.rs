@@ -138,7 +138,7 @@ impl InstrumentRef {
     pub fn read<J: Json>(v: &J, at: &At, fallback: impl FnOnce(&str) -> Option<Format>) -> Result<InstrumentRef, Error> {
         let mut f = Fields::of(v, at, &["id", "version", "format", "dimensions"])?;
         let id = read_string(&f.need("id")?, &at.key("id"))?;
-        let version = optional(f.take("version"), |v| read_string(v, &at.key("version")))?;
+        let version = f.opt_string("version")?;
         let format = match f.take("format") {
             Some(v) => Format::read(&v, &at.key("format"))?,
             None => match fallback(&id) {
@@ -146,7 +146,7 @@ impl InstrumentRef {
                 None => return Err(f.missing("format")),
             },
         };
-        let dimensions = optional(f.take("dimensions"), |v| read_codes(v, &at.key("dimensions")))?;
+        let dimensions = f.opt("dimensions", read_codes)?;
         Ok(InstrumentRef { id, version, format, dimensions })
     }
 }
@@ -185,8 +185,7 @@ impl Answer {
     /// Reads `{p?, e?, min?, des?}` at `at` (numbers or `null`; ranges are checked later).
     pub fn read<J: Json>(v: &J, at: &At) -> Result<Answer, Error> {
         let mut f = Fields::of(v, at, &["p", "e", "min", "des"])?;
-        let mut num = |name: &str| optional(f.take(name), |v| read_number(v, &at.key(name)));
-        Ok(Answer { p: num("p")?, e: num("e")?, min: num("min")?, des: num("des")? })
+        Ok(Answer { p: f.opt_number("p")?, e: f.opt_number("e")?, min: f.opt_number("min")?, des: f.opt_number("des")? })
     }
 }
 
@@ -194,8 +193,8 @@ impl Answer {
 pub fn read_answers<J: Json>(v: &J, at: &At) -> Result<Keyed<Answer>, Error> {
     let mut out = Keyed::new();
     for (code, a) in read_object(v, at)? {
-        let answer = Answer::read(&a, &at.key(&code))?;
-        out.0.push((code, answer));
+        let answer = Answer::read(&a, &at.key(code))?;
+        out.0.push((code.to_string(), answer));
     }
     Ok(out)
 }
@@ -204,8 +203,8 @@ pub fn read_answers<J: Json>(v: &J, at: &At) -> Result<Keyed<Answer>, Error> {
 pub fn read_weights<J: Json>(v: &J, at: &At) -> Result<Keyed<f64>, Error> {
     let mut out = Keyed::new();
     for (code, w) in read_object(v, at)? {
-        let w = read_number(&w, &at.key(&code))?;
-        out.0.push((code, w));
+        let w = read_number(&w, &at.key(code))?;
+        out.0.push((code.to_string(), w));
     }
     Ok(out)
 }
@@ -234,8 +233,7 @@ impl Outcomes {
     /// [`validate_outcomes`]).
     pub fn read<J: Json>(v: &J, at: &At) -> Result<Outcomes, Error> {
         let mut f = Fields::of(v, at, &["nps", "csat", "ces", "satisfaction", "value", "loyalty", "comment"])?;
-        let num = |f: &mut Fields<J>, name: &str| optional(f.take(name), |v| read_number(v, &at.key(name)));
-        let (nps, csat, ces, satisfaction) = (num(&mut f, "nps")?, num(&mut f, "csat")?, num(&mut f, "ces")?, num(&mut f, "satisfaction")?);
+        let (nps, csat, ces, satisfaction) = (f.opt_number("nps")?, f.opt_number("csat")?, f.opt_number("ces")?, f.opt_number("satisfaction")?);
         let list = |v: &J, name: &str| -> Result<Vec<Option<f64>>, Error> {
             let at = at.key(name);
             let mut out = Vec::new();
@@ -246,7 +244,7 @@ impl Outcomes {
         };
         let value = optional(f.take("value"), |v| list(v, "value"))?;
         let loyalty = optional(f.take("loyalty"), |v| list(v, "loyalty"))?;
-        let comment = optional(f.take("comment"), |v| read_string(v, &at.key("comment")))?;
+        let comment = f.opt_string("comment")?;
         Ok(Outcomes { nps, csat, ces, satisfaction, value, loyalty, comment })
     }
 }
@@ -543,15 +541,15 @@ impl Payload {
         let root = At::ROOT;
         let mut f = Fields::of(&v, &root, MEMBERS)?;
         let text = |f: &mut Fields<&serde_json::Value>, name: &str| read_string(&f.need(name)?, &root.key(name));
-        let opt_text = |f: &mut Fields<&serde_json::Value>, name: &str| optional(f.take(name), |v| read_string(v, &root.key(name)));
+        let opt_text = |f: &mut Fields<&serde_json::Value>, name: &str| f.opt_string(name);
         let (schema, id) = (text(&mut f, "schema")?, text(&mut f, "id")?);
         let instrument = InstrumentRef::read(&f.need("instrument")?, &root.key("instrument"), |_| None)?;
         let scale = Scale::read(&f.need("scale")?, &root.key("scale"))?;
         let (locale, submitted_at, started_at) = (text(&mut f, "locale")?, text(&mut f, "submitted_at")?, opt_text(&mut f, "started_at")?);
         let answers = read_answers(&f.need("answers")?, &root.key("answers"))?;
-        let recovery = optional(f.take("recovery"), |v| read_answers(v, &root.key("recovery")))?;
-        let weights = optional(f.take("weights"), |v| read_weights(v, &root.key("weights")))?;
-        let outcomes = optional(f.take("outcomes"), |v| Outcomes::read(v, &root.key("outcomes")))?;
+        let recovery = f.opt("recovery", read_answers)?;
+        let weights = f.opt("weights", read_weights)?;
+        let outcomes = f.opt("outcomes", Outcomes::read)?;
         let (site, page) = (opt_text(&mut f, "site")?, opt_text(&mut f, "page")?);
         let meta = optional(f.take("meta"), |v| match v {
             serde_json::Value::Object(m) => Ok(m.clone()),
@@ -559,7 +557,8 @@ impl Payload {
         })?;
         let scores = f.need("scores")?.clone();
         let sdk_at = root.key("sdk");
-        let mut s = Fields::of(&f.need("sdk")?, &sdk_at, &["name", "version"])?;
+        let sdk = f.need("sdk")?;
+        let mut s = Fields::of(&sdk, &sdk_at, &["name", "version"])?;
         let sdk = Sdk {
             name: read_string(&s.need("name")?, &sdk_at.key("name"))?,
             version: read_string(&s.need("version")?, &sdk_at.key("version"))?,

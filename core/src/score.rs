@@ -2,7 +2,7 @@
 //! weights, recovery, outcomes, satisfaction class, weakest dimension, NPS category, and the
 //! `scores` object of §2.9. The report scores each row with the same functions.
 
-use crate::error::{optional, read_string, At, Error, ErrorCode, Fields, Json, Kind as JsonKind};
+use crate::error::{read_string, At, Error, ErrorCode, Fields, Json, Kind as JsonKind};
 use crate::instrument::{Field, Form, Format, Instrument, Registry, Scale};
 use crate::payload::{answers_of, form_of, read_answers, read_codes, read_weights, Answers, InstrumentRef, Keyed, Outcomes, ScoreParts};
 use crate::stats::EPS;
@@ -439,7 +439,7 @@ fn recovery_scores(answers: &[Option<i16>]) -> RecoveryScores {
 /// rather than naming one (`{id, format, dimensions: ["EFF", ...]}`).
 fn is_custom<J: Json>(instrument: &J) -> bool {
     let members = instrument.members().unwrap_or_default();
-    let dims = members.iter().find(|(k, _)| k == "dimensions").and_then(|(_, d)| d.elements());
+    let dims = members.iter().find(|(k, _)| *k == "dimensions").and_then(|(_, d)| d.elements());
     dims.is_some_and(|d| d.iter().any(|d| d.kind() == JsonKind::Object))
 }
 
@@ -451,23 +451,28 @@ pub fn score_value(input: serde_json::Value, registry: &Registry) -> Result<Scor
 }
 
 /// [`score_value`] on any JSON view (the wasm crate passes the JS value itself).
-pub fn score_input<J: Json>(input: &J, registry: &Registry) -> Result<Scores, Error> {
+pub fn score_input(input: &impl crate::error::Source, registry: &Registry) -> Result<Scores, Error> {
+    // Taken out of its source first: the readers then walk plain references.
+    score_tree(&&input.tree(), registry)
+}
+
+fn score_tree<J: Json>(input: &J, registry: &Registry) -> Result<Scores, Error> {
     if input.kind() != JsonKind::Object {
         return Err(Error::new(ErrorCode::InvalidType, "", "score() takes an object shaped like a response payload"));
     }
     let root = At::ROOT;
     // Other payload members (schema, id, scores, ...) are ignored.
     let mut f = Fields::any(input, &root)?;
-    let format = optional(f.take("format"), |v| Format::read(v, &root.key("format")))?;
-    let dimensions = optional(f.take("dimensions"), |v| read_codes(v, &root.key("dimensions")))?;
-    let scale = optional(f.take("scale"), |v| Scale::read(v, &root.key("scale")))?;
+    let format = f.opt("format", Format::read)?;
+    let dimensions = f.opt("dimensions", read_codes)?;
+    let scale = f.opt("scale", Scale::read)?;
     let answers = match f.take("answers") {
         Some(v) => read_answers(&v, &root.key("answers"))?,
         None => Keyed::new(),
     };
-    let recovery = optional(f.take("recovery"), |v| read_answers(v, &root.key("recovery")))?;
-    let weights = optional(f.take("weights"), |v| read_weights(v, &root.key("weights")))?;
-    let outcomes = optional(f.take("outcomes"), |v| Outcomes::read(v, &root.key("outcomes")))?;
+    let recovery = f.opt("recovery", read_answers)?;
+    let weights = f.opt("weights", read_weights)?;
+    let outcomes = f.opt("outcomes", Outcomes::read)?;
     let instrument = f.need("instrument")?;
     let at = root.key("instrument");
     let with_dimensions = |instrument: Arc<Instrument>, format: Format| match &dimensions {

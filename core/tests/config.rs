@@ -26,7 +26,7 @@ fn err(config: Value) -> (ErrorCode, String) {
         Ok(_) => panic!("{config} was accepted"),
         Err(e) => {
             assert!(!e.message.is_empty());
-            (e.code, e.field)
+            (e.code, e.into_inner().field)
         }
     }
 }

@@ -299,7 +299,7 @@ fn broken_instruments_name_code_and_path() {
         let err = Instrument::from_json(&i.to_string()).expect_err(what);
         assert_eq!((err.code, err.field.as_str()), (code, field), "{what}: {err}");
         let again = Instrument::from_json_value(i).expect_err(what);
-        assert_eq!((again.code, again.field), (code, field.to_string()), "{what} (from a value)");
+        assert_eq!((again.code, again.field.clone()), (code, field.to_string()), "{what} (from a value)");
     }
     // Reverse-keyed items are fine in the perception and gap formats.
     let mut gap = base.clone();

@@ -28,6 +28,7 @@ impl Rejection {
 
 impl From<eservqual_core::Error> for Rejection {
     fn from(e: eservqual_core::Error) -> Self {
+        let e = e.into_inner();
         Rejection { code: e.code.as_str().to_string(), field: e.field, message: e.message }
     }
 }
