@@ -41,6 +41,8 @@ if (script) {
 
 let config = null;
 let survey = null;
+/** Whether the current Survey may ask (else it is idle, or only delivers what is pending). */
+let asked = false;
 let consentGiven = null;
 const queue = [];
 let settleFirst;
@@ -100,7 +102,8 @@ async function start() {
     pending = Object.keys(store).some((k) => k.startsWith(OUTBOX));
   } catch {}
   if (config !== c) return latest;
-  if (answer !== "ask" && !pending) return flush(idle);
+  asked = answer === "ask";
+  if (!asked && !pending) return flush(idle);
   const opts = { integrity: WASM_SRI, credentials: "omit" };
   const wasm = fetch(new URL(WASM, base), opts);
   // Awaited below, by the wasm initializer; until then a failure must not count as unhandled.
@@ -148,7 +151,9 @@ w.eservqual = {
   },
   consent(yes) {
     consentGiven = yes === true;
-    if (yes === true && survey === idle) {
+    // Not asked so far (the idle Survey, or the one that only delivers): decide again.
+    if (yes === true && survey && !asked) {
+      if (survey !== idle) survey.destroy();
       survey = null;
       run(config);
     }

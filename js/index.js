@@ -30,7 +30,9 @@ export default function load(source) {
 /** Creates the widget: resolves to a Survey, or rejects with an EservqualError. */
 export async function init(config) {
   await load();
-  await loadText(wasm.textLocale(config));
+  // Without consent the widget never asks, so it shows no text: it only delivers what is
+  // pending (the loader's case for a visitor who is not asked), and needs no wording file.
+  if (!(config && config.consent === false)) await loadText(wasm.textLocale(config));
   return wasm.init(config);
 }
 

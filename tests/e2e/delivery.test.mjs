@@ -75,6 +75,8 @@ async function visitor({ scale, recontact = 90, blockStorage = false }) {
   const events = [];
   const statuses = [];
   const problems = [];
+  const requests = [];
+  context.on("request", (r) => requests.push(r.url()));
   // Each event remembers the tab it came from (the last element).
   await context.exposeBinding("__event", ({ page }, ...e) => events.push([...e, page]));
   await context.exposeFunction("__status", (s) => statuses.push(s));
@@ -110,7 +112,7 @@ async function visitor({ scale, recontact = 90, blockStorage = false }) {
     await until(() => submitted(p).length > before, 15000, "the submit event");
     return submitted(p)[before];
   };
-  return { context, events, statuses, problems, open, submit, submitted };
+  return { context, events, statuses, problems, requests, open, submit, submitted };
 }
 
 async function until(check, ms, what) {
@@ -302,6 +304,30 @@ test("as a tab closes mid-send, the pending response goes out again with keepali
     // No page of the site is open any more: only a keepalive request outlives its page.
     await until(() => server.state.receipts.get(id) === 1, 15000, "the keepalive copy, received");
     assert.equal(server.state.requests.get(id), 2);
+    assert.deepEqual(v.problems, []);
+  } finally {
+    await v.context.close();
+  }
+});
+
+test("a visitor who may not be asked still has pending responses delivered, downloads no wording, and is asked once consent comes", async () => {
+  server.reset();
+  const v = await visitor({ scale: SHORT });
+  try {
+    const p = await v.open(false);
+    // A response of an earlier visit, still pending.
+    await p.evaluate((endpoint) => {
+      const id = "6f1c2b8e-0d4a-4c3e-9a57-1b2c3d4e5f60";
+      localStorage.setItem(`eservqual.outbox.${id}`, `1 ${Date.now()} - 0 ${Date.now() + 86400000} ${endpoint}\n{"id":"${id}"}`);
+    }, server.endpoint);
+    await p.evaluate(() => window.start({ consent: false }));
+    await until(() => server.state.receipts.get("6f1c2b8e-0d4a-4c3e-9a57-1b2c3d4e5f60") === 1, 15000, "the pending response delivered");
+    await until(async () => (await pendingKeys(p)).length === 0, 15000, "an empty outbox");
+    assert.equal(await p.locator("[data-eservqual]").count(), 0, "nothing shown without consent");
+    assert.ok(!v.requests.some((u) => u.includes("/pkg/text-")), "no wording downloaded to deliver");
+    await p.evaluate(() => window.eservqual.consent(true));
+    await p.locator(`[data-eservqual] input[name="SYS1.p"]`).first().waitFor({ state: "attached", timeout: 30000 });
+    assert.ok(v.requests.some((u) => u.includes("/pkg/text-en.txt")), "the wording, once asked");
     assert.deepEqual(v.problems, []);
   } finally {
     await v.context.close();
