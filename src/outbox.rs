@@ -113,12 +113,13 @@ impl Outbox {
     /// Attempts every pending response of this endpoint that is due (all of them when
     /// `ignore_schedule`), then sets the timer for the next.
     fn flush(self: &Rc<Self>, ignore_schedule: bool) {
-        let mine = self.mine();
-        let entries: Vec<Entry> = mine.into_iter().map(|s| s.entry).collect();
+        let entries = self.entries();
         for id in rules::due(&entries, js_sys::Date::now(), ignore_schedule) {
             self.attempt(id.to_string());
         }
-        self.schedule();
+        // The attempts only start here (their locks are granted later): the entries just read
+        // still say what is pending, so storage is not read again for the timer.
+        self.wake_for(&entries);
     }
 
     /// The page is hiding: what fits in the keepalive budget goes out once more with
@@ -167,8 +168,12 @@ impl Outbox {
     /// (from this outbox, an earlier one on the page, or another tab) count too, so whatever
     /// settles them is followed up here; [`MIN_WAKE_MS`] keeps that from spinning.
     fn schedule(self: &Rc<Self>) {
-        let waiting: Vec<Entry> = self.mine().into_iter().map(|s| s.entry).collect();
-        let timer = rules::next_wake(&waiting).map(|at| {
+        self.wake_for(&self.entries());
+    }
+
+    /// Sets the flush timer for these pending entries.
+    fn wake_for(self: &Rc<Self>, waiting: &[Entry]) {
+        let timer = rules::next_wake(waiting).map(|at| {
             let weak = Rc::downgrade(self);
             let wait = (at - js_sys::Date::now()).max(MIN_WAKE_MS * self.scale);
             Timeout::new(wait, move |_| {
@@ -180,6 +185,11 @@ impl Outbox {
         if let Ok(mut t) = self.timer.try_borrow_mut() {
             *t = timer;
         }
+    }
+
+    /// The schedules of what is pending for this outbox's endpoint.
+    fn entries(&self) -> Vec<Entry> {
+        self.mine().into_iter().map(|s| s.entry).collect()
     }
 
     /// What is pending for this outbox's endpoint.

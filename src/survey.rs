@@ -697,26 +697,28 @@ impl Inner {
     /// Turns what the outbox reports into an event, and into the status line when it is about
     /// this widget's own response.
     fn delivery_report(&self, report: Report) {
-        let (event, id, status_key, detail) = match &report {
+        // (the event with its detail, if the page is told; the id; the status line's key)
+        let (event, id, status_key) = match &report {
             Report::Queued { id, stored } => {
                 let d = delivery_event(id, None, None);
                 set(&d, "stored", (*stored).into());
-                ("queued", id, None, d)
+                (Some(("queued", d)), id, None)
             }
-            Report::Waiting { id } => ("", id, Some("ui.status.queued"), Object::new()),
+            // A retry is scheduled: no event of its own, only the saved-for-later status.
+            Report::Waiting { id } => (None, id, Some("ui.status.queued")),
             Report::Delivered { id, status, attempts } => {
                 let d = delivery_event(id, None, Some(*status));
                 set(&d, "attempts", (*attempts).into());
-                ("delivered", id, Some("ui.status.sent"), d)
+                (Some(("delivered", d)), id, Some("ui.status.sent"))
             }
-            Report::Failed { id, reason, status } => ("failed", id, Some("ui.status.failed"), delivery_event(id, Some(reason), *status)),
+            Report::Failed { id, reason, status } => (Some(("failed", delivery_event(id, Some(reason), *status))), id, Some("ui.status.failed")),
         };
         let own = self.st.try_borrow().is_ok_and(|st| st.sent_id.as_ref() == Some(id));
         if let (true, Some(key)) = (own, status_key) {
             self.set_status(Some(self.t(key)));
         }
-        if !event.is_empty() {
-            self.emit(event, &detail.into());
+        if let Some((name, detail)) = event {
+            self.emit(name, &detail.into());
         }
     }
 
