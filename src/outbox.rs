@@ -35,6 +35,11 @@ thread_local! {
     static MEMORY: RefCell<Vec<Stored>> = const { RefCell::new(Vec::new()) };
     /// Ids with an attempt in flight from this page.
     static SENDING: RefCell<Vec<String>> = const { RefCell::new(Vec::new()) };
+    /// The locks of responses this page delivered or gave up, held while the page lives.
+    /// Another tab's copy of localStorage learns of the removal a little later than the lock
+    /// manager learns of a release, so releasing at once would let that tab read the entry
+    /// stale and send it again; a lock still held makes it skip.
+    static SETTLED: RefCell<Vec<Lock>> = const { RefCell::new(Vec::new()) };
 }
 
 /// The outbox of one endpoint on this page; dropping it removes its listeners and timer (a
@@ -206,10 +211,12 @@ impl Outbox {
 fn send(transport: &Transport, outbox: Weak<Outbox>, scale: f64, id: String, body: &str, lock: Option<Lock>) {
     delivery::attempt(transport, body, lock.is_none(), move |outcome, retry_after| {
         let report = complete(&id, outcome, retry_after.as_deref(), scale);
-        if lock.is_some() {
+        if let Some(lock) = lock {
             done_sending(&id);
+            if matches!(report, Some(Report::Delivered { .. } | Report::Failed { .. })) {
+                SETTLED.with(|s| s.borrow_mut().push(lock));
+            }
         }
-        drop(lock);
         settled(&outbox, report);
     });
 }
