@@ -419,3 +419,76 @@ test("an endpoint that is not https (or http on loopback) is refused at init, na
     await v.context.close();
   }
 });
+
+test("coming back online sends what is pending at once, not at its scheduled time", async () => {
+  server.reset();
+  // The first attempt is told to wait five minutes.
+  server.state.plan = ["429s:300"];
+  const v = await visitor({ scale: 1 });
+  try {
+    const p = await v.open();
+    const id = await v.submit(p);
+    await until(() => v.events.some((e) => e[0] === "queued" && e[1] === id) && server.state.requests.get(id) === 1, 15000, "the first attempt");
+    await new Promise((r) => setTimeout(r, 1500));
+    assert.equal(server.state.requests.get(id), 1, "the schedule holds until the connection comes back");
+    await p.evaluate(() => window.dispatchEvent(new Event("online")));
+    await until(() => server.state.receipts.get(id) === 1, 5000, "received after online");
+    await until(() => v.statuses.includes(SENT), 5000, "the sent state");
+    assert.deepEqual(v.problems, []);
+  } finally {
+    await v.context.close();
+  }
+});
+
+test("without the Web Locks API (an older browser) responses are still retried and delivered", async () => {
+  server.reset();
+  server.state.plan = ["503", "500"];
+  const v = await visitor({ scale: SHORT });
+  try {
+    await v.context.addInitScript(() => Object.defineProperty(Navigator.prototype, "locks", { get: () => undefined }));
+    const p = await v.open();
+    assert.equal(await p.evaluate(() => navigator.locks), undefined);
+    const id = await v.submit(p);
+    await until(() => server.state.receipts.get(id) === 1, 15000, "received");
+    assert.equal(server.state.requests.get(id), 3, "two failures, then the 2xx");
+    await until(async () => (await pendingKeys(p)).length === 0, 15000, "an empty outbox");
+    await until(() => v.statuses.includes(SENT), 15000, "the sent state");
+    assert.deepEqual(v.problems, []);
+  } finally {
+    await v.context.close();
+  }
+});
+
+test("one keepalive copy per hide: hidden twice sends one, hidden again after visible sends another", async () => {
+  server.reset();
+  // Every request is told to wait five minutes, so only hides send.
+  server.state.plan = Array(10).fill("429s:300");
+  const v = await visitor({ scale: 1 });
+  try {
+    // The page's visibility, set by the test (a tab in front cannot be hidden on command).
+    await v.context.addInitScript(() => {
+      window.__visibility = "visible";
+      Object.defineProperty(Document.prototype, "visibilityState", { get: () => window.__visibility });
+    });
+    const p = await v.open();
+    const id = await v.submit(p);
+    await until(() => server.state.requests.get(id) === 1, 15000, "the first attempt");
+    const show = (state, event = "visibilitychange") =>
+      p.evaluate(([state, event]) => {
+        window.__visibility = state;
+        (event === "pagehide" ? window : document).dispatchEvent(new Event(event));
+      }, [state, event]);
+    await show("hidden");
+    await until(() => server.state.requests.get(id) === 2, 5000, "the keepalive copy");
+    // A closing page fires both: no second copy.
+    await show("hidden", "pagehide");
+    await new Promise((r) => setTimeout(r, 1000));
+    assert.equal(server.state.requests.get(id), 2, "one copy for one hide");
+    await show("visible");
+    await show("hidden");
+    await until(() => server.state.requests.get(id) === 3, 5000, "a copy for the next hide");
+    assert.deepEqual(v.problems, []);
+  } finally {
+    await v.context.close();
+  }
+});
