@@ -27,7 +27,11 @@ if [ ! -x node_modules/.bin/wasm-opt ] || [ ! -x node_modules/.bin/esbuild ]; th
 fi
 
 log "cargo build (wasm-release)"
-cargo build -p eservqual --target wasm32-unknown-unknown --profile wasm-release
+# Panic locations name dependencies' source files by crate and version, not by where this
+# machine keeps them.
+registry="${CARGO_HOME:-$HOME/.cargo}/registry/src"
+RUSTFLAGS="${RUSTFLAGS:-}$(for d in "$registry"/*/; do printf -- ' --remap-path-prefix=%s=' "$d"; done)" \
+  cargo build -p eservqual --target wasm32-unknown-unknown --profile wasm-release
 
 stage=target/pkg-stage
 rm -rf pkg "$stage"
