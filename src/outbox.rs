@@ -206,8 +206,9 @@ impl Outbox {
 }
 
 /// Sends `body` once and settles its entry. A normal attempt holds the response's `lock` and
-/// its in-flight mark, both released only once the entry says what happened; a keepalive copy
-/// (`None`) holds neither.
+/// its in-flight mark until the entry says what happened: the mark is then cleared, and the
+/// lock released when the response waits for another attempt or kept in [`SETTLED`] when it is
+/// gone. A keepalive copy (`None`) holds neither.
 fn send(transport: &Transport, outbox: Weak<Outbox>, scale: f64, id: String, body: &str, lock: Option<Lock>) {
     delivery::attempt(transport, body, lock.is_none(), move |outcome, retry_after| {
         let report = complete(&id, outcome, retry_after.as_deref(), scale);
