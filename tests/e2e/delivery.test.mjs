@@ -492,3 +492,35 @@ test("one keepalive copy per hide: hidden twice sends one, hidden again after vi
     await v.context.close();
   }
 });
+
+test("a tab reading a delivered response stale does not send it while the delivering tab lives", async () => {
+  server.reset();
+  // The first attempt fails, so the stored entry can be copied while it is still pending.
+  server.state.plan = ["503"];
+  const v = await visitor({ scale: SHORT });
+  try {
+    const first = await v.open();
+    const id = await v.submit(first);
+    await until(() => server.state.requests.get(id) === 1, 15000, "the first attempt");
+    const [key] = await pendingKeys(first);
+    const stale = await first.evaluate((k) => localStorage.getItem(k), key);
+    assert.ok(stale, "the pending entry is stored");
+    await until(() => server.state.receipts.get(id) === 1, 15000, "delivered by the first tab");
+    await until(async () => (await pendingKeys(first)).length === 0, 15000, "removed by the first tab");
+    // The second tab sees the entry as a tab whose copy of storage has not learnt of the
+    // removal yet would: still pending.
+    const second = await v.open(false);
+    await second.evaluate(([k, value]) => localStorage.setItem(k, value), [key, stale]);
+    await second.evaluate(() => window.start());
+    // Its outbox flushes at start and then at least once a second (the shortest wake).
+    await new Promise((r) => setTimeout(r, 2500));
+    assert.equal(server.state.receipts.get(id), 1, "not sent again while the first tab holds its lock");
+    // Once the first tab is gone its lock is free, and the second tab sends what it holds
+    // (here, only because the test planted it): the lock was what held it back.
+    await first.close();
+    await until(() => server.state.receipts.get(id) === 2, 15000, "sent by the second tab once the lock is free");
+    assert.deepEqual(v.problems, []);
+  } finally {
+    await v.context.close();
+  }
+});
