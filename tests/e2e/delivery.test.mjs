@@ -115,6 +115,22 @@ async function visitor({ scale, recontact = 90, blockStorage = false }) {
   return { context, events, statuses, problems, requests, open, submit, submitted };
 }
 
+/**
+ * Runs `body(v)` for a fresh visitor, the receiver reset to answer `plan` first; no page error
+ * may have happened, and the visitor's browser is closed whatever the outcome.
+ */
+async function withVisitor({ plan = [], ...options }, body) {
+  server.reset();
+  server.state.plan = [...plan];
+  const v = await visitor(options);
+  try {
+    await body(v);
+    assert.deepEqual(v.problems, []);
+  } finally {
+    await v.context.close();
+  }
+}
+
 async function until(check, ms, what) {
   const end = Date.now() + ms;
   while (!(await check())) {
@@ -292,11 +308,8 @@ for (const s of SCENARIOS) {
   });
 }
 
-test("as a tab closes mid-send, the pending response goes out again with keepalive", async () => {
-  server.reset();
-  server.state.plan = ["hang"];
-  const v = await visitor({ scale: 1 });
-  try {
+test("as a tab closes mid-send, the pending response goes out again with keepalive", () =>
+  withVisitor({ scale: 1, plan: ["hang"] }, async (v) => {
     const p = await v.open();
     const id = await v.submit(p);
     await until(() => server.state.requests.get(id) === 1, 15000, "the first attempt");
@@ -304,16 +317,10 @@ test("as a tab closes mid-send, the pending response goes out again with keepali
     // No page of the site is open any more: only a keepalive request outlives its page.
     await until(() => server.state.receipts.get(id) === 1, 15000, "the keepalive copy, received");
     assert.equal(server.state.requests.get(id), 2);
-    assert.deepEqual(v.problems, []);
-  } finally {
-    await v.context.close();
-  }
-});
+  }));
 
-test("a visitor who may not be asked still has pending responses delivered, downloads no wording, and is asked once consent comes", async () => {
-  server.reset();
-  const v = await visitor({ scale: SHORT });
-  try {
+test("a visitor who may not be asked still has pending responses delivered, downloads no wording, and is asked once consent comes", () =>
+  withVisitor({ scale: SHORT }, async (v) => {
     const p = await v.open(false);
     // A response of an earlier visit, still pending.
     await p.evaluate((endpoint) => {
@@ -328,17 +335,10 @@ test("a visitor who may not be asked still has pending responses delivered, down
     await p.evaluate(() => window.eservqual.consent(true));
     await p.locator(`[data-eservqual] input[name="SYS1.p"]`).first().waitFor({ state: "attached", timeout: 30000 });
     assert.ok(v.requests.some((u) => u.includes("/pkg/text-en.txt")), "the wording, once asked");
-    assert.deepEqual(v.problems, []);
-  } finally {
-    await v.context.close();
-  }
-});
+  }));
 
-test("a 4xx other than 408/425/429 drops the response with a failed event, without retrying", async () => {
-  server.reset();
-  server.state.plan = ["400"];
-  const v = await visitor({ scale: SHORT });
-  try {
+test("a 4xx other than 408/425/429 drops the response with a failed event, without retrying", () =>
+  withVisitor({ scale: SHORT, plan: ["400"] }, async (v) => {
     const p = await v.open();
     const id = await v.submit(p);
     await until(() => v.events.some((e) => e[0] === "failed"), 15000, "failed");
@@ -349,11 +349,7 @@ test("a 4xx other than 408/425/429 drops the response with a failed event, witho
     // Long enough for several short backoffs: still one request.
     await new Promise((r) => setTimeout(r, 1500));
     assert.equal(server.state.requests.get(id), 1);
-    assert.deepEqual(v.problems, []);
-  } finally {
-    await v.context.close();
-  }
-});
+  }));
 
 /** Opens the page, starts the questionnaire with `extra` config (a page function), submits. */
 async function submitWith(v, extra, prepare = async () => {}) {
@@ -366,10 +362,8 @@ async function submitWith(v, extra, prepare = async () => {}) {
 
 const failedOf = (v, id) => v.events.find((e) => e[0] === "failed" && e[1] === id);
 
-test("a payload over 48 KiB is refused with failed too-large, and nothing is sent", async () => {
-  server.reset();
-  const v = await visitor({ scale: SHORT });
-  try {
+test("a payload over 48 KiB is refused with failed too-large, and nothing is sent", () =>
+  withVisitor({ scale: SHORT }, async (v) => {
     // The site's beforeSend makes it too large.
     const { p, id } = await submitWith(v, `{ beforeSend: (p) => ({ ...p, meta: { note: "x".repeat(50 * 1024) } }) }`);
     await until(() => failedOf(v, id), 15000, "failed");
@@ -377,16 +371,10 @@ test("a payload over 48 KiB is refused with failed too-large, and nothing is sen
     await until(() => v.statuses.includes(FAILED), 15000, "the failed state");
     assert.deepEqual(await pendingKeys(p), []);
     assert.equal(server.state.requests.size, 0, "nothing sent");
-    assert.deepEqual(v.problems, []);
-  } finally {
-    await v.context.close();
-  }
-});
+  }));
 
-test("with 50 responses pending a new one is refused with failed outbox-full, and none pending is dropped", async () => {
-  server.reset();
-  const v = await visitor({ scale: SHORT });
-  try {
+test("with 50 responses pending a new one is refused with failed outbox-full, and none pending is dropped", () =>
+  withVisitor({ scale: SHORT }, async (v) => {
     // Fifty responses of another site's endpoint, not due for a day.
     const fill = (p) =>
       p.evaluate(() => {
@@ -400,32 +388,20 @@ test("with 50 responses pending a new one is refused with failed outbox-full, an
     assert.equal(keys.length, 50);
     assert.ok(keys.every((k) => k.startsWith("eservqual.outbox.old-")), "the fifty are all still pending");
     assert.equal(server.state.requests.size, 0, "nothing sent");
-    assert.deepEqual(v.problems, []);
-  } finally {
-    await v.context.close();
-  }
-});
+  }));
 
-test("an endpoint that is not https (or http on loopback) is refused at init, naming endpoint", async () => {
-  const v = await visitor({ scale: SHORT });
-  try {
+test("an endpoint that is not https (or http on loopback) is refused at init, naming endpoint", () =>
+  withVisitor({ scale: SHORT }, async (v) => {
     const p = await v.open(false);
     for (const endpoint of ["http://example.com/c", "https://user:pw@example.com/c", "javascript:alert(1)", "data:text/plain,x", "ftp://example.com/c"]) {
       const got = await p.evaluate((endpoint) => window.eservqual.init({ endpoint }).then(() => "resolved", (e) => [e.code, e.field]), endpoint);
       assert.equal(got[1], "endpoint", `${endpoint}: ${got}`);
     }
-    assert.deepEqual(v.problems, []);
-  } finally {
-    await v.context.close();
-  }
-});
+  }));
 
-test("coming back online sends what is pending at once, not at its scheduled time", async () => {
-  server.reset();
+test("coming back online sends what is pending at once, not at its scheduled time", () =>
   // The first attempt is told to wait five minutes.
-  server.state.plan = ["429s:300"];
-  const v = await visitor({ scale: 1 });
-  try {
+  withVisitor({ scale: 1, plan: ["429s:300"] }, async (v) => {
     const p = await v.open();
     const id = await v.submit(p);
     await until(() => v.events.some((e) => e[0] === "queued" && e[1] === id) && server.state.requests.get(id) === 1, 15000, "the first attempt");
@@ -434,17 +410,10 @@ test("coming back online sends what is pending at once, not at its scheduled tim
     await p.evaluate(() => window.dispatchEvent(new Event("online")));
     await until(() => server.state.receipts.get(id) === 1, 5000, "received after online");
     await until(() => v.statuses.includes(SENT), 5000, "the sent state");
-    assert.deepEqual(v.problems, []);
-  } finally {
-    await v.context.close();
-  }
-});
+  }));
 
-test("without the Web Locks API (an older browser) responses are still retried and delivered", async () => {
-  server.reset();
-  server.state.plan = ["503", "500"];
-  const v = await visitor({ scale: SHORT });
-  try {
+test("without the Web Locks API (an older browser) responses are still retried and delivered", () =>
+  withVisitor({ scale: SHORT, plan: ["503", "500"] }, async (v) => {
     await v.context.addInitScript(() => Object.defineProperty(Navigator.prototype, "locks", { get: () => undefined }));
     const p = await v.open();
     assert.equal(await p.evaluate(() => navigator.locks), undefined);
@@ -453,18 +422,11 @@ test("without the Web Locks API (an older browser) responses are still retried a
     assert.equal(server.state.requests.get(id), 3, "two failures, then the 2xx");
     await until(async () => (await pendingKeys(p)).length === 0, 15000, "an empty outbox");
     await until(() => v.statuses.includes(SENT), 15000, "the sent state");
-    assert.deepEqual(v.problems, []);
-  } finally {
-    await v.context.close();
-  }
-});
+  }));
 
-test("one keepalive copy per hide: hidden twice sends one, hidden again after visible sends another", async () => {
-  server.reset();
+test("one keepalive copy per hide: hidden twice sends one, hidden again after visible sends another", () =>
   // Every request is told to wait five minutes, so only hides send.
-  server.state.plan = Array(10).fill("429s:300");
-  const v = await visitor({ scale: 1 });
-  try {
+  withVisitor({ scale: 1, plan: Array(10).fill("429s:300") }, async (v) => {
     // The page's visibility, set by the test (a tab in front cannot be hidden on command).
     await v.context.addInitScript(() => {
       window.__visibility = "visible";
@@ -487,18 +449,11 @@ test("one keepalive copy per hide: hidden twice sends one, hidden again after vi
     await show("visible");
     await show("hidden");
     await until(() => server.state.requests.get(id) === 3, 5000, "a copy for the next hide");
-    assert.deepEqual(v.problems, []);
-  } finally {
-    await v.context.close();
-  }
-});
+  }));
 
-test("a tab reading a delivered response stale does not send it while the delivering tab lives", async () => {
-  server.reset();
+test("a tab reading a delivered response stale does not send it while the delivering tab lives", () =>
   // The first attempt fails, so the stored entry can be copied while it is still pending.
-  server.state.plan = ["503"];
-  const v = await visitor({ scale: SHORT });
-  try {
+  withVisitor({ scale: SHORT, plan: ["503"] }, async (v) => {
     const first = await v.open();
     const id = await v.submit(first);
     await until(() => server.state.requests.get(id) === 1, 15000, "the first attempt");
@@ -519,8 +474,4 @@ test("a tab reading a delivered response stale does not send it while the delive
     // (here, only because the test planted it): the lock was what held it back.
     await first.close();
     await until(() => server.state.receipts.get(id) === 2, 15000, "sent by the second tab once the lock is free");
-    assert.deepEqual(v.problems, []);
-  } finally {
-    await v.context.close();
-  }
-});
+  }));
