@@ -116,12 +116,14 @@ async function visitor({ scale, recontact = 90, blockStorage = false }) {
 }
 
 /**
- * Runs `body(v)` for a fresh visitor, the receiver reset to answer `plan` first; no page error
- * may have happened, and the visitor's browser is closed whatever the outcome.
+ * Runs `body(v)` for a fresh visitor, the receiver reset to answer `plan` first and then to fail
+ * a `flaky` share of requests; no page error may have happened, and the visitor's browser is
+ * closed whatever the outcome.
  */
-async function withVisitor({ plan = [], ...options }, body) {
+async function withVisitor({ plan = [], flaky = 0, ...options }, body) {
   server.reset();
   server.state.plan = [...plan];
+  server.state.flaky = flaky;
   const v = await visitor(options);
   try {
     await body(v);
@@ -259,11 +261,8 @@ for (const s of SCENARIOS) {
     const runs = [...Array(s.shortRuns ?? SHORT_RUNS).fill(SHORT), 1];
     const total = { scenario: s.name, runs: runs.length, submitted: 0, received: 0, lost: 0, duplicates: 0, stored: 0 };
     for (const scale of runs) {
-      server.reset();
-      server.state.plan = [...(s.plan || [])];
-      server.state.flaky = s.flaky || 0;
-      const v = await visitor({ scale, recontact: s.recontact ?? 90, blockStorage: s.blockStorage });
-      try {
+      const options = { scale, recontact: s.recontact, blockStorage: s.blockStorage, plan: s.plan, flaky: s.flaky };
+      await withVisitor(options, async (v) => {
         const out = s.run ? await s.run(v) : await (async () => {
           const p = await v.open();
           return { ids: [await v.submit(p)], page: p };
@@ -281,7 +280,6 @@ for (const s of SCENARIOS) {
           }
           assert.ok(!v.statuses.includes(FAILED), JSON.stringify(v.statuses));
         }
-        assert.deepEqual(v.problems, []);
         assert.equal(new Set(ids).size, ids.length, "every response has its own id");
         assert.deepEqual([...server.state.contentTypes], ["text/plain;charset=UTF-8"]);
         assert.equal(server.state.cookies, 0, "no cookie ever sent");
@@ -298,9 +296,7 @@ for (const s of SCENARIOS) {
         total.stored += ids.filter((id) => server.state.stored.has(id)).length;
         assert.equal(received, ids.length, "0 lost");
         if (s.noDuplicates) assert.equal(receipts, received, "no response answered twice");
-      } finally {
-        await v.context.close();
-      }
+      });
     }
     matrix.push(total);
     assert.equal(total.lost, 0);
