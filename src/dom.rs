@@ -10,7 +10,10 @@ use std::cell::RefCell;
 use std::rc::Rc;
 use wasm_bindgen::closure::Closure;
 use wasm_bindgen::{JsCast, JsValue};
-use web_sys::{AddEventListenerOptions, Document, Element, EventTarget, HtmlElement, HtmlInputElement, Node, ShadowRoot, ShadowRootInit, ShadowRootMode, Window};
+use web_sys::{
+    AddEventListenerOptions, Document, Element, EventTarget, HtmlElement, HtmlInputElement, Node, ShadowRoot,
+    ShadowRootInit, ShadowRootMode, Window,
+};
 
 // Bindings without `catch`, for calls that cannot throw with what this crate passes them
 // (literal tag, attribute and selector names, nodes it has just made, timers, listeners and

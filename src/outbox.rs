@@ -18,11 +18,24 @@ use web_sys::Storage;
 /// What the outbox tells its survey, which turns it into events and the widget's status.
 pub enum Report {
     /// Saved (`stored: false`: storage refused it, so it lives in memory while the page does).
-    Queued { id: String, stored: bool },
+    Queued {
+        id: String,
+        stored: bool,
+    },
     /// An attempt failed and another is scheduled.
-    Waiting { id: String },
-    Delivered { id: String, status: u16, attempts: u32 },
-    Failed { id: String, reason: &'static str, status: Option<u16> },
+    Waiting {
+        id: String,
+    },
+    Delivered {
+        id: String,
+        status: u16,
+        attempts: u32,
+    },
+    Failed {
+        id: String,
+        reason: &'static str,
+        status: Option<u16>,
+    },
 }
 
 /// The shortest wait of the flush timer: a response locked by another tab is looked at again
@@ -66,7 +79,14 @@ impl Outbox {
             .and_then(|w| dom::get(w, "__eservqualBackoffScale").as_f64())
             .filter(|s| s.is_finite())
             .map_or(1.0, |s| s.clamp(0.001, 1.0));
-        let outbox = Rc::new(Outbox { transport: Rc::new(transport), sink: Box::new(sink), timer: RefCell::new(None), listeners: RefCell::new(Vec::new()), hid: Cell::new(false), scale });
+        let outbox = Rc::new(Outbox {
+            transport: Rc::new(transport),
+            sink: Box::new(sink),
+            timer: RefCell::new(None),
+            listeners: RefCell::new(Vec::new()),
+            hid: Cell::new(false),
+            scale,
+        });
         if let Some(w) = window {
             let on = |f: fn(&Rc<Outbox>, JsValue)| {
                 let weak = Rc::downgrade(&outbox);
@@ -81,14 +101,20 @@ impl Outbox {
                 Listener::new(&w, "pagehide", false, on(|o, _| o.hidden())),
             ];
             if let Some(doc) = w.document() {
-                listeners.push(Listener::new(&doc, "visibilitychange", false, on(|o, _| {
-                    let hidden = dom::document().is_some_and(|d| dom::get(&d, "visibilityState").as_string().as_deref() == Some("hidden"));
-                    if hidden {
-                        o.hidden();
-                    } else {
-                        o.hid.set(false);
-                    }
-                })));
+                listeners.push(Listener::new(
+                    &doc,
+                    "visibilitychange",
+                    false,
+                    on(|o, _| {
+                        let hidden = dom::document()
+                            .is_some_and(|d| dom::get(&d, "visibilityState").as_string().as_deref() == Some("hidden"));
+                        if hidden {
+                            o.hidden();
+                        } else {
+                            o.hid.set(false);
+                        }
+                    }),
+                ));
             }
             *outbox.listeners.borrow_mut() = listeners;
         }
@@ -109,7 +135,8 @@ impl Outbox {
             return (self.sink)(Report::Failed { id, reason: refusal.reason(), status: None });
         }
         let now = js_sys::Date::now();
-        let entry = Entry { id: id.clone(), bytes: body.len(), queued_ms: now, first_ms: None, attempts: 0, next_ms: now };
+        let entry =
+            Entry { id: id.clone(), bytes: body.len(), queued_ms: now, first_ms: None, attempts: 0, next_ms: now };
         let stored = save(Stored { entry, endpoint: self.transport.endpoint.clone(), body });
         (self.sink)(Report::Queued { id: id.clone(), stored });
         self.attempt(id);
@@ -297,7 +324,8 @@ fn pending() -> Vec<Stored> {
 
 /// The pending response `id`, from storage or memory.
 fn load(id: &str) -> Option<Stored> {
-    let stored = storage().and_then(|s| s.get_item(&rules::key(id)).ok().flatten()).and_then(|v| Stored::decode(id, &v));
+    let stored =
+        storage().and_then(|s| s.get_item(&rules::key(id)).ok().flatten()).and_then(|v| Stored::decode(id, &v));
     stored.or_else(|| MEMORY.with(|m| m.borrow().iter().find(|s| s.entry.id == id).cloned()))
 }
 

@@ -11,7 +11,10 @@ use crate::error;
 use crate::js::{self, set};
 use crate::outbox::{Outbox, Report};
 use crate::ui::{self, Val};
-use eservqual_core::ask::{self, decide, draw_for, privacy_skip, record_dismiss, record_pageview, record_submit, Env, Memory, Trigger, TriggerState};
+use eservqual_core::ask::{
+    self, decide, draw_for, privacy_skip, record_dismiss, record_pageview, record_submit, Env, Memory, Trigger,
+    TriggerState,
+};
 use eservqual_core::build::{build, summary, Envelope};
 use eservqual_core::config::{pick_locale, Config, Consent, Mode, Target, ThemeMode, UiLocale};
 use eservqual_core::payload::Keyed;
@@ -100,7 +103,8 @@ pub fn init(config: JsValue) -> Promise {
 
 pub(crate) fn create(config: &JsValue) -> Result<Survey, Error> {
     let cfg = Config::read(&js::Js(config.clone()), &Registry::builtin())?;
-    let doc = dom::document().ok_or_else(|| Error::new(ErrorCode::InvalidType, "", "init() needs a browser document"))?;
+    let doc =
+        dom::document().ok_or_else(|| Error::new(ErrorCode::InvalidType, "", "init() needs a browser document"))?;
     let func = |key: &str| dom::get(config, key).dyn_into::<Function>().ok();
     let bad = |field: &str, message: &str| Error::new(ErrorCode::InvalidType, field, message);
     let consent_fn = match cfg.consent {
@@ -113,9 +117,11 @@ pub(crate) fn create(config: &JsValue) -> Result<Survey, Error> {
     };
     let target = match (&cfg.target, cfg.mode) {
         (_, Mode::Popover) | (None, _) => None,
-        (Some(Target::Element), _) => {
-            Some(dom::get(config, "target").dyn_into::<Element>().map_err(|_| bad("target", "expected a CSS selector or an element"))?)
-        }
+        (Some(Target::Element), _) => Some(
+            dom::get(config, "target")
+                .dyn_into::<Element>()
+                .map_err(|_| bad("target", "expected a CSS selector or an element"))?,
+        ),
         (Some(Target::Selector(sel)), _) => match doc.query_selector(sel) {
             Ok(Some(e)) => Some(e),
             Ok(None) => return Err(Error::new(ErrorCode::OutOfRange, "target", "no element matches this selector")),
@@ -147,7 +153,11 @@ pub(crate) fn create(config: &JsValue) -> Result<Survey, Error> {
     if let Ok(mut slot) = inner.off.try_borrow_mut() {
         *slot = Some(off);
     }
-    let transport = Transport { endpoint: inner.cfg.endpoint.clone(), headers: inner.cfg.headers.clone(), timeout_ms: inner.cfg.timeout_ms };
+    let transport = Transport {
+        endpoint: inner.cfg.endpoint.clone(),
+        headers: inner.cfg.headers.clone(),
+        timeout_ms: inner.cfg.timeout_ms,
+    };
     let weak = Rc::downgrade(&inner);
     let outbox = Outbox::start(transport, move |report| {
         if let Some(inner) = weak.upgrade() {
@@ -575,10 +585,14 @@ impl Inner {
         }
         let detail = Object::new();
         set(&detail, "key", name.as_str().into());
-        set(&detail, "value", match val {
-            Val::N(x) => JsValue::from(x),
-            Val::Na => JsValue::NULL,
-        });
+        set(
+            &detail,
+            "value",
+            match val {
+                Val::N(x) => JsValue::from(x),
+                Val::Na => JsValue::NULL,
+            },
+        );
         self.emit("answer", &detail.into());
     }
 
@@ -711,7 +725,9 @@ impl Inner {
                 set(&d, "attempts", (*attempts).into());
                 (Some(("delivered", d)), id, Some("ui.status.sent"))
             }
-            Report::Failed { id, reason, status } => (Some(("failed", delivery_event(id, Some(reason), *status))), id, Some("ui.status.failed")),
+            Report::Failed { id, reason, status } => {
+                (Some(("failed", delivery_event(id, Some(reason), *status))), id, Some("ui.status.failed"))
+            }
         };
         let own = self.st.try_borrow().is_ok_and(|st| st.sent_id.as_ref() == Some(id));
         if let (true, Some(key)) = (own, status_key) {

@@ -251,18 +251,70 @@ pub fn render(inner: &Inner) {
             let scale = cfg.form.scale();
             for o in &cfg.outcomes {
                 match o {
-                    Outcome::Nps => scale_group(inner, &st, doc, &body, "nps", &inner.t("outcome.nps.question"), (0, 10), "outcome.nps", false),
-                    Outcome::Csat => scale_group(inner, &st, doc, &body, "csat", &inner.t("outcome.csat.question"), (1, 5), "outcome.csat", false),
-                    Outcome::Ces => scale_group(inner, &st, doc, &body, "ces", &inner.t("outcome.ces.question"), (1, 7), "outcome.ces", false),
+                    Outcome::Nps => scale_group(
+                        inner,
+                        &st,
+                        doc,
+                        &body,
+                        "nps",
+                        &inner.t("outcome.nps.question"),
+                        (0, 10),
+                        "outcome.nps",
+                        false,
+                    ),
+                    Outcome::Csat => scale_group(
+                        inner,
+                        &st,
+                        doc,
+                        &body,
+                        "csat",
+                        &inner.t("outcome.csat.question"),
+                        (1, 5),
+                        "outcome.csat",
+                        false,
+                    ),
+                    Outcome::Ces => scale_group(
+                        inner,
+                        &st,
+                        doc,
+                        &body,
+                        "ces",
+                        &inner.t("outcome.ces.question"),
+                        (1, 7),
+                        "outcome.ces",
+                        false,
+                    ),
                     Outcome::Satisfaction => scale_group(
-                        inner, &st, doc, &body, "satisfaction", &inner.t("outcome.satisfaction.question"), (scale.min, scale.max), "outcome.satisfaction", false,
+                        inner,
+                        &st,
+                        doc,
+                        &body,
+                        "satisfaction",
+                        &inner.t("outcome.satisfaction.question"),
+                        (scale.min, scale.max),
+                        "outcome.satisfaction",
+                        false,
                     ),
                     Outcome::Value | Outcome::Loyalty => {
-                        let (name, n, range) = if *o == Outcome::Value { ("value", VALUE_ITEMS, (1, 10)) } else { ("loyalty", LOYALTY_ITEMS, (1, 5)) };
+                        let (name, n, range) = if *o == Outcome::Value {
+                            ("value", VALUE_ITEMS, (1, 10))
+                        } else {
+                            ("loyalty", LOYALTY_ITEMS, (1, 5))
+                        };
                         for i in 1..=n {
                             let k = numbered(name, i);
                             let q = prefixed("outcome.", &k);
-                            scale_group(inner, &st, doc, &body, &k, &inner.t(&q), range, &prefixed("outcome.", name), false);
+                            scale_group(
+                                inner,
+                                &st,
+                                doc,
+                                &body,
+                                &k,
+                                &inner.t(&q),
+                                range,
+                                &prefixed("outcome.", name),
+                                false,
+                            );
                         }
                     }
                     Outcome::Comment => comment(inner, &st, doc, &body),
@@ -339,7 +391,11 @@ fn summary_error(inner: &Inner, st: &State, doc: &Document, body: &Element) {
 fn item_block(inner: &Inner, st: &State, doc: &Document, body: &Element, code: &str, format: Format) {
     let text = inner.t(&prefixed("item.", code));
     let zone = format == Format::Zone;
-    let (range, anchors) = if zone { ((1, 9), "scale.zone") } else { ((inner.cfg.form.scale().min, inner.cfg.form.scale().max), "scale.agree") };
+    let (range, anchors) = if zone {
+        ((1, 9), "scale.zone")
+    } else {
+        ((inner.cfg.form.scale().min, inner.cfg.form.scale().max), "scale.agree")
+    };
     // Recovery items are always on 1-5.
     let range = if inner.cfg.form.instrument.item_index(code).is_none() { (1, 5) } else { range };
     if format == Format::Perception {
@@ -378,7 +434,15 @@ fn error_note(inner: &Inner, st: &State, doc: &Document, fs: &Element, name: &st
     }
 }
 
-fn radio(doc: &Document, parent: &Element, class: &str, name: &str, value: &str, label: &str, checked: bool) -> Element {
+fn radio(
+    doc: &Document,
+    parent: &Element,
+    class: &str,
+    name: &str,
+    value: &str,
+    label: &str,
+    checked: bool,
+) -> Element {
     let l = add(doc, parent, "label", class);
     let input = add(doc, &l, "input", "");
     attr(&input, "type", "radio");
@@ -395,7 +459,17 @@ fn radio(doc: &Document, parent: &Element, class: &str, name: &str, value: &str,
 /// radios; `na` adds the N/A radio.
 #[allow(clippy::too_many_arguments)]
 #[inline(never)]
-fn scale_group(inner: &Inner, st: &State, doc: &Document, parent: &Element, name: &str, question: &str, range: (i16, i16), anchors: &str, na: bool) {
+fn scale_group(
+    inner: &Inner,
+    st: &State,
+    doc: &Document,
+    parent: &Element,
+    name: &str,
+    question: &str,
+    range: (i16, i16),
+    anchors: &str,
+    na: bool,
+) {
     let fs = group_frame(inner, st, doc, parent, name, question);
     let (low, high) = (inner.t(&prefixed(anchors, ".low")), inner.t(&prefixed(anchors, ".high")));
     let row = add(doc, &fs, "div", "scale");
@@ -476,7 +550,8 @@ fn by_id(inner: &Inner, id: &str) -> Option<Element> {
 pub fn show_errors(inner: &Inner) {
     let first = inner.st.try_borrow().ok().and_then(|st| st.errors.first().cloned());
     let Some(first) = first else { return };
-    let text = by_id(inner, "eq-sum").or_else(|| by_id(inner, "e-weights")).and_then(|e| e.text_content()).unwrap_or_default();
+    let text =
+        by_id(inner, "eq-sum").or_else(|| by_id(inner, "e-weights")).and_then(|e| e.text_content()).unwrap_or_default();
     inner.announce(&text);
     if let Some(input) = by_id(inner, &prefixed("g-", &first)).and_then(|g| g.query_selector("input").ok().flatten()) {
         dom::focus(&input);
@@ -561,6 +636,9 @@ pub fn announce_step(inner: &Inner) {
         return;
     }
     let title = by_id(inner, "eq-step").and_then(|h| h.text_content()).unwrap_or_default();
-    let text = fill(&inner.t("ui.step.announce"), &[("current", &int(current as i64)), ("total", &int(total as i64)), ("title", &title)]);
+    let text = fill(
+        &inner.t("ui.step.announce"),
+        &[("current", &int(current as i64)), ("total", &int(total as i64)), ("title", &title)],
+    );
     inner.announce(&text);
 }

@@ -30,10 +30,7 @@ fn json_of(value: &JsValue) -> Value {
 fn compare(path: &str, actual: &Value, expected: &Value) -> Result<(), String> {
     match (actual, expected) {
         (Value::Number(a), Value::Number(e)) => {
-            let (a, e) = (
-                a.as_f64().unwrap_or(f64::NAN),
-                e.as_f64().unwrap_or(f64::NAN),
-            );
+            let (a, e) = (a.as_f64().unwrap_or(f64::NAN), e.as_f64().unwrap_or(f64::NAN));
             if (a - e).abs() <= 1e-9 * e.abs().max(1.0) {
                 Ok(())
             } else {
@@ -44,19 +41,16 @@ fn compare(path: &str, actual: &Value, expected: &Value) -> Result<(), String> {
             Some(av) => compare(&format!("{path}.{k}"), av, ev),
             None => Err(format!("{path}.{k}: missing (expected {ev})")),
         }),
-        (Value::Array(a), Value::Array(e)) if a.len() == e.len() => a
-            .iter()
-            .zip(e)
-            .enumerate()
-            .try_for_each(|(i, (av, ev))| compare(&format!("{path}[{i}]"), av, ev)),
+        (Value::Array(a), Value::Array(e)) if a.len() == e.len() => {
+            a.iter().zip(e).enumerate().try_for_each(|(i, (av, ev))| compare(&format!("{path}[{i}]"), av, ev))
+        }
         _ if actual == expected => Ok(()),
         _ => Err(format!("{path}: {actual} != expected {expected}")),
     }
 }
 
 fn check_vector(payload: &str, expected: &str) {
-    let scores =
-        eservqual::score(js(payload)).unwrap_or_else(|e| panic!("score threw {}", json_of(&e)));
+    let scores = eservqual::score(js(payload)).unwrap_or_else(|e| panic!("score threw {}", json_of(&e)));
     let expected: Value = serde_json::from_str(expected).expect("expected file is JSON");
     if let Err(diff) = compare("scores", &json_of(&scores), &expected["scores"]) {
         panic!("{diff}");
@@ -105,12 +99,8 @@ fn scores_are_plain_objects_with_null() {
         Some(4.125)
     );
     let overall = Reflect::get(&scores, &"overall".into()).expect("overall");
-    assert!(Reflect::get(&overall, &"p_weighted".into())
-        .expect("p_weighted")
-        .is_null());
-    assert!(Reflect::get(&scores, &"recovery".into())
-        .expect("recovery")
-        .is_null());
+    assert!(Reflect::get(&overall, &"p_weighted".into()).expect("p_weighted").is_null());
+    assert!(Reflect::get(&scores, &"recovery".into()).expect("recovery").is_null());
 }
 
 /// Calls `score` on `input` and checks the thrown value is an `EservqualError`.
@@ -119,37 +109,17 @@ fn assert_throws(input: JsValue, code: &str, field: &str) {
         Ok(v) => panic!("expected {code} at '{field}', got scores {}", json_of(&v)),
         Err(e) => e,
     };
-    let error = err
-        .dyn_ref::<js_sys::Error>()
-        .unwrap_or_else(|| panic!("not an Error: {err:?}"));
-    let prop = |name: &str| {
-        Reflect::get(&err, &name.into())
-            .ok()
-            .and_then(|v| v.as_string())
-    };
+    let error = err.dyn_ref::<js_sys::Error>().unwrap_or_else(|| panic!("not an Error: {err:?}"));
+    let prop = |name: &str| Reflect::get(&err, &name.into()).ok().and_then(|v| v.as_string());
     assert_eq!(String::from(error.name()), "EservqualError");
-    assert_eq!(
-        prop("code").as_deref(),
-        Some(code),
-        "message: {}",
-        String::from(error.message())
-    );
-    assert_eq!(
-        prop("field").as_deref(),
-        Some(field),
-        "message: {}",
-        String::from(error.message())
-    );
+    assert_eq!(prop("code").as_deref(), Some(code), "message: {}", String::from(error.message()));
+    assert_eq!(prop("field").as_deref(), Some(field), "message: {}", String::from(error.message()));
     assert!(error.message().length() > 0);
 }
 
 #[wasm_bindgen_test]
 fn bad_inputs_throw_eservqual_errors() {
-    assert_throws(
-        js(r#"{"instrument": "e-s-qual", "answers": {"EFF1": {"p": 6}}}"#),
-        "out-of-range",
-        "answers.EFF1.p",
-    );
+    assert_throws(js(r#"{"instrument": "e-s-qual", "answers": {"EFF1": {"p": 6}}}"#), "out-of-range", "answers.EFF1.p");
     assert_throws(
         js(r#"{"instrument": "e-s-qual", "answers": {"EFF1": {"p": 3.5}}}"#),
         "not-integer",
@@ -165,11 +135,7 @@ fn bad_inputs_throw_eservqual_errors() {
         "unknown-field",
         "answers.EFF1.x",
     );
-    assert_throws(
-        js(r#"{"instrument": "nope", "answers": {}}"#),
-        "unknown-instrument",
-        "instrument",
-    );
+    assert_throws(js(r#"{"instrument": "nope", "answers": {}}"#), "unknown-instrument", "instrument");
     assert_throws(js(r#"{"answers": {}}"#), "missing-field", "instrument");
 }
 
@@ -181,11 +147,7 @@ fn non_objects_are_invalid_type() {
     assert_throws(JsValue::UNDEFINED, "invalid-type", "");
     assert_throws(js("[1, 2]"), "invalid-type", "");
     // Only plain objects are read as JSON objects: a Set or a Map is not one.
-    assert_throws(
-        js_sys::Set::new(&JsValue::UNDEFINED).into(),
-        "invalid-type",
-        "",
-    );
+    assert_throws(js_sys::Set::new(&JsValue::UNDEFINED).into(), "invalid-type", "");
     assert_throws(js_sys::Map::new().into(), "invalid-type", "");
 }
 

@@ -170,7 +170,10 @@ async fn missing_answers_are_named_linked_and_focused() {
 #[wasm_bindgen_test]
 async fn a_whole_submit_fires_submit_and_a_delivery_event() {
     let t = target("t-submit");
-    let config = inline("t-submit", r#", "dimensions": ["PRI"], "recovery": false, "outcomes": ["nps", "comment"], "timeoutMs": 3000, "site": "shop""#);
+    let config = inline(
+        "t-submit",
+        r#", "dimensions": ["PRI"], "recovery": false, "outcomes": ["nps", "comment"], "timeoutMs": 3000, "site": "shop""#,
+    );
     let survey = init(config).await.unwrap();
     let seen: Rc<RefCell<Vec<(String, JsValue)>>> = Rc::default();
     let mut keep = Vec::new();
@@ -242,7 +245,8 @@ async fn a_whole_submit_fires_submit_and_a_delivery_event() {
 async fn strings_render_as_text_never_as_html() {
     let t = target("t-xss");
     let xss = r#"<img src=x onerror=\"window.__xss=1\"><script>window.__xss=2</script>"#;
-    let extra = format!(r#", "strings": {{"item.EFF1": "{xss}", "ui.title": "{xss}", "ui.next": "{xss}", "ui.na": "{xss}"}}"#);
+    let extra =
+        format!(r#", "strings": {{"item.EFF1": "{xss}", "ui.title": "{xss}", "ui.next": "{xss}", "ui.na": "{xss}"}}"#);
     let survey = init(inline("t-xss", &extra)).await.unwrap();
     sleep(10).await;
     let root = shadow_in(&t);
@@ -280,7 +284,9 @@ async fn popover_opens_a_modal_dialog_and_focus_returns_to_the_launcher() {
 #[wasm_bindgen_test]
 async fn destroy_leaves_the_page_as_it_was() {
     let before = page();
-    let config = js(&format!(r##"{{"endpoint": "{EP}", "trigger": {{"on": "exit-intent"}}, "theme": {{"mode": "dark", "accent": "#b00"}}}}"##));
+    let config = js(&format!(
+        r##"{{"endpoint": "{EP}", "trigger": {{"on": "exit-intent"}}, "theme": {{"mode": "dark", "accent": "#b00"}}}}"##
+    ));
     let survey = init(config).await.unwrap();
     let opened = Rc::new(RefCell::new(0));
     let o = opened.clone();
@@ -306,7 +312,10 @@ async fn destroy_leaves_the_page_as_it_was() {
 
 #[wasm_bindgen_test]
 async fn exit_intent_and_event_triggers_open() {
-    let survey = init(js(&format!(r#"{{"endpoint": "{EP}", "trigger": {{"on": "event", "name": "order-complete"}}}}"#))).await.unwrap();
+    let survey =
+        init(js(&format!(r#"{{"endpoint": "{EP}", "trigger": {{"on": "event", "name": "order-complete"}}}}"#)))
+            .await
+            .unwrap();
     let body: Element = doc().body().unwrap().into();
     let dialog = one(&shadow_in(&body), "dialog");
     survey.trigger("cart");

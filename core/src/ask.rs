@@ -128,12 +128,16 @@ impl Trigger {
         let mut f = Fields::of(v, at, &["on", "ms", "percent", "count", "name"])?;
         let on_at = at.key("on");
         let on = read_string(&f.need("on")?, &on_at)?;
-        let kind = Kind::from_name(&on).ok_or_else(|| on_at.error(ErrorCode::OutOfRange, list("expected ", [EXPECT_KIND].into_iter())))?;
+        let kind = Kind::from_name(&on)
+            .ok_or_else(|| on_at.error(ErrorCode::OutOfRange, list("expected ", [EXPECT_KIND].into_iter())))?;
         let own = kind.field();
         for field in FIELDS {
             if own != Some(field) && f.take(field).is_some() {
                 let expected = own.map_or("on", |_| "on and its value");
-                return Err(at.key(field).error(ErrorCode::UnknownField, list("unknown field for this trigger; expected ", [expected].into_iter())));
+                return Err(at.key(field).error(
+                    ErrorCode::UnknownField,
+                    list("unknown field for this trigger; expected ", [expected].into_iter()),
+                ));
             }
         }
         let Some(field) = own else {
@@ -145,7 +149,13 @@ impl Trigger {
         };
         let value = f.need(field)?;
         let here = at.key(field);
-        let range = |ok: bool, expected: &str| if ok { Ok(()) } else { Err(here.error(ErrorCode::OutOfRange, list("expected ", [expected].into_iter()))) };
+        let range = |ok: bool, expected: &str| {
+            if ok {
+                Ok(())
+            } else {
+                Err(here.error(ErrorCode::OutOfRange, list("expected ", [expected].into_iter())))
+            }
+        };
         Ok(match kind {
             Kind::Delay => {
                 let ms = read_number(&value, &here)?;
@@ -204,7 +214,8 @@ impl Trigger {
         let kind = Kind::from_name(kind)
             .ok_or_else(|| Error::new(ErrorCode::OutOfRange, "trigger", format!("expected {EXPECT_KIND}")))?;
         let path = kind.field().map_or_else(|| String::from("trigger"), |field| format!("trigger.{field}"));
-        let out_of_range = |expected: &str| Error::new(ErrorCode::OutOfRange, path.clone(), format!("expected {expected}"));
+        let out_of_range =
+            |expected: &str| Error::new(ErrorCode::OutOfRange, path.clone(), format!("expected {expected}"));
         let not_number = || Error::new(ErrorCode::InvalidType, path.clone(), "expected a number");
         match (kind, value) {
             (Kind::Manual, None) => Ok(Trigger::Manual),
@@ -382,11 +393,7 @@ pub fn draw_for(memory: &mut Memory, random: f64) -> f64 {
     if let Some(d) = memory.draw.filter(|d| valid_draw(*d)) {
         return d;
     }
-    let d = if random.is_nan() {
-        BELOW_ONE
-    } else {
-        random.clamp(0.0, BELOW_ONE)
-    };
+    let d = if random.is_nan() { BELOW_ONE } else { random.clamp(0.0, BELOW_ONE) };
     // `clamp` keeps -0.0; store a plain 0.
     let d = if d == 0.0 { 0.0 } else { d };
     memory.draw = Some(d);

@@ -77,7 +77,10 @@ pub fn build(config: &Config, answers: &Answers, env: Envelope) -> Outgoing {
     }
     let recovery = answers.recovery.as_ref().map(|rec| {
         let recs = Instrument::builtin("e-recs-qual").expect("built-in instrument");
-        recs.items().zip(rec).map(|(item, p)| (item.code.clone(), Answer { p: p.map(f64::from), ..Answer::default() })).collect()
+        recs.items()
+            .zip(rec)
+            .map(|(item, p)| (item.code.clone(), Answer { p: p.map(f64::from), ..Answer::default() }))
+            .collect()
     });
     let weights = answers
         .weights
@@ -105,7 +108,11 @@ pub fn build(config: &Config, answers: &Answers, env: Envelope) -> Outgoing {
     let mut scored = answers.clone();
     let asked = |x: Outcome| config.outcomes.contains(&x);
     let so = &mut scored.outcomes;
-    let keep = |x: Outcome, v: &mut Option<i16>| if !asked(x) { *v = None };
+    let keep = |x: Outcome, v: &mut Option<i16>| {
+        if !asked(x) {
+            *v = None
+        }
+    };
     keep(Outcome::Nps, &mut so.nps);
     keep(Outcome::Csat, &mut so.csat);
     keep(Outcome::Ces, &mut so.ces);
@@ -196,7 +203,10 @@ pub fn summary(config: &Config, locale: &UiLocale, scores: &Scores) -> Vec<Strin
     let form: &Form = &config.form;
     let mut out = Vec::new();
     if let Some(class) = scores.class {
-        out.push(config.text(locale, &fill("summary.class.{format}.{class}", &[("format", form.format.as_str()), ("class", class)])));
+        out.push(config.text(
+            locale,
+            &fill("summary.class.{format}.{class}", &[("format", form.format.as_str()), ("class", class)]),
+        ));
     }
     let kind = headline_kind(form.format).as_str();
     let values: Vec<Option<f64>> = scores.dimensions.iter().map(|(_, m)| m.get(kind).copied().flatten()).collect();

@@ -8,7 +8,10 @@
 //! layer takes and checks the values themselves.
 
 use crate::ask::{Settings, Trigger};
-use crate::error::{list, read_array, read_bool, read_number, read_string, read_strings, At, Error, ErrorCode, Fields, Json, Kind, Source};
+use crate::error::{
+    list, read_array, read_bool, read_number, read_string, read_strings, At, Error, ErrorCode, Fields, Json, Kind,
+    Source,
+};
 use crate::instrument::{Form, Format, Instrument, Registry};
 use crate::payload::{read_codes, Keyed};
 use crate::text::{self, Locale};
@@ -16,9 +19,31 @@ use std::sync::Arc;
 
 /// Every key `init(config)` knows, in INTERFACES.md order.
 pub const KEYS: &[&str] = &[
-    "endpoint", "instrument", "format", "dimensions", "recovery", "outcomes", "weights", "locale", "strings", "mode",
-    "target", "launcher", "trigger", "sampleRate", "recontactDays", "dismissDays", "consent", "respectGpc",
-    "showSummary", "theme", "headers", "beforeSend", "timeoutMs", "site", "meta",
+    "endpoint",
+    "instrument",
+    "format",
+    "dimensions",
+    "recovery",
+    "outcomes",
+    "weights",
+    "locale",
+    "strings",
+    "mode",
+    "target",
+    "launcher",
+    "trigger",
+    "sampleRate",
+    "recontactDays",
+    "dismissDays",
+    "consent",
+    "respectGpc",
+    "showSummary",
+    "theme",
+    "headers",
+    "beforeSend",
+    "timeoutMs",
+    "site",
+    "meta",
 ];
 
 /// The outcome questions, in the order the widget asks them.
@@ -34,8 +59,15 @@ pub enum Outcome {
 }
 
 impl Outcome {
-    pub const ALL: [Outcome; 7] =
-        [Outcome::Nps, Outcome::Csat, Outcome::Ces, Outcome::Satisfaction, Outcome::Value, Outcome::Loyalty, Outcome::Comment];
+    pub const ALL: [Outcome; 7] = [
+        Outcome::Nps,
+        Outcome::Csat,
+        Outcome::Ces,
+        Outcome::Satisfaction,
+        Outcome::Value,
+        Outcome::Loyalty,
+        Outcome::Comment,
+    ];
 
     /// The name in the config and the payload's `outcomes`.
     pub fn as_str(self) -> &'static str {
@@ -165,7 +197,9 @@ impl Config {
         let instrument: Arc<Instrument> = match f.take("instrument") {
             None => registry.require("e-s-qual", "instrument")?,
             Some(i) if i.kind() == Kind::Null => registry.require("e-s-qual", "instrument")?,
-            Some(i) if i.kind() == Kind::String => registry.require(&read_string(&i, &key("instrument"))?, "instrument")?,
+            Some(i) if i.kind() == Kind::String => {
+                registry.require(&read_string(&i, &key("instrument"))?, "instrument")?
+            }
             Some(i) if i.kind() == Kind::Object => Arc::new(Instrument::read(&i, &key("instrument"))?),
             Some(i) => return Err(key("instrument").expected("an instrument id or a custom instrument object", &i)),
         };
@@ -188,7 +222,10 @@ impl Config {
                     let here = at.index(i);
                     let name = read_string(x, &here)?;
                     let Some(o) = Outcome::ALL.into_iter().find(|o| o.as_str() == name) else {
-                        return Err(here.error(ErrorCode::OutOfRange, list("unknown outcome; expected one of: ", Outcome::ALL.iter().map(|o| o.as_str()))));
+                        return Err(here.error(
+                            ErrorCode::OutOfRange,
+                            list("unknown outcome; expected one of: ", Outcome::ALL.iter().map(|o| o.as_str())),
+                        ));
                     };
                     if out.contains(&o) {
                         return Err(here.error(ErrorCode::OutOfRange, "this outcome is listed twice"));
@@ -207,11 +244,19 @@ impl Config {
         };
         let locale = text(&mut f, "locale")?;
         if let Some(tag) = &locale {
-            if tag.is_empty() || tag.len() > 35 || !tag.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_') {
-                return Err(key("locale").error(ErrorCode::OutOfRange, "expected a language tag such as en, zh-CN or zh-TW"));
+            if tag.is_empty()
+                || tag.len() > 35
+                || !tag.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_')
+            {
+                return Err(
+                    key("locale").error(ErrorCode::OutOfRange, "expected a language tag such as en, zh-CN or zh-TW")
+                );
             }
             if Locale::parse(tag).is_none() && strings.is_empty() {
-                return Err(key("locale").error(ErrorCode::OutOfRange, "this locale is not built in (en, zh-CN, zh-TW): give its text in `strings`"));
+                return Err(key("locale").error(
+                    ErrorCode::OutOfRange,
+                    "this locale is not built in (en, zh-CN, zh-TW): give its text in `strings`",
+                ));
             }
         }
 
@@ -236,7 +281,8 @@ impl Config {
             },
         };
         if mode == Mode::Inline && target.is_none() {
-            return Err(key("target").error(ErrorCode::MissingField, "inline mode needs a target: a CSS selector or an element"));
+            return Err(key("target")
+                .error(ErrorCode::MissingField, "inline mode needs a target: a CSS selector or an element"));
         }
         let launcher = flag(&mut f, "launcher", true)?;
         let trigger = match f.take("trigger") {
@@ -349,7 +395,8 @@ fn read_headers<J: Json>(v: &J, at: &At) -> Result<Keyed<String>, Error> {
     for (name, value) in read_strings(v, at)? {
         let here = at.key(&name);
         // An HTTP token (RFC 9110 §5.6.2).
-        let token = !name.is_empty() && name.bytes().all(|b| b.is_ascii_alphanumeric() || b"!#$%&'*+-.^_`|~".contains(&b));
+        let token =
+            !name.is_empty() && name.bytes().all(|b| b.is_ascii_alphanumeric() || b"!#$%&'*+-.^_`|~".contains(&b));
         if !token {
             return Err(here.error(ErrorCode::OutOfRange, "not a valid header name"));
         }
@@ -450,7 +497,9 @@ impl Config {
         }
         let inst = &self.form.instrument;
         if !inst.builtin {
-            let pick = |t: &Keyed<String>| t.get(&locale.tag).or_else(|| t.get("en")).or_else(|| t.0.first().map(|(_, v)| v)).cloned();
+            let pick = |t: &Keyed<String>| {
+                t.get(&locale.tag).or_else(|| t.get("en")).or_else(|| t.0.first().map(|(_, v)| v)).cloned()
+            };
             if let Some(code) = key.strip_prefix("item.") {
                 if let Some(item) = inst.items().find(|i| i.code == code) {
                     return pick(&item.text).unwrap_or_else(|| code.to_string());

@@ -16,11 +16,18 @@ pub enum Column {
     /// `id`
     Id,
     /// `EFF1`, `EFF1.p`, `EFF1.e`, `EFF1.min`, `EFF1.des` (flat item index)
-    Item { item: usize, field: Field },
+    Item {
+        item: usize,
+        field: Field,
+    },
     /// `recovery.RES1` (flat index in `e-recs-qual`)
-    Recovery { item: usize },
+    Recovery {
+        item: usize,
+    },
     /// `weight.EFF` (position of the dimension in D)
-    Weight { dim: usize },
+    Weight {
+        dim: usize,
+    },
     Nps,
     Csat,
     Ces,
@@ -65,7 +72,9 @@ impl Column {
         if let Some(code) = header.strip_prefix("weight.") {
             return match form.dimensions().position(|d| d.code == code) {
                 Some(dim) => Ok(Column::Weight { dim }),
-                None => Err(unknown(header, format!("unknown column '{header}': '{code}' is not a dimension of this form"))),
+                None => {
+                    Err(unknown(header, format!("unknown column '{header}': '{code}' is not a dimension of this form")))
+                }
             };
         }
         if let Some(code) = header.strip_prefix("recovery.") {
@@ -82,7 +91,9 @@ impl Column {
         let (code, field) = match header.split_once('.') {
             Some((code, f)) => match Field::parse(f) {
                 Some(field) => (code, field),
-                None => return Err(unknown(header, format!("unknown column '{header}': '{f}' is not p, e, min or des"))),
+                None => {
+                    return Err(unknown(header, format!("unknown column '{header}': '{f}' is not p, e, min or des")))
+                }
             },
             None => (header, Field::P),
         };
@@ -119,7 +130,11 @@ pub fn parse_cell(cell: &str, scale: Scale, header: &str) -> Result<Option<i16>,
     }
     if let Ok(x) = t.parse::<i64>() {
         if x < i64::from(scale.min) || x > i64::from(scale.max) {
-            return Err(Error::new(ErrorCode::OutOfRange, header, format!("{t} is outside the scale {}-{}", scale.min, scale.max)));
+            return Err(Error::new(
+                ErrorCode::OutOfRange,
+                header,
+                format!("{t} is outside the scale {}-{}", scale.min, scale.max),
+            ));
         }
         return Ok(Some(x as i16));
     }
@@ -223,8 +238,20 @@ impl WideRow {
                 } else {
                     match t.parse::<f64>() {
                         Ok(w) if w.is_finite() && w >= 0.0 => Some(w),
-                        Ok(_) => return Err(Error::new(ErrorCode::InvalidWeights, header, format!("weight {t} must be a number >= 0"))),
-                        Err(_) => return Err(Error::new(ErrorCode::InvalidType, header, format!("'{}' is not a number", truncate(t)))),
+                        Ok(_) => {
+                            return Err(Error::new(
+                                ErrorCode::InvalidWeights,
+                                header,
+                                format!("weight {t} must be a number >= 0"),
+                            ))
+                        }
+                        Err(_) => {
+                            return Err(Error::new(
+                                ErrorCode::InvalidType,
+                                header,
+                                format!("'{}' is not a number", truncate(t)),
+                            ))
+                        }
                     }
                 };
             }
@@ -258,7 +285,11 @@ impl WideRow {
             if w.iter().sum::<f64>() <= 0.0 {
                 let code = &form.instrument.dimensions[form.active[0]].code;
                 self.weights = w;
-                return Err(Error::new(ErrorCode::InvalidWeights, format!("weight.{code}"), "weights must total more than 0"));
+                return Err(Error::new(
+                    ErrorCode::InvalidWeights,
+                    format!("weight.{code}"),
+                    "weights must total more than 0",
+                ));
             }
             self.answers.weights = Some(w);
         }
@@ -349,7 +380,12 @@ impl Dataset {
     pub fn new(form: Form) -> Dataset {
         let items = form.instrument.item_count();
         let fields = form.format.fields();
-        let filled = form.active.iter().flat_map(|&d| form.item_range(d)).flat_map(|i| fields.iter().map(move |f| i * 4 + f.index())).collect();
+        let filled = form
+            .active
+            .iter()
+            .flat_map(|&d| form.item_range(d))
+            .flat_map(|i| fields.iter().map(move |f| i * 4 + f.index()))
+            .collect();
         Dataset {
             filled,
             has_recovery: form.instrument.id == "e-s-qual",
@@ -542,7 +578,11 @@ impl Dataset {
             ));
         }
         if got.active != want.active {
-            return Err(Error::new(ErrorCode::WrongForm, "instrument.dimensions", "a response over another dimension set"));
+            return Err(Error::new(
+                ErrorCode::WrongForm,
+                "instrument.dimensions",
+                "a response over another dimension set",
+            ));
         }
         Ok(self.push(Some(&response.id), Some(&response.submitted_at), &response.answers))
     }

@@ -170,15 +170,13 @@ impl Error {
             code
         };
         let field = match code {
-            ErrorCode::MissingField | ErrorCode::UnknownField => {
-                match text.split('`').nth(1) {
-                    Some(name) if code == ErrorCode::UnknownField && (path == name || path.ends_with(&cat!(".", name))) => {
-                        path.to_string()
-                    }
-                    Some(name) => join_path(path, name),
-                    None => path.to_string(),
+            ErrorCode::MissingField | ErrorCode::UnknownField => match text.split('`').nth(1) {
+                Some(name) if code == ErrorCode::UnknownField && (path == name || path.ends_with(&cat!(".", name))) => {
+                    path.to_string()
                 }
-            }
+                Some(name) => join_path(path, name),
+                None => path.to_string(),
+            },
             _ => path.to_string(),
         };
         let message = match text.find(" at line ") {
@@ -361,9 +359,9 @@ fn tree_at<J: Json>(v: &J, depth: usize) -> Tree {
         Kind::Number => Tree::Number(v.number().unwrap_or_default()),
         Kind::String => Tree::String(v.string().unwrap_or_default()),
         Kind::Array => Tree::Array(v.elements().unwrap_or_default().iter().map(|x| tree_at(x, depth + 1)).collect()),
-        Kind::Object => {
-            Tree::Object(v.members().unwrap_or_default().into_iter().map(|(k, x)| (k.to_string(), tree_at(&x, depth + 1))).collect())
-        }
+        Kind::Object => Tree::Object(
+            v.members().unwrap_or_default().into_iter().map(|(k, x)| (k.to_string(), tree_at(&x, depth + 1))).collect(),
+        ),
         Kind::Other => Tree::Other,
     }
 }

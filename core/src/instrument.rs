@@ -1,7 +1,9 @@
 //! Instruments (built-in and custom), answer formats and scales, and the `Form`: an instrument
 //! as administered (format + the deployment's dimension set D).
 
-use crate::error::{list, read_array, read_bool, read_i16, read_string, read_strings, At, Error, ErrorCode, Fields, Json};
+use crate::error::{
+    list, read_array, read_bool, read_i16, read_string, read_strings, At, Error, ErrorCode, Fields, Json,
+};
 use crate::payload::Keyed;
 use crate::text::int;
 use serde::Serialize;
@@ -258,13 +260,18 @@ fn local_text<J: Json>(v: Option<J>, at: &At) -> Result<LocalText, Error> {
 /// CSV headers and payload keys, so no dots, spaces or lower-case clashes with `nps` etc.
 fn valid_code(code: &str) -> bool {
     let b = code.as_bytes();
-    matches!(b.first(), Some(b'A'..=b'Z')) && b.len() <= 32 && b.iter().all(|&c| c.is_ascii_uppercase() || c.is_ascii_digit() || c == b'_')
+    matches!(b.first(), Some(b'A'..=b'Z'))
+        && b.len() <= 32
+        && b.iter().all(|&c| c.is_ascii_uppercase() || c.is_ascii_digit() || c == b'_')
 }
 
 /// Instrument ids: lower-case letters, digits and `-`, 1 to 64 characters.
 fn valid_id(id: &str) -> bool {
     let b = id.as_bytes();
-    !b.is_empty() && b.len() <= 64 && b[0] != b'-' && b.iter().all(|&c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == b'-')
+    !b.is_empty()
+        && b.len() <= 64
+        && b[0] != b'-'
+        && b.iter().all(|&c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == b'-')
 }
 
 /// Reads a custom instrument (the JSON format of `schema/instrument.schema.json`) at `at` and
@@ -289,7 +296,10 @@ fn read_custom<J: Json>(v: &J, at: &At) -> Result<Instrument, Error> {
     let scale = Scale::read(&f.need("scale")?, &scale_at)?;
     let Scale { min, max } = scale;
     if min >= max {
-        return bad(&scale_at.key("max"), cat!("scale.max (", int(max.into()), ") must be above scale.min (", int(min.into()), ")"));
+        return bad(
+            &scale_at.key("max"),
+            cat!("scale.max (", int(max.into()), ") must be above scale.min (", int(min.into()), ")"),
+        );
     }
     if min < -100 || max > 100 {
         return bad(&scale_at, "scale bounds must lie within -100..100".into());
@@ -359,7 +369,14 @@ fn read_custom<J: Json>(v: &J, at: &At) -> Result<Instrument, Error> {
     if dimensions.iter().any(|d| item_codes.contains(&d.code)) {
         return bad(&dims_at, "a dimension and an item share a code".into());
     }
-    Ok(Instrument { id, version, scale, default_format: format.unwrap_or(Format::Perception), dimensions, builtin: false })
+    Ok(Instrument {
+        id,
+        version,
+        scale,
+        default_format: format.unwrap_or(Format::Perception),
+        dimensions,
+        builtin: false,
+    })
 }
 
 /// The instruments a process knows: the built-ins and any custom ones it loaded.
@@ -377,11 +394,7 @@ impl Default for Registry {
 impl Registry {
     /// The three built-in instruments.
     pub fn builtin() -> Registry {
-        let instruments = BUILTIN_IDS
-            .iter()
-            .filter_map(|id| Instrument::builtin(id))
-            .map(Arc::new)
-            .collect();
+        let instruments = BUILTIN_IDS.iter().filter_map(|id| Instrument::builtin(id)).map(Arc::new).collect();
         Registry { instruments }
     }
 
@@ -405,7 +418,8 @@ impl Registry {
     /// Like [`Registry::get`], with an `unknown-instrument` error naming `field`.
     pub fn require(&self, id: &str, field: &str) -> Result<Arc<Instrument>, Error> {
         self.get(id).ok_or_else(|| {
-            let mut message = list(&cat!("unknown instrument '", id, "' (known: "), self.instruments.iter().map(|i| i.id.as_str()));
+            let mut message =
+                list(&cat!("unknown instrument '", id, "' (known: "), self.instruments.iter().map(|i| i.id.as_str()));
             message.push(')');
             Error::new(ErrorCode::UnknownInstrument, field, message)
         })
@@ -442,7 +456,11 @@ impl Form {
         for (i, code) in codes.iter().enumerate() {
             match instrument.dimension_index(code) {
                 Some(d) if active.contains(&d) => {
-                    return Err(Error::new(ErrorCode::UnknownDimension, cat!(field, "[", int(i as i64), "]"), cat!("dimension '", code, "' is listed twice")))
+                    return Err(Error::new(
+                        ErrorCode::UnknownDimension,
+                        cat!(field, "[", int(i as i64), "]"),
+                        cat!("dimension '", code, "' is listed twice"),
+                    ))
                 }
                 Some(d) => active.push(d),
                 None => {

@@ -131,7 +131,15 @@ pub fn feature(pairs: impl IntoIterator<Item = (Answer, Answer)>) -> Feature {
         n += 1;
     }
     if n == 0 {
-        return Feature { n, counts, category: None, better: None, worse: None, fong_threshold: None, fong_significant: None };
+        return Feature {
+            n,
+            counts,
+            category: None,
+            better: None,
+            worse: None,
+            fong_threshold: None,
+            fong_significant: None,
+        };
     }
     // Stable sort by count, descending: equal counts keep the tie order.
     let mut ranked = Category::ALL;

@@ -81,7 +81,11 @@ pub fn admit(pending: &[Entry], bytes: usize) -> Result<(), Refusal> {
 /// The ids to send now, oldest first: those whose time has come, or all of them when the
 /// flush ignores the schedule (on load and on `online`).
 pub fn due(pending: &[Entry], now_ms: f64, ignore_schedule: bool) -> Vec<&str> {
-    oldest_first(pending).into_iter().filter(|e| ignore_schedule || e.next_ms <= now_ms).map(|e| e.id.as_str()).collect()
+    oldest_first(pending)
+        .into_iter()
+        .filter(|e| ignore_schedule || e.next_ms <= now_ms)
+        .map(|e| e.id.as_str())
+        .collect()
 }
 
 /// The entries by the time they were queued, ties in their order. An insertion sort: at most
@@ -117,9 +121,16 @@ pub fn next_wake(pending: &[Entry]) -> Option<f64> {
 
 /// Applies the outcome of an attempt to an entry: `Some(entry)` still pending (rescheduled),
 /// or `None` with what to report (delivered, or given up).
-pub fn after_attempt(mut entry: Entry, outcome: Outcome, retry_after: Option<&str>, now_ms: f64, random: f64) -> (Option<Entry>, Next) {
+pub fn after_attempt(
+    mut entry: Entry,
+    outcome: Outcome,
+    retry_after: Option<&str>,
+    now_ms: f64,
+    random: f64,
+) -> (Option<Entry>, Next) {
     let first = *entry.first_ms.get_or_insert(now_ms);
-    let next = retry::next(&Attempt { outcome, attempts: entry.attempts, retry_after, now_ms, first_ms: first, random });
+    let next =
+        retry::next(&Attempt { outcome, attempts: entry.attempts, retry_after, now_ms, first_ms: first, random });
     match next {
         Next::Retry { at_ms, attempts } => {
             entry.attempts = attempts;

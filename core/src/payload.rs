@@ -3,7 +3,9 @@
 //! say (item codes of the instrument, integers within the scale, outcome ranges, RFC 3339 times,
 //! a UUID id).
 
-use crate::error::{optional, parse_json, read_array, read_number, read_object, read_string, At, Error, ErrorCode, Fields, Json};
+use crate::error::{
+    optional, parse_json, read_array, read_number, read_object, read_string, At, Error, ErrorCode, Fields, Json,
+};
 use crate::instrument::{Field, Form, Format, Instrument, Registry, Scale};
 use crate::text::int;
 use serde::ser::{Serialize, SerializeMap, Serializer};
@@ -135,7 +137,11 @@ pub struct InstrumentRef {
 impl InstrumentRef {
     /// Reads `{id, version?, format, dimensions?}` at `at`; without a `format` member the
     /// format is `fallback(id)`, and without that a `missing-field` error.
-    pub fn read<J: Json>(v: &J, at: &At, fallback: impl FnOnce(&str) -> Option<Format>) -> Result<InstrumentRef, Error> {
+    pub fn read<J: Json>(
+        v: &J,
+        at: &At,
+        fallback: impl FnOnce(&str) -> Option<Format>,
+    ) -> Result<InstrumentRef, Error> {
         let mut f = Fields::of(v, at, &["id", "version", "format", "dimensions"])?;
         let id = read_string(&f.need("id")?, &at.key("id"))?;
         let version = f.opt_string("version")?;
@@ -185,7 +191,12 @@ impl Answer {
     /// Reads `{p?, e?, min?, des?}` at `at` (numbers or `null`; ranges are checked later).
     pub fn read<J: Json>(v: &J, at: &At) -> Result<Answer, Error> {
         let mut f = Fields::of(v, at, &["p", "e", "min", "des"])?;
-        Ok(Answer { p: f.opt_number("p")?, e: f.opt_number("e")?, min: f.opt_number("min")?, des: f.opt_number("des")? })
+        Ok(Answer {
+            p: f.opt_number("p")?,
+            e: f.opt_number("e")?,
+            min: f.opt_number("min")?,
+            des: f.opt_number("des")?,
+        })
     }
 }
 
@@ -233,7 +244,8 @@ impl Outcomes {
     /// [`validate_outcomes`]).
     pub fn read<J: Json>(v: &J, at: &At) -> Result<Outcomes, Error> {
         let mut f = Fields::of(v, at, &["nps", "csat", "ces", "satisfaction", "value", "loyalty", "comment"])?;
-        let (nps, csat, ces, satisfaction) = (f.opt_number("nps")?, f.opt_number("csat")?, f.opt_number("ces")?, f.opt_number("satisfaction")?);
+        let (nps, csat, ces, satisfaction) =
+            (f.opt_number("nps")?, f.opt_number("csat")?, f.opt_number("ces")?, f.opt_number("satisfaction")?);
         let list = |v: &J, name: &str| -> Result<Vec<Option<f64>>, Error> {
             let at = at.key(name);
             let mut out = Vec::new();
@@ -343,11 +355,16 @@ fn item_answers(
     for (code, answer) in map.iter() {
         let at = path.key(code);
         let Some(i) = instrument.item_index(code) else {
-            return Err(at.error(ErrorCode::UnknownItem, cat!("instrument '", instrument.id, "' has no item '", code, "'")));
+            return Err(
+                at.error(ErrorCode::UnknownItem, cat!("instrument '", instrument.id, "' has no item '", code, "'"))
+            );
         };
         if let Some(form) = form {
             if !form.item_active(i) && Field::ALL.iter().any(|&f| answer.get(f).is_some()) {
-                return Err(at.error(ErrorCode::UnknownItem, cat!("item '", code, "' belongs to a dimension that was switched off")));
+                return Err(at.error(
+                    ErrorCode::UnknownItem,
+                    cat!("item '", code, "' belongs to a dimension that was switched off"),
+                ));
             }
         }
         for field in Field::ALL {
@@ -371,12 +388,20 @@ pub fn validate_weights(weights: &Keyed<f64>, form: &Form, at: &At) -> Result<Ve
     for dim in form.dimensions() {
         match weights.get(&dim.code) {
             Some(&w) if w.is_finite() && w >= 0.0 => out.push(w),
-            Some(_) => return Err(at.key(&dim.code).error(ErrorCode::InvalidWeights, "a weight must be a number >= 0")),
-            None => return Err(at.key(&dim.code).error(ErrorCode::InvalidWeights, cat!("no weight for dimension '", dim.code, "'"))),
+            Some(_) => {
+                return Err(at.key(&dim.code).error(ErrorCode::InvalidWeights, "a weight must be a number >= 0"))
+            }
+            None => {
+                return Err(at
+                    .key(&dim.code)
+                    .error(ErrorCode::InvalidWeights, cat!("no weight for dimension '", dim.code, "'")))
+            }
         }
     }
     if let Some(extra) = weights.keys().find(|k| !form.dimensions().any(|d| d.code == **k)) {
-        return Err(at.key(extra).error(ErrorCode::InvalidWeights, cat!("'", extra, "' is not a dimension of this form")));
+        return Err(at
+            .key(extra)
+            .error(ErrorCode::InvalidWeights, cat!("'", extra, "' is not a dimension of this form")));
     }
     if out.iter().sum::<f64>() <= 0.0 {
         return Err(at.error(ErrorCode::InvalidWeights, "weights must total more than 0"));
@@ -388,17 +413,21 @@ pub fn validate_weights(weights: &Keyed<f64>, form: &Form, at: &At) -> Result<Ve
 /// `satisfaction`.
 pub fn validate_outcomes(o: &Outcomes, item_scale: Scale, at: &At) -> Result<OutcomeAnswers, Error> {
     // Fills `out` (one slot per question) from the answers; `false` when they were not asked.
-    let list = |xs: &Option<Vec<Option<f64>>>, out: &mut [Option<i16>], scale: Scale, name: &str| -> Result<bool, Error> {
-        let Some(xs) = xs else { return Ok(false) };
-        let at = at.key(name);
-        if xs.len() != out.len() {
-            return Err(at.error(ErrorCode::OutOfRange, cat!("'", name, "' has ", int(out.len() as i64), " answers, not ", int(xs.len() as i64))));
-        }
-        for (i, x) in xs.iter().enumerate() {
-            out[i] = opt_on(*x, scale, &at.index(i))?;
-        }
-        Ok(true)
-    };
+    let list =
+        |xs: &Option<Vec<Option<f64>>>, out: &mut [Option<i16>], scale: Scale, name: &str| -> Result<bool, Error> {
+            let Some(xs) = xs else { return Ok(false) };
+            let at = at.key(name);
+            if xs.len() != out.len() {
+                return Err(at.error(
+                    ErrorCode::OutOfRange,
+                    cat!("'", name, "' has ", int(out.len() as i64), " answers, not ", int(xs.len() as i64)),
+                ));
+            }
+            for (i, x) in xs.iter().enumerate() {
+                out[i] = opt_on(*x, scale, &at.index(i))?;
+            }
+            Ok(true)
+        };
     let mut value = [None; VALUE_ITEMS];
     let value = list(&o.value, &mut value, Scale::new(1, 10), "value")?.then_some(value);
     let mut loyalty = [None; LOYALTY_ITEMS];
@@ -406,7 +435,10 @@ pub fn validate_outcomes(o: &Outcomes, item_scale: Scale, at: &At) -> Result<Out
     if let Some(c) = &o.comment {
         // Characters are the bytes that do not continue a UTF-8 sequence.
         if c.bytes().filter(|b| b & 0xC0 != 0x80).count() > COMMENT_MAX_CHARS {
-            return Err(at.key("comment").error(ErrorCode::OutOfRange, cat!("the comment is longer than ", int(COMMENT_MAX_CHARS as i64), " characters")));
+            return Err(at.key("comment").error(
+                ErrorCode::OutOfRange,
+                cat!("the comment is longer than ", int(COMMENT_MAX_CHARS as i64), " characters"),
+            ));
         }
     }
     Ok(OutcomeAnswers {
@@ -438,7 +470,11 @@ pub fn answers_of(parts: &ScoreParts<'_>) -> Result<Answers, Error> {
         None => None,
         Some(map) => {
             if form.instrument.id != "e-s-qual" {
-                return Err(Error::new(ErrorCode::UnknownField, "recovery", "recovery answers belong to e-s-qual only"));
+                return Err(Error::new(
+                    ErrorCode::UnknownField,
+                    "recovery",
+                    "recovery answers belong to e-s-qual only",
+                ));
             }
             let recs = Instrument::builtin("e-recs-qual").expect("built-in instrument");
             let rec = item_answers(map, &recs, Format::Perception, None, &root.key("recovery"))?;
@@ -480,7 +516,13 @@ pub fn check_time(s: &str, field: &str) -> Result<(), Error> {
     if b.len() < 20 || !digits(0..4) || b[4] != b'-' || !digits(5..7) || b[7] != b'-' || !digits(8..10) {
         return Err(bad());
     }
-    if !matches!(b[10], b'T' | b't') || !digits(11..13) || b[13] != b':' || !digits(14..16) || b[16] != b':' || !digits(17..19) {
+    if !matches!(b[10], b'T' | b't')
+        || !digits(11..13)
+        || b[13] != b':'
+        || !digits(14..16)
+        || b[16] != b':'
+        || !digits(17..19)
+    {
         return Err(bad());
     }
     let (year, month, day) = (num(0..4), num(5..7), num(8..10));
@@ -503,11 +545,17 @@ pub fn check_time(s: &str, field: &str) -> Result<(), Error> {
     let ok = match rest.as_bytes() {
         [b'Z' | b'z'] => true,
         [b'+' | b'-', h1, h2, b':', m1, m2] => {
-            [h1, h2, m1, m2].iter().all(|c| c.is_ascii_digit()) && (h1 - b'0') * 10 + (h2 - b'0') <= 23 && (m1 - b'0') * 10 + (m2 - b'0') <= 59
+            [h1, h2, m1, m2].iter().all(|c| c.is_ascii_digit())
+                && (h1 - b'0') * 10 + (h2 - b'0') <= 23
+                && (m1 - b'0') * 10 + (m2 - b'0') <= 59
         }
         _ => false,
     };
-    if ok { Ok(()) } else { Err(bad()) }
+    if ok {
+        Ok(())
+    } else {
+        Err(bad())
+    }
 }
 
 /// Checks a UUID in its hyphenated 8-4-4-4-12 hex form.
@@ -518,7 +566,11 @@ pub fn check_uuid(s: &str, field: &str) -> Result<(), Error> {
             8 | 13 | 18 | 23 => *c == b'-',
             _ => c.is_ascii_hexdigit(),
         });
-    if ok { Ok(()) } else { Err(Error::new(ErrorCode::InvalidId, field, cat!("'", s, "' is not a UUID"))) }
+    if ok {
+        Ok(())
+    } else {
+        Err(Error::new(ErrorCode::InvalidId, field, cat!("'", s, "' is not a UUID")))
+    }
 }
 
 impl Payload {
@@ -535,8 +587,22 @@ impl Payload {
     /// Reads the members and their types; [`Payload::validate`] checks the rest.
     fn read(v: &serde_json::Value) -> Result<Payload, Error> {
         const MEMBERS: &[&str] = &[
-            "schema", "id", "instrument", "scale", "locale", "submitted_at", "started_at", "answers", "recovery",
-            "weights", "outcomes", "site", "page", "meta", "scores", "sdk",
+            "schema",
+            "id",
+            "instrument",
+            "scale",
+            "locale",
+            "submitted_at",
+            "started_at",
+            "answers",
+            "recovery",
+            "weights",
+            "outcomes",
+            "site",
+            "page",
+            "meta",
+            "scores",
+            "sdk",
         ];
         let root = At::ROOT;
         let mut f = Fields::of(&v, &root, MEMBERS)?;
@@ -545,7 +611,8 @@ impl Payload {
         let (schema, id) = (text(&mut f, "schema")?, text(&mut f, "id")?);
         let instrument = InstrumentRef::read(&f.need("instrument")?, &root.key("instrument"), |_| None)?;
         let scale = Scale::read(&f.need("scale")?, &root.key("scale"))?;
-        let (locale, submitted_at, started_at) = (text(&mut f, "locale")?, text(&mut f, "submitted_at")?, opt_text(&mut f, "started_at")?);
+        let (locale, submitted_at, started_at) =
+            (text(&mut f, "locale")?, text(&mut f, "submitted_at")?, opt_text(&mut f, "started_at")?);
         let answers = read_answers(&f.need("answers")?, &root.key("answers"))?;
         let recovery = f.opt("recovery", read_answers)?;
         let weights = f.opt("weights", read_weights)?;
@@ -586,7 +653,11 @@ impl Payload {
     /// Validates everything beyond the schema and returns the response ready to score.
     pub fn validate(&self, registry: &Registry) -> Result<Response, Error> {
         if self.schema != SCHEMA_ID {
-            return Err(Error::new(ErrorCode::UnsupportedSchema, "schema", cat!("'", self.schema, "' is not ", SCHEMA_ID)));
+            return Err(Error::new(
+                ErrorCode::UnsupportedSchema,
+                "schema",
+                cat!("'", self.schema, "' is not ", SCHEMA_ID),
+            ));
         }
         check_uuid(&self.id, "id")?;
         check_time(&self.submitted_at, "submitted_at")?;

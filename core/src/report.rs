@@ -298,8 +298,11 @@ fn score_rows(ds: &Dataset, range: std::ops::Range<usize>) -> RowColumns {
                     }
                 }
             }
-            dims[pos * Kind::COUNT + kind as usize] =
-                sums.iter().zip(&counts).map(|(&s, &c)| if c > 0 && c as usize >= need { f64::from(s) / f64::from(c) } else { f64::NAN }).collect();
+            dims[pos * Kind::COUNT + kind as usize] = sums
+                .iter()
+                .zip(&counts)
+                .map(|(&s, &c)| if c > 0 && c as usize >= need { f64::from(s) / f64::from(c) } else { f64::NAN })
+                .collect();
         }
     }
     let mut overall: Vec<Vec<f64>> = okeys.iter().map(|_| Vec::with_capacity(len)).collect();
@@ -360,12 +363,11 @@ pub fn report_with(ds: &Dataset, threads: usize) -> Report {
     let RowColumns { dims: dimcols, overall: ocols, classes } = joined;
 
     let nd = form.active.len();
-    let dimensions: IndexMap<String, DimensionReport> = in_parts(nd, threads, |range| {
-        dimension_reports(form, range, rows, |i, f| ds.column(i, f), &dimcols)
-    })
-    .into_iter()
-    .flatten()
-    .collect();
+    let dimensions: IndexMap<String, DimensionReport> =
+        in_parts(nd, threads, |range| dimension_reports(form, range, rows, |i, f| ds.column(i, f), &dimcols))
+            .into_iter()
+            .flatten()
+            .collect();
     let overall = okeys.iter().zip(&ocols).map(|(k, c)| (*k, stats_of(c))).collect();
     let head = headline_kind(form.format).as_str();
     let weakest = weakest_of(dimensions.values().map(|d| d.stats.get(head).and_then(|s| s.mean)))
@@ -456,8 +458,8 @@ fn ipa(ds: &Dataset, dims: &IndexMap<String, DimensionReport>, dimcols: &[Vec<f6
             with_weights += 1;
         }
     }
-    let stated_importance: Option<IndexMap<String, f64>> = (with_weights > 0)
-        .then(|| dims.keys().zip(&sums).map(|(c, s)| (c.clone(), s / with_weights as f64)).collect());
+    let stated_importance: Option<IndexMap<String, f64>> =
+        (with_weights > 0).then(|| dims.keys().zip(&sums).map(|(c, s)| (c.clone(), s / with_weights as f64)).collect());
 
     let derived_importance_r: IndexMap<String, Option<f64>> = dims
         .keys()
@@ -491,7 +493,12 @@ fn civil(day: i64) -> String {
 }
 
 /// Weekly means of the headline dimension scores and the overall scores.
-fn trend(ds: &Dataset, dims: &IndexMap<String, DimensionReport>, dimcols: &[Vec<f64>], ocols: &[Vec<f64>]) -> Option<Vec<Week>> {
+fn trend(
+    ds: &Dataset,
+    dims: &IndexMap<String, DimensionReport>,
+    dimcols: &[Vec<f64>],
+    ocols: &[Vec<f64>],
+) -> Option<Vec<Week>> {
     let rows = ds.len();
     // 1970-01-01 was a Thursday: shifting by 3 days makes weeks start on Monday.
     let week_of = |r: usize| ds.day(r).map(|d| (i64::from(d) + 3).div_euclid(7));

@@ -4,7 +4,9 @@
 
 use crate::error::{read_string, At, Error, ErrorCode, Fields, Json, Kind as JsonKind};
 use crate::instrument::{Field, Form, Format, Instrument, Registry, Scale};
-use crate::payload::{answers_of, form_of, read_answers, read_codes, read_weights, Answers, InstrumentRef, Keyed, Outcomes, ScoreParts};
+use crate::payload::{
+    answers_of, form_of, read_answers, read_codes, read_weights, Answers, InstrumentRef, Keyed, Outcomes, ScoreParts,
+};
 use crate::stats::EPS;
 use crate::text::int;
 use serde::Serialize;
@@ -230,7 +232,12 @@ pub fn score_row(
 }
 
 /// [`score_row`] compiled once, whatever the answer source (one copy in the wasm).
-fn score_row_dyn(form: &Form, answer: &dyn Fn(usize, Field) -> Option<i16>, points: Option<&[f64]>, out: &mut RowScores) {
+fn score_row_dyn(
+    form: &Form,
+    answer: &dyn Fn(usize, Field) -> Option<i16>,
+    points: Option<&[f64]>,
+    out: &mut RowScores,
+) {
     let kinds = Kind::for_format(form.format);
     out.dims.clear();
     for &d in &form.active {
@@ -357,7 +364,9 @@ pub fn score(form: &Form, answers: &Answers) -> Scores {
     let dimensions = form
         .dimensions()
         .enumerate()
-        .map(|(pos, dim)| (dim.code.clone(), scores_kinds(form.format).iter().map(|&k| (k.as_str(), row.dim(pos, k))).collect()))
+        .map(|(pos, dim)| {
+            (dim.code.clone(), scores_kinds(form.format).iter().map(|&k| (k.as_str(), row.dim(pos, k))).collect())
+        })
         .collect();
 
     let items = match form.format {
@@ -368,7 +377,8 @@ pub fn score(form: &Form, answers: &Answers) -> Scores {
                 let dim = &form.instrument.dimensions[d];
                 for (j, i) in form.item_range(d).enumerate() {
                     let rev = dim.items[j].reverse;
-                    let f: [Option<f64>; 4] = std::array::from_fn(|fi| keyed(form, Field::ALL[fi], answers.items[i][fi], rev));
+                    let f: [Option<f64>; 4] =
+                        std::array::from_fn(|fi| keyed(form, Field::ALL[fi], answers.items[i][fi], rev));
                     let scores = if fmt == Format::Gap {
                         ItemScores::Gap { gap: Kind::Gap.of_item(&f) }
                     } else {
@@ -404,7 +414,9 @@ pub fn score(form: &Form, answers: &Answers) -> Scores {
     let recovery = (form.instrument.id == "e-s-qual").then(|| answers.recovery.as_ref().map(|r| recovery_scores(r)));
     let o = &answers.outcomes;
     let outcomes = (o.value.is_some() || o.loyalty.is_some()).then(|| {
-        let mean = |xs: Option<&[Option<i16>]>| xs.and_then(|xs| half_rule_mean(xs.len(), xs.iter().flatten().map(|&x| f64::from(x))));
+        let mean = |xs: Option<&[Option<i16>]>| {
+            xs.and_then(|xs| half_rule_mean(xs.len(), xs.iter().flatten().map(|&x| f64::from(x))))
+        };
         [("value", mean(o.value.as_ref().map(|v| &v[..]))), ("loyalty", mean(o.loyalty.as_ref().map(|v| &v[..])))]
             .into_iter()
             .collect()
@@ -496,7 +508,11 @@ fn score_tree<J: Json>(input: &J, registry: &Registry) -> Result<Scores, Error> 
             let r = InstrumentRef::read(&instrument, &at, fallback)?;
             form_of(&r, registry)?
         }
-        _ => return Err(at.error(ErrorCode::InvalidType, "instrument is an id, {id, format}, or a custom instrument object")),
+        _ => {
+            return Err(
+                at.error(ErrorCode::InvalidType, "instrument is an id, {id, format}, or a custom instrument object")
+            )
+        }
     };
     if let Some(scale) = scale {
         let want = form.scale();
@@ -504,11 +520,29 @@ fn score_tree<J: Json>(input: &J, registry: &Registry) -> Result<Scores, Error> 
             return Err(Error::new(
                 ErrorCode::WrongScale,
                 "scale",
-                cat!(form.instrument.id, " in ", form.format.as_str(), " format is on ", int(want.min.into()), "-", int(want.max.into()), ", not ", int(scale.min.into()), "-", int(scale.max.into())),
+                cat!(
+                    form.instrument.id,
+                    " in ",
+                    form.format.as_str(),
+                    " format is on ",
+                    int(want.min.into()),
+                    "-",
+                    int(want.max.into()),
+                    ", not ",
+                    int(scale.min.into()),
+                    "-",
+                    int(scale.max.into())
+                ),
             ));
         }
     }
-    let parts = ScoreParts { form, answers: &answers, recovery: recovery.as_ref(), weights: weights.as_ref(), outcomes: outcomes.as_ref() };
+    let parts = ScoreParts {
+        form,
+        answers: &answers,
+        recovery: recovery.as_ref(),
+        weights: weights.as_ref(),
+        outcomes: outcomes.as_ref(),
+    };
     let answers = answers_of(&parts)?;
     Ok(score(&parts.form, &answers))
 }

@@ -86,7 +86,11 @@ fn polish(x: f64, p: f64, cdf: impl Fn(f64) -> f64) -> f64 {
         (x0, f0, x1) = (x1, f1, x2);
         f1 = cdf(x1) - p;
     }
-    if (cdf(x1) - p).abs() <= (cdf(x) - p).abs() { x1 } else { x }
+    if (cdf(x1) - p).abs() <= (cdf(x) - p).abs() {
+        x1
+    } else {
+        x
+    }
 }
 
 /// Student's t quantile t(0.975, df).
@@ -245,7 +249,11 @@ fn alpha_from_cov(n: usize, k: usize, cov: &[f64]) -> (Alpha, Vec<ItemAlpha>) {
             let alpha_if_deleted = raw_alpha(cov, k, |i| i != j);
             // r(item, rest): cov(x_j, T − x_j) / sqrt(var_j · var(T − x_j)).
             let cov_rest: f64 = (0..k).filter(|&i| i != j).map(|i| cov[j * k + i]).sum();
-            let var_rest: f64 = (0..k).filter(|&i| i != j).flat_map(|i| (0..k).filter(move |&l| l != j).map(move |l| (i, l))).map(|(i, l)| cov[i * k + l]).sum();
+            let var_rest: f64 = (0..k)
+                .filter(|&i| i != j)
+                .flat_map(|i| (0..k).filter(move |&l| l != j).map(move |l| (i, l)))
+                .map(|(i, l)| cov[i * k + l])
+                .sum();
             let item_total_r = (var[j] > 0.0 && var_rest > 0.0).then(|| cov_rest / (var[j] * var_rest).sqrt());
             ItemAlpha { alpha_if_deleted, item_total_r }
         })

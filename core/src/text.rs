@@ -55,18 +55,11 @@ impl Locale {
             if subtag.eq_ignore_ascii_case("hans") {
                 return Some(Locale::ZhCn);
             }
-            if ["tw", "hk", "mo"]
-                .iter()
-                .any(|region| subtag.eq_ignore_ascii_case(region))
-            {
+            if ["tw", "hk", "mo"].iter().any(|region| subtag.eq_ignore_ascii_case(region)) {
                 traditional_region = true;
             }
         }
-        Some(if traditional_region {
-            Locale::ZhTw
-        } else {
-            Locale::ZhCn
-        })
+        Some(if traditional_region { Locale::ZhTw } else { Locale::ZhCn })
     }
 }
 
@@ -265,10 +258,7 @@ const fn sorted_and_unique(entries: &[Entry]) -> bool {
     true
 }
 
-const _: () = assert!(
-    sorted_and_unique(TABLE),
-    "text::ENTRIES must be sorted by key, without duplicates"
-);
+const _: () = assert!(sorted_and_unique(TABLE), "text::ENTRIES must be sorted by key, without duplicates");
 
 /// The table, written once: as [`Entry`] values (`TABLE`) and as four packed columns, each
 /// string followed by [`SEP`] (`COL_KEY`, `COL_EN`, `COL_ZH_CN`, `COL_ZH_TW`).

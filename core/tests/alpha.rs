@@ -13,10 +13,8 @@ fn table(name: &str) -> (Vec<String>, Vec<Vec<Option<f64>>>) {
     let text = text.trim_start_matches('\u{feff}');
     let mut lines = text.lines();
     let headers: Vec<String> = lines.next().unwrap().split(',').map(str::to_string).collect();
-    let rows = lines
-        .filter(|l| !l.is_empty())
-        .map(|l| l.split(',').map(|c| c.trim().parse::<f64>().ok()).collect())
-        .collect();
+    let rows =
+        lines.filter(|l| !l.is_empty()).map(|l| l.split(',').map(|c| c.trim().parse::<f64>().ok()).collect()).collect();
     (headers, rows)
 }
 
@@ -48,8 +46,14 @@ fn codes(prefix: &str, k: usize) -> Vec<String> {
 #[test]
 fn mobi_scales_match_seminr() {
     let refs = json("alpha_references.json");
-    let scales = [("Image", codes("IMAG", 5)), ("Expectation", codes("CUEX", 3)), ("Value", codes("PERV", 2)),
-        ("Satisfaction", codes("CUSA", 3)), ("Quality", codes("PERQ", 7)), ("Loyalty", codes("CUSL", 3))];
+    let scales = [
+        ("Image", codes("IMAG", 5)),
+        ("Expectation", codes("CUEX", 3)),
+        ("Value", codes("PERV", 2)),
+        ("Satisfaction", codes("CUSA", 3)),
+        ("Quality", codes("PERQ", 7)),
+        ("Loyalty", codes("CUSL", 3)),
+    ];
     for (scale, cols) in scales {
         check(&alpha_of("mobi.csv", &cols), &refs["mobi"][scale], scale);
     }
@@ -105,7 +109,9 @@ fn babakus_boller_blocks_and_feldt_at_502() {
     // First column is the row name (not a number): values start at index 1.
     let r: Vec<Vec<f64>> = rows.iter().map(|row| row[1..].iter().map(|x| x.unwrap()).collect()).collect();
     let refs = &json("alpha_references.json")["bb1992"];
-    for (dim, (a, b)) in [("TAN", (0, 4)), ("REL", (4, 9)), ("RSP", (9, 13)), ("ASR", (13, 17)), ("EMP", (17, 22)), ("ALL", (0, 22))] {
+    for (dim, (a, b)) in
+        [("TAN", (0, 4)), ("REL", (4, 9)), ("RSP", (9, 13)), ("ASR", (13, 17)), ("EMP", (17, 22)), ("ALL", (0, 22))]
+    {
         let k = b - a;
         let block: Vec<f64> = (a..b).flat_map(|i| r[i][a..b].to_vec()).collect();
         let std = alpha_from_correlations(k, &block).unwrap();

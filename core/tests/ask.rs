@@ -5,10 +5,10 @@ use eservqual_core::ask::{
     decide, draw_for, privacy_skip, record_dismiss, record_pageview, record_submit, trigger_fires, Decision, Env,
     Memory, Settings, SkipReason, Trigger, TriggerState, DAY_MS,
 };
+use eservqual_core::config::Config;
 use eservqual_core::error::from_value;
 use eservqual_core::{Error, ErrorCode};
 use proptest::prelude::*;
-use eservqual_core::config::Config;
 use serde_json::{json, Value};
 use std::collections::BTreeSet;
 
@@ -561,21 +561,23 @@ fn wild() -> impl Strategy<Value = f64> {
 }
 
 fn settings_with(rate: impl Strategy<Value = f64>) -> impl Strategy<Value = Settings> {
-    (rate, wild(), wild(), any::<bool>()).prop_map(|(sample_rate, recontact_days, dismiss_days, respect_gpc)| Settings {
-        sample_rate,
-        recontact_days,
-        dismiss_days,
-        respect_gpc,
+    (rate, wild(), wild(), any::<bool>()).prop_map(|(sample_rate, recontact_days, dismiss_days, respect_gpc)| {
+        Settings { sample_rate, recontact_days, dismiss_days, respect_gpc }
     })
 }
 
 fn memory() -> impl Strategy<Value = Memory> {
-    (proptest::option::of(wild()), proptest::option::of(wild()), proptest::option::of(wild()), any::<u32>())
-        .prop_map(|(draw, submitted_at, dismissed_at, pageviews)| Memory { draw, submitted_at, dismissed_at, pageviews })
+    (proptest::option::of(wild()), proptest::option::of(wild()), proptest::option::of(wild()), any::<u32>()).prop_map(
+        |(draw, submitted_at, dismissed_at, pageviews)| Memory { draw, submitted_at, dismissed_at, pageviews },
+    )
 }
 
 fn envs() -> impl Strategy<Value = Env> {
-    (wild(), any::<bool>(), proptest::option::of(any::<bool>())).prop_map(|(now_ms, gpc, consent)| Env { now_ms, gpc, consent })
+    (wild(), any::<bool>(), proptest::option::of(any::<bool>())).prop_map(|(now_ms, gpc, consent)| Env {
+        now_ms,
+        gpc,
+        consent,
+    })
 }
 
 proptest! {

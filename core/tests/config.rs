@@ -254,20 +254,34 @@ fn round_trip(config: Value, recovery: bool) {
 fn built_payloads_validate_and_score_the_same() {
     round_trip(with(json!({})), true);
     round_trip(with(json!({})), false);
-    round_trip(with(json!({"recovery": false, "weights": true, "outcomes": ["nps", "value", "loyalty", "comment"]})), false);
+    round_trip(
+        with(json!({"recovery": false, "weights": true, "outcomes": ["nps", "value", "loyalty", "comment"]})),
+        false,
+    );
     round_trip(with(json!({"instrument": "servqual", "weights": true, "dimensions": ["REL", "EMP"]})), false);
-    round_trip(with(json!({"instrument": "servqual", "format": "zone", "outcomes": Outcome::ALL.map(|o| o.as_str()), "site": "shop", "meta": {"a": 1}})), false);
+    round_trip(
+        with(
+            json!({"instrument": "servqual", "format": "zone", "outcomes": Outcome::ALL.map(|o| o.as_str()), "site": "shop", "meta": {"a": 1}}),
+        ),
+        false,
+    );
     round_trip(with(json!({"instrument": "e-recs-qual", "outcomes": []})), false);
 }
 
 #[test]
 fn built_payload_shape() {
-    let c = Config::from_value(with(json!({"dimensions": ["EFF", "PRI"], "weights": true, "outcomes": ["nps", "loyalty"]}))).unwrap();
+    let c = Config::from_value(with(
+        json!({"dimensions": ["EFF", "PRI"], "weights": true, "outcomes": ["nps", "loyalty"]}),
+    ))
+    .unwrap();
     let mut a = answers_for(&c, false);
     a.outcomes.comment = Some("not asked".into());
     let out = build(&c, &a, envelope());
     let v = serde_json::to_value(out.to_payload()).unwrap();
-    assert_eq!(v["instrument"], json!({"id": "e-s-qual", "version": "1", "format": "perception", "dimensions": ["EFF", "PRI"]}));
+    assert_eq!(
+        v["instrument"],
+        json!({"id": "e-s-qual", "version": "1", "format": "perception", "dimensions": ["EFF", "PRI"]})
+    );
     assert_eq!(v["scale"], json!({"min": 1, "max": 5}));
     assert_eq!(v["recovery"], Value::Null, "screened out");
     assert_eq!(v["weights"], json!({"EFF": 90.0, "PRI": 10.0}));
@@ -283,7 +297,13 @@ fn summary_in_words() {
     let en = pick_locale(Some("en"), &[]);
     let mut a = Answers::empty(22);
     for (i, slot) in a.items.iter_mut().enumerate() {
-        slot[0] = Some(if i < 8 { 5 } else if i >= 19 { 1 } else { 4 });
+        slot[0] = Some(if i < 8 {
+            5
+        } else if i >= 19 {
+            1
+        } else {
+            4
+        });
     }
     let out = build(&c, &a, envelope());
     let lines = summary(&c, &en, &out.scores);

@@ -2,7 +2,9 @@
 //! is due, the keepalive batch within 60,000 bytes, one storage key per response, and an
 //! entry's life through the retry policy.
 
-use eservqual_core::outbox::{admit, after_attempt, due, id_of_key, keepalive_batch, key, next_wake, Entry, Refusal, MAX_PAYLOAD_BYTES};
+use eservqual_core::outbox::{
+    admit, after_attempt, due, id_of_key, keepalive_batch, key, next_wake, Entry, Refusal, MAX_PAYLOAD_BYTES,
+};
 use eservqual_core::retry::{GiveUp, Next, Outcome};
 
 fn entry(id: &str, bytes: usize, queued_ms: f64, next_ms: f64) -> Entry {
@@ -36,10 +38,16 @@ fn due_is_oldest_first_and_a_flush_ignores_the_schedule() {
 
 #[test]
 fn the_keepalive_batch_stays_within_60000_bytes() {
-    let pending = vec![entry("old", 30_000, 1.0, 0.0), entry("big", 31_000, 2.0, 0.0), entry("small", 29_000, 3.0, 0.0), entry("tiny", 1_001, 4.0, 0.0)];
+    let pending = vec![
+        entry("old", 30_000, 1.0, 0.0),
+        entry("big", 31_000, 2.0, 0.0),
+        entry("small", 29_000, 3.0, 0.0),
+        entry("tiny", 1_001, 4.0, 0.0),
+    ];
     // 30,000 + 29,000 = 59,000; "big" would pass the budget, "tiny" would too after "small".
     assert_eq!(keepalive_batch(&pending), vec!["old", "small"]);
-    let total: usize = keepalive_batch(&pending).iter().map(|id| pending.iter().find(|e| e.id == *id).unwrap().bytes).sum();
+    let total: usize =
+        keepalive_batch(&pending).iter().map(|id| pending.iter().find(|e| e.id == *id).unwrap().bytes).sum();
     assert!(total <= 60_000);
 }
 
@@ -79,7 +87,11 @@ fn an_entry_lives_through_the_retry_policy() {
 fn a_stored_response_reads_back_as_written() {
     use eservqual_core::outbox::Stored;
     let body = "{\"id\":\"r\",\"comment\":\"two\\nlines and spaces\"}".to_string();
-    let mut s = Stored { entry: entry("r", body.len(), 1_800_000_000_123.0, 1_800_000_004_000.0), endpoint: "https://example.com/c?x=1".into(), body };
+    let mut s = Stored {
+        entry: entry("r", body.len(), 1_800_000_000_123.0, 1_800_000_004_000.0),
+        endpoint: "https://example.com/c?x=1".into(),
+        body,
+    };
     assert_eq!(Stored::decode("r", &s.encode()), Some(s.clone()));
     s.entry.first_ms = Some(1_800_000_000_500.0);
     s.entry.attempts = 3;
@@ -91,7 +103,16 @@ fn a_stored_response_reads_back_as_written() {
 #[test]
 fn a_stored_value_of_another_shape_is_not_read() {
     use eservqual_core::outbox::Stored;
-    for bad in ["", "no newline", "2 1 - 0 1 https://e.com\n{}", "1 x - 0 1 https://e.com\n{}", "1 1 - 0 1\n{}", "1 1 - 0 1 https://e.com extra\n{}", "1 1 - -1 1 https://e.com\n{}", "1 1 1.5 0 1 https://e.com\n{}"] {
+    for bad in [
+        "",
+        "no newline",
+        "2 1 - 0 1 https://e.com\n{}",
+        "1 x - 0 1 https://e.com\n{}",
+        "1 1 - 0 1\n{}",
+        "1 1 - 0 1 https://e.com extra\n{}",
+        "1 1 - -1 1 https://e.com\n{}",
+        "1 1 1.5 0 1 https://e.com\n{}",
+    ] {
         assert_eq!(Stored::decode("r", bad), None, "{bad:?}");
     }
 }

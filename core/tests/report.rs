@@ -95,7 +95,9 @@ fn zone_report_has_msa_mss_and_the_band() {
 #[test]
 fn switched_off_dimension_is_absent_from_the_report() {
     let inst = Arc::new(Instrument::builtin("e-s-qual").unwrap());
-    let form = Form::with_dimensions(inst, Format::Perception, &["EFF".into(), "SYS".into(), "PRI".into()], "dimensions").unwrap();
+    let form =
+        Form::with_dimensions(inst, Format::Perception, &["EFF".into(), "SYS".into(), "PRI".into()], "dimensions")
+            .unwrap();
     let mut ds = Dataset::new(form);
     ds.push(None, None, &all(4));
     ds.push(None, None, &all(3));

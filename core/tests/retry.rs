@@ -3,7 +3,9 @@
 //! capped), and the 10-attempt / 24-hour limits with attempts that never reached a server
 //! left uncounted.
 
-use eservqual_core::retry::{backoff_ms, http_date_ms, next, retry_after_ms, retryable, Attempt, GiveUp, Next, Outcome};
+use eservqual_core::retry::{
+    backoff_ms, http_date_ms, next, retry_after_ms, retryable, Attempt, GiveUp, Next, Outcome,
+};
 
 /// 2026-12-01T10:00:00Z in epoch milliseconds.
 const NOW: f64 = 1_796_119_200_000.0;
@@ -26,7 +28,15 @@ struct Row {
     want: Want,
 }
 
-fn row(what: &'static str, outcome: Outcome, attempts: u32, retry_after: Option<&'static str>, age_ms: f64, random: f64, want: Want) -> Row {
+fn row(
+    what: &'static str,
+    outcome: Outcome,
+    attempts: u32,
+    retry_after: Option<&'static str>,
+    age_ms: f64,
+    random: f64,
+    want: Want,
+) -> Row {
     Row { what, outcome, attempts, retry_after, age_ms, random, want }
 }
 
@@ -50,19 +60,99 @@ fn table() -> Vec<Row> {
         row("429 Retry-After seconds", Status(429), 0, Some("120"), 0.0, 0.5, RetryIn(120_000.0, 1)),
         row("503 Retry-After seconds with spaces", Status(503), 2, Some("  7 "), 0.0, 0.5, RetryIn(7_000.0, 3)),
         row("Retry-After capped at 300 s", Status(429), 0, Some("86400"), 0.0, 0.5, RetryIn(300_000.0, 1)),
-        row("Retry-After with 40 digits is capped, not an overflow", Status(429), 0, Some("9999999999999999999999999999999999999999"), 0.0, 0.5, RetryIn(300_000.0, 1)),
+        row(
+            "Retry-After with 40 digits is capped, not an overflow",
+            Status(429),
+            0,
+            Some("9999999999999999999999999999999999999999"),
+            0.0,
+            0.5,
+            RetryIn(300_000.0, 1),
+        ),
         row("Retry-After 0 sends at once", Status(503), 0, Some("0"), 0.0, 0.9, RetryIn(0.0, 1)),
-        row("Retry-After HTTP-date 90 s ahead", Status(429), 0, Some("Tue, 01 Dec 2026 10:01:30 GMT"), 0.0, 0.5, RetryIn(90_000.0, 1)),
-        row("Retry-After HTTP-date an hour ahead is capped", Status(503), 0, Some("Tue, 01 Dec 2026 11:00:00 GMT"), 0.0, 0.5, RetryIn(300_000.0, 1)),
-        row("Retry-After HTTP-date in the past: no wait", Status(429), 0, Some("Sun, 06 Nov 1994 08:49:37 GMT"), 0.0, 0.5, RetryIn(0.0, 1)),
-        row("Retry-After RFC 850 date", Status(429), 0, Some("Tuesday, 01-Dec-26 10:00:45 GMT"), 0.0, 0.5, RetryIn(45_000.0, 1)),
-        row("Retry-After asctime date", Status(429), 0, Some("Tue Dec  1 10:00:10 2026"), 0.0, 0.5, RetryIn(10_000.0, 1)),
-        row("malformed Retry-After (fraction) falls back to backoff", Status(429), 0, Some("1.5"), 0.0, 0.5, RetryIn(500.0, 1)),
+        row(
+            "Retry-After HTTP-date 90 s ahead",
+            Status(429),
+            0,
+            Some("Tue, 01 Dec 2026 10:01:30 GMT"),
+            0.0,
+            0.5,
+            RetryIn(90_000.0, 1),
+        ),
+        row(
+            "Retry-After HTTP-date an hour ahead is capped",
+            Status(503),
+            0,
+            Some("Tue, 01 Dec 2026 11:00:00 GMT"),
+            0.0,
+            0.5,
+            RetryIn(300_000.0, 1),
+        ),
+        row(
+            "Retry-After HTTP-date in the past: no wait",
+            Status(429),
+            0,
+            Some("Sun, 06 Nov 1994 08:49:37 GMT"),
+            0.0,
+            0.5,
+            RetryIn(0.0, 1),
+        ),
+        row(
+            "Retry-After RFC 850 date",
+            Status(429),
+            0,
+            Some("Tuesday, 01-Dec-26 10:00:45 GMT"),
+            0.0,
+            0.5,
+            RetryIn(45_000.0, 1),
+        ),
+        row(
+            "Retry-After asctime date",
+            Status(429),
+            0,
+            Some("Tue Dec  1 10:00:10 2026"),
+            0.0,
+            0.5,
+            RetryIn(10_000.0, 1),
+        ),
+        row(
+            "malformed Retry-After (fraction) falls back to backoff",
+            Status(429),
+            0,
+            Some("1.5"),
+            0.0,
+            0.5,
+            RetryIn(500.0, 1),
+        ),
         row("malformed Retry-After (negative)", Status(503), 1, Some("-30"), 0.0, 0.5, RetryIn(1000.0, 2)),
         row("malformed Retry-After (text)", Status(429), 0, Some("soon"), 0.0, 0.5, RetryIn(500.0, 1)),
-        row("malformed Retry-After (wrong weekday)", Status(429), 0, Some("Mon, 01 Dec 2026 10:01:30 GMT"), 0.0, 0.5, RetryIn(500.0, 1)),
-        row("malformed Retry-After (31 November)", Status(429), 0, Some("Tue, 31 Nov 2026 10:01:30 GMT"), 0.0, 0.5, RetryIn(500.0, 1)),
-        row("malformed Retry-After (not GMT)", Status(429), 0, Some("Tue, 01 Dec 2026 10:01:30 PST"), 0.0, 0.5, RetryIn(500.0, 1)),
+        row(
+            "malformed Retry-After (wrong weekday)",
+            Status(429),
+            0,
+            Some("Mon, 01 Dec 2026 10:01:30 GMT"),
+            0.0,
+            0.5,
+            RetryIn(500.0, 1),
+        ),
+        row(
+            "malformed Retry-After (31 November)",
+            Status(429),
+            0,
+            Some("Tue, 31 Nov 2026 10:01:30 GMT"),
+            0.0,
+            0.5,
+            RetryIn(500.0, 1),
+        ),
+        row(
+            "malformed Retry-After (not GMT)",
+            Status(429),
+            0,
+            Some("Tue, 01 Dec 2026 10:01:30 PST"),
+            0.0,
+            0.5,
+            RetryIn(500.0, 1),
+        ),
         row("empty Retry-After", Status(429), 0, Some(""), 0.0, 0.5, RetryIn(500.0, 1)),
         row("400 drops", Status(400), 0, None, 0.0, 0.5, Give(GiveUp::Rejected(400))),
         row("401 drops", Status(401), 0, None, 0.0, 0.5, Give(GiveUp::Rejected(401))),
@@ -81,7 +171,15 @@ fn table() -> Vec<Row> {
         row("24 h after the first attempt gives up", Status(500), 1, None, 24.0 * HOUR, 0.5, Give(GiveUp::TooOld)),
         row("24 h applies to uncounted attempts too", Offline, 0, None, 25.0 * HOUR, 0.5, Give(GiveUp::TooOld)),
         row("just under 24 h still retries", Status(500), 1, None, 24.0 * HOUR - 1.0, 0.5, RetryIn(1000.0, 2)),
-        row("a random of 1 stays below the ceiling", Status(500), 0, None, 0.0, 1.0, RetryIn(1000.0 * (1.0 - f64::EPSILON / 2.0), 1)),
+        row(
+            "a random of 1 stays below the ceiling",
+            Status(500),
+            0,
+            None,
+            0.0,
+            1.0,
+            RetryIn(1000.0 * (1.0 - f64::EPSILON / 2.0), 1),
+        ),
         row("a NaN random sends at once", Status(500), 0, None, 0.0, f64::NAN, RetryIn(0.0, 1)),
     ]
 }

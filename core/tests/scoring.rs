@@ -155,12 +155,27 @@ fn bad_score_inputs_name_the_field() {
         (json!({"instrument": "e-s-qual", "answers": {"EFF1": {"e": 4}}}), ErrorCode::InvalidFormat, "answers.EFF1.e"),
         (json!({"instrument": "e-s-qual", "answers": {"XYZ1": {"p": 4}}}), ErrorCode::UnknownItem, "answers.XYZ1"),
         (json!({"instrument": "nope", "answers": {}}), ErrorCode::UnknownInstrument, "instrument"),
-        (json!({"instrument": "servqual", "format": "zone", "scale": {"min": 1, "max": 7}, "answers": {}}), ErrorCode::WrongScale, "scale"),
-        (json!({"instrument": "e-s-qual", "answers": {}, "outcomes": {"nps": 11}}), ErrorCode::OutOfRange, "outcomes.nps"),
-        (json!({"instrument": {"id": "e-s-qual", "format": "gapp"}, "answers": {}}), ErrorCode::InvalidFormat, "instrument.format"),
-        (json!({"instrument": {"id": "x", "version": "1", "scale": {"min": 1, "max": 5},
+        (
+            json!({"instrument": "servqual", "format": "zone", "scale": {"min": 1, "max": 7}, "answers": {}}),
+            ErrorCode::WrongScale,
+            "scale",
+        ),
+        (
+            json!({"instrument": "e-s-qual", "answers": {}, "outcomes": {"nps": 11}}),
+            ErrorCode::OutOfRange,
+            "outcomes.nps",
+        ),
+        (
+            json!({"instrument": {"id": "e-s-qual", "format": "gapp"}, "answers": {}}),
+            ErrorCode::InvalidFormat,
+            "instrument.format",
+        ),
+        (
+            json!({"instrument": {"id": "x", "version": "1", "scale": {"min": 1, "max": 5},
             "dimensions": [{"code": "A", "items": [{"code": "A1"}]}, {"code": "B", "items": [{"code": "A1"}]}]}, "answers": {}}),
-            ErrorCode::InvalidInstrument, "instrument.dimensions[1].items[0].code"),
+            ErrorCode::InvalidInstrument,
+            "instrument.dimensions[1].items[0].code",
+        ),
         (json!([1, 2]), ErrorCode::InvalidType, ""),
     ];
     for (input, code, field) in cases {

@@ -8,30 +8,17 @@ const LOCALES: [Locale; 3] = [Locale::En, Locale::ZhCn, Locale::ZhTw];
 
 /// The built-in instruments as INTERFACES.md lists them: dimension code and item count.
 const INSTRUMENTS: &[(&str, &[(&str, usize)])] = &[
-    (
-        "e-s-qual",
-        &[("EFF", 8), ("SYS", 4), ("FUL", 7), ("PRI", 3)],
-    ),
+    ("e-s-qual", &[("EFF", 8), ("SYS", 4), ("FUL", 7), ("PRI", 3)]),
     ("e-recs-qual", &[("RES", 5), ("COM", 3), ("CON", 3)]),
-    (
-        "servqual",
-        &[("TAN", 4), ("REL", 5), ("RSP", 4), ("ASR", 4), ("EMP", 5)],
-    ),
+    ("servqual", &[("TAN", 4), ("REL", 5), ("RSP", 4), ("ASR", 4), ("EMP", 5)]),
 ];
 
 fn entry(key: &str) -> &'static Entry {
-    ENTRIES
-        .iter()
-        .find(|e| e.key == key)
-        .unwrap_or_else(|| panic!("no entry {key}"))
+    ENTRIES.iter().find(|e| e.key == key).unwrap_or_else(|| panic!("no entry {key}"))
 }
 
 fn all_strings(e: &Entry) -> [(Locale, &'static str); 3] {
-    [
-        (Locale::En, e.en),
-        (Locale::ZhCn, e.zh_cn),
-        (Locale::ZhTw, e.zh_tw),
-    ]
+    [(Locale::En, e.en), (Locale::ZhCn, e.zh_cn), (Locale::ZhTw, e.zh_tw)]
 }
 
 /// The `{name}` placeholders of a string.
@@ -55,12 +42,7 @@ fn placeholders(s: &str) -> BTreeSet<String> {
 fn entries_are_sorted_and_keys_unique() {
     assert!(ENTRIES.len() > 100, "only {} entries", ENTRIES.len());
     for pair in ENTRIES.windows(2) {
-        assert!(
-            pair[0].key < pair[1].key,
-            "{:?} must sort strictly before {:?}",
-            pair[0].key,
-            pair[1].key
-        );
+        assert!(pair[0].key < pair[1].key, "{:?} must sort strictly before {:?}", pair[0].key, pair[1].key);
     }
 }
 
@@ -76,9 +58,7 @@ fn keys_are_dot_separated_lower_case_except_codes() {
     for key in keys() {
         for segment in key.split('.') {
             let lower = !segment.is_empty()
-                && segment.bytes().all(|b| {
-                    b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-' || b == b'_'
-                });
+                && segment.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-' || b == b'_');
             let code = segment.len() >= 3
                 && segment.bytes().take(3).all(|b| b.is_ascii_uppercase())
                 && segment.bytes().skip(3).all(|b| b.is_ascii_digit());
@@ -124,10 +104,7 @@ fn items_cover_exactly_the_instrument_codes() {
         }
     }
     assert_eq!(expected.len(), 55);
-    let actual: BTreeSet<String> = keys()
-        .filter(|k| k.starts_with("item."))
-        .map(String::from)
-        .collect();
+    let actual: BTreeSet<String> = keys().filter(|k| k.starts_with("item.")).map(String::from).collect();
     assert_eq!(actual, expected);
 }
 
@@ -151,23 +128,13 @@ fn every_dimension_has_a_name_and_a_hint() {
     for (_, dimensions) in INSTRUMENTS {
         for (code, _) in *dimensions {
             let name = names.iter().find(|(c, _)| c == code).map(|(_, n)| *n);
-            assert_eq!(
-                text(Locale::En, &format!("dimension.{code}")),
-                name,
-                "dimension.{code}"
-            );
-            assert!(
-                text(Locale::En, &format!("dimension.{code}.hint")).is_some(),
-                "dimension.{code}.hint"
-            );
+            assert_eq!(text(Locale::En, &format!("dimension.{code}")), name, "dimension.{code}");
+            assert!(text(Locale::En, &format!("dimension.{code}.hint")).is_some(), "dimension.{code}.hint");
             expected.insert(format!("dimension.{code}"));
             expected.insert(format!("dimension.{code}.hint"));
         }
     }
-    let actual: BTreeSet<String> = keys()
-        .filter(|k| k.starts_with("dimension."))
-        .map(String::from)
-        .collect();
+    let actual: BTreeSet<String> = keys().filter(|k| k.starts_with("dimension.")).map(String::from).collect();
     assert_eq!(actual, expected);
 }
 
@@ -296,10 +263,7 @@ fn step_buttons_have_their_exact_english_names() {
     assert_eq!(text(Locale::En, "ui.next"), Some("Next"));
     assert_eq!(text(Locale::En, "ui.back"), Some("Back"));
     assert_eq!(text(Locale::En, "ui.submit"), Some("Submit"));
-    assert_eq!(
-        text(Locale::En, "scale.agree.low"),
-        Some("Strongly disagree")
-    );
+    assert_eq!(text(Locale::En, "scale.agree.low"), Some("Strongly disagree"));
     assert_eq!(text(Locale::En, "scale.agree.high"), Some("Strongly agree"));
 }
 
@@ -349,13 +313,7 @@ fn locale_parse_best_match() {
 
 #[test]
 fn fill_substitutes_known_placeholders() {
-    assert_eq!(
-        fill(
-            "Step {current} of {total}",
-            &[("current", "2"), ("total", "5")]
-        ),
-        "Step 2 of 5"
-    );
+    assert_eq!(fill("Step {current} of {total}", &[("current", "2"), ("total", "5")]), "Step 2 of 5");
     assert_eq!(fill("{a}{a}-{b}", &[("a", "x"), ("b", "y")]), "xx-y");
     assert_eq!(fill("第 {current} 步", &[("current", "3")]), "第 3 步");
     assert_eq!(fill("no placeholders", &[("a", "x")]), "no placeholders");
@@ -394,24 +352,13 @@ fn fill_leaves_unknown_and_broken_placeholders() {
 #[test]
 fn fill_works_on_the_built_in_templates() {
     let t = text(Locale::En, "ui.step.announce").unwrap();
-    assert_eq!(
-        fill(t, &[("current", "1"), ("total", "4"), ("title", "Privacy")]),
-        "Step 1 of 4: Privacy"
-    );
+    assert_eq!(fill(t, &[("current", "1"), ("total", "4"), ("title", "Privacy")]), "Step 1 of 4: Privacy");
     for e in ENTRIES {
         for (locale, s) in all_strings(e) {
-            let vars: Vec<(String, String)> = placeholders(s)
-                .into_iter()
-                .map(|n| (n, "7".to_string()))
-                .collect();
-            let vars: Vec<(&str, &str)> =
-                vars.iter().map(|(n, v)| (n.as_str(), v.as_str())).collect();
+            let vars: Vec<(String, String)> = placeholders(s).into_iter().map(|n| (n, "7".to_string())).collect();
+            let vars: Vec<(&str, &str)> = vars.iter().map(|(n, v)| (n.as_str(), v.as_str())).collect();
             let filled = fill(s, &vars);
-            assert!(
-                !filled.contains(['{', '}']),
-                "{} in {locale:?}: {filled:?}",
-                e.key
-            );
+            assert!(!filled.contains(['{', '}']), "{} in {locale:?}: {filled:?}", e.key);
         }
     }
 }
@@ -481,18 +428,8 @@ const SCRIPT_PAIRS: &[(char, char)] = &[
 fn chinese_strings_stay_in_their_script() {
     for e in ENTRIES {
         for (simplified, traditional) in SCRIPT_PAIRS {
-            assert!(
-                !e.zh_cn.contains(*traditional),
-                "{}: zh-CN has traditional {traditional}: {}",
-                e.key,
-                e.zh_cn
-            );
-            assert!(
-                !e.zh_tw.contains(*simplified),
-                "{}: zh-TW has simplified {simplified}: {}",
-                e.key,
-                e.zh_tw
-            );
+            assert!(!e.zh_cn.contains(*traditional), "{}: zh-CN has traditional {traditional}: {}", e.key, e.zh_cn);
+            assert!(!e.zh_tw.contains(*simplified), "{}: zh-TW has simplified {simplified}: {}", e.key, e.zh_tw);
         }
     }
     // Taiwan usage, not a character-for-character conversion of the mainland wording.
@@ -505,11 +442,7 @@ fn chinese_strings_stay_in_their_script() {
 fn chinese_strings_use_full_width_punctuation() {
     for e in ENTRIES {
         for (locale, s) in [(Locale::ZhCn, e.zh_cn), (Locale::ZhTw, e.zh_tw)] {
-            assert!(
-                !s.contains([',', '?', '!', ';', ':', '(', ')']),
-                "{} in {locale:?}: {s:?}",
-                e.key
-            );
+            assert!(!s.contains([',', '?', '!', ';', ':', '(', ')']), "{} in {locale:?}: {s:?}", e.key);
         }
     }
 }
@@ -520,11 +453,7 @@ fn text_is_plain() {
         for (locale, s) in all_strings(e) {
             assert!(!s.contains(['<', '>']), "{} in {locale:?}: {s:?}", e.key);
             assert!(!s.contains('&'), "{} in {locale:?}: {s:?}", e.key);
-            assert!(
-                !s.chars().any(|c| c.is_control()),
-                "{} in {locale:?} has a control character",
-                e.key
-            );
+            assert!(!s.chars().any(|c| c.is_control()), "{} in {locale:?} has a control character", e.key);
         }
     }
 }
@@ -535,23 +464,11 @@ fn perception_classes_speak_of_the_middle_of_the_scale() {
         let e = entry(&format!("summary.class.perception.{class}"));
         assert!(e.en.contains("middle of the scale"), "{class}: {}", e.en);
         assert!(!e.en.to_lowercase().contains("expect"), "{class}: {}", e.en);
-        assert!(
-            !e.zh_cn.contains("预期") && !e.zh_cn.contains("期望"),
-            "{class}: {}",
-            e.zh_cn
-        );
-        assert!(
-            !e.zh_tw.contains("預期") && !e.zh_tw.contains("期望"),
-            "{class}: {}",
-            e.zh_tw
-        );
+        assert!(!e.zh_cn.contains("预期") && !e.zh_cn.contains("期望"), "{class}: {}", e.zh_cn);
+        assert!(!e.zh_tw.contains("預期") && !e.zh_tw.contains("期望"), "{class}: {}", e.zh_tw);
     }
-    assert!(entry("summary.class.perception.dissatisfied")
-        .en
-        .contains("below"));
-    assert!(entry("summary.class.perception.delighted")
-        .en
-        .contains("above"));
+    assert!(entry("summary.class.perception.dissatisfied").en.contains("below"));
+    assert!(entry("summary.class.perception.delighted").en.contains("above"));
     // The gap classes are the ones that compare with what was expected.
     for class in ["dissatisfied", "satisfied", "delighted"] {
         let e = entry(&format!("summary.class.gap.{class}"));
@@ -564,25 +481,12 @@ fn items_speak_of_the_right_subject() {
     for e in ENTRIES.iter().filter(|e| e.key.starts_with("item.")) {
         let code = &e.key["item.".len()..];
         let en = e.en.to_lowercase();
-        let servqual = ["TAN", "REL", "RSP", "ASR", "EMP"]
-            .iter()
-            .any(|d| code.starts_with(d));
+        let servqual = ["TAN", "REL", "RSP", "ASR", "EMP"].iter().any(|d| code.starts_with(d));
         if servqual {
-            assert!(
-                en.contains("company") || en.contains("staff"),
-                "{code}: {}",
-                e.en
-            );
-            assert!(
-                !en.contains("site") && !en.contains("shop"),
-                "{code}: {}",
-                e.en
-            );
+            assert!(en.contains("company") || en.contains("staff"), "{code}: {}", e.en);
+            assert!(!en.contains("site") && !en.contains("shop"), "{code}: {}", e.en);
         }
-        assert!(
-            e.en.ends_with('.'),
-            "{code}: a statement ends with a full stop"
-        );
+        assert!(e.en.ends_with('.'), "{code}: a statement ends with a full stop");
         assert!(e.zh_cn.ends_with('。') && e.zh_tw.ends_with('。'), "{code}");
     }
 }

@@ -128,10 +128,13 @@ fn servqual_report_extras_match_the_vector() {
     let actual = serde_json::to_value(report(&servqual_dataset())).unwrap();
     let extra = json("servqual_5resp.extra.json");
     assert_eq!(actual["weakest"], extra["weakest_dimension"]);
-    assert_matches(&actual["ces"], &serde_json::json!({
-        "n": extra["ces"]["n"], "mean": extra["ces"]["mean"],
-        "agree": extra["ces"]["agree"], "agree_ci95": extra["ces"]["agree_ci95"],
-    }));
+    assert_matches(
+        &actual["ces"],
+        &serde_json::json!({
+            "n": extra["ces"]["n"], "mean": extra["ces"]["mean"],
+            "agree": extra["ces"]["agree"], "agree_ci95": extra["ces"]["agree_ci95"],
+        }),
+    );
     assert_matches(&actual["classes"], &extra["class_counts"]);
     assert_eq!(actual["classes"]["unclassified"], 0);
     assert_matches(&actual["nps"]["ci95"], &extra["nps_ci95"]);

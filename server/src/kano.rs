@@ -32,8 +32,15 @@ pub fn read(input: impl Read, file: &str) -> Result<KanoReport, Error> {
         return Err(Error::input(Some(file), Some(1), "", "a Kano CSV needs the columns functional and dysfunctional"));
     };
     let (feat, id) = (col("feature"), col("id"));
-    if let Some((j, h)) = headers.iter().enumerate().find(|(j, _)| ![Some(fun), Some(dys), feat, id].contains(&Some(*j))) {
-        return Err(Error::input(Some(file), Some(1), h, format!("unknown column '{h}': use functional, dysfunctional, feature, id (column {})", j + 1)));
+    if let Some((j, h)) =
+        headers.iter().enumerate().find(|(j, _)| ![Some(fun), Some(dys), feat, id].contains(&Some(*j)))
+    {
+        return Err(Error::input(
+            Some(file),
+            Some(1),
+            h,
+            format!("unknown column '{h}': use functional, dysfunctional, feature, id (column {})", j + 1),
+        ));
     }
     let mut order: Vec<String> = Vec::new();
     let mut pairs: Vec<Vec<(Answer, Answer)>> = Vec::new();
@@ -51,7 +58,8 @@ pub fn read(input: impl Read, file: &str) -> Result<KanoReport, Error> {
         if cell(fun).is_empty() || cell(dys).is_empty() {
             continue;
         }
-        let parse = |j: usize, field: &str| Answer::parse(cell(j), field).map_err(|e| Error::core(Some(file), line, &e));
+        let parse =
+            |j: usize, field: &str| Answer::parse(cell(j), field).map_err(|e| Error::core(Some(file), line, &e));
         let pair = (parse(fun, "functional")?, parse(dys, "dysfunctional")?);
         let at = match order.iter().position(|f| *f == name) {
             Some(at) => at,
@@ -66,7 +74,11 @@ pub fn read(input: impl Read, file: &str) -> Result<KanoReport, Error> {
     if order.is_empty() {
         return Err(Error::input(Some(file), None, "", "no answered Kano questions in the file (empty)"));
     }
-    let features = order.into_iter().zip(pairs).map(|(feature_name, p)| Named { feature: feature_name, result: feature(p) }).collect();
+    let features = order
+        .into_iter()
+        .zip(pairs)
+        .map(|(feature_name, p)| Named { feature: feature_name, result: feature(p) })
+        .collect();
     Ok(KanoReport { features })
 }
 

@@ -10,9 +10,9 @@ pub mod serve;
 pub mod table;
 
 use cli::{KanoArgs, Output, ReportArgs, SampleArgs};
+use error::{path_name, Error};
 use eservqual_core::dataset::Dataset;
 use eservqual_core::report::{report_with, Report};
-use error::{path_name, Error};
 use std::io::Write;
 
 /// Reads the file of `args` and computes its aggregate report.

@@ -11,9 +11,18 @@ fn main() -> ExitCode {
         Ok(cli) => cli,
         Err(err) => {
             use clap::error::ErrorKind;
-            if matches!(err.kind(), ErrorKind::DisplayHelp | ErrorKind::DisplayVersion | ErrorKind::DisplayHelpOnMissingArgumentOrSubcommand) {
+            if matches!(
+                err.kind(),
+                ErrorKind::DisplayHelp
+                    | ErrorKind::DisplayVersion
+                    | ErrorKind::DisplayHelpOnMissingArgumentOrSubcommand
+            ) {
                 let _ = err.print();
-                return if err.kind() == ErrorKind::DisplayHelpOnMissingArgumentOrSubcommand { ExitCode::from(2) } else { ExitCode::SUCCESS };
+                return if err.kind() == ErrorKind::DisplayHelpOnMissingArgumentOrSubcommand {
+                    ExitCode::from(2)
+                } else {
+                    ExitCode::SUCCESS
+                };
             }
             let _ = writeln!(io::stderr(), "eservqual: {}", usage_line(&err));
             return ExitCode::from(2);
@@ -32,7 +41,9 @@ fn main() -> ExitCode {
     match result {
         Ok(()) => ExitCode::SUCCESS,
         // A closed pipe (`eservqual sample | head`) is not a failure worth a message.
-        Err(eservqual_server::error::Error::Io { file: None, message }) if message.contains("Broken pipe") => ExitCode::SUCCESS,
+        Err(eservqual_server::error::Error::Io { file: None, message }) if message.contains("Broken pipe") => {
+            ExitCode::SUCCESS
+        }
         Err(err) => {
             let _ = writeln!(io::stderr(), "{err}");
             ExitCode::from(err.exit_code())

@@ -100,8 +100,7 @@ pub fn write(spec: &Spec, out: impl Write) -> io::Result<()> {
     writeln!(out, "{}", header(form, with_recovery).join(","))?;
 
     let dims: Vec<(usize, usize)> = form.dimensions().map(|d| (d.items.len(), 0)).collect();
-    let offsets: Vec<f64> =
-        form.active.iter().map(|&d| DIMENSION_OFFSET[d % DIMENSION_OFFSET.len()]).collect();
+    let offsets: Vec<f64> = form.active.iter().map(|&d| DIMENSION_OFFSET[d % DIMENSION_OFFSET.len()]).collect();
     let mut row: Vec<u8> = Vec::with_capacity(1024);
     let mut dim_level = vec![0.0; dims.len()];
     for _ in 0..spec.respondents {
@@ -133,7 +132,11 @@ pub fn write(spec: &Spec, out: impl Write) -> io::Result<()> {
                         cell(&mut row, (!na).then_some(p));
                     }
                     Format::Gap => {
-                        let e = if straight_liner { straight_value } else { on(scale, lo + span * 0.86 + 0.6 * normal(&mut rng)) };
+                        let e = if straight_liner {
+                            straight_value
+                        } else {
+                            on(scale, lo + span * 0.86 + 0.6 * normal(&mut rng))
+                        };
                         let e_na = na || rng.random_bool(0.01);
                         row.push(b',');
                         cell(&mut row, (!e_na).then_some(e));
@@ -143,7 +146,8 @@ pub fn write(spec: &Spec, out: impl Write) -> io::Result<()> {
                     Format::Zone => {
                         let min = on(scale, lo + span * 0.55 + 0.7 * normal(&mut rng));
                         // A few respondents swap the bounds: an inverted zone, kept and flagged.
-                        let width = if rng.random_bool(0.02) { -1.0 } else { span * 0.3 + 0.6 * normal(&mut rng).abs() };
+                        let width =
+                            if rng.random_bool(0.02) { -1.0 } else { span * 0.3 + 0.6 * normal(&mut rng).abs() };
                         let des = on(scale, f64::from(min) + width);
                         row.push(b',');
                         cell(&mut row, (!na).then_some(min));

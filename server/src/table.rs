@@ -127,7 +127,9 @@ pub fn render(report: &Report) -> String {
 
     let weighted: Vec<String> = ["p_weighted", "gap_weighted"]
         .iter()
-        .filter_map(|k| report.overall.get(k).filter(|s| s.n > 0).map(|s| format!("{k} {} (n {})", mean_ci(Some(s)), s.n)))
+        .filter_map(|k| {
+            report.overall.get(k).filter(|s| s.n > 0).map(|s| format!("{k} {} (n {})", mean_ci(Some(s)), s.n))
+        })
         .collect();
     if !weighted.is_empty() {
         let _ = writeln!(out, "weighted overall: {}", weighted.join(", "));

@@ -9,7 +9,6 @@ use serde_json::Value;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
-
 fn data(name: &str) -> PathBuf {
     data_dir().join(name)
 }
@@ -81,7 +80,8 @@ fn report_of_the_five_respondents_equals_the_vector() {
     let csv = data("servqual_5resp.csv");
     let stdout = run_ok(&["report", "--instrument", "servqual", "--format", "gap", csv.to_str().unwrap()]);
     let actual: Value = serde_json::from_str(&stdout).expect("the report is JSON");
-    let expected: Value = serde_json::from_str(&std::fs::read_to_string(data("servqual_5resp.expected.json")).unwrap()).unwrap();
+    let expected: Value =
+        serde_json::from_str(&std::fs::read_to_string(data("servqual_5resp.expected.json")).unwrap()).unwrap();
     assert_matches(&actual, &expected);
     // The contract's optional keys that the data supports are there too.
     assert_eq!(actual["weakest"], "REL");
@@ -89,7 +89,8 @@ fn report_of_the_five_respondents_equals_the_vector() {
 
 #[test]
 fn a_wrong_vector_value_would_be_caught() {
-    let expected: Value = serde_json::from_str(&std::fs::read_to_string(data("servqual_5resp.expected.json")).unwrap()).unwrap();
+    let expected: Value =
+        serde_json::from_str(&std::fs::read_to_string(data("servqual_5resp.expected.json")).unwrap()).unwrap();
     let mut changed = expected.clone();
     changed["dimensions"]["REL"]["gap"]["mean"] = serde_json::json!(-1.41 + 1e-6);
     let mut out = Vec::new();
@@ -107,7 +108,8 @@ fn jsonl_payloads_are_validated_deduplicated_and_reported() {
     });
     // A blank line, a BOM and a repeat of the first id are all fine.
     let path = write(&dir, "r.jsonl", &format!("\u{feff}{one}\n\n{other}\n{one}\n"));
-    let report: Value = serde_json::from_str(&run_ok(&["report", "--instrument", "e-s-qual", path.to_str().unwrap()])).unwrap();
+    let report: Value =
+        serde_json::from_str(&run_ok(&["report", "--instrument", "e-s-qual", path.to_str().unwrap()])).unwrap();
     assert_eq!(report["responses"], 2);
     assert_eq!(report["format"], "perception");
     let pri = &report["dimensions"]["PRI"]["p"];
@@ -124,8 +126,15 @@ fn jsonl_payloads_are_validated_deduplicated_and_reported() {
 fn zone_payloads_report_min_and_des() {
     let dir = scratch("zone");
     let path = write(&dir, "z.jsonl", &payload_line("zone_one.json", |_| {}));
-    let report: Value =
-        serde_json::from_str(&run_ok(&["report", "--instrument", "servqual", "--format", "zone", path.to_str().unwrap()])).unwrap();
+    let report: Value = serde_json::from_str(&run_ok(&[
+        "report",
+        "--instrument",
+        "servqual",
+        "--format",
+        "zone",
+        path.to_str().unwrap(),
+    ]))
+    .unwrap();
     let rel = &report["dimensions"]["REL"];
     assert!((rel["p"]["mean"].as_f64().unwrap() - 6.8).abs() < 1e-12);
     assert!((rel["msa"]["mean"].as_f64().unwrap() - 1.2).abs() < 1e-12);
@@ -136,7 +145,8 @@ fn zone_payloads_report_min_and_des() {
 #[test]
 fn table_marks_the_weakest_dimension_and_shows_intervals() {
     let csv = data("servqual_5resp.csv");
-    let table = run_ok(&["report", "--instrument", "servqual", "--format", "gap", "--output", "table", csv.to_str().unwrap()]);
+    let table =
+        run_ok(&["report", "--instrument", "servqual", "--format", "gap", "--output", "table", csv.to_str().unwrap()]);
     let rel = table.lines().find(|l| l.starts_with("REL")).expect("a REL row");
     assert!(rel.contains("weakest"), "{rel}");
     assert!(rel.contains("-1.41 [-3.07, 0.25]"), "{rel}");
@@ -149,14 +159,36 @@ fn table_marks_the_weakest_dimension_and_shows_intervals() {
 #[test]
 fn sample_is_reproducible_and_reports_in_every_format() {
     let dir = scratch("sample");
-    for (instrument, format) in [("e-s-qual", "perception"), ("servqual", "gap"), ("servqual", "zone"), ("e-recs-qual", "perception")] {
+    for (instrument, format) in
+        [("e-s-qual", "perception"), ("servqual", "gap"), ("servqual", "zone"), ("e-recs-qual", "perception")]
+    {
         let a = dir.join(format!("{instrument}-{format}-a.csv"));
         let b = dir.join(format!("{instrument}-{format}-b.csv"));
         for path in [&a, &b] {
-            run_ok(&["sample", "--instrument", instrument, "--format", format, "--respondents", "250", "--seed", "9", "--out", path.to_str().unwrap()]);
+            run_ok(&[
+                "sample",
+                "--instrument",
+                instrument,
+                "--format",
+                format,
+                "--respondents",
+                "250",
+                "--seed",
+                "9",
+                "--out",
+                path.to_str().unwrap(),
+            ]);
         }
         assert_eq!(std::fs::read(&a).unwrap(), std::fs::read(&b).unwrap(), "same seed, same bytes");
-        let report: Value = serde_json::from_str(&run_ok(&["report", "--instrument", instrument, "--format", format, a.to_str().unwrap()])).unwrap();
+        let report: Value = serde_json::from_str(&run_ok(&[
+            "report",
+            "--instrument",
+            instrument,
+            "--format",
+            format,
+            a.to_str().unwrap(),
+        ]))
+        .unwrap();
         assert_eq!(report["responses"], 250);
         assert!(report["weakest"].is_string(), "{instrument} {format}");
         for (code, dim) in report["dimensions"].as_object().unwrap() {
@@ -165,7 +197,17 @@ fn sample_is_reproducible_and_reports_in_every_format() {
         }
     }
     let other = dir.join("other-seed.csv");
-    run_ok(&["sample", "--instrument", "e-s-qual", "--respondents", "250", "--seed", "10", "--out", other.to_str().unwrap()]);
+    run_ok(&[
+        "sample",
+        "--instrument",
+        "e-s-qual",
+        "--respondents",
+        "250",
+        "--seed",
+        "10",
+        "--out",
+        other.to_str().unwrap(),
+    ]);
     assert_ne!(std::fs::read(&other).unwrap(), std::fs::read(dir.join("e-s-qual-perception-a.csv")).unwrap());
 }
 
@@ -173,7 +215,17 @@ fn sample_is_reproducible_and_reports_in_every_format() {
 fn dimensions_switched_off_are_not_scored() {
     let dir = scratch("dims");
     let csv = dir.join("s.csv");
-    run_ok(&["sample", "--instrument", "e-s-qual", "--dimensions", "EFF,SYS,PRI", "--respondents", "60", "--out", csv.to_str().unwrap()]);
+    run_ok(&[
+        "sample",
+        "--instrument",
+        "e-s-qual",
+        "--dimensions",
+        "EFF,SYS,PRI",
+        "--respondents",
+        "60",
+        "--out",
+        csv.to_str().unwrap(),
+    ]);
     let text = run_ok(&["report", "--instrument", "e-s-qual", "--dimensions", "EFF,SYS,PRI", csv.to_str().unwrap()]);
     let report: Value = serde_json::from_str(&text).unwrap();
     let mut dims: Vec<&String> = report["dimensions"].as_object().unwrap().keys().collect();
@@ -191,8 +243,18 @@ fn custom_instruments_load_from_a_file() {
     let spec: Value = serde_json::from_str(&std::fs::read_to_string(&example).unwrap()).unwrap();
     let dir = scratch("custom");
     let csv = dir.join("c.csv");
-    run_ok(&["sample", "--instrument", example.to_str().unwrap(), "--respondents", "40", "--out", csv.to_str().unwrap()]);
-    let report: Value = serde_json::from_str(&run_ok(&["report", "--instrument", example.to_str().unwrap(), csv.to_str().unwrap()])).unwrap();
+    run_ok(&[
+        "sample",
+        "--instrument",
+        example.to_str().unwrap(),
+        "--respondents",
+        "40",
+        "--out",
+        csv.to_str().unwrap(),
+    ]);
+    let report: Value =
+        serde_json::from_str(&run_ok(&["report", "--instrument", example.to_str().unwrap(), csv.to_str().unwrap()]))
+            .unwrap();
     assert_eq!(report["instrument"], spec["id"]);
     assert_eq!(report["responses"], 40);
 }
@@ -230,7 +292,14 @@ struct Case {
 }
 
 fn csv_case(name: &'static str, rows: &str, location: &'static str, reason: &'static str) -> Case {
-    Case { name, file: "bad.csv", text: format!("{HEAD}\n{rows}"), args: &["--instrument", "servqual", "--format", "gap"], location, reason }
+    Case {
+        name,
+        file: "bad.csv",
+        text: format!("{HEAD}\n{rows}"),
+        args: &["--instrument", "servqual", "--format", "gap"],
+        location,
+        reason,
+    }
 }
 
 #[test]
@@ -239,7 +308,12 @@ fn bad_inputs_name_the_file_the_line_and_the_field() {
     let esq = &["--instrument", "e-s-qual"][..];
     let cases = vec![
         csv_case("unknown column", "", ":1: FOO1.p: ", "unknown column").with_head("id,FOO1.p"),
-        csv_case("value outside the scale", &format!("{ok_row}\nr2,8,6,9,,,,,"), ":3: TAN1.p: ", "outside the scale 1-7"),
+        csv_case(
+            "value outside the scale",
+            &format!("{ok_row}\nr2,8,6,9,,,,,"),
+            ":3: TAN1.p: ",
+            "outside the scale 1-7",
+        ),
         csv_case("a fraction", "r2,3.5,6,9,,,,,", ":2: TAN1.p: ", "not a whole number"),
         csv_case("text", "r2,good,6,9,,,,,", ":2: TAN1.p: ", "not a number"),
         csv_case("nps outside 0-10", "r2,3,6,11,,,,,", ":2: nps: ", "outside the scale 0-10"),
@@ -247,11 +321,24 @@ fn bad_inputs_name_the_file_the_line_and_the_field() {
         csv_case("weights half filled", "r2,3,6,9,10,20,,20,20", ":2: weight.RSP: ", "fill all or none"),
         csv_case("negative weight", "r2,3,6,9,10,-20,30,20,20", ":2: weight.REL: ", ">= 0"),
         csv_case("too few fields", &format!("{ok_row}\n{ok_row}\nr3,1,2"), ":4: ", "3 fields, the header has 9"),
-        csv_case("a quoted line break counts", "\"r\n2\",3,6,9,,,,,\nr3,9,6,9,,,,,", ":4: TAN1.p: ", "outside the scale"),
+        csv_case(
+            "a quoted line break counts",
+            "\"r\n2\",3,6,9,,,,,\nr3,9,6,9,,,,,",
+            ":4: TAN1.p: ",
+            "outside the scale",
+        ),
         csv_case("a field the format lacks", "", ":1: TAN1.min: ", "no 'min' answers").with_head("id,TAN1.min"),
         csv_case("a repeated column", "", ":1: TAN1.p: ", "repeats column 'TAN1'").with_head("id,TAN1,TAN1.p"),
-        csv_case("an invalid time", "r1,3,2026-13-01", ":2: submitted_at: ", "RFC 3339").with_head("id,TAN1.p,submitted_at"),
-        Case { name: "empty file", file: "empty.csv", text: String::new(), args: &["--instrument", "servqual"], location: ": ", reason: "no responses" },
+        csv_case("an invalid time", "r1,3,2026-13-01", ":2: submitted_at: ", "RFC 3339")
+            .with_head("id,TAN1.p,submitted_at"),
+        Case {
+            name: "empty file",
+            file: "empty.csv",
+            text: String::new(),
+            args: &["--instrument", "servqual"],
+            location: ": ",
+            reason: "no responses",
+        },
         Case {
             name: "header only",
             file: "header.csv",
@@ -263,7 +350,10 @@ fn bad_inputs_name_the_file_the_line_and_the_field() {
         Case {
             name: "broken JSON line",
             file: "bad.jsonl",
-            text: format!("{}\n{{\"schema\": \"eservqual.response/1\", \"id\": \n", payload_line("esqual_one.json", |_| {})),
+            text: format!(
+                "{}\n{{\"schema\": \"eservqual.response/1\", \"id\": \n",
+                payload_line("esqual_one.json", |_| {})
+            ),
             args: esq,
             location: ":2: ",
             reason: "invalid-json",
@@ -279,10 +369,14 @@ fn bad_inputs_name_the_file_the_line_and_the_field() {
         Case {
             name: "answer out of range in a payload",
             file: "range.jsonl",
-            text: format!("{}\n{}", payload_line("esqual_one.json", |_| {}), payload_line("esqual_one.json", |v| {
-                v["id"] = "0d5b5c86-3c43-4b51-8d1e-5f8d3a0b7c21".into();
-                v["answers"]["EFF3"]["p"] = 6.into();
-            })),
+            text: format!(
+                "{}\n{}",
+                payload_line("esqual_one.json", |_| {}),
+                payload_line("esqual_one.json", |v| {
+                    v["id"] = "0d5b5c86-3c43-4b51-8d1e-5f8d3a0b7c21".into();
+                    v["answers"]["EFF3"]["p"] = 6.into();
+                })
+            ),
             args: esq,
             location: ":2: answers.EFF3.p: ",
             reason: "out-of-range",
@@ -319,10 +413,38 @@ fn bad_inputs_name_the_file_the_line_and_the_field() {
             location: ":1: answers.XYZ1: ",
             reason: "unknown-item",
         },
-        Case { name: "unknown instrument", file: "x.csv", text: format!("{HEAD}\n"), args: &["--instrument", "sevrqual"], location: ": --instrument: ", reason: "unknown instrument 'sevrqual'" },
-        Case { name: "unknown format", file: "x.csv", text: format!("{HEAD}\n"), args: &["--instrument", "servqual", "--format", "gaps"], location: ": --format: ", reason: "unknown format 'gaps'" },
-        Case { name: "unknown dimension", file: "x.csv", text: format!("{HEAD}\n"), args: &["--instrument", "servqual", "--dimensions", "TAN,XYZ"], location: ": --dimensions", reason: "XYZ" },
-        Case { name: "unsupported file type", file: "x.txt", text: "hello".into(), args: &["--instrument", "servqual"], location: ": ", reason: "unsupported file type" },
+        Case {
+            name: "unknown instrument",
+            file: "x.csv",
+            text: format!("{HEAD}\n"),
+            args: &["--instrument", "sevrqual"],
+            location: ": --instrument: ",
+            reason: "unknown instrument 'sevrqual'",
+        },
+        Case {
+            name: "unknown format",
+            file: "x.csv",
+            text: format!("{HEAD}\n"),
+            args: &["--instrument", "servqual", "--format", "gaps"],
+            location: ": --format: ",
+            reason: "unknown format 'gaps'",
+        },
+        Case {
+            name: "unknown dimension",
+            file: "x.csv",
+            text: format!("{HEAD}\n"),
+            args: &["--instrument", "servqual", "--dimensions", "TAN,XYZ"],
+            location: ": --dimensions",
+            reason: "XYZ",
+        },
+        Case {
+            name: "unsupported file type",
+            file: "x.txt",
+            text: "hello".into(),
+            args: &["--instrument", "servqual"],
+            location: ": ",
+            reason: "unsupported file type",
+        },
     ];
     assert!(cases.len() >= 15);
     let dir = scratch("bad");
@@ -389,13 +511,18 @@ fn invalid_utf8_is_named_not_a_panic() {
 fn kano_of_the_five_respondents_equals_the_vector() {
     let stdout = run_ok(&["kano", data("kano_5resp.csv").to_str().unwrap()]);
     let actual: Value = serde_json::from_str(&stdout).unwrap();
-    let expected: Value = serde_json::from_str(&std::fs::read_to_string(data("servqual_5resp.extra.json")).unwrap()).unwrap();
+    let expected: Value =
+        serde_json::from_str(&std::fs::read_to_string(data("servqual_5resp.extra.json")).unwrap()).unwrap();
     let mut want = expected["kano"].clone();
     want.as_object_mut().unwrap().remove("categories");
     assert_matches(&actual["features"][0], &want);
 
     let dir = scratch("kano");
-    let bad = write(&dir, "k.csv", "id,feature,functional,dysfunctional\nr1,gift wrap,like,dislike\nr2,gift wrap,love,dislike\n");
+    let bad = write(
+        &dir,
+        "k.csv",
+        "id,feature,functional,dysfunctional\nr1,gift wrap,like,dislike\nr2,gift wrap,love,dislike\n",
+    );
     let line = fails(&["kano", bad.to_str().unwrap()]);
     assert!(line.contains(&format!("{}:3: functional: ", bad.display())) && line.contains("'love'"), "{line}");
 }

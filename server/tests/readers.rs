@@ -40,7 +40,10 @@ fn header() -> impl Strategy<Value = String> {
 }
 
 fn csv_text() -> impl Strategy<Value = String> {
-    (proptest::collection::vec(header(), 1..6), proptest::collection::vec(proptest::collection::vec(cell(), 0..7), 0..6))
+    (
+        proptest::collection::vec(header(), 1..6),
+        proptest::collection::vec(proptest::collection::vec(cell(), 0..7), 0..6),
+    )
         .prop_map(|(head, rows)| {
             let mut text = head.join(",");
             for row in rows {
@@ -126,7 +129,8 @@ proptest! {
 fn sample_csv(n: u64) -> Vec<u8> {
     let form = form("servqual", Format::Gap);
     let mut out = Vec::new();
-    eservqual_server::sample::write(&eservqual_server::sample::Spec { form, respondents: n, seed: 5 }, &mut out).expect("sample");
+    eservqual_server::sample::write(&eservqual_server::sample::Spec { form, respondents: n, seed: 5 }, &mut out)
+        .expect("sample");
     out
 }
 

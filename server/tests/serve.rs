@@ -18,7 +18,6 @@ use std::time::{Duration, Instant};
 const TOKEN: &str = "test-admin-token-0123456789";
 const SHOP: &str = "https://shop.example";
 
-
 fn example(name: &str) -> Value {
     let path = data_dir().join(name);
     let text = std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
@@ -55,7 +54,8 @@ impl Server {
         let db = dir.join(db);
         static STARTS: AtomicUsize = AtomicUsize::new(0);
         let log = dir.join(format!("server-{}.log", STARTS.fetch_add(1, Ordering::Relaxed)));
-        let mut args: Vec<String> = vec!["serve".into(), "--addr".into(), "127.0.0.1:0".into(), "--db".into(), db.display().to_string()];
+        let mut args: Vec<String> =
+            vec!["serve".into(), "--addr".into(), "127.0.0.1:0".into(), "--db".into(), db.display().to_string()];
         args.extend(["--allow-origin".into(), SHOP.into()]);
         if !extra.contains(&"--no-token") {
             args.extend(["--admin-token".into(), TOKEN.into()]);
@@ -103,7 +103,12 @@ impl Server {
         assert_eq!(status, 200, "{body}");
         body.lines()
             .filter(|l| !l.trim().is_empty())
-            .map(|l| serde_json::from_str::<Value>(l).expect("a JSONL line is JSON")["id"].as_str().expect("an id").to_ascii_lowercase())
+            .map(|l| {
+                serde_json::from_str::<Value>(l).expect("a JSONL line is JSON")["id"]
+                    .as_str()
+                    .expect("an id")
+                    .to_ascii_lowercase()
+            })
             .collect()
     }
 
@@ -226,10 +231,18 @@ fn stores_once_and_a_repeat_is_200() {
     assert_eq!(post(&s, &upper).0, 200);
     // application/json is accepted too; a form post is not.
     let zone = example("zone_one.json");
-    let (status, _, _) = collect(agent().post(&s.url("/v1/responses")).header("Content-Type", "application/json").send(zone.to_string().as_bytes()));
+    let (status, _, _) = collect(
+        agent()
+            .post(&s.url("/v1/responses"))
+            .header("Content-Type", "application/json")
+            .send(zone.to_string().as_bytes()),
+    );
     assert_eq!(status, 201);
     let (status, _, body) = collect(
-        agent().post(&s.url("/v1/responses")).header("Content-Type", "application/x-www-form-urlencoded").send(zone.to_string().as_bytes()),
+        agent()
+            .post(&s.url("/v1/responses"))
+            .header("Content-Type", "application/x-www-form-urlencoded")
+            .send(zone.to_string().as_bytes()),
     );
     assert_eq!(status, 415, "{body}");
     assert_eq!(s.count(), 2);
@@ -296,21 +309,46 @@ fn malformed_payloads_are_rejected_naming_the_field_and_nothing_is_stored() {
         ("zero on a 1-5 scale", text(with(esq.clone(), "/answers/EFF2/p", json!(0))), 400, "answers.EFF2.p"),
         ("3.5", text(with(esq.clone(), "/answers/EFF1/p", json!(3.5))), 400, "answers.EFF1.p"),
         ("a string answer", text(with(esq.clone(), "/answers/EFF1/p", json!("4"))), 400, "answers.EFF1.p"),
-        ("an e answer in perception format", text(with(esq.clone(), "/answers/EFF1", json!({"p": 4, "e": 5}))), 400, "answers.EFF1.e"),
+        (
+            "an e answer in perception format",
+            text(with(esq.clone(), "/answers/EFF1", json!({"p": 4, "e": 5}))),
+            400,
+            "answers.EFF1.e",
+        ),
         ("unknown format", text(with(esq.clone(), "/instrument/format", json!("likert"))), 400, "instrument.format"),
         ("zone answers with gap format", text(with(zone.clone(), "/instrument/format", json!("gap"))), 400, "scale"),
         ("weights not numbers", text(with(esq.clone(), "/weights", weights)), 400, "weights.EFF"),
-        ("negative weight", text(with(esq.clone(), "/weights", json!({"EFF": -5, "SYS": 40, "FUL": 40, "PRI": 25}))), 400, "weights.EFF"),
+        (
+            "negative weight",
+            text(with(esq.clone(), "/weights", json!({"EFF": -5, "SYS": 40, "FUL": 40, "PRI": 25}))),
+            400,
+            "weights.EFF",
+        ),
         ("NPS 11", text(with(esq.clone(), "/outcomes/nps", json!(11))), 400, "outcomes.nps"),
         ("three value answers", text(with(esq.clone(), "/outcomes/value", json!([1, 2, 3]))), 400, "outcomes.value"),
-        ("comment too long", text(with(esq.clone(), "/outcomes/comment", json!("a".repeat(2001)))), 400, "outcomes.comment"),
+        (
+            "comment too long",
+            text(with(esq.clone(), "/outcomes/comment", json!("a".repeat(2001)))),
+            400,
+            "outcomes.comment",
+        ),
         ("unknown top-level key", text(with(esq.clone(), "/extra", json!(1))), 400, "extra"),
         ("wrong scale", text(with(esq.clone(), "/scale", json!({"min": 1, "max": 7}))), 400, "scale"),
         ("recovery on servqual", text(with(zone.clone(), "/recovery", json!({"RES1": {"p": 3}}))), 400, "recovery"),
         ("bad submitted_at", text(with(esq.clone(), "/submitted_at", json!("yesterday"))), 400, "submitted_at"),
-        ("a date that does not exist", text(with(esq.clone(), "/submitted_at", json!("2025-02-30T08:00:00Z"))), 400, "submitted_at"),
+        (
+            "a date that does not exist",
+            text(with(esq.clone(), "/submitted_at", json!("2025-02-30T08:00:00Z"))),
+            400,
+            "submitted_at",
+        ),
         ("unknown instrument", text(with(esq.clone(), "/instrument/id", json!("no-such-thing"))), 400, "instrument.id"),
-        ("no instrument version (schema only)", text(without(esq.clone(), "/instrument/version")), 400, "instrument.version"),
+        (
+            "no instrument version (schema only)",
+            text(without(esq.clone(), "/instrument/version")),
+            400,
+            "instrument.version",
+        ),
         ("nested meta value (schema only)", text(with(esq.clone(), "/meta", json!({"k": {"deep": 1}}))), 400, "meta.k"),
         ("scores not an object (schema only)", text(with(esq.clone(), "/scores", json!("great"))), 400, "scores"),
         ("answers is an array", text(with(esq.clone(), "/answers", json!([]))), 400, "answers"),
@@ -330,7 +368,12 @@ fn malformed_payloads_are_rejected_naming_the_field_and_nothing_is_stored() {
         assert_eq!(err["field"], *field, "{what}: {text}");
         // Errors carry the CORS headers, so the widget can read them.
         assert_eq!(headers.get("access-control-allow-origin").map(String::as_str), Some(SHOP), "{what}");
-        assert!(headers.get("access-control-expose-headers").is_some_and(|h| h.to_ascii_lowercase().contains("retry-after")), "{what}");
+        assert!(
+            headers
+                .get("access-control-expose-headers")
+                .is_some_and(|h| h.to_ascii_lowercase().contains("retry-after")),
+            "{what}"
+        );
     }
     assert_eq!(s.count(), 0, "a rejected payload was stored");
     // The server is still fine after all that.
@@ -405,7 +448,10 @@ fn cors_allows_listed_origins_and_refuses_others() {
     assert!(status == 200 || status == 204, "preflight status {status}");
     assert_eq!(h.get("access-control-allow-origin").map(String::as_str), Some(SHOP));
     assert!(h.get("access-control-allow-methods").is_some_and(|m| m.contains("POST")), "{h:?}");
-    assert!(h.get("access-control-allow-headers").is_some_and(|m| m.to_ascii_lowercase().contains("content-type")), "{h:?}");
+    assert!(
+        h.get("access-control-allow-headers").is_some_and(|m| m.to_ascii_lowercase().contains("content-type")),
+        "{h:?}"
+    );
     assert!(h.contains_key("access-control-max-age"));
     let (_, h, _) = pre("https://evil.example");
     assert!(!h.contains_key("access-control-allow-origin"));
@@ -444,7 +490,13 @@ fn admin_routes_need_the_token() {
     let dir = scratch("admin");
     let s = Server::start(&dir, &["--rate-limit", "0"]);
     assert!(post(&s, &example("esqual_one.json")).0 == 201);
-    let routes = ["/v1/report?instrument=e-s-qual", "/v1/responses.jsonl", "/v1/responses.csv?instrument=e-s-qual", "/dashboard", "/"];
+    let routes = [
+        "/v1/report?instrument=e-s-qual",
+        "/v1/responses.jsonl",
+        "/v1/responses.csv?instrument=e-s-qual",
+        "/dashboard",
+        "/",
+    ];
     for route in routes {
         let (status, h, body) = get(&s.url(route), None);
         assert_eq!(status, 401, "{route}: {body}");
@@ -514,7 +566,11 @@ fn the_report_equals_eservqual_report_on_the_export() {
         assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
         serde_json::from_slice(&out.stdout).expect("report JSON")
     };
-    assert_same(&served, &cli(&file, &["--instrument", "e-s-qual", "--format", "perception"]), "serve and report (JSONL)");
+    assert_same(
+        &served,
+        &cli(&file, &["--instrument", "e-s-qual", "--format", "perception"]),
+        "serve and report (JSONL)",
+    );
 
     // The wide CSV export reads back into the same numbers.
     let (status, _, csv) = get(&s.url("/v1/responses.csv?instrument=e-s-qual&format=perception"), Some(TOKEN));
@@ -522,7 +578,11 @@ fn the_report_equals_eservqual_report_on_the_export() {
     assert_eq!(csv.lines().count(), 152);
     let csv_file = dir.join("export.csv");
     std::fs::write(&csv_file, &csv).expect("write the export");
-    assert_same(&served, &cli(&csv_file, &["--instrument", "e-s-qual", "--format", "perception"]), "serve and report (CSV)");
+    assert_same(
+        &served,
+        &cli(&csv_file, &["--instrument", "e-s-qual", "--format", "perception"]),
+        "serve and report (CSV)",
+    );
 
     // The pretty-printed zone example is exported on one line and reports the same.
     let (_, _, zone_jsonl) = get(&s.url("/v1/responses.jsonl?instrument=servqual&format=zone"), Some(TOKEN));
@@ -534,7 +594,8 @@ fn the_report_equals_eservqual_report_on_the_export() {
     assert_same(&zone_report, &cli(&zone_file, &["--instrument", "servqual", "--format", "zone"]), "zone report");
 
     // from/to filter by submission time.
-    let (status, _, body) = get(&s.url("/v1/report?instrument=e-s-qual&format=perception&from=2025-06-01&to=2025-06-02"), Some(TOKEN));
+    let (status, _, body) =
+        get(&s.url("/v1/report?instrument=e-s-qual&format=perception&from=2025-06-01&to=2025-06-02"), Some(TOKEN));
     assert_eq!(status, 200, "{body}");
     assert_eq!(serde_json::from_str::<Value>(&body).expect("JSON")["responses"], 1);
     let (status, _, body) = get(&s.url("/v1/report?instrument=e-s-qual&from=June"), Some(TOKEN));
@@ -553,7 +614,13 @@ fn the_report_equals_eservqual_report_on_the_export() {
 
 /// Four clients POSTing fresh ids to `url` until `budget` attempts, `stop`, the deadline, or a
 /// connection error (the server died); the ids answered 2xx go to `acked`.
-fn load(url: &str, phase: u64, budget: usize, stop: &Arc<AtomicBool>, acked: &Arc<Mutex<Vec<String>>>) -> Vec<std::thread::JoinHandle<()>> {
+fn load(
+    url: &str,
+    phase: u64,
+    budget: usize,
+    stop: &Arc<AtomicBool>,
+    acked: &Arc<Mutex<Vec<String>>>,
+) -> Vec<std::thread::JoinHandle<()>> {
     let attempts = Arc::new(AtomicUsize::new(0));
     let deadline = Instant::now() + Duration::from_secs(30);
     (0..4u64)
@@ -563,7 +630,10 @@ fn load(url: &str, phase: u64, budget: usize, stop: &Arc<AtomicBool>, acked: &Ar
             std::thread::spawn(move || {
                 let agent = agent();
                 for n in 0.. {
-                    if stop.load(Ordering::Relaxed) || Instant::now() > deadline || attempts.fetch_add(1, Ordering::Relaxed) >= budget {
+                    if stop.load(Ordering::Relaxed)
+                        || Instant::now() > deadline
+                        || attempts.fetch_add(1, Ordering::Relaxed) >= budget
+                    {
                         break;
                     }
                     let id = uuid((phase << 40) | (w << 32) | n);
@@ -654,7 +724,15 @@ fn bad_options_exit_2_with_one_line() {
     let (code, err) = run(&["serve", "--addr", "127.0.0.1:0", "--database-url", "postgres://u:p@db/x"]);
     assert_eq!(code, Some(2), "{err}");
     assert!(err.contains("postgres is not supported yet"), "{err}");
-    let (code, err) = run(&["serve", "--addr", "127.0.0.1:0", "--allow-origin", "https://shop.example/path", "--db", "/nonexistent-dir/x.db"]);
+    let (code, err) = run(&[
+        "serve",
+        "--addr",
+        "127.0.0.1:0",
+        "--allow-origin",
+        "https://shop.example/path",
+        "--db",
+        "/nonexistent-dir/x.db",
+    ]);
     assert_eq!(code, Some(2), "{err}");
     assert!(err.contains("--allow-origin"), "{err}");
     let (code, err) = run(&["serve", "--addr", "127.0.0.1:0", "--admin-token", "short"]);
@@ -716,7 +794,11 @@ fn custom_instruments_static_files_and_the_dashboard_page() {
     });
     let (status, _, body) = post(&s, &payload);
     assert_eq!(status, 201, "{body}");
-    assert_eq!(serde_json::from_str::<Value>(&body).expect("JSON")["scores_mismatch"], true, "empty client scores are flagged");
+    assert_eq!(
+        serde_json::from_str::<Value>(&body).expect("JSON")["scores_mismatch"],
+        true,
+        "empty client scores are flagged"
+    );
     let (status, _, body) = get(&s.url("/v1/report?instrument=food-delivery"), Some(TOKEN));
     assert_eq!(status, 200, "{body}");
     assert_eq!(serde_json::from_str::<Value>(&body).expect("JSON")["responses"], 1);
@@ -738,7 +820,11 @@ fn custom_instruments_static_files_and_the_dashboard_page() {
 
     // Reports and exports are compressed for clients that ask.
     let (status, h, _) = collect(
-        agent().get(&s.url("/v1/report?instrument=food-delivery")).header("Authorization", format!("Bearer {TOKEN}")).header("Accept-Encoding", "gzip").call(),
+        agent()
+            .get(&s.url("/v1/report?instrument=food-delivery"))
+            .header("Authorization", format!("Bearer {TOKEN}"))
+            .header("Accept-Encoding", "gzip")
+            .call(),
     );
     assert_eq!(status, 200);
     assert_eq!(h.get("content-encoding").map(String::as_str), Some("gzip"));

@@ -76,7 +76,9 @@ pub fn read_bytes(bytes: &[u8], file: &str, dataset: &mut Dataset, threads: usiz
             let handles: Vec<_> = cuts.windows(2).map(|w| scope.spawn(|| read_part(&body[w[0]..w[1]]))).collect();
             handles
                 .into_iter()
-                .map(|h| h.join().unwrap_or_else(|_| (Err(Error::input(Some(file), None, "", "a reader thread failed")), 0)))
+                .map(|h| {
+                    h.join().unwrap_or_else(|_| (Err(Error::input(Some(file), None, "", "a reader thread failed")), 0))
+                })
                 .collect()
         })
     };
@@ -173,7 +175,12 @@ fn header_columns(headers: &ByteRecord, file: &str, dataset: &Dataset) -> Result
 }
 
 /// Reads every record after the header into `dataset`, one reused record and row buffer.
-fn records<R: Read>(reader: &mut ::csv::Reader<R>, columns: &[(Column, String)], file: &str, dataset: &mut Dataset) -> Result<Summary, Error> {
+fn records<R: Read>(
+    reader: &mut ::csv::Reader<R>,
+    columns: &[(Column, String)],
+    file: &str,
+    dataset: &mut Dataset,
+) -> Result<Summary, Error> {
     let form = dataset.form.clone();
     let mut summary = Summary::default();
     let mut record = ByteRecord::new();
@@ -224,6 +231,11 @@ fn csv_error(file: &str, err: ::csv::Error) -> Error {
         ErrorKind::UnequalLengths { expected_len, len, .. } => {
             Error::input(Some(file), line, "", format!("this row has {len} fields, the header has {expected_len}"))
         }
-        other => Error::input(Some(file), line, "", format!("not a readable CSV file: {other:?} ({})", ErrorCode::InvalidType)),
+        other => Error::input(
+            Some(file),
+            line,
+            "",
+            format!("not a readable CSV file: {other:?} ({})", ErrorCode::InvalidType),
+        ),
     }
 }

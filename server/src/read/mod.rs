@@ -104,7 +104,12 @@ pub(crate) fn without_position(message: &str) -> String {
 }
 
 /// The form to read: `--format` (default: the instrument's) and `--dimensions` (default: all).
-pub fn form(instrument: Arc<Instrument>, format: Option<&str>, dimensions: Option<&str>, file: Option<&str>) -> Result<Form, Error> {
+pub fn form(
+    instrument: Arc<Instrument>,
+    format: Option<&str>,
+    dimensions: Option<&str>,
+    file: Option<&str>,
+) -> Result<Form, Error> {
     let format = match format {
         None => instrument.default_format,
         Some(name) => Format::parse(name.trim()).ok_or_else(|| {

@@ -13,7 +13,12 @@ fn response_of(text: &str, registry: &Registry) -> Result<Response, eservqual_co
 }
 
 /// The aggregate report JSON of the stored responses of `form` that match `filter`.
-pub fn report_json(reader: &dyn Reader, registry: &Registry, form: &Form, filter: &Filter) -> Result<String, StoreError> {
+pub fn report_json(
+    reader: &dyn Reader,
+    registry: &Registry,
+    form: &Form,
+    filter: &Filter,
+) -> Result<String, StoreError> {
     let mut dataset = Dataset::new(form.clone());
     let mut skipped = 0u64;
     reader.scan(filter, &mut |text| {
@@ -24,7 +29,10 @@ pub fn report_json(reader: &dyn Reader, registry: &Registry, form: &Form, filter
         true
     })?;
     if skipped > 0 {
-        tracing::warn!(skipped, "stored responses no longer valid (an instrument file removed?) left out of the report");
+        tracing::warn!(
+            skipped,
+            "stored responses no longer valid (an instrument file removed?) left out of the report"
+        );
     }
     serde_json::to_string(&report(&dataset)).map_err(|e| StoreError(format!("could not write the report: {e}")))
 }

@@ -66,7 +66,9 @@ pub fn router(app: Shared) -> Router {
     // The span names method and path only: never the query (the one-time dashboard URL
     // carries the token) nor headers (Authorization, Cookie).
     let trace = TraceLayer::new_for_http()
-        .make_span_with(|req: &Request| tracing::info_span!("request", method = %req.method(), path = %req.uri().path()))
+        .make_span_with(
+            |req: &Request| tracing::info_span!("request", method = %req.method(), path = %req.uri().path()),
+        )
         .on_response(DefaultOnResponse::new().level(tracing::Level::INFO));
     let mut router = Router::new()
         .route("/v1/responses", post(ingest))
@@ -157,7 +159,12 @@ async fn origin_guard(State(app): State<Shared>, req: Request, next: Next) -> Re
             let host = req.headers().get(header::HOST).and_then(|h| h.to_str().ok()).map(str::to_ascii_lowercase);
             let same = host.is_some_and(|h| origin == format!("http://{h}") || origin == format!("https://{h}"));
             if !same && !app.origins.contains(&origin) {
-                return error(StatusCode::FORBIDDEN, "forbidden-origin", "Origin", "this origin may not send responses here");
+                return error(
+                    StatusCode::FORBIDDEN,
+                    "forbidden-origin",
+                    "Origin",
+                    "this origin may not send responses here",
+                );
             }
         }
     }
@@ -173,32 +180,57 @@ fn acceptable_type(headers: &HeaderMap) -> bool {
 }
 
 /// Runs blocking `f` on the blocking pool; a panic or cancellation there is a storage error.
-async fn blocking<T: Send + 'static>(f: impl FnOnce() -> Result<T, StoreError> + Send + 'static) -> Result<T, StoreError> {
+async fn blocking<T: Send + 'static>(
+    f: impl FnOnce() -> Result<T, StoreError> + Send + 'static,
+) -> Result<T, StoreError> {
     tokio::task::spawn_blocking(f).await.map_err(|e| StoreError(format!("a storage task failed: {e}")))?
 }
 
 /// `POST /v1/responses`.
-async fn ingest(State(app): State<Shared>, ConnectInfo(peer): ConnectInfo<SocketAddr>, headers: HeaderMap, body: Body) -> Response {
+async fn ingest(
+    State(app): State<Shared>,
+    ConnectInfo(peer): ConnectInfo<SocketAddr>,
+    headers: HeaderMap,
+    body: Body,
+) -> Response {
     // The body is read (or drained, when over the limit) before any answer, so the client
     // reads the answer instead of meeting a connection reset.
     let limited = app.limiter.as_ref().and_then(|l| l.check(peer.ip()).err());
-    let declared = headers.get(header::CONTENT_LENGTH).and_then(|v| v.to_str().ok()).and_then(|v| v.parse::<u64>().ok());
+    let declared =
+        headers.get(header::CONTENT_LENGTH).and_then(|v| v.to_str().ok()).and_then(|v| v.parse::<u64>().ok());
     let body = read_body(body, declared).await;
     if let Some(wait) = limited {
         let secs = retry_after_secs(wait);
-        let mut res = error(StatusCode::TOO_MANY_REQUESTS, "rate-limited", "", &format!("too many responses from this client; retry in {secs} s"));
+        let mut res = error(
+            StatusCode::TOO_MANY_REQUESTS,
+            "rate-limited",
+            "",
+            &format!("too many responses from this client; retry in {secs} s"),
+        );
         res.headers_mut().insert(header::RETRY_AFTER, HeaderValue::from(secs));
         return res;
     }
     let bytes = match body {
         Ok(bytes) => bytes,
         Err(BodyError::TooLarge) => {
-            return error(StatusCode::PAYLOAD_TOO_LARGE, "too-large", "", &format!("the body is over {} KiB", BODY_LIMIT / 1024))
+            return error(
+                StatusCode::PAYLOAD_TOO_LARGE,
+                "too-large",
+                "",
+                &format!("the body is over {} KiB", BODY_LIMIT / 1024),
+            )
         }
-        Err(BodyError::Unreadable) => return error(StatusCode::BAD_REQUEST, "invalid-body", "", "the body could not be read"),
+        Err(BodyError::Unreadable) => {
+            return error(StatusCode::BAD_REQUEST, "invalid-body", "", "the body could not be read")
+        }
     };
     if !acceptable_type(&headers) {
-        return error(StatusCode::UNSUPPORTED_MEDIA_TYPE, "unsupported-media-type", "Content-Type", "send the payload as text/plain or application/json");
+        return error(
+            StatusCode::UNSUPPORTED_MEDIA_TYPE,
+            "unsupported-media-type",
+            "Content-Type",
+            "send the payload as text/plain or application/json",
+        );
     }
     let received_at = utc_text(jiff::Timestamp::now());
     let row = match app.checker.check(&bytes, &received_at) {
@@ -272,21 +304,39 @@ impl FormQuery {
     /// The form named by `instrument`, `format` (default: the instrument's) and `dimensions`.
     fn form(&self, app: &App) -> Result<Form, ApiError> {
         let Some(id) = self.instrument.as_deref() else {
-            return Err(error(StatusCode::BAD_REQUEST, "missing-field", "instrument", "name the instrument: ?instrument=ID").into());
+            return Err(error(
+                StatusCode::BAD_REQUEST,
+                "missing-field",
+                "instrument",
+                "name the instrument: ?instrument=ID",
+            )
+            .into());
         };
         let Some(instrument) = app.checker.registry.get(id) else {
-            return Err(error(StatusCode::BAD_REQUEST, "unknown-instrument", "instrument", &format!("unknown instrument '{id}'")).into());
+            return Err(error(
+                StatusCode::BAD_REQUEST,
+                "unknown-instrument",
+                "instrument",
+                &format!("unknown instrument '{id}'"),
+            )
+            .into());
         };
         let format = match self.format.as_deref() {
             None => instrument.default_format,
             Some(f) => Format::parse(f).ok_or_else(|| {
-                ApiError::from(error(StatusCode::BAD_REQUEST, "invalid-format", "format", &format!("unknown format '{f}': use perception, gap or zone")))
+                ApiError::from(error(
+                    StatusCode::BAD_REQUEST,
+                    "invalid-format",
+                    "format",
+                    &format!("unknown format '{f}': use perception, gap or zone"),
+                ))
             })?,
         };
         match self.dimensions.as_deref() {
             None => Ok(Form::new(instrument, format)),
             Some(list) => {
-                let codes: Vec<String> = list.split(',').map(|c| c.trim().to_string()).filter(|c| !c.is_empty()).collect();
+                let codes: Vec<String> =
+                    list.split(',').map(|c| c.trim().to_string()).filter(|c| !c.is_empty()).collect();
                 Form::with_dimensions(instrument, format, &codes, "dimensions")
                     .map_err(|e| error(StatusCode::BAD_REQUEST, e.code.as_str(), &e.field, &e.message).into())
             }
@@ -298,7 +348,12 @@ impl FormQuery {
         for (name, value, end) in [("from", &self.from, false), ("to", &self.to, true)] {
             if let Some(v) = value {
                 let t = bound(v, end).ok_or_else(|| {
-                    ApiError::from(error(StatusCode::BAD_REQUEST, "invalid-time", name, &format!("'{v}' is neither an RFC 3339 time nor a date YYYY-MM-DD")))
+                    ApiError::from(error(
+                        StatusCode::BAD_REQUEST,
+                        "invalid-time",
+                        name,
+                        &format!("'{v}' is neither an RFC 3339 time nor a date YYYY-MM-DD"),
+                    ))
                 })?;
                 if end {
                     filter.to = Some(t);
@@ -313,7 +368,8 @@ impl FormQuery {
 
 /// The parsed query, or a 400 naming what is wrong with it.
 fn query<T>(q: QueryResult<T>) -> Result<T, ApiError> {
-    q.map(|Query(q)| q).map_err(|e| error(StatusCode::BAD_REQUEST, "invalid-query", "", &format!("bad query: {e}")).into())
+    q.map(|Query(q)| q)
+        .map_err(|e| error(StatusCode::BAD_REQUEST, "invalid-query", "", &format!("bad query: {e}")).into())
 }
 
 /// 401 unless the request carries the admin token.
@@ -345,7 +401,11 @@ async fn reader(app: &App) -> Result<Box<dyn Reader>, ApiError> {
 
 /// The common start of the admin routes over one form: the token, the query, the form it
 /// names, the filter, and a reader off the runtime.
-async fn form_request(app: &App, headers: &HeaderMap, q: QueryResult<FormQuery>) -> Result<(Form, Filter, Box<dyn Reader>), ApiError> {
+async fn form_request(
+    app: &App,
+    headers: &HeaderMap,
+    q: QueryResult<FormQuery>,
+) -> Result<(Form, Filter, Box<dyn Reader>), ApiError> {
     admin(app, headers)?;
     let q = query(q)?;
     let form = q.form(app)?;
@@ -358,7 +418,10 @@ async fn report(State(app): State<Shared>, headers: HeaderMap, q: QueryResult<Fo
     let (form, filter, reader) = form_request(&app, &headers, q).await?;
     let app2 = app.clone();
     match blocking(move || export::report_json(reader.as_ref(), &app2.checker.registry, &form, &filter)).await {
-        Ok(json) => Ok(([(header::CONTENT_TYPE, "application/json"), (header::CACHE_CONTROL, "no-store")], json).into_response()),
+        Ok(json) => {
+            Ok(([(header::CONTENT_TYPE, "application/json"), (header::CACHE_CONTROL, "no-store")], json)
+                .into_response())
+        }
         Err(e) => Err(unavailable(&e).into()),
     }
 }
@@ -388,7 +451,11 @@ impl Sink {
 }
 
 /// A streamed download: `produce` runs on the blocking pool and writes into the sink.
-fn streamed(content_type: &'static str, filename: &str, produce: impl FnOnce(&mut Sink) -> Result<(), StoreError> + Send + 'static) -> Response {
+fn streamed(
+    content_type: &'static str,
+    filename: &str,
+    produce: impl FnOnce(&mut Sink) -> Result<(), StoreError> + Send + 'static,
+) -> Response {
     let (tx, rx) = tokio::sync::mpsc::channel(8);
     tokio::task::spawn_blocking(move || {
         let mut sink = Sink { buf: Vec::with_capacity(CHUNK + 4096), tx };
@@ -459,7 +526,8 @@ async fn healthz(State(app): State<Shared>) -> Response {
         Ok(()) => (StatusCode::OK, [(header::CACHE_CONTROL, "no-store")], "ok\n").into_response(),
         Err(e) => {
             tracing::error!(error = %e, "health check failed");
-            (StatusCode::SERVICE_UNAVAILABLE, [(header::CACHE_CONTROL, "no-store")], "database unavailable\n").into_response()
+            (StatusCode::SERVICE_UNAVAILABLE, [(header::CACHE_CONTROL, "no-store")], "database unavailable\n")
+                .into_response()
         }
     }
 }

@@ -42,7 +42,8 @@ pub struct Checker {
 impl Checker {
     /// The schema validator (draft 2020-12, `format` asserted) and the instruments to accept.
     pub fn new(registry: Registry) -> Result<Checker, String> {
-        let schema: Value = serde_json::from_str(RESPONSE_SCHEMA).map_err(|e| format!("the embedded payload schema is not JSON: {e}"))?;
+        let schema: Value = serde_json::from_str(RESPONSE_SCHEMA)
+            .map_err(|e| format!("the embedded payload schema is not JSON: {e}"))?;
         let schema = jsonschema::draft202012::options()
             .should_validate_formats(true)
             .build(&schema)
@@ -77,14 +78,20 @@ impl Checker {
         let payload = Payload::from_value(value)?;
         let response = payload.validate(&self.registry)?;
         if !schema_ok {
-            let value: Value = serde_json::from_str(text).map_err(|e| Rejection::new("invalid-json", "", e.to_string()))?;
+            let value: Value =
+                serde_json::from_str(text).map_err(|e| Rejection::new("invalid-json", "", e.to_string()))?;
             let rejection = self.schema.iter_errors(&value).next().map(|err| schema_rejection(&err));
             if let Some(rejection) = rejection {
                 return Err(rejection);
             }
         }
-        let submitted_at = utc_text_of(&payload.submitted_at)
-            .ok_or_else(|| Rejection::new("invalid-time", "submitted_at", format!("'{}' is not an RFC 3339 date-time", payload.submitted_at)))?;
+        let submitted_at = utc_text_of(&payload.submitted_at).ok_or_else(|| {
+            Rejection::new(
+                "invalid-time",
+                "submitted_at",
+                format!("'{}' is not an RFC 3339 date-time", payload.submitted_at),
+            )
+        })?;
         let expected = serde_json::to_value(score(&response.form, &response.answers))
             .map_err(|e| Rejection::new("invalid-json", "scores", format!("the scores could not be computed: {e}")))?;
         let form = &response.form;

@@ -19,7 +19,9 @@ impl Limiter {
             return Ok(None);
         }
         if !per_second.is_finite() || !(0.0..=1e6).contains(&per_second) {
-            return Err(format!("--rate-limit {per_second}: use a number of responses per second from 0 (off) to 1000000"));
+            return Err(format!(
+                "--rate-limit {per_second}: use a number of responses per second from 0 (off) to 1000000"
+            ));
         }
         let burst = NonZeroU32::new(burst).ok_or("--rate-burst must be at least 1")?;
         let quota = Quota::with_period(Duration::from_secs_f64(1.0 / per_second))

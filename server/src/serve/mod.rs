@@ -31,8 +31,8 @@ fn registry(paths: &[PathBuf]) -> Result<Registry, Error> {
         let name = path_name(path);
         let text = std::fs::read_to_string(path).map_err(|e| Error::io(Some(&name), &e))?;
         let text = text.strip_prefix('\u{feff}').unwrap_or(&text);
-        let value: serde_json::Value =
-            serde_json::from_str(text).map_err(|e| Error::input(Some(&name), Some(e.line() as u64), "", format!("not JSON: {e}")))?;
+        let value: serde_json::Value = serde_json::from_str(text)
+            .map_err(|e| Error::input(Some(&name), Some(e.line() as u64), "", format!("not JSON: {e}")))?;
         let instrument = Instrument::from_json_value(value).map_err(|e| Error::core(Some(&name), None, &e))?;
         registry.add(instrument).map_err(|e| Error::core(Some(&name), None, &e))?;
     }
@@ -49,7 +49,9 @@ fn origins(list: &[String]) -> Result<HashSet<String>, Error> {
         if !ok {
             return Err(arg_error(
                 "--allow-origin",
-                format!("'{raw}' is not an origin: give scheme://host[:port] such as https://shop.example, without a path"),
+                format!(
+                    "'{raw}' is not an origin: give scheme://host[:port] such as https://shop.example, without a path"
+                ),
             ));
         }
         out.insert(o);
@@ -81,9 +83,10 @@ fn seed_store(n: u32, backend: &dyn store::Backend, checker: &ingest::Checker) -
     let mut rows = Vec::with_capacity(payloads.len());
     for (text, received) in payloads {
         // The same checks as a POST: a seeded response is one the collector would accept.
-        let row = checker
-            .check(text.as_bytes(), &ingest::utc_text(received))
-            .map_err(|r| Error::Io { file: None, message: format!("--seed made an invalid payload: {}: {}", r.field, r.message) })?;
+        let row = checker.check(text.as_bytes(), &ingest::utc_text(received)).map_err(|r| Error::Io {
+            file: None,
+            message: format!("--seed made an invalid payload: {}: {}", r.field, r.message),
+        })?;
         rows.push(row);
     }
     let stored = backend.writer().and_then(|mut w| w.insert_batch(&rows)).map_err(io)?;
@@ -117,13 +120,15 @@ async fn shutdown_signal() {
 
 /// `eservqual serve`.
 pub fn run(args: &ServeArgs) -> Result<(), Error> {
-    let filter = tracing_subscriber::EnvFilter::try_from_env("ESERVQUAL_LOG").unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info"));
+    let filter = tracing_subscriber::EnvFilter::try_from_env("ESERVQUAL_LOG")
+        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info"));
     // Logs go to stderr; stdout carries only the startup lines (address, dashboard URL).
     let _ = tracing_subscriber::fmt().with_env_filter(filter).with_writer(std::io::stderr).try_init();
 
     let registry = registry(&args.instruments)?;
     let origins = origins(&args.allow_origin)?;
-    let token = auth::Token::resolve(args.admin_token.as_deref(), std::env::var(auth::ENV).ok()).map_err(|m| arg_error("--admin-token", m))?;
+    let token = auth::Token::resolve(args.admin_token.as_deref(), std::env::var(auth::ENV).ok())
+        .map_err(|m| arg_error("--admin-token", m))?;
     let limiter = limit::Limiter::new(args.rate_limit, args.rate_burst).map_err(|m| arg_error("--rate-limit", m))?;
     let www = www_dir(args.www.as_ref())?;
     let location = match (&args.db, &args.database_url) {

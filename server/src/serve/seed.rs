@@ -43,14 +43,18 @@ fn on(lo: i64, hi: i64, x: f64) -> i64 {
     (x.round() as i64).clamp(lo, hi)
 }
 
-
 fn rfc3339(t: jiff::Timestamp) -> String {
     t.strftime("%Y-%m-%dT%H:%M:%SZ").to_string()
 }
 
 /// `n` payloads (JSON text) submitted in the eight weeks before `now`, each with the receipt
 /// time to store. The stream is seeded: the same `seed` and `now` give the same payloads.
-pub fn payloads(n: u32, now: jiff::Timestamp, seed: u64, registry: &Registry) -> Result<Vec<(String, jiff::Timestamp)>, String> {
+pub fn payloads(
+    n: u32,
+    now: jiff::Timestamp,
+    seed: u64,
+    registry: &Registry,
+) -> Result<Vec<(String, jiff::Timestamp)>, String> {
     let esq = registry.get("e-s-qual").ok_or("e-s-qual is not built in")?;
     let recs = registry.get("e-recs-qual").ok_or("e-recs-qual is not built in")?;
     let mut rng = ChaCha8Rng::seed_from_u64(seed);
@@ -64,7 +68,8 @@ pub fn payloads(n: u32, now: jiff::Timestamp, seed: u64, registry: &Registry) ->
         for (d, dim) in esq.dimensions.iter().enumerate() {
             let level = levels.get(d).copied().unwrap_or(0.0);
             for item in &dim.items {
-                let p = (!rng.random_bool(0.03)).then(|| on(1, 5, 1.0 + 4.0 * (0.66 + 0.16 * level) + 0.55 * normal(&mut rng)));
+                let p = (!rng.random_bool(0.03))
+                    .then(|| on(1, 5, 1.0 + 4.0 * (0.66 + 0.16 * level) + 0.55 * normal(&mut rng)));
                 answers.insert(item.code.clone(), json!({ "p": p }));
             }
         }
@@ -134,7 +139,8 @@ pub fn payloads(n: u32, now: jiff::Timestamp, seed: u64, registry: &Registry) ->
         // The client's scores are the core's, exactly as the widget computes them.
         let parsed = Payload::from_value(payload.clone()).map_err(|e| e.to_string())?;
         let response = parsed.validate(registry).map_err(|e| e.to_string())?;
-        payload["scores"] = serde_json::to_value(score(&response.form, &response.answers)).map_err(|e| e.to_string())?;
+        payload["scores"] =
+            serde_json::to_value(score(&response.form, &response.answers)).map_err(|e| e.to_string())?;
         out.push((payload.to_string(), received));
     }
     Ok(out)

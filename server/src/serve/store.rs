@@ -97,9 +97,7 @@ pub fn open(location: &Location) -> Result<Arc<dyn Backend>, StoreError> {
         Location::Url(url) => {
             let lower = url.to_ascii_lowercase();
             if lower.starts_with("postgres:") || lower.starts_with("postgresql:") {
-                return Err(StoreError(
-                    "postgres is not supported yet: use --db PATH (SQLite) for now".to_string(),
-                ));
+                return Err(StoreError("postgres is not supported yet: use --db PATH (SQLite) for now".to_string()));
             }
             match url.strip_prefix("sqlite://").or_else(|| url.strip_prefix("sqlite:")) {
                 Some(path) if !path.is_empty() => PathBuf::from(path),
@@ -144,7 +142,8 @@ impl Sqlite {
                 return Err(StoreError(format!("{name}: the folder {} does not exist", parent.display())));
             }
         }
-        let mut conn = Connection::open(path).map_err(|e| StoreError(format!("{name}: cannot open the database: {e}")))?;
+        let mut conn =
+            Connection::open(path).map_err(|e| StoreError(format!("{name}: cannot open the database: {e}")))?;
         conn.busy_timeout(Duration::from_secs(10))?;
         let mode: String = conn
             .query_row("PRAGMA journal_mode=WAL", [], |r| r.get(0))
@@ -260,7 +259,8 @@ fn where_clause(filter: &Filter) -> (String, Vec<String>) {
 impl Reader for SqliteReader {
     fn ping(&self) -> Result<(), StoreError> {
         // Touches the table, not only the connection; at most one row is read.
-        let n: i64 = self.conn.query_row("SELECT COUNT(*) FROM (SELECT 1 FROM responses LIMIT 1) AS t", [], |r| r.get(0))?;
+        let n: i64 =
+            self.conn.query_row("SELECT COUNT(*) FROM (SELECT 1 FROM responses LIMIT 1) AS t", [], |r| r.get(0))?;
         if (0..=1).contains(&n) {
             Ok(())
         } else {
@@ -270,7 +270,9 @@ impl Reader for SqliteReader {
 
     fn count(&self, filter: &Filter) -> Result<u64, StoreError> {
         let (sql, args) = where_clause(filter);
-        let n: i64 = self.conn.query_row(&format!("SELECT COUNT(*) FROM responses{sql}"), params_from_iter(args), |r| r.get(0))?;
+        let n: i64 =
+            self.conn
+                .query_row(&format!("SELECT COUNT(*) FROM responses{sql}"), params_from_iter(args), |r| r.get(0))?;
         Ok(n.max(0) as u64)
     }
 
@@ -279,7 +281,8 @@ impl Reader for SqliteReader {
         let mut stmt = self.conn.prepare(&format!("SELECT payload FROM responses{sql} ORDER BY received_at, id"))?;
         let mut rows = stmt.query(params_from_iter(args))?;
         while let Some(row) = rows.next()? {
-            let payload = row.get_ref(0)?.as_str().map_err(|e| StoreError(format!("a stored payload is not text: {e}")))?;
+            let payload =
+                row.get_ref(0)?.as_str().map_err(|e| StoreError(format!("a stored payload is not text: {e}")))?;
             if !each(payload) {
                 break;
             }
