@@ -11,7 +11,7 @@ const BENCH = new URL(".", import.meta.url).pathname;
 const ROOT = join(BENCH, "..");
 const runs = Number(process.argv[2] || 20);
 const items = JSON.parse(readFileSync(process.argv[3], "utf8"));
-const payload = readFileSync(join(ROOT, "../shared/data/esqual_one.json"), "utf8");
+const payload = readFileSync(join(ROOT, "tests/data/esqual_one.json"), "utf8");
 
 const DIMS = [["EFF", "Efficiency"], ["SYS", "System availability"], ["FUL", "Fulfillment"], ["PRI", "Privacy"]];
 // SurveyJS gets the same steps as eservqual: one page per dimension, five-point ratings.

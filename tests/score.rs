@@ -1,4 +1,4 @@
-//! Browser tests of the JS `score()`: the shared test vectors, and the `EservqualError` it throws.
+//! Browser tests of the JS `score()`: the test vectors of tests/data, and the `EservqualError` it throws.
 //! Run with scripts/test-wasm.sh (headless Chromium); natively this file compiles to nothing.
 #![cfg(target_arch = "wasm32")]
 
@@ -9,10 +9,10 @@ use wasm_bindgen_test::*;
 
 wasm_bindgen_test_configure!(run_in_browser);
 
-const ESQUAL_ONE: &str = include_str!("../../shared/data/esqual_one.json");
-const ESQUAL_ONE_EXPECTED: &str = include_str!("../../shared/data/esqual_one.expected.json");
-const ZONE_ONE: &str = include_str!("../../shared/data/zone_one.json");
-const ZONE_ONE_EXPECTED: &str = include_str!("../../shared/data/zone_one.expected.json");
+const ESQUAL_ONE: &str = include_str!("data/esqual_one.json");
+const ESQUAL_ONE_EXPECTED: &str = include_str!("data/esqual_one.expected.json");
+const ZONE_ONE: &str = include_str!("data/zone_one.json");
+const ZONE_ONE_EXPECTED: &str = include_str!("data/zone_one.expected.json");
 
 /// A JSON text as the plain JS object a page would pass.
 fn js(text: &str) -> JsValue {

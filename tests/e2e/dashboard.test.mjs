@@ -79,9 +79,8 @@ async function admin(path) {
   return res.json();
 }
 
-// shared/data/esqual_one.json, beside the repository (or inside it).
-const ONE = [join(ROOT, '..', 'shared', 'data', 'esqual_one.json'), join(ROOT, 'shared', 'data', 'esqual_one.json')].find(existsSync);
-const one = () => JSON.parse(readFileSync(ONE, 'utf8'));
+// The e-s-qual payload of the test data folder.
+const one = () => JSON.parse(readFileSync(join(ROOT, 'tests', 'data', 'esqual_one.json'), 'utf8'));
 
 // A few valid gap (servqual) and zone (e-s-qual) responses: scores are left to the collector.
 function gapPayload(i) {
@@ -112,7 +111,6 @@ function zonePayload(i) {
 before(async () => {
   assert.ok(existsSync(BIN), `${BIN} is missing: run \`cargo build -p eservqual-server\` first`);
   assert.ok(existsSync(VENDOR), `${VENDOR} is missing: run scripts/build-dashboard.sh first`);
-  assert.ok(ONE, 'shared/data/esqual_one.json not found beside the repository');
   base = await startServer();
   const xss = one();
   xss.id = randomUUID();

@@ -11,16 +11,6 @@ import { chromium } from "playwright-core";
 export const ROOT = new URL("../../", import.meta.url).pathname;
 export const TOKEN = "e2e-admin-token-0123456789";
 
-/** The shared test data folder beside the repository. */
-export function shared(name) {
-  for (const dir of [join(ROOT, "../shared/data"), join(ROOT, "shared/data")]) {
-    try {
-      return readFileSync(join(dir, name), "utf8");
-    } catch {}
-  }
-  throw new Error(`shared/data/${name} not found`);
-}
-
 /**
  * Starts the collector on 127.0.0.1 with a fresh database and a www folder holding the built
  * package (pkg/) and the given pages ({"path/file.html": "<html>…"}), or the folder `www` as it

@@ -1,20 +1,12 @@
 // The npm package as Node (a server-rendering build) sees it: importing pkg/eservqual.js has no
 // side effect, score() says clearly that the wasm is not loaded, and once the wasm bytes are
-// given the packaged module scores the shared vector exactly. Needs scripts/build-wasm.sh.
+// given the packaged module scores the test vector exactly. Needs scripts/build-wasm.sh.
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
 
 const pkg = new URL("../../pkg/", import.meta.url);
-const shared = [new URL("../../../shared/data/", import.meta.url), new URL("../../shared/data/", import.meta.url)];
-const data = (name) => {
-  for (const dir of shared) {
-    try {
-      return JSON.parse(readFileSync(new URL(name, dir), "utf8"));
-    } catch {}
-  }
-  throw new Error(`shared/data/${name} not found`);
-};
+const data = (name) => JSON.parse(readFileSync(new URL(`../data/${name}`, import.meta.url), "utf8"));
 
 /** |a − e| ≤ 1e-9·max(1, |e|) over every key of `expected`, null for null. */
 function diff(actual, expected, path = "$", out = []) {

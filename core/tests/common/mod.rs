@@ -1,23 +1,13 @@
-//! Shared test helpers: the shared data folder, and JSON comparison within the tolerance of
+//! Test helpers: the test data folder, and JSON comparison within the tolerance of
 //! SCORING.md §1.2.
 #![allow(dead_code)]
 
 use serde_json::Value;
 use std::path::PathBuf;
 
-/// The `shared/data` folder beside the repository (found by walking up from the crate).
+/// The repository's test data folder, `tests/data` (its README says where each file comes from).
 pub fn data_dir() -> PathBuf {
-    let mut dir = PathBuf::from(env!("CARGO_MANIFEST_DIR"));
-    loop {
-        for candidate in [dir.join("shared/data"), dir.join("../shared/data")] {
-            if candidate.join("servqual_5resp.csv").is_file() {
-                return candidate;
-            }
-        }
-        if !dir.pop() {
-            panic!("shared/data not found above {}", env!("CARGO_MANIFEST_DIR"));
-        }
-    }
+    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../tests/data")
 }
 
 pub fn read(name: &str) -> String {

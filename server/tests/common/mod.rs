@@ -1,19 +1,11 @@
-//! Helpers shared by the binary's test files: the shared data folder and scratch folders.
+//! Helpers shared by the binary's test files: the test data folder and scratch folders.
 #![allow(dead_code)]
 
 use std::path::PathBuf;
 
-/// The `shared/data` folder beside the repository (found by walking up from the crate).
+/// The repository's test data folder, `tests/data` (its README says where each file comes from).
 pub fn data_dir() -> PathBuf {
-    let mut dir = PathBuf::from(env!("CARGO_MANIFEST_DIR"));
-    loop {
-        for candidate in [dir.join("shared/data"), dir.join("../shared/data")] {
-            if candidate.join("servqual_5resp.csv").is_file() {
-                return candidate;
-            }
-        }
-        assert!(dir.pop(), "shared/data not found above {}", env!("CARGO_MANIFEST_DIR"));
-    }
+    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../tests/data")
 }
 
 /// An empty scratch folder unique to this process, `suite` and `test`.
