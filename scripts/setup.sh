@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # Installs what the build and the test suites need on a fresh Debian machine, skipping what is
 # already there: the wasm target, the exact wasm-bindgen CLI of Cargo.lock, Chromium with its
-# driver, the npm packages of the browser tests, and numpy + scipy for the reference
-# implementation that scripts/crosscheck.py compares the report with.
+# driver, the npm packages of the browser tests, and numpy, scipy and pingouin for the reference
+# implementation (tests/reference/) that scripts/crosscheck.py compares the report with; the
+# alpha tests also read pingouin's example data sets from the installed package.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -41,9 +42,17 @@ if [ -f package.json ]; then
     PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD=1 npm ci --no-audit --no-fund
   fi
 fi
-# The reference implementation of the scoring spec (shared/data/make_vectors.py) needs these.
-if ! python3 -c 'import numpy, scipy' 2>/dev/null; then
-  log "installing numpy and scipy (pip)"
-  python3 -m pip install --quiet --disable-pip-version-check "numpy==2.4.6" "scipy==1.17.1"
+# Python packages at their pinned versions, skipping those already installed at that version:
+# the reference implementation of the scoring rules (tests/reference/) needs all three, and
+# core/tests/alpha.rs reads cronbach_alpha.csv and cronbach_wide_missing.csv from pingouin.
+python_pins=("numpy==2.4.6" "scipy==1.17.1" "pingouin==0.7.0")
+python_missing=()
+for pin in "${python_pins[@]}"; do
+  have="$(python3 -c 'import importlib.metadata as m, sys; print(m.version(sys.argv[1]))' "${pin%%==*}" 2>/dev/null || true)"
+  [ "$have" = "${pin##*==}" ] || python_missing+=("$pin")
+done
+if [ "${#python_missing[@]}" -gt 0 ]; then
+  log "installing ${python_missing[*]} (pip)"
+  python3 -m pip install --quiet --disable-pip-version-check "${python_missing[@]}"
 fi
 log "ready"
