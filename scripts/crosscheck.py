@@ -1,159 +1,393 @@
 #!/usr/bin/env python3
-"""Cross-checks `eservqual report` against the independent reference implementation of the
-scoring spec (shared/data/make_vectors.py, numpy + scipy) on synthetic files the project has
-not tuned for: every instrument and format, hundreds of respondents with N/A answers,
-half-answered dimensions, straight-liners, inverted zones and weight totals other than 100.
-The same rows are also written as JSONL payloads, whose report must equal the CSV's.
+"""Cross-checks the Rust core against the project's reference implementation of the scoring
+rules (tests/reference/eservqual_ref.py: numpy, scipy, pingouin; no code shared with the core).
 
-Usage: scripts/crosscheck.py [PATH-TO-eservqual]   (default target/debug/eservqual)
+1. The comparison itself can fail: one number of a real report moved by 1e-6 is reported,
+   at exactly its path and nowhere else.
+2. The reference against the vectors in tests/data: the report, the per-respondent scores and
+   the numbers outside the contract of servqual_5resp, the two single payloads (scores and
+   display values), the Kano example.
+3. `eservqual report` on servqual_5resp.csv against its expected file, and `eservqual kano`.
+4. `eservqual report` against the reference on synthetic files the project has not tuned for:
+   every instrument and format, hundreds of respondents with N/A answers, half-answered
+   dimensions, straight-liners, inverted zones, weight totals other than 100, a deployment
+   with a dimension switched off. Both ways: every number of the reference in the report, and
+   no key in the report that the reference lacks. The same rows as JSONL payloads must give
+   the report of the CSV.
+5. The collector (`eservqual serve`) on those payloads: each carries the reference's scores,
+   which the collector re-scores and must accept as equal (per-respondent scores), and its
+   report endpoint must give the reference's report.
+
+Usage: scripts/crosscheck.py [--perturb] [PATH-TO-eservqual]   (default target/debug/eservqual)
+  --perturb   moves one number of every report the binary prints by 1e-6 before it is
+              compared, to watch the crosscheck fail.
 Prints one line per check and closes with "N passed, N failed"; exits 1 on any failure.
 """
 
+import copy
 import json
+import os
+import re
+import secrets
 import subprocess
 import sys
 import tempfile
+import time
+import urllib.error
+import urllib.request
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-DATA = next(p for p in (ROOT / "shared/data", ROOT.parent / "shared/data") if (p / "make_vectors.py").is_file())
-sys.path.insert(0, str(DATA))
-import make_vectors as ref  # noqa: E402  (the reference implementation, not project code)
+DATA = ROOT / "tests/data"
+sys.path.insert(0, str(ROOT / "tests/reference"))
+import eservqual_ref as ref  # noqa: E402
 
-SCALES = {"e-s-qual": (1, 5), "e-recs-qual": (1, 5), "servqual": (1, 7)}
-FIELDS = {"perception": ["p"], "gap": ["p", "e"], "zone": ["p", "min", "des"]}
-RECOVERY = [c for cs in ref.dims_of("e-recs-qual").values() for c in cs]
-CASES = [  # instrument, format, respondents, seed
-    ("e-s-qual", "perception", 400, 11),
-    ("e-s-qual", "gap", 300, 12),
-    ("e-s-qual", "zone", 300, 13),
-    ("servqual", "gap", 500, 14),
-    ("servqual", "perception", 300, 15),
-    ("servqual", "zone", 400, 16),
-    ("e-recs-qual", "perception", 250, 17),
+CASES = [  # instrument, format, respondents, seed, dimension set (None = all)
+    ("e-s-qual", "perception", 400, 11, None),
+    ("e-s-qual", "gap", 300, 12, None),
+    ("e-s-qual", "zone", 300, 13, None),
+    ("servqual", "gap", 500, 14, None),
+    ("servqual", "perception", 300, 15, None),
+    ("servqual", "zone", 400, 16, None),
+    ("e-recs-qual", "perception", 250, 17, None),
+    ("e-s-qual", "perception", 200, 18, ["EFF", "SYS", "PRI"]),
 ]
+PERTURB_PATH = ("dimensions", 0, "p", "mean")  # the first dimension's mean perception
+PERTURBATION = 1e-6
 
 
 def close(a, e):
     return abs(a - e) <= 1e-9 * max(1.0, abs(e))
 
 
-def diff(actual, expected, path, out):
-    """Every key of `expected` in `actual`, numbers within tolerance, null for null."""
-    if isinstance(expected, bool) or expected is None or isinstance(expected, str):
-        if actual != expected:
-            out.append(f"{path}: {actual!r} != {expected!r}")
-    elif isinstance(expected, (int, float)):
-        if not isinstance(actual, (int, float)) or isinstance(actual, bool) or not close(actual, expected):
+def is_number(x):
+    return isinstance(x, (int, float)) and not isinstance(x, bool)
+
+
+def diff(actual, expected, path="$", out=None, strict=False):
+    """The paths where `actual` differs from `expected`: every key of `expected` must be in
+    `actual`, numbers within 1e-9·max(1, |e|), `null` only for `null`. With `strict`, a key
+    of `actual` that `expected` lacks is a difference too."""
+    out = [] if out is None else out
+    if is_number(expected):
+        if not is_number(actual) or not close(actual, expected):
             out.append(f"{path}: {actual!r} != {expected!r}")
     elif isinstance(expected, dict):
         if not isinstance(actual, dict):
             out.append(f"{path}: {actual!r} is not an object")
-            return
+            return out
         for k, v in expected.items():
             if k not in actual:
                 out.append(f"{path}.{k}: missing")
             else:
-                diff(actual[k], v, f"{path}.{k}", out)
+                diff(actual[k], v, f"{path}.{k}", out, strict)
+        if strict:
+            out.extend(f"{path}.{k}: not in the reference" for k in actual if k not in expected)
     elif isinstance(expected, list):
         if not isinstance(actual, list) or len(actual) != len(expected):
             out.append(f"{path}: {actual!r} != {expected!r}")
-            return
+            return out
         for i, (a, e) in enumerate(zip(actual, expected)):
-            diff(a, e, f"{path}[{i}]", out)
+            diff(a, e, f"{path}[{i}]", out, strict)
+    elif actual != expected or type(actual) is not type(expected):
+        out.append(f"{path}: {actual!r} != {expected!r}")
+    return out
 
 
-def run(binary, *args):
-    done = subprocess.run([binary, *args], capture_output=True, text=True)
-    if done.returncode != 0:
-        raise RuntimeError(f"eservqual {' '.join(args)}: {done.stderr.strip()}")
-    return done.stdout
+def perturbed(report, path=PERTURB_PATH, by=PERTURBATION):
+    """A copy of `report` with one number moved by `by`, and that number's diff path."""
+    out = copy.deepcopy(report)
+    node, shown = out, "$"
+    for step in path[:-1]:
+        key = list(node)[step] if isinstance(step, int) else step
+        node, shown = node[key], f"{shown}.{key}"
+    node[path[-1]] += by
+    return out, f"{shown}.{path[-1]}"
 
 
-def num(v):
-    return None if v is None else int(v)
+class Checks:
+    def __init__(self):
+        self.passed = self.failed = 0
+
+    def result(self, name, problems):
+        if problems:
+            self.failed += 1
+            print(f"FAIL {name}: {len(problems)} differences")
+            for line in problems[:20]:
+                print(f"     {line}")
+        else:
+            self.passed += 1
+            print(f"ok   {name}")
+
+    def compare(self, name, actual, expected, strict=False):
+        self.result(name, diff(actual, expected, strict=strict))
 
 
-def respondent(inst, fmt, row):
-    """The reference's inputs for one CSV row."""
-    D = ref.dims_of(inst)
-    ans = {c: {f: num(row.get(f"{c}.{f}")) for f in FIELDS[fmt]} for cs in D.values() for c in cs}
-    weights = {d: float(row[f"weight.{d}"]) for d in D} if row.get(f"weight.{next(iter(D))}") is not None else None
-    outcomes = {"nps": num(row.get("nps"))}
-    recovery = None
-    if inst == "e-s-qual" and any(row.get(f"recovery.{c}") is not None for c in RECOVERY):
-        recovery = {c: {"p": num(row.get(f"recovery.{c}"))} for c in RECOVERY}
-    return ans, weights, outcomes, recovery
+class Binary:
+    def __init__(self, path, perturb):
+        self.path, self.perturb = path, perturb
+
+    def run(self, *args):
+        done = subprocess.run([self.path, *args], capture_output=True, text=True)
+        if done.returncode != 0:
+            raise RuntimeError(f"eservqual {' '.join(args)}: {done.stderr.strip()}")
+        return done.stdout
+
+    def report(self, *args):
+        """`eservqual report ARGS` as JSON (with one number moved under --perturb)."""
+        out = json.loads(self.run("report", *args))
+        return perturbed(out)[0] if self.perturb else out
 
 
-def payload(inst, fmt, row, ans, weights, recovery):
-    """The same row as an eservqual.response/1 payload."""
-    lo, hi = (1, 9) if fmt == "zone" else SCALES[inst]
-    outcomes = {k: num(row.get(k)) for k in ("nps", "csat", "ces", "satisfaction")}
-    for key, n in (("value", 4), ("loyalty", 5)):
-        cells = [num(row.get(f"{key}{i}")) for i in range(1, n + 1)]
-        if any(c is not None for c in cells):
-            outcomes[key] = cells
+def load(name):
+    return json.loads((DATA / name).read_text(encoding="utf-8"))
+
+
+def form_args(inst, fmt, dims):
+    args = ["--instrument", inst, "--format", fmt]
+    return args + (["--dimensions", ",".join(dims)] if dims else [])
+
+
+# --- 1. the comparison can fail ------------------------------------------------------------
+
+
+def self_test(checks, binary):
+    real = json.loads(binary.run("report", *form_args("servqual", "gap", None), str(DATA / "servqual_5resp.csv")))
+    moved, path = perturbed(real)
+    problems = []
+    if diff(real, copy.deepcopy(real), strict=True):
+        problems.append("a report differs from its own copy")
+    found = diff(moved, real)
+    if [line.split(":")[0] for line in found] != [path]:
+        problems.append(f"moving {path} by {PERTURBATION} reported {found}, not exactly that path")
+    found = diff(moved, real, strict=True)
+    if [line.split(":")[0] for line in found] != [path]:
+        problems.append(f"strict: moving {path} by {PERTURBATION} reported {found}")
+    # Within the tolerance is equal; a string, a null and a missing key are differences.
+    within, _ = perturbed(real, by=1e-10)
+    if diff(within, real):
+        problems.append("a difference of 1e-10 on a mean near 5 was reported")
+    other = copy.deepcopy(real)
+    other["weakest"] = "TAN" if real.get("weakest") != "TAN" else "REL"
+    other["csat"]["mean"] = None
+    del other["nps"]["score"]
+    other["extra"] = 1
+    found = sorted(line.split(":")[0] for line in diff(other, real, strict=True))
+    if found != ["$.csat.mean", "$.extra", "$.nps.score", "$.weakest"]:
+        problems.append(f"string, null, missing and extra keys reported as {found}")
+    checks.result(f"self-test: {path} moved by {PERTURBATION} is reported at that path only", problems)
+
+
+# --- 2. the reference against the vectors ---------------------------------------------------
+
+
+def vectors(checks):
+    csv_path = DATA / "servqual_5resp.csv"
+    rows = ref.read_csv(csv_path, "servqual", "gap")
+    rep = ref.report("servqual", "gap", rows)
+    checks.compare("reference vs servqual_5resp.expected.json", rep, load("servqual_5resp.expected.json"))
+    scores = {r["id"]: ref.score("servqual", "gap", r) for r in rows}
+    checks.compare("reference vs servqual_5resp.respondents.json", scores, load("servqual_5resp.respondents.json"))
+
+    extra = load("servqual_5resp.extra.json")
+    dims = ref.dimensions("servqual")
+
+    def matrix(items, kind):
+        return [[ref.item_values("gap", r["answers"][i])[kind] for i in items] for r in rows]
+
+    dim_gaps = [rep["dimensions"][d]["gap"]["mean"] for d in dims]
+    stated = rep["ipa"]["stated_importance"]
+    ours = {
+        "class_counts": {k: rep["classes"][k] for k in ("dissatisfied", "satisfied", "delighted")},
+        "weakest_dimension": rep["weakest"],
+        "mean_of_dimension_gap_means": sum(dim_gaps) / len(dim_gaps),
+        "profile_weighted_gap": sum(stated[d] / 100 * rep["dimensions"][d]["gap"]["mean"] for d in dims),
+        "nps_ci95": rep["nps"]["ci95"],
+        "ces": dict(rep["ces"], version="2.0"),
+        "satisfaction": rep["satisfaction"],
+        "alpha_e": {d: ref.cronbach(matrix(items, "e"))[0] for d, items in dims.items()},
+        "alpha_pairwise": {d: {k: ref.cronbach_pairwise(matrix(items, k)) for k in ("p", "e", "gap")}
+                           for d, items in dims.items()},
+        "ipa": rep["ipa"],
+    }
+    with open(DATA / "kano_5resp.csv", encoding="utf-8") as f:
+        lines = [line.strip().split(",") for line in f if line.strip()]
+    head = lines[0]
+    pairs = [(r[head.index("functional")], r[head.index("dysfunctional")]) for r in lines[1:]]
+    ours["kano"] = ref.kano(pairs)
+    checks.compare("reference vs servqual_5resp.extra.json", ours, {k: v for k, v in extra.items() if k != "note"})
+
+    for name in ("esqual_one", "zone_one"):
+        payload = load(f"{name}.json")
+        instrument, fmt, only, respondent = ref.read_payload(payload)
+        got = ref.score(instrument, fmt, respondent, only)
+        want = load(f"{name}.expected.json")
+        checks.compare(f"reference vs {name}.expected.json (scores)", got, want["scores"])
+        checks.compare(f"reference vs {name}.json (the scores member the widget sends)", got, payload["scores"])
+        checks.compare(f"reference vs {name}.expected.json (display)",
+                       ref.display(instrument, fmt, respondent, got, only), want["display"])
+    return rep
+
+
+# --- 3. the binary against the vectors -------------------------------------------------------
+
+
+def binary_vectors(checks, binary, reference_report):
+    csv_path = str(DATA / "servqual_5resp.csv")
+    ours = binary.report(*form_args("servqual", "gap", None), csv_path)
+    checks.compare("eservqual report servqual_5resp.csv vs servqual_5resp.expected.json", ours,
+                   load("servqual_5resp.expected.json"))
+    checks.compare("eservqual report servqual_5resp.csv vs reference", ours, reference_report, strict=True)
+    kano = json.loads(binary.run("kano", str(DATA / "kano_5resp.csv")))
+    feature = kano[0] if isinstance(kano, list) else kano.get("features", [kano])[0] if isinstance(kano, dict) else kano
+    want = {k: v for k, v in load("servqual_5resp.extra.json")["kano"].items() if k != "categories"}
+    checks.compare("eservqual kano kano_5resp.csv vs servqual_5resp.extra.json", feature, want)
+
+
+# --- 4. synthetic files ----------------------------------------------------------------------
+
+
+def payload(inst, fmt, only, r, scores):
+    """A respondent as an eservqual.response/1 payload carrying `scores`."""
+    lo, hi = ref.scale(inst, fmt)
+    instrument = {"id": inst, "version": "1", "format": fmt}
+    if only:
+        instrument["dimensions"] = only
     p = {
         "schema": "eservqual.response/1",
-        "id": row["id"],
-        "instrument": {"id": inst, "version": "1", "format": fmt},
+        "id": r["id"],
+        "instrument": instrument,
         "scale": {"min": lo, "max": hi},
         "locale": "en",
-        "submitted_at": row["submitted_at"],
-        "answers": ans,
-        "outcomes": outcomes,
-        "scores": {},
+        "submitted_at": r["submitted_at"],
+        "answers": r["answers"],
+        "outcomes": r["outcomes"],
+        "scores": scores,
         "sdk": {"name": "eservqual", "version": "0.1.0"},
     }
     if inst == "e-s-qual":
-        p["recovery"] = recovery
-    if weights is not None:
-        p["weights"] = weights
+        p["recovery"] = r["recovery"]
+    if r["weights"] is not None:
+        p["weights"] = r["weights"]
     return p
 
 
-def main():
-    binary = sys.argv[1] if len(sys.argv) > 1 else str(ROOT / "target/debug/eservqual")
-    passed = failed = 0
+def synthetic(checks, binary, tmp):
+    """Runs every case; returns [(name, instrument, format, D, payloads, rows)] for the collector."""
+    done = []
+    for inst, fmt, n, seed, only in CASES:
+        name = f"{inst} {fmt}" + (f" D={','.join(only)}" if only else "") + f" n={n}"
+        stem = f"{inst}-{fmt}-{seed}"
+        csv_path = Path(tmp) / f"{stem}.csv"
+        binary.run("sample", *form_args(inst, fmt, only), "--respondents", str(n), "--seed", str(seed),
+                   "--out", str(csv_path))
+        rows = ref.read_csv(csv_path, inst, fmt, only)
+        expected = ref.report(inst, fmt, rows, only)
+        ours = binary.report(*form_args(inst, fmt, only), str(csv_path))
+        checks.compare(f"{name}: csv vs reference", ours, expected, strict=True)
+
+        payloads = [payload(inst, fmt, only, r, ref.score(inst, fmt, r, only)) for r in rows]
+        jsonl_path = Path(tmp) / f"{stem}.jsonl"
+        jsonl_path.write_text("".join(json.dumps(p) + "\n" for p in payloads), encoding="utf-8")
+        from_jsonl = binary.report(*form_args(inst, fmt, only), str(jsonl_path))
+        checks.compare(f"{name}: jsonl vs csv", from_jsonl, ours, strict=True)
+        done.append((name, inst, fmt, only, payloads, rows))
+    return done
+
+
+# --- 5. the collector ------------------------------------------------------------------------
+
+
+def collector(checks, binary, tmp, cases):
+    token = secrets.token_hex(16)
+    log = open(Path(tmp) / "serve.log", "w+", encoding="utf-8")
+    proc = subprocess.Popen(
+        [binary.path, "serve", "--addr", "127.0.0.1:0", "--db", str(Path(tmp) / "crosscheck.db"),
+         "--admin-token", token, "--rate-limit", "0", "--www", tmp],
+        stdout=log, stderr=subprocess.STDOUT, text=True, env=dict(os.environ, ESERVQUAL_LOG="warn"))
+    try:
+        base = None
+        for _ in range(300):
+            log.seek(0)
+            found = re.search(r"listening on (http://[0-9.:\[\]]+)", log.read())
+            if found:
+                base = found.group(1)
+                break
+            if proc.poll() is not None:
+                break
+            time.sleep(0.05)
+        if base is None:
+            log.seek(0)
+            checks.result("collector started", [log.read().strip()[-500:] or "no address printed"])
+            return
+
+        def request(method, path, body=None, auth=False):
+            req = urllib.request.Request(base + path, data=body, method=method)
+            req.add_header("Content-Type", "text/plain;charset=UTF-8")
+            if auth:
+                req.add_header("Authorization", f"Bearer {token}")
+            try:
+                with urllib.request.urlopen(req, timeout=30) as resp:
+                    return resp.status, resp.read()
+            except urllib.error.HTTPError as e:
+                return e.code, e.read()
+
+        # One payload whose scores are wrong by 1e-6 must be flagged: the check can fail. It is
+        # the first respondent again under another id, so the first report counts it twice.
+        name, inst, fmt, only, payloads, rows = cases[0]
+        bad = copy.deepcopy(payloads[0])
+        bad["id"] = "00000000-0000-4000-8000-000000000000"
+        first = next(iter(bad["scores"]["dimensions"]))
+        bad["scores"]["dimensions"][first]["p"] = (bad["scores"]["dimensions"][first]["p"] or 0) + PERTURBATION
+        status, body = request("POST", "/v1/responses", json.dumps(bad).encode())
+        flagged = status in (200, 201) and json.loads(body).get("scores_mismatch") is True
+        checks.result(f"collector flags client scores moved by {PERTURBATION}",
+                      [] if flagged else [f"{status} {body[:300]!r}"])
+
+        for k, (name, inst, fmt, only, payloads, rows) in enumerate(cases):
+            problems = []
+            for p in payloads:
+                status, body = request("POST", "/v1/responses", json.dumps(p).encode())
+                answer = json.loads(body) if body else {}
+                if status not in (200, 201) or answer.get("scores_mismatch") is not False:
+                    problems.append(f"{p['id']}: {status} {body[:300]!r}")
+            checks.result(f"{name}: collector re-scores every respondent as the reference does", problems)
+            if k == 0:
+                rows = rows + [dict(rows[0], id=bad["id"])]
+            expected = ref.report(inst, fmt, rows, only)
+            query = f"/v1/report?instrument={inst}&format={fmt}" + (f"&dimensions={','.join(only)}" if only else "")
+            status, body = request("GET", query, auth=True)
+            if status != 200:
+                checks.result(f"{name}: collector report vs reference", [f"{status} {body[:300]!r}"])
+                continue
+            got = json.loads(body)
+            if binary.perturb:
+                got = perturbed(got)[0]
+            checks.compare(f"{name}: collector report vs reference", got, expected, strict=True)
+    finally:
+        proc.terminate()
+        try:
+            proc.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+        log.close()
+
+
+def main(argv):
+    args = [a for a in argv if a != "--perturb"]
+    binary = Binary(args[0] if args else str(ROOT / "target/debug/eservqual"), perturb="--perturb" in argv)
+    if binary.perturb:
+        print(f"--perturb: every report of the binary has {'.'.join(map(str, PERTURB_PATH))} moved by {PERTURBATION}")
+    checks = Checks()
+    self_test(checks, binary)
+    reference_report = vectors(checks)
+    binary_vectors(checks, binary, reference_report)
     with tempfile.TemporaryDirectory() as tmp:
-        for inst, fmt, n, seed in CASES:
-            csv_path = Path(tmp) / f"{inst}-{fmt}.csv"
-            run(binary, "sample", "--instrument", inst, "--format", fmt, "--respondents", str(n),
-                "--seed", str(seed), "--out", str(csv_path))
-            rows = ref.read_wide(csv_path)
-            lo, hi = (1, 9) if fmt == "zone" else SCALES[inst]
-            scores, payloads = [], []
-            for row in rows:
-                ans, weights, outcomes, recovery = respondent(inst, fmt, row)
-                scores.append(ref.score_respondent(inst, fmt, (lo, hi), ans, weights, outcomes, recovery))
-                payloads.append(payload(inst, fmt, row, ans, weights, recovery))
-            expected = ref.report(inst, fmt, rows, scores)
-            if inst == "e-s-qual":
-                given = [s["recovery"] for s in scores if s["recovery"] is not None]
-                expected["recovery"] = {d: {"p": ref.stats([g["dimensions"][d]["p"] for g in given])}
-                                        for d in ref.dims_of("e-recs-qual")}
-            ours = json.loads(run(binary, "report", "--instrument", inst, "--format", fmt, str(csv_path)))
-
-            jsonl_path = Path(tmp) / f"{inst}-{fmt}.jsonl"
-            jsonl_path.write_text("".join(json.dumps(p) + "\n" for p in payloads))
-            from_jsonl = json.loads(run(binary, "report", "--instrument", inst, "--format", fmt, str(jsonl_path)))
-
-            for what, actual, want in (("csv vs reference", ours, expected), ("jsonl vs csv", from_jsonl, ours)):
-                out = []
-                diff(actual, want, "$", out)
-                name = f"{inst} {fmt} n={n}: {what}"
-                if out:
-                    failed += 1
-                    print(f"FAIL {name}: {len(out)} differences")
-                    for line in out[:20]:
-                        print(f"     {line}")
-                else:
-                    passed += 1
-                    print(f"ok   {name}")
-    print(f"{passed} passed, {failed} failed")
-    return 1 if failed else 0
+        cases = synthetic(checks, binary, tmp)
+        collector(checks, binary, tmp, cases)
+    print(f"{checks.passed} passed, {checks.failed} failed")
+    return 1 if checks.failed else 0
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    sys.exit(main(sys.argv[1:]))
