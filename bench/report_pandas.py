@@ -1,6 +1,6 @@
 """The peer of `eservqual report` in BENCHMARKS.md §3: the same statistics of a SERVQUAL
 gap-format wide CSV with pandas + pingouin, written the way an analyst would (vectorised, one
-column per item), following SCORING.md §1.3, §2.2, §2.3, §3.1, §3.3–3.5.
+column per item), following docs/scoring.md §1.3, §2.2, §2.3, §3.1, §3.3–3.5.
 
 Usage: report_pandas.py FILE.csv > out.json. Prints the JSON subset of the report contract it
 computes (dimension p/e/gap stats, alpha p/gap, overall, NPS) and, on stderr, a JSON line with
@@ -18,7 +18,7 @@ from scipy import stats as st
 
 t_import = time.perf_counter() - t0
 
-DIMS = {"TAN": 4, "REL": 5, "RSP": 4, "ASR": 4, "EMP": 5}  # servqual, INTERFACES.md
+DIMS = {"TAN": 4, "REL": 5, "RSP": 4, "ASR": 4, "EMP": 5}  # servqual, docs/interfaces.md
 
 
 def stats(x):
@@ -51,7 +51,7 @@ def alpha(block):
     if k < 2 or n < 2:
         return out
     raw, _pingouin_ci = pg.cronbach_alpha(data=block, nan_policy="listwise")
-    # pingouin's interval uses the row count before deletion (SCORING.md §3.3); Feldt on n used:
+    # pingouin's interval uses the row count before deletion (docs/scoring.md §3.3); Feldt on n used:
     df1, df2 = n - 1, (n - 1) * (k - 1)
     lo = 1 - (1 - raw) * st.f.ppf(0.975, df1, df2)
     hi = 1 - (1 - raw) * st.f.ppf(0.025, df1, df2)

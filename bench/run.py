@@ -357,7 +357,7 @@ def timed(cmd, stdout_path):
 
 
 def compare(ours, theirs, path="", rel=1e-9):
-    """Every number pandas computed equals ours within rel·max(1, |ours|) (SCORING.md §1.2)."""
+    """Every number pandas computed equals ours within rel·max(1, |ours|) (docs/scoring.md §1.2)."""
     bad = []
     if isinstance(theirs, dict):
         for k, v in theirs.items():

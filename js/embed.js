@@ -95,7 +95,7 @@ async function start() {
     } catch {}
     answer = decide(c, memory, env);
   }
-  // Responses still pending delivery are always flushed, asked or not (RELIABILITY.md): the
+  // Responses still pending delivery are always flushed, asked or not (docs/reliability.md §1.4): the
   // widget is loaded told not to ask, which its own rules then confirm.
   let pending = false;
   try {

@@ -17,7 +17,7 @@ LOADER_BUDGET=2048
 # 79,545, glue and entry 3,557); the wording moved out of the wasm into one file per locale to
 # 78,850 (wasm 71,564, glue and entry 4,044, the largest wording file 3,242). The durable
 # outbox (src/outbox.rs: storage, Web Locks, retries by the core's rules, keepalive on page hide;
-# RELIABILITY.md "Delivery") then added ~12,000 of wasm, to 91,107: raised for that reason;
+# docs/reliability.md "Delivery") then added ~12,000 of wasm, to 91,107: raised for that reason;
 # one send path for attempts and keepalive copies brought it to 90,349. The core's error boxed
 # to one pointer (core/src/error.rs) took ~2,200 more off; the readers walking a tree taken out
 # of the JS value once, with member names borrowed and one copy of optional-member reading per

@@ -66,7 +66,7 @@ fn tree(v: &JsValue, depth: usize) -> Tree {
 // ---------------------------------------------------------------------------------------------
 // The `scores` object as plain JS objects
 
-/// `scores` (SCORING.md §2.9) as plain objects with `null` for a missing score: the same keys
+/// `scores` (docs/scoring.md §2.9) as plain objects with `null` for a missing score: the same keys
 /// in the same order as the core's JSON serialization (`tests/score.rs` holds the two equal).
 pub fn scores(s: &Scores) -> JsValue {
     let out = Object::new();

@@ -34,7 +34,7 @@ pub fn create_survey(config: &JsValue) -> Result<Survey, JsValue> {
     survey::create(config).map_err(error::to_js)
 }
 
-/// `score(input)`: scores one payload-shaped object (SCORING.md §2.9), or throws an
+/// `score(input)`: scores one payload-shaped object (docs/scoring.md §2.9), or throws an
 /// `EservqualError` with `code`, `field` and `message`.
 #[wasm_bindgen]
 pub fn score(input: JsValue) -> Result<JsValue, JsValue> {

@@ -1,4 +1,4 @@
-//! The durable outbox (RELIABILITY.md "Delivery"): a response is saved under its own
+//! The durable outbox (docs/reliability.md "Delivery"): a response is saved under its own
 //! localStorage key before the first attempt (in memory when storage fails), attempted under a
 //! per-response Web Lock so two tabs never send it at once, rescheduled by the core's retry
 //! rules, and removed only once delivered or given up. Flushed on start, on `online` and on a

@@ -1,4 +1,4 @@
-//! Browser tests of the widget (`init`, `Survey`): the DOM facts of INTERFACES.md, ARIA wiring,
+//! Browser tests of the widget (`init`, `Survey`): the DOM facts of docs/interfaces.md, ARIA wiring,
 //! CSP-safe styling, text rendered as text, config errors, a whole submit, and `destroy()`
 //! leaving the page exactly as it was. Run with scripts/test-wasm.sh (headless Chromium).
 #![cfg(target_arch = "wasm32")]

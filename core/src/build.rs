@@ -183,7 +183,7 @@ impl Outgoing {
 }
 
 /// Index in D of the strongest dimension: the first highest, replaced only by one higher by
-/// more than ε (the mirror of the weakest, SCORING.md §2.8).
+/// more than ε (the mirror of the weakest, docs/scoring.md §2.8).
 pub fn strongest_of(scores: impl Iterator<Item = Option<f64>>) -> Option<usize> {
     let mut best: Option<(usize, f64)> = None;
     for (i, s) in scores.enumerate() {

@@ -1,4 +1,4 @@
-//! The widget's `init(config)` object (INTERFACES.md "Config"): its pure model, read and checked
+//! The widget's `init(config)` object (docs/interfaces.md "Config"): its pure model, read and checked
 //! with the core's [`Json`] readers (camelCase keys, defaults as documented, unknown keys an
 //! error naming the key, every range checked with its path), the endpoint rule, and the text
 //! lookup that puts a site's `strings` over the built-in wording.
@@ -17,7 +17,7 @@ use crate::payload::{read_codes, Keyed};
 use crate::text::{self, Locale};
 use std::sync::Arc;
 
-/// Every key `init(config)` knows, in INTERFACES.md order.
+/// Every key `init(config)` knows, in docs/interfaces.md order.
 pub const KEYS: &[&str] = &[
     "endpoint",
     "instrument",

@@ -1,6 +1,6 @@
 //! Many respondents of one form, stored column-wise as small integers with a missing marker
 //! (two bytes per answer, so a million respondents fit easily), and the wide-CSV column model
-//! (INTERFACES.md "Wide CSV").
+//! (docs/interfaces.md "Wide CSV").
 
 use crate::error::{Error, ErrorCode};
 use crate::instrument::{Field, Form, Instrument, Scale};

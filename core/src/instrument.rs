@@ -9,7 +9,7 @@ use crate::text::int;
 use serde::Serialize;
 use std::sync::Arc;
 
-/// The answer format: which fields each item has (INTERFACES.md "Formats"); read from JSON by
+/// The answer format: which fields each item has (docs/interfaces.md "Formats"); read from JSON by
 /// [`Format::read`].
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
 #[serde(rename_all = "lowercase")]
@@ -103,7 +103,7 @@ impl Scale {
         Scale { min, max }
     }
 
-    /// The scale of every zone-format item, whatever the instrument (SCORING.md §1.1).
+    /// The scale of every zone-format item, whatever the instrument (docs/scoring.md §1.1).
     pub const ZONE: Scale = Scale::new(1, 9);
 
     pub fn contains(self, x: i16) -> bool {
@@ -426,7 +426,7 @@ impl Registry {
     }
 }
 
-/// An instrument as administered: the format and the dimension set D (SCORING.md §1.1).
+/// An instrument as administered: the format and the dimension set D (docs/scoring.md §1.1).
 #[derive(Debug, Clone)]
 pub struct Form {
     pub instrument: Arc<Instrument>,

@@ -1,4 +1,4 @@
-//! Kano feature questions (SCORING.md §3.8, an analyst option outside the report contract):
+//! Kano feature questions (docs/scoring.md §3.8, an analyst option outside the report contract):
 //! the category of each answer pair, the feature's category, Better / Worse and Fong's test.
 
 use crate::error::{Error, ErrorCode};
@@ -33,7 +33,7 @@ impl Answer {
     }
 }
 
-/// A Kano category, in the tie order of SCORING.md (M > O > A > I > R > Q).
+/// A Kano category, in the tie order of docs/scoring.md §3.8 (M > O > A > I > R > Q).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 pub enum Category {
     /// must-be

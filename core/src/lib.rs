@@ -1,7 +1,7 @@
 //! eservqual-core: instruments, the response payload, validation, scoring and statistics.
 //!
 //! Pure Rust with no browser dependency: the widget (wasm), the collector and `eservqual report`
-//! all call this crate, so every number has one definition (`SCORING.md`). Time, locale and
+//! all call this crate, so every number has one definition (`docs/scoring.md`). Time, locale and
 //! randomness are parameters, never read from the environment.
 
 /// `cat!(a, b, ...)`: strings (`&str` or `String`) joined into a new `String`. Error messages are

@@ -1,4 +1,4 @@
-//! The outbox's rules as pure functions (RELIABILITY.md "Delivery"): what may be queued (size
+//! The outbox's rules as pure functions (docs/reliability.md "Delivery"): what may be queued (size
 //! and count bounds, never dropping the oldest), which pending responses are due, which fit a
 //! page-hide `keepalive` batch, and the storage key of each. The browser layer holds the
 //! entries in storage and calls these; time and randomness come in as arguments.

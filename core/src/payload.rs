@@ -1,4 +1,4 @@
-//! The response payload `eservqual.response/1` (INTERFACES.md), read by hand from JSON (every
+//! The response payload `eservqual.response/1` (docs/interfaces.md), read by hand from JSON (every
 //! error names its path), and its validation into [`Answers`]: everything the JSON Schema cannot
 //! say (item codes of the instrument, integers within the scale, outcome ranges, RFC 3339 times,
 //! a UUID id).
@@ -220,7 +220,7 @@ pub fn read_weights<J: Json>(v: &J, at: &At) -> Result<Keyed<f64>, Error> {
     Ok(out)
 }
 
-/// Outcome questions (SCORING.md §1.1 gives their scales).
+/// Outcome questions (docs/scoring.md §1.1 gives their scales).
 #[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
 pub struct Outcomes {
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -382,7 +382,7 @@ fn item_answers(
     Ok(items)
 }
 
-/// Validates weights: exactly the codes of D, each finite and >= 0, total > 0 (SCORING.md §2.3).
+/// Validates weights: exactly the codes of D, each finite and >= 0, total > 0 (docs/scoring.md §2.3).
 pub fn validate_weights(weights: &Keyed<f64>, form: &Form, at: &At) -> Result<Vec<f64>, Error> {
     let mut out = Vec::with_capacity(form.active.len());
     for dim in form.dimensions() {

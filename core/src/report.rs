@@ -1,4 +1,4 @@
-//! The aggregate report (SCORING.md §3, INTERFACES.md "Aggregate report JSON"): each row is
+//! The aggregate report (docs/scoring.md §3, docs/interfaces.md "Aggregate report JSON"): each row is
 //! scored by the rules of `score` (dimension means summed column-wise, the rest per row with
 //! its functions), then summarised column by column.
 
@@ -25,7 +25,7 @@ pub struct Report {
     pub overall: IndexMap<&'static str, Stats>,
     pub nps: Nps,
     pub csat: Csat,
-    /// The aggregate weakest dimension (SCORING.md §3.10): lowest gap, p or msa mean.
+    /// The aggregate weakest dimension (docs/scoring.md §3.10): lowest gap, p or msa mean.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub weakest: Option<String>,
     /// E-RecS-QUAL dimensions over the respondents it was administered to (`e-s-qual` only).
@@ -34,13 +34,13 @@ pub struct Report {
     /// CES 2.0 (outside the contract), when answered.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub ces: Option<Ces>,
-    /// Importance-performance analysis (SCORING.md §3.9).
+    /// Importance-performance analysis (docs/scoring.md §3.9).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub ipa: Option<Ipa>,
     /// Means per calendar week (Monday first) of `submitted_at`, oldest first.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub trend: Option<Vec<Week>>,
-    /// How many respondents fell in each satisfaction class (SCORING.md §2.7); respondents
+    /// How many respondents fell in each satisfaction class (docs/scoring.md §2.7); respondents
     /// without a class are `unclassified`.
     pub classes: Classes,
     /// Overall satisfaction answers (on the form's scale), when asked.
@@ -97,7 +97,7 @@ pub struct ItemReport {
     pub stats: IndexMap<&'static str, Stats>,
     pub alpha_if_deleted: Option<f64>,
     pub item_total_r: Option<f64>,
-    /// Share of respondents without a perception answer (N/A or skipped), SCORING.md §4.
+    /// Share of respondents without a perception answer (N/A or skipped), docs/scoring.md §4.
     pub nonresponse: Option<f64>,
 }
 
@@ -427,7 +427,7 @@ fn quadrants(points: &[(String, f64, f64)]) -> Option<Quadrants> {
     let quadrant = points
         .iter()
         .map(|(code, imp, perf)| {
-            // A value equal to its crosshair counts as high (SCORING.md §3.9).
+            // A value equal to its crosshair counts as high (docs/scoring.md §3.9).
             let q = match (*imp >= ci, *perf >= cp) {
                 (true, false) => "A",
                 (true, true) => "B",

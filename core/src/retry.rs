@@ -1,4 +1,4 @@
-//! The retry policy of delivery (RELIABILITY.md "Delivery") as one pure function: the outcome of
+//! The retry policy of delivery (docs/reliability.md "Delivery") as one pure function: the outcome of
 //! an attempt, the attempt count, Retry-After, the clock and a random number in; "delivered",
 //! "send again at T" or "give up, because" out. Time and randomness are parameters.
 
@@ -88,7 +88,7 @@ pub struct Attempt<'a> {
     pub random: f64,
 }
 
-/// Whether a status is worth another try (RELIABILITY.md): 408, 425, 429 and every 5xx but
+/// Whether a status is worth another try (docs/reliability.md §1.3): 408, 425, 429 and every 5xx but
 /// 501 and 505.
 pub fn retryable(status: u16) -> bool {
     matches!(status, 408 | 425 | 429) || ((500..600).contains(&status) && status != 501 && status != 505)

@@ -1,4 +1,4 @@
-//! Per-respondent scores (SCORING.md §2): dimension scores under the half rule, gaps, zones,
+//! Per-respondent scores (docs/scoring.md §2): dimension scores under the half rule, gaps, zones,
 //! weights, recovery, outcomes, satisfaction class, weakest dimension, NPS category, and the
 //! `scores` object of §2.9. The report scores each row with the same functions.
 
@@ -12,7 +12,7 @@ use crate::text::int;
 use serde::Serialize;
 use std::sync::Arc;
 
-/// The minimum number of valid values a k-item score needs: ⌈k/2⌉ (SCORING.md §1.3).
+/// The minimum number of valid values a k-item score needs: ⌈k/2⌉ (docs/scoring.md §1.3).
 pub fn half_rule(k: usize) -> usize {
     k.div_ceil(2)
 }
@@ -303,7 +303,7 @@ pub fn finish_row(form: &Form, points: Option<&[f64]>, out: &mut RowScores) {
 /// Scores by key (`p`, `gap`, ...), or by code (`EFF`, ...), in report order.
 pub type ScoreMap = Keyed<Option<f64>>;
 
-/// The `scores` object (SCORING.md §2.9); keys appear only where the format has them.
+/// The `scores` object (docs/scoring.md §2.9); keys appear only where the format has them.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Scores {
     pub dimensions: Keyed<ScoreMap>,

@@ -1,16 +1,16 @@
 //! Descriptive statistics and reliability: the `stats` object, Student-t and Wilson intervals,
 //! Cronbach's alpha with the Feldt interval, item analysis, Pearson r, NPS, CSAT and CES
-//! (SCORING.md §3).
+//! (docs/scoring.md §3).
 
 use serde::Serialize;
 use statrs::distribution::{ContinuousCDF, FisherSnedecor, StudentsT};
 
 /// z for a two-sided 95% interval of a proportion.
 pub const Z975: f64 = 1.959963984540054;
-/// Tolerance of label decisions (SCORING.md §1.2).
+/// Tolerance of label decisions (docs/scoring.md §1.2).
 pub const EPS: f64 = 1e-9;
 
-/// `{"n", "mean", "sd", "se", "ci95"}` (SCORING.md §3.1); `None` serialises as `null`.
+/// `{"n", "mean", "sd", "se", "ci95"}` (docs/scoring.md §3.1); `None` serialises as `null`.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Stats {
     pub n: usize,
@@ -109,7 +109,7 @@ fn f_quantile(p: f64, d1: f64, d2: f64) -> f64 {
     }
 }
 
-/// `{"raw", "std", "n", "ci95"}` of Cronbach's alpha (SCORING.md §3.3).
+/// `{"raw", "std", "n", "ci95"}` of Cronbach's alpha (docs/scoring.md §3.3).
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Alpha {
     pub raw: Option<f64>,
@@ -383,7 +383,7 @@ pub fn pearson(pairs: impl Iterator<Item = (f64, f64)> + Clone) -> Option<f64> {
     (sxx > 0.0 && syy > 0.0).then(|| sxy / (sxx * syy).sqrt())
 }
 
-/// `{"n", "score", "promoters", "passives", "detractors", "se"}` (SCORING.md §3.5).
+/// `{"n", "score", "promoters", "passives", "detractors", "se"}` (docs/scoring.md §3.5).
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Nps {
     pub n: usize,
@@ -392,7 +392,7 @@ pub struct Nps {
     pub passives: Option<f64>,
     pub detractors: Option<f64>,
     pub se: Option<f64>,
-    /// score ± z·se, clipped to [−100, 100] (SCORING.md §3.5).
+    /// score ± z·se, clipped to [−100, 100] (docs/scoring.md §3.5).
     pub ci95: Option<[f64; 2]>,
 }
 
@@ -422,7 +422,7 @@ pub fn nps(answers: impl Iterator<Item = i16>) -> Nps {
     }
 }
 
-/// `{"n", "mean", "top2", "ci95"}` (SCORING.md §3.6).
+/// `{"n", "mean", "top2", "ci95"}` (docs/scoring.md §3.6).
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Csat {
     pub n: usize,
@@ -444,7 +444,7 @@ pub fn csat(answers: impl Iterator<Item = i16>) -> Csat {
     Csat { n, mean: Some(sum / n as f64), top2: Some(top as f64 / n as f64), ci95: wilson(top, n) }
 }
 
-/// CES 2.0 (SCORING.md §3.7): mean and share agreeing (5-7) with its Wilson interval.
+/// CES 2.0 (docs/scoring.md §3.7): mean and share agreeing (5-7) with its Wilson interval.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Ces {
     pub n: usize,

@@ -4,7 +4,7 @@
 //! Keys are dot-separated and lower-case except for dimension and item codes
 //! (`item.EFF1`, `dimension.EFF.hint`, `ui.next`). Placeholders are written `{name}` and are the
 //! same in every translation of a key; [`fill`] substitutes them. The wording is the project's
-//! own: items are written from the constructs of SCORING.md §6, not taken from the published
+//! own: items are written from the constructs of docs/scoring.md §6, not taken from the published
 //! questionnaires. Text is plain (no markup) and is always set as text, never parsed as HTML.
 
 /// A supported built-in locale.

@@ -1,4 +1,4 @@
-//! The retry policy, row by row (RELIABILITY.md "Delivery"): which outcomes retry, the
+//! The retry policy, row by row (docs/reliability.md "Delivery"): which outcomes retry, the
 //! full-jitter backoff, Retry-After in seconds and as an HTTP-date (malformed, in the past,
 //! capped), and the 10-attempt / 24-hour limits with attempts that never reached a server
 //! left uncounted.

@@ -1,4 +1,4 @@
-//! Per-respondent rules of SCORING.md §1–§2 on hand-made cases: the half rule, reverse keying,
+//! Per-respondent rules of docs/scoring.md §1–§2 on hand-made cases: the half rule, reverse keying,
 //! a switched-off dimension, recovery, outcomes, class and weakest-dimension ties.
 
 use eservqual_core::payload::Answers;

@@ -6,7 +6,7 @@ use std::collections::BTreeSet;
 
 const LOCALES: [Locale; 3] = [Locale::En, Locale::ZhCn, Locale::ZhTw];
 
-/// The built-in instruments as INTERFACES.md lists them: dimension code and item count.
+/// The built-in instruments as docs/interfaces.md lists them: dimension code and item count.
 const INSTRUMENTS: &[(&str, &[(&str, usize)])] = &[
     ("e-s-qual", &[("EFF", 8), ("SYS", 4), ("FUL", 7), ("PRI", 3)]),
     ("e-recs-qual", &[("RES", 5), ("COM", 3), ("CON", 3)]),

@@ -1,4 +1,4 @@
-//! The scoring core against the independent vectors in `shared/data`: per-respondent scores of
+//! The scoring core against the independent vectors in `tests/data`: per-respondent scores of
 //! all three formats, and the aggregate report of the five SERVQUAL respondents.
 
 mod common;

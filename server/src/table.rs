@@ -7,7 +7,7 @@ use eservqual_core::Format;
 use indexmap::IndexMap;
 use std::fmt::Write;
 
-/// Below this n a number is indicative only (SCORING.md §4).
+/// Below this n a number is indicative only (docs/scoring.md §4).
 const SMALL_N: usize = 30;
 
 /// The score kinds shown per format, with their column titles.

@@ -1,5 +1,5 @@
 // Delivery that loses nothing, in real Chromium against a receiver that misbehaves on command
-// (faults.mjs): the fault matrix of RELIABILITY.md. A customer answers a one-step questionnaire
+// (faults.mjs): the fault matrix of docs/reliability.md. A customer answers a one-step questionnaire
 // (E-S-QUAL's System availability, four items) with the mouse and submits; the receiver fails
 // as each scenario says; the test counts, for every response submitted, whether it was
 // received with a 2xx. Each scenario runs several times with short backoffs (the page sets

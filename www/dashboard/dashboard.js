@@ -5,7 +5,7 @@
   'use strict';
 
   const I18N = window.ESQ_I18N;
-  const LOW_N = 30; // SCORING.md §4: grey out below 30
+  const LOW_N = 30; // docs/scoring.md §4: grey out below 30
   const ALPHA_INDICATIVE = 100; // alpha "indicative" below 100
   const ALPHA_BAR = 0.7;
   const COMMENTS_MAX = 20;

@@ -1,5 +1,5 @@
 //! Test helpers: the test data folder, and JSON comparison within the tolerance of
-//! SCORING.md §1.2.
+//! docs/scoring.md §1.2.
 #![allow(dead_code)]
 
 use serde_json::Value;

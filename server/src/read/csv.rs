@@ -1,4 +1,4 @@
-//! The wide-CSV reader (INTERFACES.md "Wide CSV"): streams records into a dataset, one reused
+//! The wide-CSV reader (docs/interfaces.md "Wide CSV"): streams records into a dataset, one reused
 //! record and row buffer, errors naming the physical line and the column.
 
 use super::Summary;

@@ -45,7 +45,7 @@ pub fn jsonl_line(text: &str, out: &mut Vec<u8>) {
     out.push(b'\n');
 }
 
-/// The wide-CSV header of `form` (INTERFACES.md "Wide CSV"; readable by `eservqual report`).
+/// The wide-CSV header of `form` (docs/interfaces.md "Wide CSV"; readable by `eservqual report`).
 pub fn csv_header(form: &Form) -> Vec<u8> {
     let mut h: Vec<String> = vec!["id".to_string(), "submitted_at".to_string()];
     for &d in &form.active {

@@ -1,4 +1,4 @@
-//! The HTTP layer: routes of INTERFACES.md "Collector HTTP API", JSON errors, the origin guard
+//! The HTTP layer: routes of docs/interfaces.md "Collector HTTP API", JSON errors, the origin guard
 //! and CORS, body limit, timeouts, compression, tracing; handlers hand blocking work to threads.
 
 use super::auth::Token;
