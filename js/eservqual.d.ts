@@ -1,5 +1,5 @@
 // Hand-written declarations of the `eservqual` ES module (pkg/eservqual.js): the wasm loader,
-// `init(config)` and the `Survey` it resolves to, `score` and `version` (INTERFACES.md
+// `init(config)` and the `Survey` it resolves to, `score` and `version` (docs/interfaces.md
 // "JavaScript API"). They replace the file wasm-bindgen generates.
 
 /** Where the wasm comes from: a URL, a fetch Response, bytes or a compiled module. */
@@ -147,7 +147,7 @@ export interface Config {
   meta?: { [key: string]: string | number | boolean };
 }
 
-/** The response payload `eservqual.response/1` (INTERFACES.md "Response payload"). */
+/** The response payload `eservqual.response/1` (docs/interfaces.md "Response payload"). */
 export interface Payload {
   schema: "eservqual.response/1";
   /** A random UUID v4, the idempotency key. */
@@ -176,7 +176,7 @@ export interface Payload {
 export function version(): string;
 
 /**
- * Validates and scores one response (SCORING.md §2.9). Pure: no DOM, storage or network.
+ * Validates and scores one response (docs/scoring.md §2.9). Pure: no DOM, storage or network.
  * @throws {EservqualError} on any invalid input, naming the offending field.
  */
 export function score(input: ScoreInput): Scores;
@@ -294,7 +294,7 @@ export interface RecoveryScores {
   overall: { p: number | null };
 }
 
-/** The `scores` object of SCORING.md §2.9; keys appear only where the format has them. */
+/** The `scores` object of docs/scoring.md §2.9; keys appear only where the format has them. */
 export interface Scores {
   dimensions: { [dimension: string]: DimensionScores };
   items?: { [item: string]: ItemScores };
