@@ -1,12 +1,12 @@
 #!/usr/bin/env python3
 """Cross-checks the Rust core against the project's reference implementation of the scoring
-rules (tests/reference/eservqual_ref.py: numpy, scipy, pingouin; no code shared with the core).
+rules (tests/reference/eservqual_ref.py: numpy, scipy, pingouin; none of the core's code).
 
 1. The comparison itself can fail: one number of a real report moved by 1e-6 is reported,
    at exactly its path and nowhere else.
 2. The reference against the vectors in tests/data: the report, the per-respondent scores and
    the numbers outside the contract of servqual_5resp, the two single payloads (scores and
-   display values), the Kano example.
+   display values), the Kano example, and the alphas of alpha_references.json.
 3. `eservqual report` on servqual_5resp.csv against its expected file, and `eservqual kano`.
 4. `eservqual report` against the reference on synthetic files the project has not tuned for:
    every instrument and format, hundreds of respondents with N/A answers, half-answered
@@ -226,6 +226,11 @@ def vectors(checks):
         checks.compare(f"reference vs {name}.json (the scores member the widget sends)", got, payload["scores"])
         checks.compare(f"reference vs {name}.expected.json (display)",
                        ref.display(instrument, fmt, respondent, got, only), want["display"])
+
+    import make_alpha_data  # noqa: E402  (tests/reference: the alpha test data and its numbers)
+
+    checks.compare("reference vs alpha_references.json (alpha_multiscale.csv, pingouin's data sets)",
+                   make_alpha_data.references(), load("alpha_references.json"), strict=True)
     return rep
 
 
