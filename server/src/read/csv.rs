@@ -24,6 +24,10 @@ pub fn read(input: impl Read, file: &str, dataset: &mut Dataset) -> Result<Summa
 /// Files below this size are read on one thread: splitting would cost more than it saves.
 const PARALLEL_FROM: usize = 1 << 20;
 
+/// What reading one part of [`read_bytes`] gives: its dataset and summary (or the first error),
+/// and the number of lines it spans.
+type PartRead = (Result<(Dataset, Summary), Error>, u64);
+
 /// Reads a whole wide CSV held in memory, on up to `threads` threads: the rows are cut into
 /// contiguous parts at line ends, each part is read into its own dataset, and the parts are
 /// joined in file order (the first of a repeated id wins, as in [`read`]). A file with quoted
@@ -56,7 +60,7 @@ pub fn read_bytes(bytes: &[u8], file: &str, dataset: &mut Dataset, threads: usiz
     }
     cuts.push(body.len());
     let form = dataset.form.clone();
-    let read_part = |chunk: &[u8]| -> (Result<(Dataset, Summary), Error>, u64) {
+    let read_part = |chunk: &[u8]| -> PartRead {
         let lines = chunk.iter().filter(|&&b| b == b'\n').count() as u64;
         let mut part = Dataset::part(form.clone());
         part.reserve(lines as usize + 1);
@@ -69,7 +73,7 @@ pub fn read_bytes(bytes: &[u8], file: &str, dataset: &mut Dataset, threads: usiz
         let mut reader = ReaderBuilder::new().has_headers(false).flexible(true).from_reader(chunk);
         (records(&mut reader, &columns, file, &mut part).map(|summary| (part, summary)), lines)
     };
-    let results: Vec<(Result<(Dataset, Summary), Error>, u64)> = if cuts.len() == 2 {
+    let results: Vec<PartRead> = if cuts.len() == 2 {
         vec![read_part(body)]
     } else {
         std::thread::scope(|scope| {
