@@ -172,8 +172,8 @@ export interface Payload {
   sdk: { name: "eservqual"; version: string };
 }
 
-/** The package version (semver). */
-export function version(): string;
+/** The package version (semver); `undefined` until the wasm is loaded (`init` or `load`). */
+export function version(): string | undefined;
 
 /**
  * Validates and scores one response (docs/scoring.md §2.9). Pure: no DOM, storage or network.
@@ -235,8 +235,10 @@ export interface Outcomes {
 }
 
 /**
- * The argument of `score`: the scoring part of a response payload. A whole payload is a valid
- * ScoreInput; its other keys (schema, id, locale, scores, sdk, ...) are ignored. It is read as
+ * The argument of `score`: the scoring part of a response payload. A whole payload (a
+ * `Payload`, e.g. the `submit` event's) is a valid ScoreInput; its other keys (schema, id,
+ * locale, scores, sdk, ...) are ignored, though an object literal may name only the keys here,
+ * so that a misspelt one is a type error. It is read as
  * JSON: plain objects and arrays, numbers, strings, booleans and `null` (`undefined` counts as
  * `null`); a `Map`, `Set`, class instance or function where an object belongs is an
  * `invalid-type` error.
@@ -254,7 +256,6 @@ export interface ScoreInput {
   /** A 100-point importance allocation over the dimension set. */
   weights?: { [dimension: string]: number } | null;
   outcomes?: Outcomes | null;
-  [other: string]: unknown;
 }
 
 export type Class = "dissatisfied" | "satisfied" | "delighted";
@@ -327,7 +328,9 @@ export type ErrorCode =
   | "invalid-weights"
   | "invalid-instrument"
   | "wrong-form"
-  | "empty";
+  | "empty"
+  /** `init` could not load its wording file, or `score` was called before the wasm was loaded. */
+  | "not-loaded";
 
 /** What `score` throws: a real `Error` (`instanceof Error`) with a stable `code`. */
 export interface EservqualError extends Error {
