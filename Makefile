@@ -1,6 +1,6 @@
 # The two commands of the README (`make demo`, `make test`) and their parts. Every step is a
 # script under scripts/ that runs on its own; each target installs what it needs first.
-.PHONY: setup build pkg test test-native test-wasm test-crosscheck test-js test-e2e check-core check-standalone demo bench clean
+.PHONY: setup build pkg test test-native test-wasm test-crosscheck test-js test-e2e check-core check-standalone lint demo bench clean
 
 SHELL := /bin/bash
 CARGO ?= cargo
@@ -13,11 +13,11 @@ setup:
 build: setup pkg
 	$(CARGO) build --release -p eservqual-server
 
-# Every suite: the repository standing on its own, the core's purity, native tests (core,
+# Every suite: the style and static checks, the repository standing on its own, the core's purity, native tests (core,
 # binary), the report against the independent reference implementation, wasm tests in headless Chromium, the release build of
 # pkg/ against its size budget, then the JS tests of the loader and the package (Node) and the
 # end-to-end tests in Chromium.
-test: setup check-standalone check-core test-native test-crosscheck test-wasm pkg test-js test-e2e
+test: setup lint check-standalone check-core test-native test-crosscheck test-wasm pkg test-js test-e2e
 
 # The npm package in pkg/ (also copied to www/pkg/ for the demo pages and the browser tests).
 pkg:
@@ -35,6 +35,10 @@ test-e2e:
 
 check-core:
 	scripts/check-core-deps.sh
+
+# One style, kept by tools: rustfmt, clippy (host and wasm32) and tsc over js/eservqual.d.ts.
+lint:
+	scripts/lint.sh
 
 # Nothing reads or names a folder outside the repository; specs are cited under docs/.
 check-standalone:

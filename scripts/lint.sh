@@ -1,0 +1,29 @@
+#!/usr/bin/env bash
+# The style and static checks of `make lint` (and so of `make test`), each failing the run:
+#   rustfmt   the tree as `cargo fmt` writes it (rustfmt.toml)
+#   clippy    the workspace on the host, every target, with the workspace lints of Cargo.toml
+#   clippy    the wasm crate for wasm32 with its browser tests (tests/*.rs build only there)
+#   tsc       the hand-written declarations js/eservqual.d.ts, through tests/types/usage.ts
+# Warnings are errors. scripts/setup.sh installs clippy, rustfmt, the wasm target and tsc.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+log() { printf 'lint: %s\n' "$*" >&2; }
+
+log "cargo fmt --check"
+cargo fmt --all --check
+
+log "clippy (host)"
+cargo clippy --workspace --all-targets --locked -- -D warnings
+
+log "clippy (wasm32)"
+cargo clippy --target wasm32-unknown-unknown -p eservqual --all-targets --locked -- -D warnings
+
+log "tsc (js/eservqual.d.ts)"
+if [ ! -x node_modules/.bin/tsc ]; then
+  log "installing npm packages (typescript)"
+  PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD=1 npm ci --no-audit --no-fund
+fi
+node_modules/.bin/tsc -p tests/types
+
+log "ok"
