@@ -13,7 +13,8 @@ rules (tests/reference/eservqual_ref.py: numpy, scipy, pingouin; none of the cor
    dimensions, straight-liners, inverted zones, weight totals other than 100, a deployment
    with a dimension switched off. Both ways: every number of the reference in the report, and
    no key in the report that the reference lacks. The same rows as JSONL payloads must give
-   the report of the CSV.
+   the report of the CSV. Then small files at the edges: one respondent, zero variances, a
+   respondent who answered nothing, a single payload.
 5. The collector (`eservqual serve`) on those payloads: each carries the reference's scores,
    which the collector re-scores and must accept as equal (per-respondent scores), and its
    report endpoint must give the reference's report.
@@ -300,6 +301,38 @@ def synthetic(checks, binary, tmp):
     return done
 
 
+def edges(checks, binary, tmp):
+    """Small files at the edges, cut from the vectors: one respondent (no spread, no alpha),
+    the same answers twice (zero variances), a respondent who answered nothing, each in gap and
+    perception format; the two single payloads as JSONL."""
+    lines = (DATA / "servqual_5resp.csv").read_text(encoding="utf-8").splitlines()
+    head, rows = lines[0], lines[1:]
+    blank = ",".join(["r9"] + [""] * (len(head.split(",")) - 1))
+    files = {
+        "one respondent": [head, rows[0]],
+        "the same answers twice": [head, rows[0], "r1b" + rows[0][2:]],
+        "a respondent who answered nothing": [head, blank],
+        "an empty respondent among others": [head, rows[0], blank, rows[1]],
+    }
+    keep = [i for i, c in enumerate(head.split(",")) if not c.endswith(".e")]
+    for name, text in files.items():
+        for fmt in ("gap", "perception"):
+            path = Path(tmp) / f"edge-{len(text)}-{name[:5]}-{fmt}.csv"
+            cut = text if fmt == "gap" else [",".join(line.split(",")[i] for i in keep) for line in text]
+            path.write_text("\n".join(cut) + "\n", encoding="utf-8")
+            expected = ref.report("servqual", fmt, ref.read_csv(path, "servqual", fmt))
+            checks.compare(f"edge: {name}, servqual {fmt}: csv vs reference",
+                           binary.report(*form_args("servqual", fmt, None), str(path)), expected, strict=True)
+    for name in ("esqual_one", "zone_one"):
+        payload_ = load(f"{name}.json")
+        instrument, fmt, only, respondent = ref.read_payload(payload_)
+        path = Path(tmp) / f"{name}.jsonl"
+        path.write_text(json.dumps(payload_) + "\n", encoding="utf-8")
+        expected = ref.report(instrument, fmt, [respondent], only)
+        checks.compare(f"edge: {name}.json alone: jsonl vs reference",
+                       binary.report(*form_args(instrument, fmt, only), str(path)), expected, strict=True)
+
+
 # --- 5. the collector ------------------------------------------------------------------------
 
 
@@ -389,6 +422,7 @@ def main(argv):
     binary_vectors(checks, binary, reference_report)
     with tempfile.TemporaryDirectory() as tmp:
         cases = synthetic(checks, binary, tmp)
+        edges(checks, binary, tmp)
         collector(checks, binary, tmp, cases)
     print(f"{checks.passed} passed, {checks.failed} failed")
     return 1 if checks.failed else 0

@@ -579,7 +579,9 @@ def report(instrument, fmt, respondents, only=None):
     outcome = lambda key: [(r.get("outcomes") or {}).get(key) for r in respondents]  # noqa: E731
     out["nps"] = nps(outcome("nps"))
     out["csat"] = csat(outcome("csat"))
-    out["weakest"] = weakest((d, out["dimensions"][d][HEADLINE[fmt]]["mean"]) for d in dims)
+    weakest_code = weakest((d, out["dimensions"][d][HEADLINE[fmt]]["mean"]) for d in dims)
+    if weakest_code is not None:  # an optional key: present when the data has one
+        out["weakest"] = weakest_code
     if instrument == "e-s-qual" and any(r.get("recovery") is not None for r in respondents):
         rdims = dimensions("e-recs-qual")
         given = [r.get("recovery") is not None for r in respondents]
