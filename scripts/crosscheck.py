@@ -11,7 +11,7 @@ rules (tests/reference/eservqual_ref.py: numpy, scipy, pingouin; none of the cor
 4. `eservqual report` against the reference on synthetic files the project has not tuned for:
    every instrument and format, hundreds of respondents with N/A answers, half-answered
    dimensions, straight-liners, inverted zones, weight totals other than 100, a deployment
-   with a dimension switched off. Both ways: every number of the reference in the report, and
+   with a dimension switched off, custom instruments with reverse-keyed items. Both ways: every number of the reference in the report, and
    no key in the report that the reference lacks. The same rows as JSONL payloads must give
    the report of the CSV. Then small files at the edges: one respondent, zero variances, a
    respondent who answered nothing, a single payload.
@@ -52,7 +52,13 @@ CASES = [  # instrument, format, respondents, seed, dimension set (None = all)
     ("servqual", "zone", 400, 16, None),
     ("e-recs-qual", "perception", 250, 17, None),
     ("e-s-qual", "perception", 200, 18, ["EFF", "SYS", "PRI"]),
+    ("food-delivery-reversed", "perception", 300, 19, None),
+    ("food-delivery-reversed", "gap", 300, 20, None),
+    ("food-delivery-plain", "zone", 250, 21, None),
 ]
+# Custom instruments made from schema/examples/custom-instrument.json: its items reverse-keyed
+# where named (reversed items are not meant for the zone format).
+CUSTOM = {"food-delivery-reversed": ["APP2", "DEL1", "FOOD3"], "food-delivery-plain": []}
 PERTURB_PATH = ("dimensions", 0, "p", "mean")  # the first dimension's mean perception
 PERTURBATION = 1e-6
 
@@ -144,8 +150,31 @@ def load(name):
     return json.loads((DATA / name).read_text(encoding="utf-8"))
 
 
+def custom_instruments(tmp):
+    """Writes the custom instruments of CUSTOM into `tmp` and loads them into the reference;
+    returns {id: path}."""
+    paths = {}
+    for ident, reverse in CUSTOM.items():
+        spec = json.loads((ROOT / "schema/examples/custom-instrument.json").read_text(encoding="utf-8"))
+        spec["id"] = ident
+        spec.pop("format", None)
+        for dim in spec["dimensions"]:
+            for item in dim["items"]:
+                item.pop("reverse", None)
+                if item["code"] in reverse:
+                    item["reverse"] = True
+        path = Path(tmp) / f"{ident}.json"
+        path.write_text(json.dumps(spec, ensure_ascii=False), encoding="utf-8")
+        assert ref.load_instrument(path) == ident
+        paths[ident] = str(path)
+    return paths
+
+
+INSTRUMENT_PATHS = {}  # custom instrument id -> its file, once written
+
+
 def form_args(inst, fmt, dims):
-    args = ["--instrument", inst, "--format", fmt]
+    args = ["--instrument", INSTRUMENT_PATHS.get(inst, inst), "--format", fmt]
     return args + (["--dimensions", ",".join(dims)] if dims else [])
 
 
@@ -256,7 +285,8 @@ def binary_vectors(checks, binary, reference_report):
 def payload(inst, fmt, only, r, scores):
     """A respondent as an eservqual.response/1 payload carrying `scores`."""
     lo, hi = ref.scale(inst, fmt)
-    instrument = {"id": inst, "version": "1", "format": fmt}
+    version = ref.CUSTOM[inst]["version"] if inst in ref.CUSTOM else "1"
+    instrument = {"id": inst, "version": version, "format": fmt}
     if only:
         instrument["dimensions"] = only
     p = {
@@ -341,7 +371,8 @@ def collector(checks, binary, tmp, cases):
     log = open(Path(tmp) / "serve.log", "w+", encoding="utf-8")
     proc = subprocess.Popen(
         [binary.path, "serve", "--addr", "127.0.0.1:0", "--db", str(Path(tmp) / "crosscheck.db"),
-         "--admin-token", token, "--rate-limit", "0", "--www", tmp],
+         "--admin-token", token, "--rate-limit", "0", "--www", tmp]
+        + [arg for path in INSTRUMENT_PATHS.values() for arg in ("--instrument", path)],
         stdout=log, stderr=subprocess.STDOUT, text=True, env=dict(os.environ, ESERVQUAL_LOG="warn"))
     try:
         base = None
@@ -421,6 +452,7 @@ def main(argv):
     reference_report = vectors(checks)
     binary_vectors(checks, binary, reference_report)
     with tempfile.TemporaryDirectory() as tmp:
+        INSTRUMENT_PATHS.update(custom_instruments(tmp))
         cases = synthetic(checks, binary, tmp)
         edges(checks, binary, tmp)
         collector(checks, binary, tmp, cases)

@@ -21,8 +21,8 @@ Respondents are plain dicts: {"id", "submitted_at", "answers": {item: {field: in
 `eservqual.response/1` payloads.
 
 Command line (prints JSON):
-  eservqual_ref.py report --instrument ID [--format F] [--dimensions A,B] FILE.csv|FILE.jsonl
-  eservqual_ref.py scores PAYLOAD.json
+  eservqual_ref.py report --instrument ID|INSTRUMENT.json [--format F] [--dimensions A,B] FILE.csv|FILE.jsonl
+  eservqual_ref.py scores [--instrument INSTRUMENT.json] PAYLOAD.json
 """
 
 import argparse
@@ -66,11 +66,29 @@ HEADLINE = {"perception": "p", "gap": "gap", "zone": "msa"}  # class and weakest
 EPS = 1e-9
 Z = 1.959963984540054
 VALUE_ITEMS, LOYALTY_ITEMS = 4, 5
+CUSTOM = {}  # custom instruments by id: dimensions, scale, default format, reverse-keyed items
+
+
+def load_instrument(path):
+    """Registers a custom instrument JSON file (schema/instrument.schema.json); returns its id."""
+    with open(path, encoding="utf-8") as f:
+        spec = json.load(f)
+    CUSTOM[spec["id"]] = {
+        "dimensions": {d["code"]: [i["code"] for i in d["items"]] for d in spec["dimensions"]},
+        "scale": (spec["scale"]["min"], spec["scale"]["max"]),
+        "format": spec.get("format", "perception"),
+        "version": spec["version"],
+        "reverse": {i["code"] for d in spec["dimensions"] for i in d["items"] if i.get("reverse")},
+    }
+    return spec["id"]
 
 
 def dimensions(instrument, only=None):
     """The dimension set D in instrument order: {code: [item codes]}."""
-    dims = {code: [f"{code}{i}" for i in range(1, k + 1)] for code, k in INSTRUMENTS[instrument]}
+    if instrument in CUSTOM:
+        dims = {code: list(items) for code, items in CUSTOM[instrument]["dimensions"].items()}
+    else:
+        dims = {code: [f"{code}{i}" for i in range(1, k + 1)] for code, k in INSTRUMENTS[instrument]}
     if only is not None:
         unknown = [d for d in only if d not in dims]
         if unknown:
@@ -80,7 +98,27 @@ def dimensions(instrument, only=None):
 
 
 def scale(instrument, fmt):
-    return ZONE_SCALE if fmt == "zone" else ITEM_SCALE[instrument]
+    if fmt == "zone":
+        return ZONE_SCALE
+    return CUSTOM[instrument]["scale"] if instrument in CUSTOM else ITEM_SCALE[instrument]
+
+
+def default_format(instrument):
+    return CUSTOM[instrument]["format"] if instrument in CUSTOM else DEFAULT_FORMAT[instrument]
+
+
+def keyed(instrument, fmt, answers):
+    """Answers with reverse-keyed items' p and e turned into m + M − x (§1.1), before any
+    other step."""
+    reverse = CUSTOM[instrument]["reverse"] if instrument in CUSTOM else ()
+    if not reverse:
+        return answers
+    lo, hi = scale(instrument, fmt)
+    out = dict(answers)
+    for item in reverse:
+        if answers.get(item):
+            out[item] = {f: lo + hi - v if f in ("p", "e") and v is not None else v for f, v in answers[item].items()}
+    return out
 
 
 def half_rule(k):
@@ -220,7 +258,7 @@ def score(instrument, fmt, respondent, only=None):
     """The `scores` object of one respondent (§2.9)."""
     dims = dimensions(instrument, only)
     lo, hi = scale(instrument, fmt)
-    answers = respondent.get("answers") or {}
+    answers = keyed(instrument, fmt, respondent.get("answers") or {})
     weights = respondent.get("weights")
     outcomes = respondent.get("outcomes") or {}
     per_dim = dimension_scores(fmt, dims, answers)
@@ -569,6 +607,7 @@ def report(instrument, fmt, respondents, only=None):
     """The aggregate report of a list of respondents (§3)."""
     dims = dimensions(instrument, only)
     lo, hi = scale(instrument, fmt)
+    respondents = [dict(r, answers=keyed(instrument, fmt, r.get("answers") or {})) for r in respondents]
     per_dim_rows = [dimension_scores(fmt, dims, r.get("answers") or {}) for r in respondents]
     overall_rows = [overall_scores(fmt, dims, pd_, r.get("weights")) for pd_, r in zip(per_dim_rows, respondents)]
     out = {"instrument": instrument, "format": fmt, "responses": len(respondents)}
@@ -625,7 +664,7 @@ def _cell(text, what, integer=True):
 
 def read_csv(path, instrument, fmt=None, only=None):
     """Respondents of a wide CSV (docs/interfaces.md): empty or NA is missing."""
-    fmt = fmt or DEFAULT_FORMAT[instrument]
+    fmt = fmt or default_format(instrument)
     dims = dimensions(instrument, only)
     every_item = {i for its in dimensions(instrument).values() for i in its}
     recovery_items = [i for its in dimensions("e-recs-qual").values() for i in its]
@@ -657,7 +696,7 @@ def read_csv(path, instrument, fmt=None, only=None):
                     value[int(column[5:]) - 1] = _cell(text, where)
                 elif column.startswith("loyalty") and column[7:].isdigit() and 1 <= int(column[7:]) <= LOYALTY_ITEMS:
                     loyalty[int(column[7:]) - 1] = _cell(text, where)
-                elif code == "weight" and field in dict(INSTRUMENTS[instrument]):
+                elif code == "weight" and field in dimensions(instrument):
                     continue  # a switched-off dimension's weight column
                 else:
                     raise ValueError(f"{where}: unknown column")
@@ -679,7 +718,7 @@ def read_payload(payload):
     respondent)."""
     inst = payload["instrument"]
     instrument = inst["id"]
-    fmt = inst.get("format") or DEFAULT_FORMAT[instrument]
+    fmt = inst.get("format") or default_format(instrument)
     only = inst.get("dimensions")
     respondent = {
         "id": payload.get("id"),
@@ -701,25 +740,29 @@ def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     sub = parser.add_subparsers(dest="command", required=True)
     rep = sub.add_parser("report", help="the aggregate report of a wide CSV or a JSONL file")
-    rep.add_argument("--instrument", required=True)
+    rep.add_argument("--instrument", required=True, help="a built-in id or a custom instrument JSON file")
     rep.add_argument("--format")
     rep.add_argument("--dimensions")
     rep.add_argument("file")
     sc = sub.add_parser("scores", help="the scores object of one payload")
+    sc.add_argument("--instrument", action="append", default=[], help="a custom instrument JSON file")
     sc.add_argument("file")
     args = parser.parse_args(argv)
     if args.command == "scores":
+        for path in args.instrument:
+            load_instrument(path)
         with open(args.file, encoding="utf-8") as f:
             instrument, fmt, only, respondent = read_payload(json.load(f))
         result = score(instrument, fmt, respondent, only)
     else:
-        fmt = args.format or DEFAULT_FORMAT[args.instrument]
+        instrument = load_instrument(args.instrument) if args.instrument.endswith(".json") else args.instrument
+        fmt = args.format or default_format(instrument)
         only = args.dimensions.split(",") if args.dimensions else None
         if args.file.endswith(".jsonl"):
             respondents = [r for _, _, _, r in read_jsonl(args.file)]
         else:
-            respondents = read_csv(args.file, args.instrument, fmt, only)
-        result = report(args.instrument, fmt, respondents, only)
+            respondents = read_csv(args.file, instrument, fmt, only)
+        result = report(instrument, fmt, respondents, only)
     json.dump(result, sys.stdout, indent=1)
     print()
     return 0
