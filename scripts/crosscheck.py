@@ -102,13 +102,13 @@ def diff(actual, expected, path="$", out=None, strict=False):
 
 
 def perturbed(report, path=PERTURB_PATH, by=PERTURBATION):
-    """A copy of `report` with one number moved by `by`, and that number's diff path."""
+    """A copy of `report` with one number moved by `by` (a null made `by`), and its diff path."""
     out = copy.deepcopy(report)
     node, shown = out, "$"
     for step in path[:-1]:
         key = list(node)[step] if isinstance(step, int) else step
         node, shown = node[key], f"{shown}.{key}"
-    node[path[-1]] += by
+    node[path[-1]] = by if node[path[-1]] is None else node[path[-1]] + by  # null becomes a number
     return out, f"{shown}.{path[-1]}"
 
 
