@@ -274,7 +274,7 @@ def binary_vectors(checks, binary, reference_report):
                    load("servqual_5resp.expected.json"))
     checks.compare("eservqual report servqual_5resp.csv vs reference", ours, reference_report, strict=True)
     kano = json.loads(binary.run("kano", str(DATA / "kano_5resp.csv")))
-    feature = kano[0] if isinstance(kano, list) else kano.get("features", [kano])[0] if isinstance(kano, dict) else kano
+    feature = kano["features"][0]
     want = {k: v for k, v in load("servqual_5resp.extra.json")["kano"].items() if k != "categories"}
     checks.compare("eservqual kano kano_5resp.csv vs servqual_5resp.extra.json", feature, want)
 
