@@ -178,11 +178,14 @@ fn column_stats(col: &[i16]) -> Stats {
 }
 
 /// Reports every dimension of `form` from its raw answer columns (`column(item, field)`, with
-/// `MISSING`) and the per-row dimension-score columns.
+/// `MISSING`) and the per-row dimension-score columns. `shown` of the `rows` respondents were
+/// shown the items: the denominator of each item's non-response rate (§4), so that the
+/// respondents screened out of recovery do not count as leaving its items blank.
 fn dimension_reports<'a>(
     form: &Form,
     positions: std::ops::Range<usize>,
     rows: usize,
+    shown: usize,
     column: impl Fn(usize, Field) -> &'a [i16],
     dimcols: &[Vec<f64>],
 ) -> IndexMap<String, DimensionReport> {
@@ -235,7 +238,7 @@ fn dimension_reports<'a>(
                     stats: ist,
                     alpha_if_deleted,
                     item_total_r,
-                    nonresponse: (rows > 0).then(|| (rows - answered) as f64 / rows as f64),
+                    nonresponse: (shown > 0).then(|| shown.saturating_sub(answered) as f64 / shown as f64),
                 },
             );
         }
@@ -364,7 +367,7 @@ pub fn report_with(ds: &Dataset, threads: usize) -> Report {
 
     let nd = form.active.len();
     let dimensions: IndexMap<String, DimensionReport> =
-        in_parts(nd, threads, |range| dimension_reports(form, range, rows, |i, f| ds.column(i, f), &dimcols))
+        in_parts(nd, threads, |range| dimension_reports(form, range, rows, rows, |i, f| ds.column(i, f), &dimcols))
             .into_iter()
             .flatten()
             .collect();
@@ -413,7 +416,8 @@ fn recovery_report(ds: &Dataset) -> Option<IndexMap<String, DimensionReport>> {
             dimcols[pos * Kind::COUNT + Kind::P as usize].push(v.unwrap_or(f64::NAN));
         }
     }
-    Some(dimension_reports(&form, 0..nd, rows, |i, _| ds.recovery_column(i), &dimcols))
+    let shown = (0..rows).filter(|&r| ds.recovery_given(r)).count();
+    Some(dimension_reports(&form, 0..nd, rows, shown, |i, _| ds.recovery_column(i), &dimcols))
 }
 
 /// Quadrants of the plotted dimensions (both values present); `None` when nothing is plotted.

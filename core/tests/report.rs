@@ -1,4 +1,4 @@
-//! Report features beyond the shared vectors: weekly trend, recovery block, zone keys, a
+//! Report features beyond the vectors of tests/data: weekly trend, recovery block, zone keys, a
 //! switched-off dimension, and empty data.
 
 use eservqual_core::dataset::Dataset;
@@ -65,6 +65,18 @@ fn recovery_block_covers_only_respondents_who_were_asked() {
     assert_eq!(res["p"]["mean"], json!(3.0));
     assert_eq!(res["items"]["RES1"]["p"]["n"], 2);
     assert_eq!(r["dimensions"]["EFF"]["p"]["n"], 3);
+    // The respondent screened out was never shown the recovery items: no non-response there
+    // (§4), while one of the two who were shown them leaving an item blank is half.
+    assert_eq!(res["items"]["RES1"]["nonresponse"], json!(0.0));
+    let mut ds = Dataset::new(esqual(Format::Perception));
+    let mut blank = all(4);
+    blank.recovery = Some([vec![None], vec![Some(3); 10]].concat());
+    ds.push(None, None, &asked);
+    ds.push(None, None, &blank);
+    ds.push(None, None, &all(5));
+    let r = serde_json::to_value(report(&ds)).unwrap();
+    assert_eq!(r["recovery"]["RES"]["items"]["RES1"]["nonresponse"], json!(0.5));
+    assert_eq!(r["recovery"]["RES"]["items"]["RES2"]["nonresponse"], json!(0.0));
     // Without any recovery answers there is no block.
     let mut ds = Dataset::new(esqual(Format::Perception));
     ds.push(None, None, &all(5));
