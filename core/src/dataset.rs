@@ -38,6 +38,8 @@ pub enum Column {
     Loyalty(usize),
     /// `submitted_at`
     SubmittedAt,
+    /// `comment`: the free-text comment (the collector's export carries it; not scored).
+    Comment,
 }
 
 fn unknown(header: &str, why: String) -> Error {
@@ -50,12 +52,56 @@ fn numbered(header: &str, prefix: &str, max: usize) -> Option<usize> {
     (1..=max).contains(&n).then(|| n - 1)
 }
 
+/// A header in the spelling the wide CSV uses, when it differs only in letter case: names and
+/// field suffixes lower-case, item and dimension codes upper-case (codes are upper-case by rule,
+/// so the mapping is never ambiguous). `None` when it is already spelt that way.
+fn canonical(header: &str) -> Option<String> {
+    let mut parts = header.split('.');
+    let first = parts.next().unwrap_or("");
+    let rest: Vec<&str> = parts.collect();
+    let lower = first.to_ascii_lowercase();
+    let out = match (lower.as_str(), rest.as_slice()) {
+        ("weight" | "recovery", [code, field @ ..]) if field.len() <= 1 => {
+            let mut out = format!("{lower}.{}", code.to_ascii_uppercase());
+            if let [f] = field {
+                out = format!("{out}.{}", f.to_ascii_lowercase());
+            }
+            out
+        }
+        (_, []) if lower.chars().next().is_some_and(|c| c.is_ascii_alphabetic()) => {
+            let fixed = ["id", "nps", "csat", "ces", "satisfaction", "submitted_at", "comment"];
+            let numbered =
+                ["value", "loyalty"].iter().any(|p| lower.strip_prefix(p).is_some_and(|n| n.parse::<u8>().is_ok()));
+            if fixed.contains(&lower.as_str()) || numbered {
+                lower
+            } else {
+                first.to_ascii_uppercase()
+            }
+        }
+        (_, [field]) => format!("{}.{}", first.to_ascii_uppercase(), field.to_ascii_lowercase()),
+        _ => return None,
+    };
+    (out != header).then_some(out)
+}
+
 impl Column {
     /// Resolves a header name; an unknown column (or a field the format lacks) is an error
-    /// whose field is the header.
+    /// whose field is the header. A header that differs from a known one only in letter case
+    /// (`ID`, `Nps`, `eff1.P`, `Weight.eff`) is read as that one.
     pub fn parse(header: &str, form: &Form) -> Result<Column, Error> {
+        match Column::parse_exact(header, form) {
+            Err(e) if e.code == ErrorCode::UnknownField => match canonical(header) {
+                Some(name) => Column::parse_exact(&name, form).map_err(|_| e),
+                None => Err(e),
+            },
+            other => other,
+        }
+    }
+
+    fn parse_exact(header: &str, form: &Form) -> Result<Column, Error> {
         match header {
             "id" => return Ok(Column::Id),
+            "comment" => return Ok(Column::Comment),
             "nps" => return Ok(Column::Nps),
             "csat" => return Ok(Column::Csat),
             "ces" => return Ok(Column::Ces),
@@ -128,6 +174,15 @@ pub fn parse_cell(cell: &str, scale: Scale, header: &str) -> Result<Option<i16>,
     if t.is_empty() || t == "NA" {
         return Ok(None);
     }
+    // `5.0` (a spreadsheet's number format) is the whole number 5.
+    let t = match t.split_once('.') {
+        Some((whole, zeros))
+            if !zeros.is_empty() && zeros.bytes().all(|b| b == b'0') && whole.parse::<i64>().is_ok() =>
+        {
+            whole
+        }
+        _ => t,
+    };
     if let Ok(x) = t.parse::<i64>() {
         if x < i64::from(scale.min) || x > i64::from(scale.max) {
             return Err(Error::new(
@@ -141,6 +196,30 @@ pub fn parse_cell(cell: &str, scale: Scale, header: &str) -> Result<Option<i16>,
     match t.parse::<f64>() {
         Ok(x) if x.is_finite() => Err(Error::new(ErrorCode::NotInteger, header, format!("{t} is not a whole number"))),
         _ => Err(Error::new(ErrorCode::InvalidType, header, format!("'{}' is not a number", truncate(t)))),
+    }
+}
+
+/// Appends `text` as one wide-CSV cell. A cell that a spreadsheet would run as a formula
+/// (starting with `=`, `+`, `-`, `@`, a tab or a carriage return) gets a leading `'`, so it
+/// shows as the text it is; a cell holding a comma, a quote or a line break is quoted, its
+/// quotes doubled.
+pub fn csv_text(out: &mut Vec<u8>, text: &str) {
+    let formula = matches!(text.as_bytes().first(), Some(b'=' | b'+' | b'-' | b'@' | b'\t' | b'\r'));
+    let quoted = text.bytes().any(|b| matches!(b, b',' | b'"' | b'\n' | b'\r'));
+    if quoted {
+        out.push(b'"');
+    }
+    if formula {
+        out.push(b'\'');
+    }
+    for b in text.bytes() {
+        if b == b'"' {
+            out.push(b'"');
+        }
+        out.push(b);
+    }
+    if quoted {
+        out.push(b'"');
     }
 }
 
@@ -223,10 +302,18 @@ impl WideRow {
                 let t = cell.trim();
                 self.submitted_at.clear();
                 if !t.is_empty() {
-                    check_time(t, header)?;
                     self.submitted_at.push_str(t);
+                    // A date alone (`2026-11-20`) is midnight UTC of that day.
+                    if t.len() == 10 {
+                        self.submitted_at.push_str("T00:00:00Z");
+                    }
+                    if check_time(&self.submitted_at, header).is_err() {
+                        self.submitted_at.clear();
+                        return check_time(t, header);
+                    }
                 }
             }
+            Column::Comment => {}
             Column::Item { item, field } => {
                 self.answers.items[item][field.index()] = parse_cell(cell, form.scale(), header)?;
             }

@@ -13,14 +13,18 @@ Examples:
   eservqual kano kano.csv
   eservqual serve --allow-origin https://shop.example --db responses.db
 
-Bad input exits with status 2 and one line naming the file, the line and the field;
-a failed read or write exits with status 1.";
+Exit status: 0 on success; 1 when a file cannot be read or written (no such file, a
+directory, no permission); 2 for bad input or a bad argument, with one line naming the file,
+the line and the field (and for a warning under report --strict).";
 
 const REPORT_AFTER_HELP: &str = "\
 FILE is a wide CSV (.csv: one row per respondent, columns such as id, TAN1.p, TAN1.e,
-weight.TAN, nps, csat, ces, satisfaction; an empty cell or NA is missing) or JSON Lines
-(.jsonl: one eservqual.response/1 payload per line, blank lines skipped). Responses are
-de-duplicated by id; the first one wins.
+weight.TAN, nps, csat, ces, satisfaction, comment; an empty cell or NA is missing; the
+separator, comma, semicolon or tab, is told by the header line) or JSON Lines (.jsonl: one
+eservqual.response/1 payload per line, blank lines skipped; without --instrument, the first
+payload's instrument, format and dimensions are read). Responses are de-duplicated by id; the
+first one wins. A form's item column the CSV lacks, or a gap file without expectation
+answers, is a warning on standard error (an error with --strict).
 
 Examples:
   eservqual report --instrument servqual --format gap responses.csv
@@ -126,9 +130,9 @@ pub struct KanoArgs {
 #[derive(Debug, Args)]
 pub struct FormArgs {
     /// A built-in instrument (e-s-qual, e-recs-qual, servqual) or the path of a custom
-    /// instrument JSON file.
+    /// instrument JSON file [report of a .jsonl file: default the first payload's].
     #[arg(long, value_name = "ID|PATH")]
-    pub instrument: String,
+    pub instrument: Option<String>,
     /// perception, gap or zone [default: the instrument's default format]
     #[arg(long, value_name = "FORMAT")]
     pub format: Option<String>,
@@ -144,6 +148,10 @@ pub struct ReportArgs {
     /// json (the aggregate report) or table (for a person).
     #[arg(long, value_enum, default_value_t = Output::Json)]
     pub output: Output,
+    /// Fail (exit 2) on what is otherwise a warning: an item column the CSV lacks, or a gap
+    /// file without expectation answers.
+    #[arg(long)]
+    pub strict: bool,
     /// The responses: FILE.csv (wide CSV) or FILE.jsonl (one payload per line).
     #[arg(value_name = "FILE")]
     pub file: PathBuf,

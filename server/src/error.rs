@@ -33,15 +33,16 @@ impl Error {
         Error::input(file, line, err.field.clone(), format!("{} ({})", err.message, err.code))
     }
 
-    /// An I/O failure on `file` (`None` for standard output). A file that does not exist is
-    /// the user's mistake, not the machine's: it counts as bad input.
+    /// An I/O failure on `file` (`None` for standard output): a read or write that failed,
+    /// including a file that does not exist or is a directory (exit status 1, as `--help` says).
     pub fn io(file: Option<&str>, err: &std::io::Error) -> Error {
         use std::io::ErrorKind;
-        match err.kind() {
-            ErrorKind::NotFound => Error::input(file, None, "", "no such file"),
-            ErrorKind::IsADirectory => Error::input(file, None, "", "is a directory, not a file"),
-            _ => Error::Io { file: file.map(str::to_string), message: err.to_string() },
-        }
+        let message = match err.kind() {
+            ErrorKind::NotFound => "no such file".to_string(),
+            ErrorKind::IsADirectory => "is a directory, not a file".to_string(),
+            _ => err.to_string(),
+        };
+        Error::Io { file: file.map(str::to_string), message }
     }
 
     /// The exit status of the process.

@@ -6,7 +6,7 @@ use ::csv::ReaderBuilder;
 use eservqual_core::kano::{feature, Answer, Feature};
 use serde::Serialize;
 use std::collections::HashSet;
-use std::io::Read;
+use std::io::{BufRead, BufReader, Read};
 
 /// One feature's result, named.
 #[derive(Debug, Serialize)]
@@ -25,9 +25,15 @@ pub struct KanoReport {
 /// Reads the CSV from `input` (`file` names it in errors). Rows with a repeated `id` (for the
 /// same feature) count once; an empty `functional` or `dysfunctional` cell skips the row.
 pub fn read(input: impl Read, file: &str) -> Result<KanoReport, Error> {
-    let mut reader = ReaderBuilder::new().has_headers(true).from_reader(input);
+    // The separator (comma, semicolon or tab) is told by the header line; header names and
+    // answers are read in any letter case.
+    let mut input = BufReader::new(input);
+    let head = input.fill_buf().map_err(|e| Error::io(Some(file), &e))?;
+    let delimiter = crate::read::csv::delimiter(head);
+    let mut reader = ReaderBuilder::new().has_headers(true).delimiter(delimiter).from_reader(input);
     let headers = reader.headers().map_err(|e| csv_error(file, e))?.clone();
-    let col = |name: &str| headers.iter().position(|h| h.trim_start_matches('\u{feff}').trim() == name);
+    let col =
+        |name: &str| headers.iter().position(|h| h.trim_start_matches('\u{feff}').trim().eq_ignore_ascii_case(name));
     let (Some(fun), Some(dys)) = (col("functional"), col("dysfunctional")) else {
         return Err(Error::input(Some(file), Some(1), "", "a Kano CSV needs the columns functional and dysfunctional"));
     };
@@ -58,8 +64,9 @@ pub fn read(input: impl Read, file: &str) -> Result<KanoReport, Error> {
         if cell(fun).is_empty() || cell(dys).is_empty() {
             continue;
         }
-        let parse =
-            |j: usize, field: &str| Answer::parse(cell(j), field).map_err(|e| Error::core(Some(file), line, &e));
+        let parse = |j: usize, field: &str| {
+            Answer::parse(&cell(j).to_ascii_lowercase(), field).map_err(|e| Error::core(Some(file), line, &e))
+        };
         let pair = (parse(fun, "functional")?, parse(dys, "dysfunctional")?);
         let at = match order.iter().position(|f| *f == name) {
             Some(at) => at,

@@ -269,8 +269,13 @@ fn help_shows_an_example() {
 
 /// Runs a report that must fail; returns its single stderr line after checking the exit code.
 fn fails(args: &[&str]) -> String {
+    fails_with(2, args)
+}
+
+/// Runs a command that must exit with `code`; returns its single stderr line.
+fn fails_with(code: i32, args: &[&str]) -> String {
     let out = eservqual(args);
-    assert_eq!(out.status.code(), Some(2), "{args:?}: {}", String::from_utf8_lossy(&out.stderr));
+    assert_eq!(out.status.code(), Some(code), "{args:?}: {}", String::from_utf8_lossy(&out.stderr));
     assert!(out.stdout.is_empty(), "nothing on stdout when failing");
     let stderr = String::from_utf8(out.stderr).expect("UTF-8");
     assert_eq!(stderr.lines().count(), 1, "one line: {stderr}");
@@ -473,7 +478,7 @@ impl Case {
 fn a_missing_file_and_a_broken_custom_instrument_are_named() {
     let dir = scratch("missing");
     let missing = dir.join("nope.csv");
-    let line = fails(&["report", "--instrument", "servqual", missing.to_str().unwrap()]);
+    let line = fails_with(1, &["report", "--instrument", "servqual", missing.to_str().unwrap()]);
     assert!(line.contains(&format!("{}: no such file", missing.display())), "{line}");
 
     let example = Path::new(env!("CARGO_MANIFEST_DIR")).join("../schema/examples/custom-instrument.json");
@@ -525,4 +530,263 @@ fn kano_of_the_five_respondents_equals_the_vector() {
     );
     let line = fails(&["kano", bad.to_str().unwrap()]);
     assert!(line.contains(&format!("{}:3: functional: ", bad.display())) && line.contains("'love'"), "{line}");
+}
+
+/// The five-respondent vector file with every line passed through `edit` (the header is line 0).
+fn vector_csv(edit: impl Fn(usize, &str) -> String) -> String {
+    let text = std::fs::read_to_string(data("servqual_5resp.csv")).unwrap();
+    text.lines().enumerate().map(|(i, l)| edit(i, l) + "\n").collect()
+}
+
+/// The report (JSON) and stderr of `report --instrument servqual --format gap` on `path`, which
+/// must succeed.
+fn gap_report(path: &Path, extra: &[&str]) -> (Value, String) {
+    let mut args = vec!["report", "--instrument", "servqual", "--format", "gap"];
+    args.extend_from_slice(extra);
+    args.push(path.to_str().unwrap());
+    let out = eservqual(&args);
+    let stderr = String::from_utf8_lossy(&out.stderr).to_string();
+    assert!(out.status.success(), "{args:?} failed: {stderr}");
+    (serde_json::from_slice(&out.stdout).expect("the report is JSON"), stderr)
+}
+
+fn vector_report() -> Value {
+    serde_json::from_str(&std::fs::read_to_string(data("servqual_5resp.expected.json")).unwrap()).unwrap()
+}
+
+#[test]
+fn a_semicolon_or_tab_separated_csv_reads_like_the_comma_one() {
+    let dir = scratch("separators");
+    for (name, sep) in [("semicolon.csv", ";"), ("tab.csv", "\t")] {
+        let path = write(&dir, name, &vector_csv(|_, l| l.replace(',', sep)));
+        let (report, stderr) = gap_report(&path, &[]);
+        assert_matches(&report, &vector_report());
+        assert!(stderr.is_empty(), "{name}: {stderr}");
+        // The in-memory reader and the streamed one (a quote sends the file to the csv reader).
+        let quoted = write(
+            &dir,
+            &format!("q-{name}"),
+            &vector_csv(
+                |i, l| if i == 1 { l.replace(',', sep).replacen("r1", "\"r1\"", 1) } else { l.replace(',', sep) },
+            ),
+        );
+        assert_matches(&gap_report(&quoted, &[]).0, &vector_report());
+    }
+    // Kano files too, with headers and answers in any case.
+    let kano = std::fs::read_to_string(data("kano_5resp.csv")).unwrap();
+    let semi = write(
+        &dir,
+        "kano.csv",
+        &kano.replace(',', ";").replacen("functional", "Functional", 1).replace("like", "Like"),
+    );
+    let want: Value = serde_json::from_str(&run_ok(&["kano", data("kano_5resp.csv").to_str().unwrap()])).unwrap();
+    let got: Value = serde_json::from_str(&run_ok(&["kano", semi.to_str().unwrap()])).unwrap();
+    assert_eq!(got, want);
+}
+
+#[test]
+fn a_missing_item_column_is_a_warning_naming_it_and_an_error_with_strict() {
+    let dir = scratch("missing-column");
+    // Without the column REL2.p (and its cells).
+    let text = vector_csv(|_, l| {
+        let at = std::fs::read_to_string(data("servqual_5resp.csv"))
+            .unwrap()
+            .lines()
+            .next()
+            .unwrap()
+            .split(',')
+            .position(|h| h == "REL2.p")
+            .unwrap();
+        l.split(',').enumerate().filter(|(j, _)| *j != at).map(|(_, c)| c).collect::<Vec<_>>().join(",")
+    });
+    let path = write(&dir, "no-rel2.csv", &text);
+    let (report, stderr) = gap_report(&path, &[]);
+    assert_eq!(report["responses"], 5);
+    assert_eq!(stderr.lines().count(), 1, "{stderr}");
+    assert!(stderr.starts_with(&format!("eservqual: warning: {}:1: ", path.display())), "{stderr}");
+    assert!(stderr.contains("no column for REL2.p"), "{stderr}");
+    let line = fails(&["report", "--instrument", "servqual", "--format", "gap", "--strict", path.to_str().unwrap()]);
+    assert!(line.contains("no column for REL2.p") && line.contains("--strict"), "{line}");
+
+    // Gap format without any .e column: one warning about the expectations, not 22 names.
+    let perceptions = vector_csv(|_, l| {
+        let head = std::fs::read_to_string(data("servqual_5resp.csv")).unwrap();
+        let keep: Vec<bool> = head.lines().next().unwrap().split(',').map(|h| !h.ends_with(".e")).collect();
+        l.split(',').zip(&keep).filter(|(_, k)| **k).map(|(c, _)| c).collect::<Vec<_>>().join(",")
+    });
+    let path = write(&dir, "no-e.csv", &perceptions);
+    let (_, stderr) = gap_report(&path, &[]);
+    assert_eq!(stderr.lines().count(), 1, "{stderr}");
+    assert!(stderr.contains("no expectation answers") && stderr.contains("--format perception"), "{stderr}");
+    assert!(!stderr.contains(".e,"), "{stderr}");
+    fails(&["report", "--instrument", "servqual", "--format", "gap", "--strict", path.to_str().unwrap()]);
+
+    // A gap file whose .e cells are all empty, and gap payloads without expectations.
+    let head = std::fs::read_to_string(data("servqual_5resp.csv")).unwrap();
+    let heads: Vec<String> = head.lines().next().unwrap().split(',').map(String::from).collect();
+    let empty_e = vector_csv(|i, l| {
+        if i == 0 {
+            return l.to_string();
+        }
+        l.split(',').zip(&heads).map(|(c, h)| if h.ends_with(".e") { "" } else { c }).collect::<Vec<_>>().join(",")
+    });
+    let path = write(&dir, "empty-e.csv", &empty_e);
+    let (_, stderr) = gap_report(&path, &[]);
+    assert!(stderr.contains("no expectation answers"), "{stderr}");
+    let jsonl = write(
+        &dir,
+        "gap.jsonl",
+        &payload_line("zone_one.json", |v| {
+            v["instrument"]["format"] = "gap".into();
+            for (_, a) in v["answers"].as_object_mut().unwrap() {
+                let p = a["p"].clone();
+                *a = serde_json::json!({ "p": p.as_i64().map(|x| x.min(7)) });
+            }
+            v["scale"]["max"] = 7.into();
+        }),
+    );
+    let out = eservqual(&["report", "--instrument", "servqual", "--format", "gap", jsonl.to_str().unwrap()]);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(out.status.success() && stderr.contains("no expectation answers"), "{stderr}");
+
+    // The complete file warns about nothing.
+    let (_, stderr) = gap_report(&data("servqual_5resp.csv"), &[]);
+    assert!(stderr.is_empty(), "{stderr}");
+}
+
+#[test]
+fn dates_whole_decimals_and_header_case_are_read_where_unambiguous() {
+    let dir = scratch("lenient");
+    // Header in other cases (ID, Tan1.E, WEIGHT.tan, Nps), every cell "N.0", and a date-only
+    // submitted_at: the same report as the vector file, each week counted.
+    let text = vector_csv(|i, l| {
+        if i == 0 {
+            let head: Vec<String> = l
+                .split(',')
+                .enumerate()
+                .map(|(j, h)| match j % 3 {
+                    0 => h.to_ascii_uppercase(),
+                    1 => h.to_ascii_lowercase(),
+                    _ => h.to_string(),
+                })
+                .collect();
+            return head.join(",") + ",Submitted_At";
+        }
+        let cells: Vec<String> = l
+            .split(',')
+            .enumerate()
+            .map(|(j, c)| if j > 0 && c.parse::<i64>().is_ok() { format!("{c}.0") } else { c.to_string() })
+            .collect();
+        cells.join(",") + &format!(",2026-11-{:02}", 15 + i)
+    });
+    let path = write(&dir, "lenient.csv", &text);
+    let (report, stderr) = gap_report(&path, &[]);
+    assert!(stderr.is_empty(), "{stderr}");
+    assert_matches(&report, &vector_report());
+    let weeks: Vec<(String, u64)> = report["trend"]
+        .as_array()
+        .expect("a trend")
+        .iter()
+        .map(|w| (w["week"].as_str().unwrap().to_string(), w["n"].as_u64().unwrap()))
+        .collect();
+    // 2026-11-16 … 2026-11-20 is one ISO week (Monday 16th).
+    assert_eq!(weeks, vec![("2026-11-16".to_string(), 5)]);
+    // Still refused: a fraction, and a date that is not one.
+    let bad = write(&dir, "half.csv", "id,TAN1.p\nr1,5.5\n");
+    let line = fails(&["report", "--instrument", "servqual", bad.to_str().unwrap()]);
+    assert!(line.contains("not a whole number"), "{line}");
+    let bad = write(&dir, "date.csv", "id,TAN1.p,submitted_at\nr1,5,2026-02-30\n");
+    let line = fails(&["report", "--instrument", "servqual", bad.to_str().unwrap()]);
+    assert!(line.contains(":2: submitted_at: ") && line.contains("'2026-02-30'"), "{line}");
+}
+
+#[test]
+fn exit_codes_are_the_ones_help_states() {
+    let help = String::from_utf8(eservqual(&["--help"]).stdout).unwrap();
+    let help = help.split_whitespace().collect::<Vec<_>>().join(" ");
+    assert!(
+        help.contains("Exit status: 0 on success; 1 when a file cannot be read or written (no such file"),
+        "{help}"
+    );
+    assert!(help.contains("2 for bad input or a bad argument"), "{help}");
+    let dir = scratch("exit-codes");
+    let csv = data("servqual_5resp.csv");
+    let csv = csv.to_str().unwrap();
+    // 0
+    run_ok(&["report", "--instrument", "servqual", "--format", "gap", csv]);
+    // 1: a file that cannot be read (missing, a directory, a missing instrument file) or written.
+    let missing = dir.join("missing.csv");
+    let line = fails_with(1, &["report", "--instrument", "servqual", missing.to_str().unwrap()]);
+    assert!(line.ends_with("missing.csv: no such file"), "{line}");
+    let folder = dir.join("folder.csv");
+    std::fs::create_dir_all(&folder).unwrap();
+    let line = fails_with(1, &["report", "--instrument", "servqual", folder.to_str().unwrap()]);
+    assert!(line.contains("is a directory"), "{line}");
+    let line = fails_with(1, &["report", "--instrument", dir.join("nope.json").to_str().unwrap(), csv]);
+    assert!(line.contains("nope.json: no such file"), "{line}");
+    fails_with(1, &["kano", dir.join("k.csv").to_str().unwrap()]);
+    let out = dir.join("no-such-dir").join("x.csv");
+    let line = fails_with(1, &["sample", "--instrument", "servqual", "--out", out.to_str().unwrap()]);
+    assert!(line.contains("x.csv"), "{line}");
+    // 2: bad input, a bad argument, a warning under --strict.
+    let bad = write(&dir, "bad.csv", "id,TAN1.p\nr1,9\n");
+    fails_with(2, &["report", "--instrument", "servqual", bad.to_str().unwrap()]);
+    fails_with(2, &["report", "--instrument", "servqual", "--output", "pdf", csv]);
+    fails_with(
+        2,
+        &[
+            "report",
+            "--instrument",
+            "servqual",
+            "--strict",
+            write(&dir, "few.csv", "id,TAN1.p\nr1,5\n").to_str().unwrap(),
+        ],
+    );
+    fails_with(2, &["sample", "--respondents", "3"]);
+}
+
+#[test]
+fn jsonl_without_instrument_reads_it_from_the_payloads() {
+    let dir = scratch("jsonl-instrument");
+    let esq = write(&dir, "e.jsonl", &format!("\n{}\n", payload_line("esqual_one.json", |_| {})));
+    let with: Value =
+        serde_json::from_str(&run_ok(&["report", "--instrument", "e-s-qual", esq.to_str().unwrap()])).unwrap();
+    let without: Value = serde_json::from_str(&run_ok(&["report", esq.to_str().unwrap()])).unwrap();
+    assert_eq!(with, without);
+    assert_eq!(without["instrument"], "e-s-qual");
+    // The format comes from the payloads as well.
+    let zone = write(&dir, "z.jsonl", &payload_line("zone_one.json", |_| {}));
+    let report: Value = serde_json::from_str(&run_ok(&["report", zone.to_str().unwrap()])).unwrap();
+    assert_eq!((report["instrument"].as_str(), report["format"].as_str()), (Some("servqual"), Some("zone")));
+    // A later payload of another instrument is an error naming its line.
+    let mixed = write(
+        &dir,
+        "m.jsonl",
+        &format!("{}\n{}\n", payload_line("esqual_one.json", |_| {}), payload_line("zone_one.json", |_| {})),
+    );
+    let line = fails(&["report", mixed.to_str().unwrap()]);
+    assert!(line.contains("m.jsonl:2: instrument.id: "), "{line}");
+    // A CSV does not say its instrument.
+    let line = fails(&["report", data("servqual_5resp.csv").to_str().unwrap()]);
+    assert!(line.contains("--instrument"), "{line}");
+}
+
+#[test]
+fn a_comment_column_is_read_and_not_scored() {
+    use eservqual_core::dataset::csv_text;
+    let dir = scratch("comment");
+    let comments = ["great, thanks", "=HYPERLINK(\"http://x\",\"y\")", "line one\nline \"two\"", "", "+1 -2 @me"];
+    let text = vector_csv(|i, l| {
+        if i == 0 {
+            return format!("{l},comment");
+        }
+        let mut out = format!("{l},").into_bytes();
+        csv_text(&mut out, comments[(i - 1) % comments.len()]);
+        String::from_utf8(out).unwrap()
+    });
+    assert!(text.contains("\"'=HYPERLINK(\"\"http://x\"\",\"\"y\"\")\"") && text.contains(",'+1 -2 @me"), "{text}");
+    let path = write(&dir, "c.csv", &text);
+    let (report, stderr) = gap_report(&path, &[]);
+    assert!(stderr.is_empty(), "{stderr}");
+    assert_matches(&report, &vector_report());
 }

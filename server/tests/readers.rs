@@ -183,3 +183,51 @@ fn an_error_late_in_the_file_names_the_same_line_in_parallel() {
         assert_eq!(report_of(&bytes, threads).unwrap_err(), sequential, "{threads} threads");
     }
 }
+
+#[test]
+fn a_semicolon_or_tab_separated_file_is_read_in_parallel_like_the_comma_one() {
+    let bytes = sample_csv(9000);
+    let comma = report_of(&bytes, 1).unwrap();
+    for sep in [b';', b'\t'] {
+        let other: Vec<u8> = bytes.iter().map(|&b| if b == b',' { sep } else { b }).collect();
+        for threads in [1, 3] {
+            assert_eq!(report_of(&other, threads).unwrap(), comma, "separator {:?}, {threads} threads", sep as char);
+        }
+        let mut ds = Dataset::new(form("servqual", Format::Gap));
+        csv::read(&other[..], "big.csv", &mut ds).expect("streamed");
+        assert_eq!(ds.len(), 9000);
+    }
+    // The separator is the one the header line holds most of, outside quotes.
+    assert_eq!(csv::delimiter(b"id;TAN1.p;\"a,b,c\"\nr1,2,3,4,5"), b';');
+    assert_eq!(csv::delimiter(b"id\tTAN1.p\tnps"), b'\t');
+    assert_eq!(csv::delimiter(b"id"), b',');
+}
+
+#[test]
+fn csv_text_neutralises_formula_cells_and_quotes_what_needs_it() {
+    use eservqual_core::dataset::csv_text;
+    let cell = |text: &str| {
+        let mut out = Vec::new();
+        csv_text(&mut out, text);
+        String::from_utf8(out).unwrap()
+    };
+    assert_eq!(cell("fine"), "fine");
+    assert_eq!(cell(""), "");
+    for lead in ["=", "+", "-", "@", "\t", "\r"] {
+        let text = format!("{lead}SUM(A1)");
+        let written = cell(&text);
+        assert!(written.starts_with('\'') || written.starts_with("\"'"), "{text:?} -> {written:?}");
+    }
+    assert_eq!(cell("=1+1"), "'=1+1");
+    assert_eq!(cell("a,b"), "\"a,b\"");
+    assert_eq!(cell("say \"hi\"\nbye"), "\"say \"\"hi\"\"\nbye\"");
+    assert_eq!(cell("=HYPERLINK(\"x\")"), "\"'=HYPERLINK(\"\"x\"\")\"");
+    // What it writes reads back as one cell: the text with its guard.
+    let text = format!("id,TAN1.p,comment\nr1,5,{}\nr2,4,{}\n", cell("=cmd|' /C calc'!A0"), cell("a,\"b\"\nc"));
+    let mut ds = Dataset::new(form("servqual", Format::Perception));
+    let summary = csv::read(text.as_bytes(), "c.csv", &mut ds).expect("readable");
+    assert_eq!(summary.read, 2);
+    let mut reader = ::csv::ReaderBuilder::new().from_reader(text.as_bytes());
+    let comments: Vec<String> = reader.records().map(|r| r.unwrap()[2].to_string()).collect();
+    assert_eq!(comments, ["'=cmd|' /C calc'!A0", "a,\"b\"\nc"]);
+}

@@ -5,20 +5,79 @@ use super::Summary;
 use crate::error::Error;
 use ::csv::{ByteRecord, ErrorKind, ReaderBuilder};
 use eservqual_core::dataset::{Column, Dataset, WideRow};
-use eservqual_core::ErrorCode;
-use std::io::Read;
+use eservqual_core::instrument::Field;
+use eservqual_core::{ErrorCode, Form, Format};
+use std::io::{BufRead, BufReader, Read};
 
 /// Reads a wide CSV from `input` into `dataset` (whose form resolves the columns); `file`
 /// names the input in errors. Records are streamed, never collected.
 pub fn read(input: impl Read, file: &str, dataset: &mut Dataset) -> Result<Summary, Error> {
+    // The separator is told by the header line, peeked without consuming it.
+    let mut input = BufReader::with_capacity(1 << 16, input);
+    let head = input.fill_buf().map_err(|e| Error::io(Some(file), &e))?;
+    let delimiter = delimiter(head);
     // Flexible: a row with another number of fields gets this crate's message, not the csv one.
-    let mut reader = ReaderBuilder::new().has_headers(true).flexible(true).from_reader(input);
+    let mut reader = ReaderBuilder::new().has_headers(true).flexible(true).delimiter(delimiter).from_reader(input);
     let headers = reader.byte_headers().map_err(|e| csv_error(file, e))?.clone();
     if headers.is_empty() {
         return Ok(Summary::default());
     }
     let columns = header_columns(&headers, file, dataset)?;
-    records(&mut reader, &columns, file, dataset)
+    let mut summary = records(&mut reader, &columns, file, dataset)?;
+    summary.warnings = missing_columns(&columns, file, &dataset.form);
+    Ok(summary)
+}
+
+/// The field separator of a wide CSV, told by its header line (or as much of it as `head`
+/// holds): whichever of `,`, `;` and tab occurs most often outside quotes, a comma when none
+/// does. Spreadsheets in much of Europe save with `;`, and tab-separated text is common.
+pub fn delimiter(head: &[u8]) -> u8 {
+    let line = head.split(|&b| b == b'\n').next().unwrap_or(head);
+    let mut counts = [0usize; 3];
+    let mut quoted = false;
+    for &b in line {
+        match b {
+            b'"' => quoted = !quoted,
+            b',' if !quoted => counts[0] += 1,
+            b';' if !quoted => counts[1] += 1,
+            b'\t' if !quoted => counts[2] += 1,
+            _ => {}
+        }
+    }
+    let best = (0..3).fold(0, |best, i| if counts[i] > counts[best] { i } else { best });
+    [b',', b';', b'\t'][best]
+}
+
+/// Warnings for the columns the form has and the header lacks: their items have no answers,
+/// so their statistics stay empty.
+pub fn missing_columns(columns: &[(Column, String)], file: &str, form: &Form) -> Vec<Error> {
+    let has = |item: usize, field: Field| columns.iter().any(|(c, _)| *c == Column::Item { item, field });
+    let mut warnings = Vec::new();
+    // A gap file without any `.e` column is warned about once by the reader of the file (no
+    // expectation answers at all), not with a list of every expectation column.
+    let no_e =
+        form.format == Format::Gap && !columns.iter().any(|(c, _)| matches!(c, Column::Item { field: Field::E, .. }));
+    let mut missing: Vec<String> = Vec::new();
+    for &d in &form.active {
+        for (item, it) in form.item_range(d).zip(&form.instrument.dimensions[d].items) {
+            for &field in form.format.fields() {
+                let skipped = no_e && field == Field::E;
+                if !skipped && !has(item, field) {
+                    missing.push(format!("{}.{}", it.code, field.as_str()));
+                }
+            }
+        }
+    }
+    if !missing.is_empty() {
+        let shown = missing.len().min(6);
+        let mut list = missing[..shown].join(", ");
+        if missing.len() > shown {
+            list.push_str(&format!(" and {} more", missing.len() - shown));
+        }
+        let message = format!("no column for {list}: those answers are missing in every row");
+        warnings.push(Error::input(Some(file), Some(1), "", message));
+    }
+    warnings
 }
 
 /// Files below this size are read on one thread: splitting would cost more than it saves.
@@ -41,12 +100,15 @@ pub fn read_bytes(bytes: &[u8], file: &str, dataset: &mut Dataset, threads: usiz
     if bytes.contains(&b'"') || bytes.first().is_some_and(|&b| b == b'\n' || b == b'\r') {
         return read(bytes, file, dataset);
     }
-    let mut reader = ReaderBuilder::new().has_headers(true).flexible(true).from_reader(&bytes[..header_end]);
+    let delimiter = delimiter(&bytes[..header_end]);
+    let mut reader =
+        ReaderBuilder::new().has_headers(true).flexible(true).delimiter(delimiter).from_reader(&bytes[..header_end]);
     let headers = reader.byte_headers().map_err(|e| csv_error(file, e))?.clone();
     if headers.is_empty() {
         return Ok(Summary::default());
     }
     let columns = header_columns(&headers, file, dataset)?;
+    let warnings = missing_columns(&columns, file, &dataset.form);
     let parts = if body.len() < PARALLEL_FROM { 1 } else { threads.clamp(1, 16) };
 
     // Cut points: about equal sizes, each moved forward to just after a line end.
@@ -64,13 +126,13 @@ pub fn read_bytes(bytes: &[u8], file: &str, dataset: &mut Dataset, threads: usiz
         let lines = chunk.iter().filter(|&&b| b == b'\n').count() as u64;
         let mut part = Dataset::part(form.clone());
         part.reserve(lines as usize + 1);
-        if let Some(summary) = plain_records(chunk, &columns, &mut part) {
+        if let Some(summary) = plain_records(chunk, &columns, delimiter, &mut part) {
             return (Ok((part, summary)), lines);
         }
         // Something the plain splitter leaves to the csv reader: read the part again with it,
         // which accepts what it accepts and words every error as `read` does.
         let mut part = Dataset::part(form.clone());
-        let mut reader = ReaderBuilder::new().has_headers(false).flexible(true).from_reader(chunk);
+        let mut reader = ReaderBuilder::new().has_headers(false).flexible(true).delimiter(delimiter).from_reader(chunk);
         (records(&mut reader, &columns, file, &mut part).map(|summary| (part, summary)), lines)
     };
     let results: Vec<PartRead> = if cuts.len() == 2 {
@@ -87,7 +149,7 @@ pub fn read_bytes(bytes: &[u8], file: &str, dataset: &mut Dataset, threads: usiz
         })
     };
     // Line numbers inside a part count from its first line: shift them to the file's.
-    let mut summary = Summary::default();
+    let mut summary = Summary { warnings, ..Summary::default() };
     let mut first_line = 2u64;
     for (result, lines) in results {
         let (part, part_summary) = result.map_err(|mut e| {
@@ -107,12 +169,12 @@ pub fn read_bytes(bytes: &[u8], file: &str, dataset: &mut Dataset, threads: usiz
 }
 
 /// Reads the records of `chunk` (whole lines after the header) straight from the bytes: each
-/// line is split at its commas and each cell set as it is found, the common one-digit answer
+/// line is split at its separators and each cell set as it is found, the common one-digit answer
 /// without any conversion. `None` when the part holds anything this splitter does not read by
 /// itself — a quote, a carriage return, a blank line, a row of another width, any cell in
 /// error — so the caller reads the part with the csv reader instead, and what is accepted and
 /// every message stay the csv reader's.
-fn plain_records(chunk: &[u8], columns: &[(Column, String)], dataset: &mut Dataset) -> Option<Summary> {
+fn plain_records(chunk: &[u8], columns: &[(Column, String)], delimiter: u8, dataset: &mut Dataset) -> Option<Summary> {
     if chunk.contains(&b'"') || chunk.contains(&b'\r') || columns.is_empty() {
         return None;
     }
@@ -128,7 +190,7 @@ fn plain_records(chunk: &[u8], columns: &[(Column, String)], dataset: &mut Datas
         }
         row.clear();
         for (j, (column, header)) in columns.iter().enumerate() {
-            let end = chunk[at..].iter().position(|&b| b == b',' || b == b'\n').map_or(chunk.len(), |i| at + i);
+            let end = chunk[at..].iter().position(|&b| b == delimiter || b == b'\n').map_or(chunk.len(), |i| at + i);
             let cell = &chunk[at..end];
             match (column, cell) {
                 (Column::Item { item, field }, &[d @ b'0'..=b'9']) if scale.contains(i16::from(d - b'0')) => {
@@ -137,9 +199,9 @@ fn plain_records(chunk: &[u8], columns: &[(Column, String)], dataset: &mut Datas
                 (Column::Item { .. }, []) => {}
                 _ => row.set(&form, *column, header, std::str::from_utf8(cell).ok()?).ok()?,
             }
-            // Every field but the last ends at a comma, the last at the line end.
+            // Every field but the last ends at a separator, the last at the line end.
             match (chunk.get(end), j == last) {
-                (Some(b','), false) => at = end + 1,
+                (Some(&b), false) if b == delimiter => at = end + 1,
                 (Some(b'\n'), true) => at = end + 1,
                 (None, true) => at = end,
                 _ => return None,

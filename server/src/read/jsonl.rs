@@ -5,8 +5,48 @@ use super::{without_position, Summary};
 use crate::error::Error;
 use eservqual_core::dataset::Dataset;
 use eservqual_core::payload::Payload;
-use eservqual_core::{ErrorCode, Registry};
-use std::io::BufRead;
+use eservqual_core::{ErrorCode, Form, Registry};
+use std::io::{BufRead, BufReader};
+use std::path::Path;
+
+/// The form of the first payload in the file at `path` (`file` names it in errors), for a
+/// report without `--instrument`: every payload names its instrument, format and dimensions.
+pub fn first_form(path: &Path, file: &str, registry: &Registry) -> Result<Form, Error> {
+    let input = std::fs::File::open(path).map_err(|e| Error::io(Some(file), &e))?;
+    let mut input = BufReader::with_capacity(1 << 16, input);
+    let mut buf: Vec<u8> = Vec::new();
+    let mut line: u64 = 0;
+    loop {
+        buf.clear();
+        if input.read_until(b'\n', &mut buf).map_err(|e| Error::io(Some(file), &e))? == 0 {
+            return Err(Error::input(Some(file), None, "", format!("no responses in the file ({})", ErrorCode::Empty)));
+        }
+        line += 1;
+        let Ok(text) = std::str::from_utf8(&buf) else {
+            return Err(Error::input(Some(file), Some(line), "", "the line is not UTF-8 text"));
+        };
+        let text = if line == 1 { text.strip_prefix('\u{feff}').unwrap_or(text) } else { text };
+        let text = text.trim();
+        if text.is_empty() {
+            continue;
+        }
+        let payload = Payload::from_json(text).map_err(|mut e| {
+            if e.code == ErrorCode::InvalidJson {
+                e.message = without_position(&e.message);
+            }
+            Error::core(Some(file), Some(line), &e)
+        })?;
+        return match payload.validate(registry) {
+            Ok(response) => Ok(response.form),
+            Err(mut e) => {
+                if e.code == ErrorCode::UnknownInstrument {
+                    e.message.push_str(": pass --instrument with the path of its instrument JSON file");
+                }
+                Err(Error::core(Some(file), Some(line), &e))
+            }
+        };
+    }
+}
 
 /// Reads payloads from `input` into `dataset`; `file` names the input in errors. Blank lines
 /// are skipped; a repeated `id` is counted once (the first wins).

@@ -6,6 +6,7 @@ pub mod jsonl;
 
 use crate::error::{path_name, Error};
 use eservqual_core::dataset::Dataset;
+use eservqual_core::instrument::Field;
 use eservqual_core::{ErrorCode, Form, Format, Instrument, Registry};
 use std::fs::File;
 use std::io::{BufReader, Read};
@@ -21,12 +22,15 @@ pub fn threads() -> usize {
 }
 
 /// What a reader saw.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Summary {
     /// Responses (CSV records, JSONL payloads) read.
     pub read: u64,
     /// Responses skipped because their id was seen before (the first one wins).
     pub duplicates: u64,
+    /// What the file lacks without being wrong (an item column, every expectation): printed
+    /// on standard error, an error under `report --strict`.
+    pub warnings: Vec<Error>,
 }
 
 /// The kind of data file, by its extension.
@@ -136,7 +140,7 @@ pub fn read_file(path: &Path, registry: &Registry, dataset: &mut Dataset) -> Res
     let kind = Kind::of(path)?;
     let file = File::open(path).map_err(|e| Error::io(Some(&name), &e))?;
     if file.metadata().is_ok_and(|m| m.is_dir()) {
-        return Err(Error::input(Some(&name), None, "", "is a directory, not a file"));
+        return Err(Error::Io { file: Some(name), message: "is a directory, not a file".into() });
     }
     let summary = match kind {
         // A file that fits comfortably in memory is read whole and parsed on every core;
@@ -152,6 +156,20 @@ pub fn read_file(path: &Path, registry: &Registry, dataset: &mut Dataset) -> Res
     };
     if dataset.is_empty() {
         return Err(Error::input(Some(&name), None, "", format!("no responses in the file ({})", ErrorCode::Empty)));
+    }
+    let mut summary = summary;
+    let form = &dataset.form;
+    let expectations = || form.active.iter().flat_map(|&d| form.item_range(d)).map(|i| dataset.column(i, Field::E));
+    // A gap file without expectations: no `.e` column, every `.e` cell empty, or payloads
+    // without `e` answers.
+    if form.format == Format::Gap && expectations().all(|c| c.iter().all(|&x| x == eservqual_core::dataset::MISSING)) {
+        summary.warnings.push(Error::input(
+            Some(&name),
+            None,
+            "",
+            "gap format, but the file has no expectation answers (no .e column, or every .e cell empty), so no \
+             gap can be computed: add them, or pass --format perception",
+        ));
     }
     Ok(summary)
 }
