@@ -1,9 +1,29 @@
 // Hand-written declarations of the `eservqual` ES module (pkg/eservqual.js): the wasm loader,
 // `init(config)` and the `Survey` it resolves to, `score` and `version` (docs/interfaces.md
-// "JavaScript API"). They replace the file wasm-bindgen generates.
+// "JavaScript API"), and the global `window.eservqual` of the script-tag loader (embed.js).
+// They replace the file wasm-bindgen generates. They need no DOM library: a server-side build
+// (`"lib": ["es2022"]`) type-checks `score`, `load` and `version`; the browser types (`Element`,
+// `Response`, ...) are used where the program has them (`Dom<"Element">` below).
 
-/** Where the wasm comes from: a URL, a fetch Response, bytes or a compiled module. */
-export type InitInput = RequestInfo | URL | Response | BufferSource | WebAssembly.Module;
+/**
+ * The global `K`'s instance type when the program's libraries declare it (the DOM library, or
+ * Node's for `URL`, `Request`, `Response`), else `never`: no global type is required or added.
+ */
+type Dom<K extends string> = typeof globalThis extends { [P in K]: { prototype: infer T } } ? T : never;
+
+/**
+ * Where the wasm comes from: a URL, a fetch Request or Response, bytes or a compiled module. In
+ * Node, pass the bytes: `load(readFileSync(new URL("eservqual_wasm_bg.wasm", import.meta.resolve("eservqual"))))`
+ * (Node's fetch cannot read a `file:` URL).
+ */
+export type InitInput =
+  | string
+  | Dom<"URL">
+  | Dom<"Request">
+  | Dom<"Response">
+  | ArrayBuffer
+  | ArrayBufferView
+  | (typeof globalThis extends { WebAssembly: { Module: { prototype: infer M } } } ? M : never);
 
 /**
  * Loads and instantiates the wasm once (default: the `.wasm` beside this module); later calls
@@ -114,7 +134,7 @@ export interface Config {
    * `<div data-eservqual>` to it. Inline with a `manual` trigger shows at once; another trigger
    * shows it when it fires.
    */
-  target?: string | Element;
+  target?: string | Dom<"Element">;
   /** A floating launcher button in popover mode. Default `true`. */
   launcher?: boolean;
   /** Default `{on: "manual"}`. */
@@ -237,8 +257,9 @@ export interface Outcomes {
 /**
  * The argument of `score`: the scoring part of a response payload. A whole payload (a
  * `Payload`, e.g. the `submit` event's) is a valid ScoreInput; its other keys (schema, id,
- * locale, scores, sdk, ...) are ignored, though an object literal may name only the keys here,
- * so that a misspelt one is a type error. It is read as
+ * locale, submitted_at, started_at, site, page, meta, scores, sdk) are read and ignored. Any
+ * other top-level key is refused with `unknown-field` naming it, and an object literal may name
+ * only the keys here, so that a misspelt one is a type error too. It is read as
  * JSON: plain objects and arrays, numbers, strings, booleans and `null` (`undefined` counts as
  * `null`); a `Map`, `Set`, class instance or function where an object belongs is an
  * `invalid-type` error.
@@ -339,4 +360,38 @@ export interface EservqualError extends Error {
   /** JSON path of the offending field, e.g. `answers.EFF1.p`; `""` for the whole input. */
   field: string;
   message: string;
+}
+
+/**
+ * The script-tag loader's Survey: the widget's, or, for a visitor who is not asked (or after a
+ * config error), one on which every method does nothing. Calls made before it exists are queued.
+ */
+export type LoaderSurvey = Pick<Survey, "open" | "close" | "destroy" | "trigger" | "on">;
+
+/**
+ * `window.eservqual`, set by the script-tag loader (`embed.js`) as soon as it runs
+ * (docs/interfaces.md "Script tag"). Absent on a page without the loader.
+ */
+export interface EservqualGlobal {
+  /** The first Survey (the idle one when the visitor is not asked or the config was refused); never rejects. */
+  ready: Promise<LoaderSurvey>;
+  /**
+   * Starts again with `config` merged over the tag's `data-` attributes (so `endpoint` may come
+   * from the tag): the way to pass functions, objects and custom instruments. Rejects with an
+   * `EservqualError` naming the key, with one console message.
+   */
+  init(config?: Partial<Config>): Promise<LoaderSurvey>;
+  /** `consent(true)` lifts `data-consent="false"` and decides again; `false` keeps the visitor unasked. */
+  consent(yes: boolean): void;
+  open(): void;
+  close(): void;
+  destroy(): void;
+  trigger(name: string): void;
+  /** Returns its unsubscribe at once, even before the widget is loaded. */
+  on<E extends EventName>(event: E, handler: (detail: SurveyEvents[E]) => void): () => void;
+}
+
+declare global {
+  /** The script-tag loader's API (`window.eservqual`); `undefined` on a page without `embed.js`. */
+  var eservqual: EservqualGlobal | undefined;
 }

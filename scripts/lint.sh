@@ -3,7 +3,8 @@
 #   rustfmt   the tree as `cargo fmt` writes it (rustfmt.toml)
 #   clippy    the workspace on the host, every target, with the workspace lints of Cargo.toml
 #   clippy    the wasm crate for wasm32 with its browser tests (tests/*.rs build only there)
-#   tsc       the hand-written declarations js/eservqual.d.ts, through tests/types/usage.ts
+#   tsc       the hand-written declarations js/eservqual.d.ts, through tests/types/usage.ts (with
+#             the DOM library) and tests/types/ssr.ts (without it, as a server-side build)
 # Warnings are errors. scripts/setup.sh installs clippy, rustfmt, the wasm target and tsc.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -25,5 +26,6 @@ if [ ! -x node_modules/.bin/tsc ]; then
   PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD=1 npm ci --no-audit --no-fund
 fi
 node_modules/.bin/tsc -p tests/types
+node_modules/.bin/tsc -p tests/types/tsconfig.ssr.json
 
 log "ok"

@@ -16,10 +16,12 @@ import load, {
   type ErrorCode,
   type EservqualError,
   type EventName,
+  type EservqualGlobal,
   type Format,
   type InitInput,
   type InstrumentRef,
   type ItemScores,
+  type LoaderSurvey,
   type LocalText,
   type NpsCategory,
   type Outcome,
@@ -326,3 +328,30 @@ export {
   misspelt,
   badAnswer,
 };
+
+// --- The script-tag loader's global (embed.js): typed, possibly absent ---------------------
+export async function loader(): Promise<void> {
+  const g: EservqualGlobal | undefined = window.eservqual;
+  if (!g) return;
+  const first: LoaderSurvey = await g.ready;
+  first.open();
+  // The tag gives the endpoint: init() takes the other keys alone, merged over it.
+  const again: LoaderSurvey = await g.init({ theme: { mode: "dark" }, meta: { plan: "pro" }, beforeSend: (p) => p });
+  await g.init();
+  g.consent(true);
+  const off: () => void = g.on("submit", ({ scores }) => console.log(scores.class));
+  off();
+  g.open();
+  g.close();
+  g.trigger("order-complete");
+  g.destroy();
+  again.close();
+  // @ts-expect-error: an unknown key, as init() refuses at run time
+  await g.init({ sampelRate: 0.5 });
+  // @ts-expect-error: the loader's Survey has no free()
+  first.free();
+  // @ts-expect-error: consent takes a boolean
+  g.consent("yes");
+  // @ts-expect-error: possibly absent (no embed.js on the page)
+  globalThis.eservqual.open();
+}
