@@ -12,19 +12,14 @@ const validDraw = (d) => typeof d === "number" && d >= 0 && d < 1;
 /** A window opened at `at` for `days` still runs at `now` (NaN keeps it running). */
 const waiting = (at, days, now) => typeof at === "number" && isFinite(at) && !(now >= at + days * DAY_MS);
 
-/** GPC, then consent: the gates that need nothing stored. `null` when both pass. */
-export function privacySkip(settings, env) {
-  if (settings.respectGpc && env.gpc) return "gpc";
-  if (env.consent === true) return null;
-  return env.consent === false ? "no-consent" : "consent-pending";
-}
 
 /** "ask", or the first rule that keeps this visitor from being asked. */
 export function decide(settings, memory, env) {
   const s = { ...DEFAULTS, ...settings };
   const m = memory || {};
-  const privacy = privacySkip(s, env);
-  if (privacy) return privacy;
+  // GPC, then consent: the gates that need nothing stored.
+  if (s.respectGpc && env.gpc) return "gpc";
+  if (env.consent !== true) return env.consent === false ? "no-consent" : "consent-pending";
   if (waiting(m.submittedAt, s.recontactDays, env.nowMs)) return "recently-submitted";
   if (waiting(m.dismissedAt, s.dismissDays, env.nowMs)) return "recently-dismissed";
   const sampled = validDraw(m.draw) ? m.draw < s.sampleRate : s.sampleRate >= 1;

@@ -20,9 +20,16 @@ const w = window;
 const script = document.currentScript;
 const base = new URL(".", (script && script.src) || location.href);
 
-/** A data- attribute value as a config value: booleans, numbers, lists and triggers typed. */
+/** Every config key (docs/interfaces.md "Config"); its data- attribute is the kebab-case form. */
+const KEYS = /^(endpoint|instrument|format|dimensions|recovery|outcomes|weights|locale|strings|mode|target|launcher|trigger|sampleRate|recontactDays|dismissDays|timeoutMs|consent|respectGpc|showSummary|theme|headers|beforeSend|site|meta)$/;
+/** An attribute the loader could not read (JSON that is not, an endpoint that is no URL). */
+let unreadable = false;
+
+/** A data- attribute value as a config value: booleans, numbers, lists, objects and triggers typed. */
 function typed(key, v) {
   if (v === "true" || v === "false") return v === "true";
+  // An object option as JSON: data-theme='{"mode":"dark"}'.
+  if (v[0] === "{") return JSON.parse(v);
   if (key === "outcomes" || key === "dimensions") return v.split(",").map((s) => s.trim()).filter(Boolean);
   if (key === "trigger") {
     const [on, arg] = v.split(/:(.*)/s);
@@ -36,8 +43,23 @@ function typed(key, v) {
 
 const fromTag = {};
 if (script) {
-  for (const [k, v] of Object.entries(script.dataset)) fromTag[k] = typed(k, v);
+  for (const [k, v] of Object.entries(script.dataset)) {
+    try {
+      fromTag[k] = typed(k, v);
+    } catch {
+      unreadable = fromTag[k] = v;
+    }
+  }
 }
+
+/**
+ * A config the loader cannot act on: no endpoint, a key (or data- attribute) it does not know, a
+ * sampleRate that is not a number from 0 to 1, an attribute it could not read. It is not judged
+ * here (that would not fit the loader's budget): the widget is loaded, told not to ask, and its
+ * full check of the config names the mistake in one console message and rejects init().
+ */
+const doubtful = (c) =>
+  unreadable || !c.endpoint || !(Math.abs((c.sampleRate ?? 1) - 0.5) <= 0.5) || Object.keys(c).some((k) => !KEYS.test(k));
 
 let config = null;
 let survey = null;
@@ -77,13 +99,10 @@ async function start() {
   let consent = c.consent === undefined ? true : c.consent;
   if (consentGiven !== null) consent = consentGiven;
   if (typeof consent === "function") consent = await consent();
-  const store = (() => {
-    try {
-      return w.localStorage;
-    } catch {
-      return null;
-    }
-  })();
+  let store = null;
+  try {
+    store = w.localStorage;
+  } catch {}
   const env = { nowMs: Date.now(), gpc: navigator.globalPrivacyControl === true, consent: consent === true };
   let answer = decide(c, {}, env);
   if (answer !== "gpc" && answer !== "no-consent") {
@@ -103,7 +122,7 @@ async function start() {
   } catch {}
   if (config !== c) return latest;
   asked = answer === "ask";
-  if (!asked && !pending) return flush(idle);
+  if (!asked && !pending && !doubtful(c)) return flush(idle);
   const opts = { integrity: WASM_SRI, credentials: "omit" };
   const wasm = fetch(new URL(WASM, base), opts);
   // Awaited below, by the wasm initializer; until then a failure must not count as unhandled.
@@ -116,7 +135,10 @@ async function start() {
   const cfg = { ...c };
   if (typeof cfg.consent !== "function") delete cfg.consent;
   if (answer !== "ask") cfg.consent = false;
-  const made = await mod.init(cfg);
+  const made = await mod.init(cfg).catch((e) => {
+    // The widget logged its error itself: it is not logged again.
+    throw (e.logged = e);
+  });
   // A newer init() started while this one loaded: that one wins, this widget goes.
   if (config !== c) {
     made.destroy();
@@ -132,7 +154,7 @@ function run(next) {
   config = next;
   const p = start().catch((err) => {
     if (config !== next) return latest;
-    console.error("eservqual:", (err && err.message) || err);
+    if (!(err && err.logged)) console.error("eservqual:", (err && err.message) || err);
     flush(idle);
     throw err;
   });
@@ -165,7 +187,6 @@ w.eservqual = {
   on: (...a) => call("on", a),
 };
 
-if (fromTag.endpoint) {
-  // After the rest of the page's scripts ran, so an init() of theirs comes first.
-  setTimeout(() => config || run(fromTag));
-}
+// After the rest of the page's scripts ran, so an init() of theirs comes first; without one the
+// data- attributes are the config, and one without data-endpoint is a mistake reported as any other.
+setTimeout(() => config || run(fromTag));

@@ -56,7 +56,10 @@ function loadText(tag) {
       })
       .catch((cause) => {
         delete texts[tag];
-        throw notLoaded(`eservqual: the ${tag} wording could not be loaded (${cause.message})`);
+        // Like the widget's config errors, init()'s rejection has its one console message.
+        const err = notLoaded(`eservqual: the ${tag} wording could not be loaded (${cause.message})`);
+        console.error(err.message);
+        throw err;
       });
   }
   return texts[tag];

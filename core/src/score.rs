@@ -468,13 +468,37 @@ pub fn score_input(input: &impl crate::error::Source, registry: &Registry) -> Re
     score_tree(&&input.tree(), registry)
 }
 
+/// The top-level keys `score()` accepts: its input's, then the rest of a response payload's.
+const SCORE_KEYS: &[&str] = &[
+    "instrument",
+    "format",
+    "dimensions",
+    "scale",
+    "answers",
+    "recovery",
+    "weights",
+    "outcomes",
+    "schema",
+    "id",
+    "locale",
+    "submitted_at",
+    "started_at",
+    "site",
+    "page",
+    "meta",
+    "scores",
+    "sdk",
+];
+
 fn score_tree<J: Json>(input: &J, registry: &Registry) -> Result<Scores, Error> {
     if input.kind() != JsonKind::Object {
         return Err(Error::new(ErrorCode::InvalidType, "", "score() takes an object shaped like a response payload"));
     }
     let root = At::ROOT;
-    // Other payload members (schema, id, scores, ...) are ignored.
-    let mut f = Fields::any(input, &root)?;
+    // The members of a score input, then the other members of a whole payload (read, not
+    // used); any other key is an `unknown-field` error naming it, so that a misspelt `answer`
+    // cannot score nothing without a word.
+    let mut f = Fields::of(input, &root, SCORE_KEYS)?;
     let format = f.opt("format", Format::read)?;
     let dimensions = f.opt("dimensions", read_codes)?;
     let scale = f.opt("scale", Scale::read)?;

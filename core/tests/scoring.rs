@@ -177,6 +177,8 @@ fn bad_score_inputs_name_the_field() {
             "instrument.dimensions[1].items[0].code",
         ),
         (json!([1, 2]), ErrorCode::InvalidType, ""),
+        // A misspelt top-level key is refused, not ignored (it would score nothing).
+        (json!({"instrument": "e-s-qual", "answer": {"EFF1": {"p": 4}}}), ErrorCode::UnknownField, "answer"),
     ];
     for (input, code, field) in cases {
         let err = score_value(input.clone(), &Registry::builtin()).unwrap_err();

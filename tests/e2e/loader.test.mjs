@@ -106,3 +106,60 @@ test("a tampered wasm is refused: one console message, no uncaught error", async
     writeFileSync(wasm, original);
   }
 });
+
+// Every config mistake on the tag, or in init(), is one console message naming the key and what
+// is allowed, never a silent "not asked" (issue #19). The loader cannot judge every value within its
+// 2 KB: what it doubts it hands to the widget, whose check of the config writes the message.
+const MISTAKES = [
+  ["sample rate abc", { endpoint: "/v1/responses", "sample-rate": "abc" }, /sampleRate: .*number/],
+  ["sample rate -1", { endpoint: "/v1/responses", "sample-rate": "-1" }, /sampleRate: .*0 to 1/],
+  ["sample rate 20%", { endpoint: "/v1/responses", "sample-rate": "20%" }, /sampleRate: .*number/],
+  ["no endpoint", { trigger: "load" }, /endpoint/],
+  ["misspelt endpoint", { endpiont: "/v1/responses", trigger: "load" }, /endpiont: unknown/],
+  ["unknown attribute", { endpoint: "/v1/responses", colour: "blue" }, /colour: unknown/],
+  ["a value the widget refuses", { endpoint: "/v1/responses", mode: "modal" }, /mode: .*popover or inline/],
+  ["object option that is not JSON", { endpoint: "/v1/responses", theme: "{'mode':'dark'}" }, /theme: .*object/],
+];
+
+for (const [name, attrs, message] of MISTAKES) {
+  test(`a config mistake is one console message: ${name}`, async () => {
+    const s = await page(chrome);
+    const fixture = embedPage(attrs, { script: "window.eservqual.ready.then(() => (window.__ready = true));" });
+    const file = `mistake-${name.replace(/\W+/g, "-")}`;
+    writeFileSync(join(server.dir, `www/t/${file}.html`), fixture.html.replace('src="page.js"', `src="${file}.js"`));
+    writeFileSync(join(server.dir, `www/t/${file}.js`), fixture.script);
+    // Whatever the visitor's draw, the mistake is reported.
+    await s.page.addInitScript(() => localStorage.setItem("eservqual.memory", JSON.stringify({ draw: 0.999 })));
+    await s.page.goto(`${server.url}/t/${file}.html`);
+    await s.page.waitForFunction(() => window.__ready === true, null, { timeout: 30000 });
+    await s.page.waitForTimeout(200);
+    assert.equal(s.problems.length, 1, `${s.problems}`);
+    assert.match(s.problems[0], /^console\.error: eservqual: /);
+    assert.match(s.problems[0], message);
+    assert.equal(await s.page.locator("[data-eservqual]").count(), 0, "nothing was added to the page");
+    await s.context.close();
+  });
+}
+
+test("init() with a mistake rejects, with one console message; object options as JSON attributes work", async () => {
+  const s = await page(chrome);
+  const script = `window.eservqual.init({ sampleRate: "abc" }).catch((e) => (window.__err = [e.name, e.code, e.field]));`;
+  const fixture = embedPage({ endpoint: "/v1/responses", trigger: "load", theme: "THEME", meta: "META" }, { script });
+  const html = fixture.html
+    .replace('src="page.js"', 'src="init-mistake.js"')
+    .replace('data-theme="THEME"', `data-theme='{"mode":"dark"}'`)
+    .replace('data-meta="META"', `data-meta='{"plan":"pro"}'`);
+  writeFileSync(join(server.dir, "www/t/init-mistake.html"), html);
+  writeFileSync(join(server.dir, "www/t/init-mistake.js"), fixture.script);
+  await s.page.goto(`${server.url}/t/init-mistake.html`);
+  await s.page.waitForFunction(() => window.__err !== undefined, null, { timeout: 30000 });
+  assert.deepEqual(await s.page.evaluate(() => window.__err), ["EservqualError", "invalid-type", "sampleRate"]);
+  assert.equal(s.problems.length, 1, `${s.problems}`);
+  assert.match(s.problems[0], /^console\.error: eservqual: sampleRate: /);
+  // The tag alone (dark theme and meta given as JSON) is a valid config.
+  const ok = await s.page.evaluate(() => window.eservqual.init({}).then(() => "ok", (e) => e.message));
+  assert.equal(ok, "ok");
+  await s.page.locator("[data-eservqual]").waitFor({ state: "attached", timeout: 15000 });
+  assert.equal(s.problems.length, 1, `${s.problems}`);
+  await s.context.close();
+});
