@@ -301,3 +301,37 @@ test('a Chinese browser gets the Chinese dashboard by default', { timeout: 30_00
     await context.close();
   }
 });
+
+// Issue #19: the trend axis must not repeat a label (3.5, 3.5, 3.4 … at one decimal), and counts
+// read as words do: "1 week", not "1 weeks"; all comments shown is not "2 latest of 2 comments".
+test('axis labels are distinct, and counts follow the plural rules (en, zh)', { timeout: 45_000 }, async () => {
+  const report = await admin('/v1/report?instrument=e-s-qual&format=perception');
+  const last = report.trend[report.trend.length - 1].week.slice(0, 10);
+  const end = new Date(Date.parse(last + 'T00:00:00Z') + 6 * 86400000).toISOString().slice(0, 10);
+  for (const [locale, week, comments] of [
+    ['en-US', / over 1 week\.$/, /^(One comment\.|\d+ comments, the latest first\.|The latest 20 of \d+ comments\.)$/],
+    ['zh-CN', /^1 周共 \d+ 份答卷。$/, /^共 \d+ 条评论，(最新的在前|显示最新 20 条)。$/],
+  ]) {
+    const { context, page, problems } = await open(1280, locale);
+    try {
+      await page.goto(`${base}/dashboard?token=${TOKEN}`);
+      await ready(page);
+      const labels = await page.evaluate(() => window.Chart.getChart(document.getElementById('chart-trend')).scales.y.ticks.map((t) => t.label));
+      assert.ok(labels.length > 2, `${labels}`);
+      assert.equal(new Set(labels).size, labels.length, `repeated trend axis labels: ${labels}`);
+      // One week of responses.
+      await page.goto(`${base}/dashboard#instrument=e-s-qual&from=${last}&to=${end}`);
+      await page.reload();
+      await ready(page);
+      await page.waitForFunction(() => /\d/.test(document.getElementById('comments-sub').textContent));
+      const volume = await page.locator('#volume-sub').textContent();
+      assert.match(volume, week);
+      assert.doesNotMatch(volume, /\b1 weeks/);
+      const sub = await page.locator('#comments-sub').textContent();
+      assert.match(sub, comments);
+      assert.deepEqual(problems, []);
+    } finally {
+      await context.close();
+    }
+  }
+});

@@ -36,6 +36,19 @@
     return s;
   }
   const locale = () => (state.lang === 'zh' ? 'zh-CN' : 'en');
+  // A count in words by the language's plural rules: `key.one`, `key.other`, ... ({n} is the
+  // count as a number; Chinese has only `other`).
+  const plurals = {};
+  function tn(key, n, vars) {
+    plurals[state.lang] = plurals[state.lang] || new Intl.PluralRules(locale());
+    const form = key + '.' + plurals[state.lang].select(n);
+    return t(I18N[state.lang][form] === undefined && I18N.en[form] === undefined ? key + '.other' : form, Object.assign({ n: int(n) }, vars));
+  }
+  // Decimals that tell an axis's ticks apart: as many as its step needs (0.05 → 2), at most 3.
+  const tickDigits = (ticks) => {
+    const step = ticks.length > 1 ? Math.abs(ticks[1].value - ticks[0].value) : 1;
+    return Math.min(3, Math.max(0, Math.ceil(-Math.log10(step) - 1e-9)));
+  };
   function dimName(code) {
     const d = I18N.dims[code];
     return d ? d[state.lang] || d.en : code;
@@ -440,7 +453,7 @@
     $('fix-covers').hidden = !(info && info.hint);
     $('fix-covers').textContent = info && info.hint ? t('fix.covers', { hint: info.hint[state.lang] || info.hint.en }) : '';
     flag.hidden = !isLow(s.n);
-    flag.textContent = t('fix.low', { n: int(s.n) });
+    flag.textContent = tn('fix.low', s.n);
   }
 
   function kpi(id, label, value, unit, sub, n) {
@@ -557,7 +570,7 @@
         options: {
           indexAxis: 'y',
           scales: {
-            x: valueAxis({ min: lo, max: hi, grid: { color: (ctx) => (ctx.tick && ctx.tick.value === 0 ? C.ink : C.grid) }, ticks: { color: C.muted, callback: (v) => signed(v, 1) } }),
+            x: valueAxis({ min: lo, max: hi, grid: { color: (ctx) => (ctx.tick && ctx.tick.value === 0 ? C.ink : C.grid) }, ticks: { color: C.muted, callback: (v, i, ticks) => signed(v, tickDigits(ticks)) } }),
             y: indexAxis(),
           },
           plugins: { legend: { display: false }, tooltip: { callbacks: { label: (ctx) => signed(ctx.parsed.x) + '  [' + ci(gs[ctx.dataIndex], signed) + ']  n ' + int(gs[ctx.dataIndex].n) } } },
@@ -790,7 +803,7 @@
 
   function renderVolume(r) {
     const weeks = r.trend || [];
-    $('volume-sub').textContent = t('volume.sub', { n: int(r.responses), w: weeks.length });
+    $('volume-sub').textContent = t('volume.sub', { responses: tn('n.responses', r.responses), weeks: tn('n.weeks', weeks.length) });
     $('volume-note').textContent = t('volume.note');
     makeChart('chart-volume', {
       type: 'bar',
@@ -829,7 +842,7 @@
       data: { labels: weeks.map((w) => day(w.week)), datasets },
       options: {
         interaction: { mode: 'index', intersect: false },
-        scales: { x: indexAxis({ ticks: { color: C.ink2, maxRotation: 0, autoSkipPadding: 8 } }), y: valueAxis({ ticks: { color: C.muted, callback: (v) => f(v, 1) } }) },
+        scales: { x: indexAxis({ ticks: { color: C.ink2, maxRotation: 0, autoSkipPadding: 8 } }), y: valueAxis({ ticks: { color: C.muted, callback: (v, i, ticks) => f(v, tickDigits(ticks)) } }) },
         plugins: { legend: { position: 'bottom', labels: { usePointStyle: true, pointStyle: 'line' } }, tooltip: { callbacks: { label: (ctx) => ctx.dataset.label + ': ' + f(ctx.parsed.y) } } },
       },
     }, last ? t('alt.trend', { kind: t('kind.' + head), w: weeks.length, list: codes.map((c) => dimName(c) + ' ' + f(last.dimensions[c])).join(', ') }) : t('alt.none'));
@@ -871,7 +884,11 @@
     const rows = (state.rows || []).filter((p) => p && p.outcomes && typeof p.outcomes.comment === 'string' && p.outcomes.comment.trim());
     rows.sort((a, b) => String(b.submitted_at || '').localeCompare(String(a.submitted_at || '')));
     const shown = rows.slice(0, COMMENTS_MAX);
-    $('comments-sub').textContent = rows.length ? t('comments.sub', { shown: shown.length, total: int(rows.length) }) : t('comments.none');
+    $('comments-sub').textContent = !rows.length
+      ? t('comments.none')
+      : shown.length < rows.length
+        ? t('comments.sub', { shown: int(shown.length), total: int(rows.length) })
+        : tn('comments.all', rows.length);
     for (const p of shown) {
       const li = el('li', 'comment');
       li.appendChild(el('p', 'comment-text', p.outcomes.comment));
