@@ -476,12 +476,7 @@ impl<'a> At<'a> {
     /// An `invalid-type` error: `what` was expected, `value` was found.
     #[inline(never)]
     pub fn expected(&self, what: &str, value: &impl Json) -> Error {
-        // A string is quoted, so that the message names the value given (`found "20%"`).
-        let found = match value.string() {
-            Some(s) => cat!("\"", s, "\""),
-            None => value.kind().name().into(),
-        };
-        self.error(ErrorCode::InvalidType, cat!("expected ", what, ", found ", found))
+        self.error(ErrorCode::InvalidType, cat!("expected ", what, ", found ", value.kind().name()))
     }
 }
 
