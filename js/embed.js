@@ -52,15 +52,6 @@ if (script) {
   }
 }
 
-/**
- * A config the loader cannot act on: no endpoint, a key (or data- attribute) it does not know, a
- * sampleRate that is not a number from 0 to 1, an attribute it could not read. It is not judged
- * here (that would not fit the loader's budget): the widget is loaded, told not to ask, and its
- * full check of the config names the mistake in one console message and rejects init().
- */
-const doubtful = (c) =>
-  unreadable || !c.endpoint || !(Math.abs((c.sampleRate ?? 1) - 0.5) <= 0.5) || Object.keys(c).some((k) => !KEYS.test(k));
-
 let config = null;
 let survey = null;
 /** Whether the current Survey may ask (else it is idle, or only delivers what is pending). */
@@ -121,8 +112,16 @@ async function start() {
     pending = Object.keys(store).some((k) => k.startsWith(OUTBOX));
   } catch {}
   if (config !== c) return latest;
-  asked = answer === "ask";
-  if (!asked && !pending && !doubtful(c)) return flush(idle);
+  // An older browser (no <dialog>, no constructable stylesheets: README "Browser support") is
+  // not asked: nothing is shown, and nothing fails on the page.
+  asked = answer === "ask" && document.adoptedStyleSheets;
+  // A config the loader cannot act on (no endpoint, a key or data- attribute it does not know, a
+  // sampleRate that is not a number from 0 to 1, an attribute it could not read) is not judged
+  // here, which would not fit the loader's budget: the widget is loaded, told not to ask, and its
+  // full check of the config names the mistake in one console message and rejects init().
+  const doubtful =
+    unreadable || !c.endpoint || !(Math.abs((c.sampleRate ?? 1) - 0.5) <= 0.5) || Object.keys(c).some((k) => !KEYS.test(k));
+  if (!asked && !pending && !doubtful) return flush(idle);
   const opts = { integrity: WASM_SRI, credentials: "omit" };
   const wasm = fetch(new URL(WASM, base), opts);
   // Awaited below, by the wasm initializer; until then a failure must not count as unhandled.
@@ -134,7 +133,7 @@ async function start() {
   await mod.default(wasm);
   const cfg = { ...c };
   if (typeof cfg.consent !== "function") delete cfg.consent;
-  if (answer !== "ask") cfg.consent = false;
+  if (!asked) cfg.consent = false;
   const made = await mod.init(cfg).catch((e) => {
     // The widget logged its error itself: it is not logged again.
     throw (e.logged = e);

@@ -30,6 +30,9 @@ export default function load(source) {
 /** Creates the widget: resolves to a Survey, or rejects with an EservqualError. */
 export async function init(config) {
   await load();
+  // An older browser (README "Browser support": no constructable stylesheets, no `:has()`) is
+  // never asked: the widget is made as without consent, so it shows nothing and only delivers.
+  if (!document.adoptedStyleSheets || !CSS.supports("selector(:has(a))")) config = { ...config, consent: false };
   // Without consent the widget never asks, so it shows no text: it only delivers what is
   // pending (the loader's case for a visitor who is not asked), and needs no wording file.
   if (!(config && config.consent === false)) await loadText(wasm.textLocale(config));

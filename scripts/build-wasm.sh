@@ -6,7 +6,9 @@
 #                           fetches only the one it speaks, held to the SRI hash written into it
 #   embed.js                the script-tag loader (js/embed.js), with the SRI hashes of both
 #   eservqual.d.ts          the hand-written declarations (js/eservqual.d.ts); package.json
-# esbuild bundles and minifies; nothing a browser would not download goes into pkg/.
+#   README.md, CHANGELOG.md, LICENSE-MIT, LICENSE-APACHE   copied from the root
+# esbuild bundles and minifies; beside what a browser downloads, pkg/ holds only the package's
+# metadata, README, changelog and licences.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -92,12 +94,24 @@ node_modules/.bin/esbuild js/embed.js --bundle --format=iife --minify --target=e
 cp js/eservqual.d.ts pkg/eservqual.d.ts
 
 version="$(awk -F'"' '/^\[workspace.package\]/ { ws = 1 } ws && /^version/ { print $2; exit }' Cargo.toml)"
+repository="$(awk -F'"' '/^\[workspace.package\]/ { ws = 1 } ws && /^repository/ { print $2; exit }' Cargo.toml)"
+# What a package needs beside its code: the README (for users first), the changelog and both
+# licences of "MIT OR Apache-2.0".
+cp README.md CHANGELOG.md LICENSE-MIT LICENSE-APACHE pkg/
+# "sideEffects": only the loader has one (it sets window.eservqual and starts), so a bundler keeps
+# `import "eservqual/embed.js"` and may drop an unused import of the module. "engines": the
+# module uses fetch and WebAssembly, so Node 18 or later for score() on a server.
 cat > pkg/package.json <<JSON
 {
   "name": "eservqual",
   "version": "$version",
-  "description": "E-S-QUAL / SERVQUAL questionnaire widget compiled to WebAssembly",
+  "description": "E-S-QUAL / SERVQUAL questionnaire widget compiled to WebAssembly: asks, scores in the browser, delivers reliably",
+  "keywords": ["servqual", "e-s-qual", "service quality", "survey", "questionnaire", "nps", "csat", "widget", "webassembly", "accessibility"],
+  "homepage": "$repository#readme",
+  "repository": { "type": "git", "url": "git+$repository.git" },
+  "bugs": { "url": "$repository/issues" },
   "license": "MIT OR Apache-2.0",
+  "engines": { "node": ">=18" },
   "type": "module",
   "module": "eservqual.js",
   "main": "eservqual.js",
@@ -106,10 +120,11 @@ cat > pkg/package.json <<JSON
     ".": { "types": "./eservqual.d.ts", "default": "./eservqual.js" },
     "./embed.js": "./embed.js",
     "./eservqual_wasm_bg.wasm": "./eservqual_wasm_bg.wasm",
-    "./text-*.txt": "./text-*.txt"
+    "./text-*.txt": "./text-*.txt",
+    "./package.json": "./package.json"
   },
-  "files": ["eservqual.js", "eservqual_wasm_bg.wasm", "text-en.txt", "text-zh-CN.txt", "text-zh-TW.txt", "eservqual.d.ts", "embed.js"],
-  "sideEffects": false
+  "files": ["eservqual.js", "eservqual_wasm_bg.wasm", "text-en.txt", "text-zh-CN.txt", "text-zh-TW.txt", "eservqual.d.ts", "embed.js", "README.md", "CHANGELOG.md", "LICENSE-MIT", "LICENSE-APACHE"],
+  "sideEffects": ["./embed.js"]
 }
 JSON
 

@@ -163,3 +163,38 @@ test("init() with a mistake rejects, with one console message; object options as
   assert.equal(s.problems.length, 1, `${s.problems}`);
   await s.context.close();
 });
+
+// An older browser (README "Browser support"): without constructable stylesheets (Firefox before
+// 101, Safari before 16.4), or without <dialog> too (older still), nothing is shown, the page's
+// own scripts go on, and no error reaches the page.
+// (Each function runs in the page, on its own: it cannot call another.)
+for (const [name, remove] of [
+  ["no constructable stylesheets", () => delete Document.prototype.adoptedStyleSheets && delete ShadowRoot.prototype.adoptedStyleSheets],
+  [
+    "no <dialog>, no constructable stylesheets",
+    () => delete Document.prototype.adoptedStyleSheets && delete ShadowRoot.prototype.adoptedStyleSheets && delete window.HTMLDialogElement,
+  ],
+  [
+    "no :has() (Firefox before 121)",
+    () => {
+      const supports = CSS.supports;
+      CSS.supports = (...a) => !/:has/.test(a.join(" ")) && supports.apply(CSS, a);
+    },
+  ],
+]) {
+  test(`an older browser shows nothing and throws nothing: ${name}`, async () => {
+    const s = await page(chrome);
+    await s.page.addInitScript(remove);
+    const fixture = embedPage({ endpoint: "/v1/responses", trigger: "load" }, { script: "window.eservqual.ready.then(() => (window.__ready = true)); window.eservqual.open();" });
+    const file = `old-${name.replace(/\W+/g, "-")}`;
+    writeFileSync(join(server.dir, `www/t/${file}.html`), fixture.html.replace('src="page.js"', `src="${file}.js"`));
+    writeFileSync(join(server.dir, `www/t/${file}.js`), fixture.script);
+    await s.page.goto(`${server.url}/t/${file}.html`);
+    await s.page.waitForFunction(() => window.__ready === true, null, { timeout: 30000 });
+    await s.page.waitForTimeout(500);
+    assert.deepEqual(s.problems.filter((p) => p.startsWith("pageerror")), []);
+    assert.equal(await s.page.locator("[data-eservqual]").count(), 0, "nothing was added to the page");
+    assert.equal(await s.page.locator("h1").textContent(), "Shop");
+    await s.context.close();
+  });
+}
