@@ -9,6 +9,8 @@
 
 use eservqual_core::config::Theme;
 
+/// On narrow screens the 0–10 scale is two rows of one grid, 0–5 over 6–10, in reading order:
+/// eleven options on one row at 320 px would each be under the 24 px target size.
 pub const CSS: &str = r#":host{all:initial;display:block;
 --bg:#fff;--fg:#1f2933;--mu:#4b5563;--ln:#6b7280;--sf:#f3f4f6;--ln2:#e5e7eb;--er:#b42318;
 --a:var(--eservqual-accent,#1d4ed8);--on:var(--eservqual-on-accent,#fff);--r:var(--eservqual-radius,12px);
@@ -76,7 +78,7 @@ output{display:block;margin-block-start:.5rem;font-weight:600}
 .lines li{margin:.25rem 0}
 .status{font-weight:600}
 .sr{position:absolute;inline-size:1px;block-size:1px;margin:-1px;overflow:hidden;clip-path:inset(50%);white-space:nowrap}
-@media (max-width:30rem){dialog.eq{padding:1rem .875rem}.q{padding:.75rem}.scale{grid-template-columns:repeat(auto-fit,minmax(2.25rem,1fr))}}
+@media (max-width:30rem){dialog.eq{padding:1rem .875rem}.q{padding:.75rem}.scale{grid-template-columns:repeat(auto-fit,minmax(2.25rem,1fr))}.scale:has(>:nth-child(11)){grid-template-columns:repeat(6,1fr)}}
 @media (forced-colors:active){.opt:has(:checked){outline:3px solid CanvasText}}
 "#;
 

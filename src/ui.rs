@@ -169,10 +169,19 @@ fn numbered(name: &str, i: usize) -> String {
     k
 }
 
-fn progress_text(inner: &Inner, st: &State) -> (String, usize, usize) {
+/// The step counter in the wording of `key` (`ui.progress`, `ui.step.announce`), with the
+/// current step and the total. While the number of steps is not known (until the recovery
+/// screening question is answered, it decides whether three more steps come), the wording is
+/// `key.open`, which leaves the total out.
+fn progress_text(inner: &Inner, st: &State, key: &str, title: &str) -> (String, usize, usize) {
     let total = plan(inner, st).len();
     let current = (st.step + 1).min(total);
-    let text = fill(&inner.t("ui.progress"), &[("current", &int(current as i64)), ("total", &int(total as i64))]);
+    let mut key = String::from(key);
+    if inner.cfg.recovery && st.answers.get("screen").is_none() {
+        key.push_str(".open");
+    }
+    let text =
+        fill(&inner.t(&key), &[("current", &int(current as i64)), ("total", &int(total as i64)), ("title", title)]);
     (text, current, total)
 }
 
@@ -189,7 +198,7 @@ pub fn render(inner: &Inner) {
     }
     let steps = plan(inner, &st);
     let Some(&step) = steps.get(st.step) else { return };
-    let (text, current, total) = progress_text(inner, &st);
+    let (text, current, total) = progress_text(inner, &st, "ui.progress", "");
     let prog = add(doc, &body, "div", "prog");
     add_text(doc, &prog, "span", "", &text).set_id("eq-prog");
     let bar = add(doc, &prog, "progress", "");
@@ -207,10 +216,11 @@ pub fn render(inner: &Inner) {
     match step {
         Step::Dim(d) => {
             let dim = &cfg.form.instrument.dimensions[d];
-            heading(&inner.t(&prefixed("dimension.", &dim.code)));
+            // The intro is about the whole questionnaire: above the first dimension's heading.
             if st.step == 0 {
                 add_text(doc, &body, "p", "mu", &inner.t("ui.intro"));
             }
+            heading(&inner.t(&prefixed("dimension.", &dim.code)));
             let hint_key = prefixed("dimension.", &dim.code) + ".hint";
             let hint = inner.t(&hint_key);
             if hint != hint_key {
@@ -577,7 +587,7 @@ pub fn clear_error(inner: &Inner, name: &str) {
 
 pub fn update_progress(inner: &Inner) {
     let Ok(st) = inner.st.try_borrow() else { return };
-    let (text, current, total) = progress_text(inner, &st);
+    let (text, current, total) = progress_text(inner, &st, "ui.progress", "");
     drop(st);
     if let Some(p) = by_id(inner, "eq-prog") {
         p.set_text_content(Some(&text));
@@ -626,19 +636,15 @@ pub fn update_status(inner: &Inner) {
     }
 }
 
-/// Announces "Step 2 of 5: Fulfillment" in the live region.
+/// Announces "Step 2 of 5: Fulfillment" (or "Step 2: Fulfillment" while the total is not
+/// known) in the live region.
 pub fn announce_step(inner: &Inner) {
+    let title = by_id(inner, "eq-step").and_then(|h| h.text_content()).unwrap_or_default();
     let Ok(st) = inner.st.try_borrow() else { return };
-    let (_, current, total) = progress_text(inner, &st);
-    let done = st.submitted;
-    drop(st);
-    if done {
+    if st.submitted {
         return;
     }
-    let title = by_id(inner, "eq-step").and_then(|h| h.text_content()).unwrap_or_default();
-    let text = fill(
-        &inner.t("ui.step.announce"),
-        &[("current", &int(current as i64)), ("total", &int(total as i64)), ("title", &title)],
-    );
+    let (text, ..) = progress_text(inner, &st, "ui.step.announce", &title);
+    drop(st);
     inner.announce(&text);
 }

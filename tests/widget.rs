@@ -124,7 +124,8 @@ async fn inline_structure_follows_the_dom_contract() {
     let na = all(&root, "label.na");
     assert_eq!(na.len(), 8);
     assert_eq!(text(&na[0]), "Does not apply");
-    assert_eq!(text(&one(&root, "#eq-prog")), "Step 1 of 6");
+    // E-S-QUAL's recovery screening decides the total later: no total until then.
+    assert_eq!(text(&one(&root, "#eq-prog")), "Step 1");
     let buttons: Vec<String> = all(&root, "button").iter().map(text).collect();
     assert_eq!(buttons, ["Next"]);
     assert!(all(&root, "[aria-live=polite]").len() == 1, "one polite live region");
@@ -163,6 +164,79 @@ async fn missing_answers_are_named_linked_and_focused() {
     // Answering clears that group's error.
     click(&one(&root, "input[name='PRI2.p'][value='na']"));
     assert_eq!(all(&root, "fieldset.bad").len(), 1);
+    survey.destroy();
+    t.remove();
+}
+
+#[wasm_bindgen_test]
+async fn the_step_counter_states_the_total_once_the_screening_answer_is_known() {
+    let t = target("t-steps");
+    // PRI, the recovery screening, (three recovery steps if screened in), the outcomes.
+    let survey = init(inline("t-steps", r#", "dimensions": ["PRI"], "outcomes": ["nps"]"#)).await.unwrap();
+    sleep(10).await;
+    let root = shadow_in(&t);
+    let prog = || text(&one(&root, "#eq-prog"));
+    let live = || text(&one(&root, "[aria-live=polite]"));
+    // Until the screening question is answered the total is not known: no total at all.
+    assert_eq!(prog(), "Step 1");
+    for code in ["PRI1", "PRI2", "PRI3"] {
+        click(&one(&root, &format!("input[name='{code}.p'][value='4']")));
+    }
+    click(&one(&root, "button[type=submit]"));
+    assert_eq!(prog(), "Step 2");
+    assert_eq!(live(), format!("Step 2: {}", text(&one(&root, "#eq-step"))));
+    // The answer decides it, and the counter says so at once.
+    click(&one(&root, "input[name=screen][value='1']"));
+    assert_eq!(prog(), "Step 2 of 6");
+    click(&one(&root, "input[name=screen][value='0']"));
+    assert_eq!(prog(), "Step 2 of 3");
+    click(&one(&root, "input[name=screen][value='1']"));
+    click(&one(&root, "button[type=submit]"));
+    assert_eq!(prog(), "Step 3 of 6");
+    assert!(live().starts_with("Step 3 of 6: "), "{}", live());
+    survey.destroy();
+    t.remove();
+
+    // Without the recovery scale the total is known from the start; in Chinese as well.
+    let t = target("t-steps-zh");
+    let config = r#", "dimensions": ["PRI"], "outcomes": ["nps"], "locale": "zh-TW""#;
+    let survey = init(inline("t-steps-zh", config)).await.unwrap();
+    sleep(10).await;
+    assert_eq!(text(&one(&shadow_in(&t), "#eq-prog")), "第 1 步");
+    survey.destroy();
+    t.remove();
+    let t = target("t-steps-known");
+    let survey = init(inline("t-steps-known", r#", "dimensions": ["PRI"], "outcomes": ["nps"], "recovery": false"#))
+        .await
+        .unwrap();
+    sleep(10).await;
+    assert_eq!(text(&one(&shadow_in(&t), "#eq-prog")), "Step 1 of 2");
+    survey.destroy();
+    t.remove();
+}
+
+#[wasm_bindgen_test]
+async fn the_intro_comes_before_the_first_heading_not_under_it() {
+    let t = target("t-intro");
+    let survey = init(inline("t-intro", r#", "dimensions": ["EFF", "PRI"], "recovery": false"#)).await.unwrap();
+    sleep(10).await;
+    let root = shadow_in(&t);
+    let intro = "It only takes a few minutes, and your answers help us improve.";
+    let heading = one(&root, "h3#eq-step");
+    assert_eq!(text(&heading), "Efficiency");
+    let before = heading.previous_element_sibling().expect("something above the heading");
+    assert_eq!(text(&before), intro, "the intro sits right above the first heading");
+    let mut next = heading.next_element_sibling();
+    while let Some(e) = next {
+        assert_ne!(text(&e), intro, "not under the heading");
+        next = e.next_element_sibling();
+    }
+    // Only on the first step.
+    for i in 1..=8 {
+        click(&one(&root, &format!("input[name='EFF{i}.p'][value='3']")));
+    }
+    click(&one(&root, "button[type=submit]"));
+    assert!(!text(&one(&root, ".eq")).contains(intro));
     survey.destroy();
     t.remove();
 }

@@ -1214,6 +1214,12 @@ table! {
         zh_tw: "第 {current} 步（共 {total} 步）",
     },
     Entry {
+        key: "ui.progress.open",
+        en: "Step {current}",
+        zh_cn: "第 {current} 步",
+        zh_tw: "第 {current} 步",
+    },
+    Entry {
         key: "ui.required",
         en: "required",
         zh_cn: "必填",
@@ -1248,6 +1254,12 @@ table! {
         en: "Step {current} of {total}: {title}",
         zh_cn: "第 {current} 步，共 {total} 步：{title}",
         zh_tw: "第 {current} 步（共 {total} 步）：{title}",
+    },
+    Entry {
+        key: "ui.step.announce.open",
+        en: "Step {current}: {title}",
+        zh_cn: "第 {current} 步：{title}",
+        zh_tw: "第 {current} 步：{title}",
     },
     Entry {
         key: "ui.step.outcomes",

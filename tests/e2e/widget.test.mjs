@@ -54,6 +54,7 @@ const pagesFor = () => {
   pages["w/hostile.css"] = HOSTILE_CSS;
   add("destroy", { ...common, locale: "en" });
   add("rtl", { ...common, locale: "en" });
+  add("nps", { endpoint: "/v1/responses", "sample-rate": "1", locale: "en", dimensions: "PRI", recovery: "false", outcomes: "nps" });
   pages["csp/index.html"] = readFileSync(`${ROOT}/www/csp/index.html`, "utf8").replace('href="/shop/shop.css"', 'href="/csp/plain.css"');
   pages["csp/plain.css"] = "body { font-family: sans-serif; }";
   return pages;
@@ -185,6 +186,44 @@ test("right to left: the questionnaire follows the page's direction and fits", a
   assert.equal(layout.fits, true);
   assert.deepEqual(s.problems, []);
   await s.context.close();
+});
+
+test("the 0-10 scale: one row when wide, 0-5 over 6-10 at 320 px, in reading order and axe-clean", async () => {
+  for (const width of [320, 360, 1280]) {
+    const s = await page(chrome, { viewport: { width, height: 800 } });
+    await s.page.goto(`${server.url}/w/nps.html`);
+    await s.page.getByRole("button", { name: WORDS.en.launcher }).click();
+    await s.page.locator("[data-eservqual] dialog[open]").waitFor();
+    for (const code of ["PRI1", "PRI2", "PRI3"]) await s.page.locator(`input[name="${code}.p"][value="4"]`).check({ force: true });
+    await s.page.getByRole("button", { name: WORDS.en.next }).click();
+    await s.page.locator('input[name="nps"]').first().waitFor({ state: "attached" });
+    const boxes = await s.page.evaluate(() => {
+      const root = document.querySelector("[data-eservqual]").shadowRoot;
+      return [...root.querySelectorAll('input[name="nps"]')].map((r) => {
+        const b = r.closest("label").getBoundingClientRect();
+        return { value: r.value, top: Math.round(b.top), left: b.left, right: b.right, width: b.width };
+      });
+    });
+    assert.deepEqual(boxes.map((b) => b.value), ["0", "1", "2", "3", "4", "5", "6", "7", "8", "9", "10"]);
+    const rows = [...new Set(boxes.map((b) => b.top))];
+    if (width === 1280) {
+      assert.equal(rows.length, 1, `one row at ${width}px`);
+    } else {
+      // Two rows, 0-5 and 6-10, in the same columns: read left to right, top to bottom.
+      assert.deepEqual(boxes.map((b) => rows.indexOf(b.top)), [0, 0, 0, 0, 0, 0, 1, 1, 1, 1, 1], `rows at ${width}px`);
+      for (let i = 0; i < 5; i++) assert.ok(Math.abs(boxes[i + 6].left - boxes[i].left) < 1, `${boxes[i + 6].value} under ${boxes[i].value}`);
+    }
+    for (const b of boxes) {
+      assert.ok(b.width >= 24, `${b.value} is ${b.width}px wide at ${width}px`);
+      assert.ok(b.left >= 0 && b.right <= width, `${b.value} inside the viewport at ${width}px`);
+    }
+    for (let i = 1; i < boxes.length; i++) {
+      if (boxes[i].top === boxes[i - 1].top) assert.ok(boxes[i].left > boxes[i - 1].left, "left to right");
+    }
+    await axeClean(s.page, `the 0-10 scale at ${width}px`);
+    assert.deepEqual(s.problems, []);
+    await s.context.close();
+  }
 });
 
 test("Escape closes the dialog and focus returns to the launcher", async () => {
