@@ -131,6 +131,8 @@ async function start() {
   await fetch(moduleUrl, { integrity: MODULE_SRI, credentials: "omit" });
   const mod = await import(moduleUrl);
   await mod.default(wasm);
+  // A newer init() started while this one loaded: that one wins (this config is not checked).
+  if (config !== c) return latest;
   const cfg = { ...c };
   if (typeof cfg.consent !== "function") delete cfg.consent;
   if (!asked) cfg.consent = false;
