@@ -199,6 +199,77 @@ pub fn parse_cell(cell: &str, scale: Scale, header: &str) -> Result<Option<i16>,
     }
 }
 
+/// The wide-CSV header of `form` (docs/interfaces.md "Wide CSV"): `id`, `submitted_at`, every
+/// item field of D in instrument order, the 11 `recovery.*` columns for `e-s-qual`, `weight.*`
+/// for D, the outcomes, `value1`–`value4`, `loyalty1`–`loyalty5` and `comment`. What
+/// [`wide_row`] writes under it and `eservqual report` reads.
+pub fn wide_header(form: &Form) -> Vec<String> {
+    let mut h: Vec<String> = vec!["id".into(), "submitted_at".into()];
+    for &d in &form.active {
+        for item in &form.instrument.dimensions[d].items {
+            h.extend(form.format.fields().iter().map(|f| format!("{}.{}", item.code, f.as_str())));
+        }
+    }
+    if form.instrument.id == "e-s-qual" {
+        if let Some(recs) = Instrument::builtin("e-recs-qual") {
+            h.extend(recs.items().map(|i| format!("recovery.{}", i.code)));
+        }
+    }
+    h.extend(form.dimensions().map(|d| format!("weight.{}", d.code)));
+    h.extend(["nps", "csat", "ces", "satisfaction"].map(String::from));
+    h.extend((1..=VALUE_ITEMS).map(|i| format!("value{i}")));
+    h.extend((1..=LOYALTY_ITEMS).map(|i| format!("loyalty{i}")));
+    h.push("comment".into());
+    h
+}
+
+/// One validated response as a row under [`wide_header`] of its form, line end included; the
+/// comment goes through [`csv_text`] (quoted as needed, a formula-looking one neutralised).
+pub fn wide_row(r: &Response, out: &mut Vec<u8>) {
+    fn cell(out: &mut Vec<u8>, x: Option<i16>) {
+        out.push(b',');
+        if let Some(x) = x {
+            out.extend_from_slice(crate::text::int(i64::from(x)).as_bytes());
+        }
+    }
+    let (form, a) = (&r.form, &r.answers);
+    // Ids are UUIDs and times RFC 3339 (validated): nothing that needs quoting.
+    out.extend_from_slice(r.id.as_bytes());
+    out.push(b',');
+    out.extend_from_slice(r.submitted_at.as_bytes());
+    for &d in &form.active {
+        for i in form.item_range(d) {
+            for f in form.format.fields() {
+                cell(out, a.items.get(i).and_then(|x| x[f.index()]));
+            }
+        }
+    }
+    if form.instrument.id == "e-s-qual" {
+        for j in 0..11 {
+            cell(out, a.recovery.as_ref().and_then(|rec| rec.get(j).copied().flatten()));
+        }
+    }
+    for j in 0..form.active.len() {
+        out.push(b',');
+        if let Some(w) = a.weights.as_ref().and_then(|w| w.get(j)) {
+            out.extend_from_slice(w.to_string().as_bytes());
+        }
+    }
+    let o = &a.outcomes;
+    for x in [o.nps, o.csat, o.ces, o.satisfaction] {
+        cell(out, x);
+    }
+    for j in 0..VALUE_ITEMS {
+        cell(out, o.value.and_then(|v| v[j]));
+    }
+    for j in 0..LOYALTY_ITEMS {
+        cell(out, o.loyalty.and_then(|v| v[j]));
+    }
+    out.push(b',');
+    csv_text(out, o.comment.as_deref().unwrap_or(""));
+    out.push(b'\n');
+}
+
 /// Appends `text` as one wide-CSV cell. A cell that a spreadsheet would run as a formula
 /// (starting with `=`, `+`, `-`, `@`, a tab or a carriage return) gets a leading `'`, so it
 /// shows as the text it is; a cell holding a comma, a quote or a line break is quoted, its

@@ -231,3 +231,33 @@ fn csv_text_neutralises_formula_cells_and_quotes_what_needs_it() {
     let comments: Vec<String> = reader.records().map(|r| r.unwrap()[2].to_string()).collect();
     assert_eq!(comments, ["'=cmd|' /C calc'!A0", "a,\"b\"\nc"]);
 }
+
+#[test]
+fn the_core_wide_row_with_its_comment_reads_back_as_the_payload_reports() {
+    use eservqual_core::dataset::{wide_header, wide_row};
+    use eservqual_core::payload::Payload;
+    let registry = Registry::builtin();
+    let comments = ["=HYPERLINK(\"http://x\",\"y\"), then\nmore", "+1", "plain", ""];
+    let mut direct = Dataset::new(form("e-s-qual", Format::Perception));
+    let mut text = wide_header(&direct.form).join(",").into_bytes();
+    text.push(b'\n');
+    for (i, comment) in comments.iter().enumerate() {
+        let mut v: serde_json::Value = serde_json::from_str(PAYLOAD).unwrap();
+        v["id"] = format!("7957ec04-13d3-4b3c-9286-257c739aa35{i}").into();
+        v["answers"]["SYS1"] = serde_json::json!({ "p": i as i64 + 1 });
+        v["outcomes"]["comment"] = (*comment).into();
+        let response = Payload::from_json(&v.to_string()).unwrap().validate(&registry).unwrap();
+        direct.push_response(&response).unwrap();
+        wide_row(&response, &mut text);
+    }
+    let text = String::from_utf8(text).unwrap();
+    assert!(text.contains(",\"'=HYPERLINK(\"\"http://x\"\",\"\"y\"\"), then\nmore\"\n"), "{text}");
+    assert!(text.contains(",'+1\n"), "{text}");
+    for threads in [1, 2] {
+        let mut read = Dataset::new(form("e-s-qual", Format::Perception));
+        let summary = csv::read_bytes(text.as_bytes(), "export.csv", &mut read, threads).expect("the export reads");
+        assert_eq!(summary.read, 4);
+        assert!(summary.warnings.is_empty(), "{:?}", summary.warnings);
+        assert_eq!(serde_json::to_value(report(&read)).unwrap(), serde_json::to_value(report(&direct)).unwrap());
+    }
+}
