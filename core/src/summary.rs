@@ -48,12 +48,28 @@
 //! they agree with the full scan unless a compared value sits within the scan's rounding
 //! error of its threshold (a tie with a crosshair that only rounding decides).
 //!
+//! One degenerate case differs from the scan by design: when every respondent with a
+//! satisfaction answer has the same dimension score and that score is not a binary fraction
+//! (4/3, say), its variance is exactly 0 and `derived_importance_r` is `null` as §3.9 says;
+//! the scan's two passes leave a residue of about 1e-32 and print rounding noise (±1e-16) for
+//! r, which then also moves that dimension into the derived quadrant chart. Every other
+//! number of a degenerate column (a constant score's sd: exactly 0 here, about 1e-16 in the
+//! scan) is within the tolerance.
+//!
 //! Nothing `report()` outputs needs the rows themselves. What a summary cannot give, and what
 //! stays on the full scan of the stored rows: de-duplication by id (a summary holds no ids: the
 //! caller adds each response once — the collector only for a newly stored one), alpha with
 //! pairwise deletion (`stats::cronbach_pairwise`, outside the report), medians or any other
 //! order statistic, the Kano tables, the exports, and anything about single responses (the
 //! latest comments, a row's own scores).
+//!
+//! # For the collector
+//!
+//! Key a summary row by (calendar day, instrument, format, dimension set), the day being the
+//! one the report's `from`/`to` range selects on; give [`Summary::add_response`] the same
+//! validated response the full scan pushes into its `Dataset`. The trend's week is taken from
+//! the date written in `submitted_at` (as the scan does) and kept inside the summary, so it
+//! does not matter that a range is cut on another clock (UTC) than the week.
 //!
 //! # Stored form
 //!

@@ -8,6 +8,7 @@ mod common;
 use common::{assert_matches, json, read};
 use eservqual_core::civil::civil_from_days;
 use eservqual_core::dataset::{Column, Dataset, WideRow};
+use eservqual_core::exact::Exact;
 use eservqual_core::instrument::{Dimension, Item, LocalText};
 use eservqual_core::payload::{Answers, Payload};
 use eservqual_core::report::report;
@@ -521,4 +522,93 @@ fn derived_importance_of_a_constant_score_is_null() {
     assert_eq!(actual["ipa"]["derived_importance_r"]["PRI"], Value::Null);
     assert!(common::close(actual["ipa"]["derived_importance_r"]["SYS"].as_f64().unwrap(), 1.0));
     assert!(actual["ipa"]["derived"]["quadrant"].get("PRI").is_none());
+}
+
+// ---------------------------------------------------------------------------------------------
+// Exact sums
+
+/// f64 values over the whole range: tiny, subnormal, huge, negative, fractions.
+fn any_real() -> impl Strategy<Value = f64> {
+    prop_oneof![
+        -1e3f64..1e3,
+        (-8i64..8, -60i32..60).prop_map(|(m, e)| m as f64 * 2f64.powi(e) / 3.0),
+        any::<f64>().prop_filter("finite", |x| x.is_finite()),
+        (1u64..1 << 52).prop_map(|m| f64::from_bits(m) * if m % 2 == 0 { 1.0 } else { -1.0 }),
+    ]
+}
+
+fn exact_sum(xs: &[f64]) -> Exact {
+    let mut e = Exact::new();
+    xs.iter().for_each(|&x| e.add_f64(x));
+    e
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(256))]
+
+    /// The same values in any order, or summed in parts and the parts added, are the same
+    /// exact sum (equal representation); taking every value away again leaves exactly zero.
+    #[test]
+    fn exact_sums_do_not_depend_on_order_or_grouping(
+        xs in proptest::collection::vec(any_real(), 0..40),
+        cut in any::<prop::sample::Index>(),
+        seed in any::<u64>(),
+    ) {
+        let whole = exact_sum(&xs);
+        let mut shuffled = xs.clone();
+        let mut rng = Rng(seed | 1);
+        for i in (1..shuffled.len()).rev() {
+            shuffled.swap(i, rng.below(i as u64 + 1) as usize);
+        }
+        prop_assert_eq!(&exact_sum(&shuffled), &whole);
+        let at = if xs.is_empty() { 0 } else { cut.index(xs.len() + 1) };
+        let mut parts = exact_sum(&xs[at..]);
+        parts.add(&exact_sum(&xs[..at]));
+        prop_assert_eq!(&parts, &whole);
+        let mut none = whole.clone();
+        none.sub(&exact_sum(&shuffled));
+        prop_assert!(none.is_zero());
+        let stored: Exact = serde_json::from_str(&serde_json::to_string(&whole).unwrap()).unwrap();
+        prop_assert_eq!(stored, whole);
+    }
+
+    /// Against integer arithmetic: values k·2^e (|k| < 2^40, small e) summed, multiplied and
+    /// squared exactly, and converted to the nearest f64 or its neighbour.
+    #[test]
+    fn exact_sums_and_products_match_integer_arithmetic(
+        xs in proptest::collection::vec((-(1i64 << 40)..(1i64 << 40), -20i32..20), 0..30),
+        ys in proptest::collection::vec((-(1i64 << 40)..(1i64 << 40), -20i32..20), 0..30),
+    ) {
+        // Everything in units of 2^-20.
+        let units = |v: &[(i64, i32)]| v.iter().map(|&(k, e)| i128::from(k) << (e + 20)).sum::<i128>();
+        let reals = |v: &[(i64, i32)]| v.iter().map(|&(k, e)| k as f64 * 2f64.powi(e)).collect::<Vec<f64>>();
+        let (a, b) = (exact_sum(&reals(&xs)), exact_sum(&reals(&ys)));
+        let (ia, ib) = (units(&xs), units(&ys));
+        let close = |e: &Exact, i: i128, scale: i32| {
+            let want = i as f64 * 2f64.powi(scale);
+            let got = e.to_f64();
+            got == want || (got - want).abs() <= want.abs() * 2.0 * f64::EPSILON
+        };
+        prop_assert!(close(&a, ia, -20), "{} vs {}", a.to_f64(), ia);
+        prop_assert_eq!(a.signum(), ia.signum() as i32);
+        // The product of two sums of up to 2^65 units each: compared through its sign and size.
+        let p = a.mul(&b);
+        prop_assert_eq!(p.signum(), (ia.signum() * ib.signum()) as i32);
+        let want = (ia as f64) * (ib as f64) * 2f64.powi(-40);
+        prop_assert!((p.to_f64() - want).abs() <= want.abs() * 4.0 * f64::EPSILON);
+        // Squares: Σx² exactly, and n·Σx² − (Σx)² ≥ 0 exactly (0 only for equal values).
+        let small: Vec<f64> = xs.iter().map(|&(k, e)| (k >> 20) as f64 * 2f64.powi(e / 2)).collect();
+        let (mut sum, mut squares, mut check) = (Exact::new(), Exact::new(), 0i128);
+        for (&x, &(k, e)) in small.iter().zip(&xs) {
+            sum.add_f64(x);
+            squares.add_product(x, x);
+            let k = i128::from(k >> 20);
+            check += (k * k) << (2 * (e / 2) + 20);
+        }
+        prop_assert!(close(&squares, check, -20), "{} vs {}", squares.to_f64(), check);
+        let mut spread = squares.mul(&Exact::from_int(small.len() as i64));
+        spread.sub(&sum.mul(&sum));
+        let constant = small.windows(2).all(|w| w[0] == w[1]);
+        prop_assert_eq!(spread.signum(), if constant { 0 } else { 1 });
+    }
 }
