@@ -157,12 +157,14 @@ impl Exact {
         let shift = e.rem_euclid(BITS) as u32;
         let low = u << shift;
         let high = if shift == 0 { 0 } else { u >> (128 - shift) };
-        let chunks = [low, low >> 32, low >> 64, low >> 96, high];
-        self.widen(block, block + chunks.len() as i32);
-        let at = (block - self.base) as usize;
-        for (j, c) in chunks.iter().enumerate() {
-            let c = (*c as u64 & MASK as u64) as i64;
-            self.limbs[at + j] += if negative { -c } else { c };
+        let chunks = [low, low >> 32, low >> 64, low >> 96, high].map(|c| (c as u64 & MASK as u64) as i64);
+        // Only the blocks from the lowest to the highest non-zero chunk are touched.
+        let first = chunks.iter().position(|&c| c != 0).unwrap_or(0);
+        let end = chunks.iter().rposition(|&c| c != 0).map_or(0, |p| p + 1);
+        self.widen(block + first as i32, block + end as i32);
+        let at = (block + first as i32 - self.base) as usize;
+        for (limb, &c) in self.limbs[at..].iter_mut().zip(&chunks[first..end]) {
+            *limb += if negative { -c } else { c };
         }
         self.normalise();
     }
@@ -205,6 +207,25 @@ impl Exact {
             let v = *l + carry;
             *l = v & MASK;
             carry = v >> BITS;
+        }
+        // Every limb is now in [0, 2³²), the value Σ + carry·2^(32·len). The usual case: the
+        // top limb, read as signed, already is the shortest form.
+        if let Some(top) = self.limbs.last_mut() {
+            let fits = match carry {
+                0 => (1..HALF).contains(top),
+                // A top of −1 may only extend the sign of the limb below: left to `trim`.
+                -1 if *top >= HALF && *top != MASK => {
+                    *top -= RADIX;
+                    true
+                }
+                _ => false,
+            };
+            if fits {
+                if self.limbs[0] == 0 {
+                    self.trim();
+                }
+                return;
+            }
         }
         while !(-HALF..HALF).contains(&carry) {
             self.limbs.push(carry & MASK);
@@ -258,15 +279,18 @@ impl TryFrom<Vec<i64>> for Exact {
 
     /// Reads `[base, limbs...]`; limbs outside (−2³², 2³²) or a base out of range are refused,
     /// anything else is brought to the canonical form.
-    fn try_from(v: Vec<i64>) -> Result<Exact, String> {
-        let Some((&base, limbs)) = v.split_first() else { return Ok(Exact::new()) };
+    fn try_from(mut limbs: Vec<i64>) -> Result<Exact, String> {
+        if limbs.is_empty() {
+            return Ok(Exact::new());
+        }
+        let base = limbs.remove(0);
         if limbs.len() > 256 || !(-1_000_000..=1_000_000).contains(&base) {
             return Err("an exact sum out of range".to_string());
         }
         if limbs.iter().any(|l| l.abs() >= RADIX) {
             return Err("an exact sum with a limb of more than 32 bits".to_string());
         }
-        let mut e = Exact { base: base as i32, limbs: limbs.to_vec() };
+        let mut e = Exact { base: base as i32, limbs };
         e.normalise();
         Ok(e)
     }
@@ -338,6 +362,27 @@ mod tests {
         assert_eq!(big.mul(&big).to_f64(), (i64::MAX as f64) * (i64::MAX as f64));
         let neg = Exact::from_int(i64::MIN + 1);
         assert_eq!(neg.mul(&big).to_f64(), -(i64::MAX as f64) * (i64::MAX as f64));
+    }
+
+    #[test]
+    fn every_sum_has_one_form() {
+        // −1 reached from above: the limbs 2³² − 1 below a top of −1 are one limb −1.
+        let mut e = Exact::from_int(1 << 32);
+        e.sub(&Exact::from_int((1 << 32) + 1));
+        assert_eq!(e, Exact::from_int(-1));
+        assert_eq!(Vec::<i64>::from(e), vec![0, -1]);
+        // Crossing zero and limb boundaries either way.
+        for (a, b) in [(1i64 << 31, 1i64), (-(1 << 31), -1), (1 << 40, -(1 << 40) - 1), (-(1 << 33), 1 << 32)] {
+            let mut e = Exact::from_int(a);
+            e.add(&Exact::from_int(b));
+            assert_eq!(e, Exact::from_int(a + b), "{a} + {b}");
+            let mut x = Exact::new();
+            x.add_f64(a as f64 * 2f64.powi(-40));
+            x.add_f64(b as f64 * 2f64.powi(-40));
+            let mut y = Exact::new();
+            y.add_f64((a + b) as f64 * 2f64.powi(-40));
+            assert_eq!(x, y, "{a} + {b} scaled");
+        }
     }
 
     #[test]

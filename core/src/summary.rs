@@ -528,6 +528,12 @@ struct StoredOut<'a> {
     sums: &'a Sums,
 }
 
+/// The version of a stored summary, the rest unread.
+#[derive(Deserialize)]
+struct Probe {
+    version: Option<serde_json::Value>,
+}
+
 /// The stored form, as read (once its version is known).
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -819,9 +825,15 @@ impl Summary {
     /// instrument) a `wrong-form` error, anything else that does not fit an `invalid-json` or
     /// `invalid-type` error.
     pub fn from_json(text: &str, form: &Form) -> Result<Summary, Error> {
-        let value: serde_json::Value = serde_json::from_str(text)
-            .map_err(|e| Error::new(ErrorCode::InvalidJson, "", format!("a summary that is not JSON: {e}")))?;
-        match value.get("version") {
+        // The version first (the rest is skipped unread), so that another version is named as
+        // such rather than as whatever its sums no longer match.
+        let probe: Probe = serde_json::from_str(text).map_err(|e| match e.classify() {
+            serde_json::error::Category::Syntax | serde_json::error::Category::Eof => {
+                Error::new(ErrorCode::InvalidJson, "", format!("a summary that is not JSON: {e}"))
+            }
+            _ => malformed(e),
+        })?;
+        match probe.version {
             None => return Err(Error::new(ErrorCode::MissingField, "version", "a summary without a version")),
             Some(v) if v.as_u64() == Some(VERSION) => {}
             Some(v) => {
@@ -832,7 +844,7 @@ impl Summary {
                 ))
             }
         }
-        let stored: StoredIn = serde_json::from_value(value).map_err(malformed)?;
+        let stored: StoredIn = serde_json::from_str(text).map_err(malformed)?;
         let mut summary = Summary::new(form);
         let codes: Vec<&str> = form.dimensions().map(|d| d.code.as_str()).collect();
         if stored.instrument != form.instrument.id

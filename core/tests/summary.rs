@@ -534,6 +534,9 @@ fn any_real() -> impl Strategy<Value = f64> {
         (-8i64..8, -60i32..60).prop_map(|(m, e)| m as f64 * 2f64.powi(e) / 3.0),
         any::<f64>().prop_filter("finite", |x| x.is_finite()),
         (1u64..1 << 52).prop_map(|m| f64::from_bits(m) * if m % 2 == 0 { 1.0 } else { -1.0 }),
+        // Near the 32-bit limb boundaries, where carries and sign extension happen.
+        (-4i64..4, 0i32..3, -2i32..3).prop_map(|(k, b, e)| (k + (1i64 << (31 + b))) as f64 * 2f64.powi(32 * e)),
+        (-4i64..4, 0i32..3, -2i32..3).prop_map(|(k, b, e)| (k - (1i64 << (31 + b))) as f64 * 2f64.powi(32 * e)),
     ]
 }
 
