@@ -465,7 +465,7 @@ impl WideRow {
 }
 
 /// Days since 1970-01-01 of the date part of a checked RFC 3339 time.
-fn epoch_day(t: &str) -> Option<i32> {
+pub(crate) fn epoch_day(t: &str) -> Option<i32> {
     let y: i64 = t.get(0..4)?.parse().ok()?;
     let m: i64 = t.get(5..7)?.parse().ok()?;
     let d: i64 = t.get(8..10)?.parse().ok()?;

@@ -20,6 +20,7 @@ pub mod civil;
 pub mod config;
 pub mod dataset;
 pub mod error;
+pub mod exact;
 pub mod instrument;
 pub mod kano;
 pub mod outbox;
@@ -28,6 +29,7 @@ pub mod report;
 pub mod retry;
 pub mod score;
 pub mod stats;
+pub mod summary;
 pub mod text;
 
 pub use error::{Error, ErrorCode};

@@ -125,7 +125,7 @@ pub struct Quadrants {
 }
 
 /// Item kinds reported per format.
-fn item_kinds(format: Format) -> &'static [Kind] {
+pub(crate) fn item_kinds(format: Format) -> &'static [Kind] {
     match format {
         Format::Perception => &[Kind::P],
         Format::Gap => &[Kind::P, Kind::E, Kind::Gap],
@@ -421,7 +421,7 @@ fn recovery_report(ds: &Dataset) -> Option<IndexMap<String, DimensionReport>> {
 }
 
 /// Quadrants of the plotted dimensions (both values present); `None` when nothing is plotted.
-fn quadrants(points: &[(String, f64, f64)]) -> Option<Quadrants> {
+pub(crate) fn quadrants(points: &[(String, f64, f64)]) -> Option<Quadrants> {
     if points.is_empty() {
         return None;
     }
@@ -491,7 +491,7 @@ fn ipa(ds: &Dataset, dims: &IndexMap<String, DimensionReport>, dimcols: &[Vec<f6
 }
 
 /// `YYYY-MM-DD` of a day number since 1970-01-01.
-fn civil(day: i64) -> String {
+pub(crate) fn civil(day: i64) -> String {
     let (y, m, d) = crate::civil::civil_from_days(day);
     format!("{y:04}-{m:02}-{d:02}")
 }

@@ -51,6 +51,11 @@ pub fn stats_of_integers(values: impl Iterator<Item = i16>) -> Stats {
         sum += x;
         squares += x * x;
     }
+    stats_from_integer_sums(n, sum, squares)
+}
+
+/// [`stats_of_integers`] from its sums: the count, Σx and Σx² of integer values.
+pub fn stats_from_integer_sums(n: u64, sum: i64, squares: i64) -> Stats {
     if n == 0 {
         return Stats { n: 0, mean: None, sd: None, se: None, ci95: None };
     }
@@ -265,7 +270,6 @@ fn alpha_from_cov(n: usize, k: usize, cov: &[f64]) -> (Alpha, Vec<ItemAlpha>) {
 /// n·Σxy − Σx·Σy are exact, so a zero variance is exactly zero in any row order.
 pub fn cronbach_integers(n_rows: usize, cols: &[&[i16]], missing: i16) -> (Alpha, Vec<ItemAlpha>) {
     let k = cols.len();
-    let undefined_items = || vec![ItemAlpha { alpha_if_deleted: None, item_total_r: None }; k];
     let mut sums = vec![0i64; k];
     let mut cross = vec![0i64; k * k];
     let mut row = vec![0i64; k];
@@ -288,8 +292,15 @@ pub fn cronbach_integers(n_rows: usize, cols: &[&[i16]], missing: i16) -> (Alpha
             }
         }
     }
+    cronbach_from_integer_sums(n, k, &sums, &cross)
+}
+
+/// [`cronbach_integers`] from its sums over the `n` listwise rows: Σx of each of the `k` items
+/// and the cross-products Σx_i·x_j (`cross[i * k + j]`, read for i ≤ j only).
+pub fn cronbach_from_integer_sums(n: usize, k: usize, sums: &[i64], cross: &[i64]) -> (Alpha, Vec<ItemAlpha>) {
     if k < 2 || n < 2 {
-        return (Alpha { raw: None, std: None, n, ci95: None }, undefined_items());
+        let undefined = vec![ItemAlpha { alpha_if_deleted: None, item_total_r: None }; k];
+        return (Alpha { raw: None, std: None, n, ci95: None }, undefined);
     }
     let mut cov = vec![0.0; k * k];
     for i in 0..k {
@@ -403,6 +414,11 @@ pub fn nps(answers: impl Iterator<Item = i16>) -> Nps {
         pro += usize::from(x >= 9);
         det += usize::from(x <= 6);
     }
+    nps_from_counts(n, pro, det)
+}
+
+/// [`nps`] from the counts of answers, promoters (9-10) and detractors (0-6).
+pub fn nps_from_counts(n: usize, pro: usize, det: usize) -> Nps {
     if n == 0 {
         return Nps { n, score: None, promoters: None, passives: None, detractors: None, se: None, ci95: None };
     }
@@ -438,6 +454,11 @@ pub fn csat(answers: impl Iterator<Item = i16>) -> Csat {
         sum += f64::from(x);
         top += usize::from(x >= 4);
     }
+    csat_from_counts(n, sum, top)
+}
+
+/// [`csat`] from the count, the sum of the answers and the count of 4s and 5s.
+pub fn csat_from_counts(n: usize, sum: f64, top: usize) -> Csat {
     if n == 0 {
         return Csat { n, mean: None, top2: None, ci95: None };
     }
@@ -460,6 +481,11 @@ pub fn ces(answers: impl Iterator<Item = i16>) -> Ces {
         sum += f64::from(x);
         agree += usize::from(x >= 5);
     }
+    ces_from_counts(n, sum, agree)
+}
+
+/// [`ces`] from the count, the sum of the answers and the count of 5s to 7s.
+pub fn ces_from_counts(n: usize, sum: f64, agree: usize) -> Ces {
     if n == 0 {
         return Ces { n, mean: None, agree: None, agree_ci95: None };
     }
