@@ -376,12 +376,18 @@ pub fn wilson(successes: usize, n: usize) -> Option<[f64; 2]> {
 /// Pearson r over the pairs; `None` below 3 pairs or when either side has zero variance.
 pub fn pearson(pairs: impl Iterator<Item = (f64, f64)> + Clone) -> Option<f64> {
     let (mut sx, mut sy, mut n) = (0.0, 0.0, 0usize);
+    // A column of one repeated value has no variance, but its mean (sum / n) need not equal that
+    // value when it is no binary fraction (4/3, say), and the residues would make noise of r.
+    let (mut first, mut x_varies, mut y_varies) = (None, false, false);
     for (x, y) in pairs.clone() {
+        let (x0, y0) = *first.get_or_insert((x, y));
+        x_varies |= x != x0;
+        y_varies |= y != y0;
         sx += x;
         sy += y;
         n += 1;
     }
-    if n < 3 {
+    if n < 3 || !x_varies || !y_varies {
         return None;
     }
     let (mx, my) = (sx / n as f64, sy / n as f64);

@@ -249,3 +249,19 @@ fn a_constant_sum_of_items_is_exactly_undefined() {
         assert!(raw.abs() < 10.0, "{raw}");
     }
 }
+
+/// Pearson's r of a column of one repeated value is undefined, also when the value is no binary
+/// fraction and its computed mean differs from it in the last place (derived importance of a
+/// dimension every respondent scored 4/3, say: docs/scoring.md §3.9).
+#[test]
+fn pearson_of_a_constant_column_is_undefined() {
+    use eservqual_core::stats::pearson;
+    for n in 3..40 {
+        let pairs: Vec<(f64, f64)> = (0..n).map(|i| (4.0 / 3.0, (i % 7) as f64)).collect();
+        assert_eq!(pearson(pairs.iter().copied()), None, "x constant, n = {n}");
+        let flipped: Vec<(f64, f64)> = pairs.iter().map(|&(x, y)| (y, x)).collect();
+        assert_eq!(pearson(flipped.iter().copied()), None, "y constant, n = {n}");
+    }
+    let r = pearson([(1.0, 2.0), (2.0, 4.0), (3.0, 7.0)].into_iter()).expect("defined");
+    assert!((r - 0.993_399_267_798_783).abs() < 1e-12, "{r}");
+}
