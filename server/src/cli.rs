@@ -42,7 +42,8 @@ Examples:
 const KANO_AFTER_HELP: &str = "\
 Each row is one respondent's answers to the functional (feature present) and dysfunctional
 (feature absent) question of one feature. Prints per feature the counts of A, O, M, I, R, Q,
-the category, Better, Worse and Fong's significance test.
+the category, Better, Worse and Fong's significance test. The separator (comma, semicolon or
+tab) is told by the header line; header names and answers may be in any letter case.
 
 Example:
   eservqual kano kano.csv";
