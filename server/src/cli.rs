@@ -112,6 +112,18 @@ pub struct ServeArgs {
     /// How many responses one client may send at once before --rate-limit applies.
     #[arg(long, value_name = "N", default_value_t = 60)]
     pub rate_burst: u32,
+    /// Seconds a client has to send a request's headers; a connection idle this long is closed.
+    #[arg(long, value_name = "SECONDS", default_value_t = 10.0)]
+    pub header_timeout: f64,
+    /// Seconds a request may take (its body included) before it is answered 408.
+    #[arg(long, value_name = "SECONDS", default_value_t = 30.0)]
+    pub request_timeout: f64,
+    /// Open connections in all; more are closed at once.
+    #[arg(long, value_name = "N", default_value_t = crate::serve::net::MAX_CONNECTIONS)]
+    pub max_connections: usize,
+    /// Open connections from one client address (a trusted proxy is exempt); more are closed at once.
+    #[arg(long, value_name = "N", default_value_t = crate::serve::net::MAX_PER_ADDRESS)]
+    pub max_connections_per_ip: usize,
 }
 
 #[derive(Debug, Args)]

@@ -835,3 +835,108 @@ fn custom_instruments_static_files_and_the_dashboard_page() {
     let (status, _, body) = post(&s, &with(payload, "/id", json!(uuid(8))));
     assert_eq!((status, error_of(&body)["field"].clone()), (400, json!("instrument.id")));
 }
+
+/// A connection to `server` from the loopback address `source` (127.0.0.2, ...), so a test
+/// can play several clients on one machine.
+fn connect_from(source: &str, server: &Server) -> std::net::TcpStream {
+    let addr: std::net::SocketAddr = server.base.trim_start_matches("http://").parse().expect("address");
+    let rt = tokio::runtime::Builder::new_current_thread().enable_io().build().expect("runtime");
+    let stream = rt.block_on(async {
+        let socket = tokio::net::TcpSocket::new_v4().expect("socket");
+        socket.bind(format!("{source}:0").parse().expect("source")).expect("bind");
+        socket.connect(addr).await.expect("connect")
+    });
+    let stream = stream.into_std().expect("std stream");
+    stream.set_nonblocking(false).expect("blocking");
+    stream
+}
+
+/// Holds `stream` open as a slow client (sending nothing, or one header byte every 100 ms)
+/// until the server closes it or `limit` passes; how long it stayed open, `None` if it did not
+/// close.
+fn hold(mut stream: std::net::TcpStream, trickle: bool, limit: Duration) -> Option<Duration> {
+    use std::io::{Read, Write};
+    let start = Instant::now();
+    stream.set_read_timeout(Some(Duration::from_millis(100))).expect("timeout");
+    let mut head =
+        b"POST /v1/responses HTTP/1.1\r\nHost: collector\r\nX-Slow: ".iter().copied().chain(std::iter::repeat(b'a'));
+    let mut buf = [0u8; 1024];
+    while start.elapsed() < limit {
+        if trickle && stream.write_all(&[head.next().unwrap_or(b'a')]).is_err() {
+            return Some(start.elapsed());
+        }
+        match stream.read(&mut buf) {
+            Ok(0) => return Some(start.elapsed()),
+            Ok(_) => {}
+            Err(e) if matches!(e.kind(), std::io::ErrorKind::WouldBlock | std::io::ErrorKind::TimedOut) => {}
+            Err(_) => return Some(start.elapsed()),
+        }
+    }
+    None
+}
+
+#[test]
+fn slow_clients_are_capped_and_timed_out_while_others_are_served() {
+    let dir = scratch("slow");
+    let s = Server::start(
+        &dir,
+        &[
+            "--rate-limit",
+            "0",
+            "--header-timeout",
+            "1",
+            "--request-timeout",
+            "1",
+            "--max-connections",
+            "40",
+            "--max-connections-per-ip",
+            "16",
+        ],
+    );
+    let limit = Duration::from_secs(6);
+    // 60 slow clients from one address, half silent, half trickling their headers.
+    let slow: Vec<_> = (0..60)
+        .map(|i| {
+            let stream = connect_from("127.0.0.2", &s);
+            std::thread::spawn(move || hold(stream, i % 2 == 1, limit))
+        })
+        .collect();
+    std::thread::sleep(Duration::from_millis(300));
+    // Meanwhile everyone else is served.
+    let start = Instant::now();
+    assert_eq!(get(&s.url("/healthz"), None).0, 200);
+    assert_eq!(post(&s, &example("esqual_one.json")).0, 201);
+    assert!(start.elapsed() < Duration::from_secs(1), "answers took {:?}", start.elapsed());
+    let open_for: Vec<Option<Duration>> = slow.into_iter().map(|h| h.join().expect("a client")).collect();
+    assert!(open_for.iter().all(Option::is_some), "slow clients still open after {limit:?}: {open_for:?}");
+    let at_once = open_for.iter().flatten().filter(|d| **d < Duration::from_millis(500)).count();
+    assert!(at_once >= 60 - 16, "only {at_once} connections over the per-address cap were closed at once");
+    assert!(open_for.iter().flatten().all(|d| *d < Duration::from_secs(4)), "{open_for:?}");
+
+    // The cap in all: 50 silent clients from five addresses (10 each, under the per-address
+    // cap) hold at most 40 connections; after the header timeout all are closed.
+    let silent: Vec<_> = (0..50)
+        .map(|i| {
+            let stream = connect_from(&format!("127.0.0.{}", 3 + i % 5), &s);
+            std::thread::spawn(move || hold(stream, false, limit))
+        })
+        .collect();
+    let open_for: Vec<Option<Duration>> = silent.into_iter().map(|h| h.join().expect("a client")).collect();
+    assert!(open_for.iter().all(Option::is_some), "{open_for:?}");
+    let at_once = open_for.iter().flatten().filter(|d| **d < Duration::from_millis(500)).count();
+    assert!(at_once >= 10, "only {at_once} connections over the cap in all were closed at once");
+    assert_eq!(get(&s.url("/healthz"), None).0, 200);
+
+    // A body that trickles is answered 408 with the JSON error shape by the request timeout.
+    use std::io::{Read, Write};
+    let mut conn = connect_from("127.0.0.9", &s);
+    conn.set_read_timeout(Some(Duration::from_secs(5))).expect("timeout");
+    let head = "POST /v1/responses HTTP/1.1\r\nHost: collector\r\nContent-Type: text/plain\r\nContent-Length: 1000\r\n\r\n{\"schema\"";
+    conn.write_all(head.as_bytes()).expect("send");
+    let start = Instant::now();
+    let mut answer = String::new();
+    let _ = conn.read_to_string(&mut answer);
+    assert!(answer.starts_with("HTTP/1.1 408"), "{answer}");
+    assert!(answer.contains("\"code\":\"timeout\""), "{answer}");
+    assert!(start.elapsed() < Duration::from_secs(3), "{:?}", start.elapsed());
+}

@@ -26,15 +26,14 @@ use tower_http::catch_panic::CatchPanicLayer;
 use tower_http::compression::CompressionLayer;
 use tower_http::cors::{AllowHeaders, AllowOrigin, CorsLayer};
 use tower_http::services::ServeDir;
-use tower_http::timeout::TimeoutLayer;
 use tower_http::trace::{DefaultOnResponse, TraceLayer};
 
 /// Largest accepted request body.
 pub const BODY_LIMIT: usize = 64 * 1024;
 /// Over-limit bodies up to this size are read to the end before the 413 (see [`read_body`]).
 const DRAIN_LIMIT: usize = 1024 * 1024;
-/// A request (body included) that takes longer is answered 408.
-const REQUEST_TIMEOUT: Duration = Duration::from_secs(30);
+/// Default of `--request-timeout`: a request (body included) that takes longer is answered 408.
+pub const REQUEST_TIMEOUT: Duration = Duration::from_secs(30);
 /// Bytes gathered before a chunk of an export is sent.
 const CHUNK: usize = 32 * 1024;
 
@@ -48,6 +47,8 @@ pub struct App {
     /// Allowed origins, normalised (`https://shop.example`, `http://localhost:3000`).
     pub origins: HashSet<String>,
     pub www: Option<PathBuf>,
+    /// A request (body included) that takes longer is answered 408.
+    pub request_timeout: Duration,
 }
 
 type Shared = Arc<App>;
@@ -86,7 +87,7 @@ pub fn router(app: Shared) -> Router {
     router
         .layer(CatchPanicLayer::custom(|_| error(StatusCode::INTERNAL_SERVER_ERROR, "internal", "", "internal error")))
         .layer(CompressionLayer::new())
-        .layer(TimeoutLayer::with_status_code(StatusCode::REQUEST_TIMEOUT, REQUEST_TIMEOUT))
+        .layer(middleware::from_fn_with_state(app.clone(), timeout))
         .layer(middleware::from_fn_with_state(app.clone(), origin_guard))
         .layer(cors)
         .layer(trace)
@@ -141,6 +142,21 @@ fn unauthorized() -> Response {
 
 async fn not_found() -> Response {
     error(StatusCode::NOT_FOUND, "not-found", "", "no such route")
+}
+
+/// A request not answered within the request timeout (a body trickled in, say) is a 408 with
+/// the JSON error shape.
+async fn timeout(State(app): State<Shared>, req: Request, next: Next) -> Response {
+    match tokio::time::timeout(app.request_timeout, next.run(req)).await {
+        Ok(res) => res,
+        Err(_) => {
+            let secs = app.request_timeout.as_secs_f64();
+            let mut res =
+                error(StatusCode::REQUEST_TIMEOUT, "timeout", "", &format!("the request took longer than {secs} s"));
+            res.headers_mut().insert(header::CONNECTION, HeaderValue::from_static("close"));
+            res
+        }
+    }
 }
 
 /// `Origin` normalised for comparison: lower case, no trailing slash.

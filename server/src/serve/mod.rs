@@ -6,6 +6,7 @@ pub mod export;
 pub mod http;
 pub mod ingest;
 pub mod limit;
+pub mod net;
 pub mod seed;
 pub mod store;
 pub mod writer;
@@ -22,6 +23,22 @@ use store::{Filter, Location};
 
 fn arg_error(field: &str, message: impl Into<String>) -> Error {
     Error::input(None, None, field, message)
+}
+
+/// A duration option in seconds: positive and at most a day.
+fn seconds(flag: &str, value: f64) -> Result<Duration, Error> {
+    if !(value.is_finite() && value > 0.0 && value <= 86_400.0) {
+        return Err(arg_error(flag, format!("{value}: give a number of seconds above 0 and at most 86400")));
+    }
+    Ok(Duration::from_secs_f64(value))
+}
+
+/// A count option: from 1 to a million.
+fn count(flag: &str, value: usize) -> Result<usize, Error> {
+    if !(1..=1_000_000).contains(&value) {
+        return Err(arg_error(flag, format!("{value}: give a number from 1 to 1000000")));
+    }
+    Ok(value)
 }
 
 /// The registry: built-ins plus each `--instrument` file.
@@ -148,7 +165,22 @@ pub fn run(args: &ServeArgs) -> Result<(), Error> {
 
     let writer_conn = backend.writer().map_err(|e| Error::Io { file: None, message: e.0 })?;
     let (writer, writer_thread) = writer::start(writer_conn).map_err(|e| Error::io(None, &e))?;
-    let app = Arc::new(http::App { checker, writer, backend: backend.clone(), token, limiter, origins, www });
+    let request_timeout = seconds("--request-timeout", args.request_timeout)?;
+    let limits = net::Limits {
+        header_timeout: seconds("--header-timeout", args.header_timeout)?,
+        max_connections: count("--max-connections", args.max_connections)?,
+        max_per_address: count("--max-connections-per-ip", args.max_connections_per_ip)?,
+    };
+    let app = Arc::new(http::App {
+        checker,
+        writer,
+        backend: backend.clone(),
+        token,
+        limiter,
+        origins,
+        www,
+        request_timeout,
+    });
 
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .enable_all()
@@ -183,11 +215,8 @@ pub fn run(args: &ServeArgs) -> Result<(), Error> {
                 }
             });
         }
-        let router = http::router(app.clone()).into_make_service_with_connect_info::<std::net::SocketAddr>();
-        axum::serve(listener, router)
-            .with_graceful_shutdown(shutdown_signal())
-            .await
-            .map_err(|e| Error::Io { file: None, message: format!("the server failed: {e}") })
+        net::serve(listener, http::router(app.clone()), limits, |_| false, shutdown_signal()).await;
+        Ok(())
     });
     // Dropping the runtime stops the clean-up task; then the last handle of the writer goes and
     // its thread ends after committing what it holds.
