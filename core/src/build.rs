@@ -138,7 +138,8 @@ pub fn build(config: &Config, answers: &Answers, env: Envelope) -> Outgoing {
         weights,
         outcomes,
         site: config.site.clone(),
-        page: env.page,
+        // A path longer than the collector keeps is cut, not refused.
+        page: env.page.map(|p| p.chars().take(crate::payload::PAGE_MAX_CHARS).collect()),
         meta: config.meta.clone(),
         scores,
         sdk: Sdk { name: SDK_NAME.to_string(), version: env.sdk_version },

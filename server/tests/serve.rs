@@ -18,10 +18,34 @@ use std::time::{Duration, Instant};
 const TOKEN: &str = "test-admin-token-0123456789";
 const SHOP: &str = "https://shop.example";
 
+/// A payload of the test data folder, submitted now (the collector refuses times far from the
+/// time received).
 fn example(name: &str) -> Value {
     let path = data_dir().join(name);
     let text = std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
-    serde_json::from_str(&text).expect("example payload is JSON")
+    let mut v: Value = serde_json::from_str(&text).expect("example payload is JSON");
+    v["submitted_at"] = json!(now_text(0));
+    if v.get("started_at").is_some() {
+        v["started_at"] = json!(now_text(-60));
+    }
+    v
+}
+
+/// The time now plus `secs` seconds, RFC 3339 in UTC.
+fn now_text(secs: i64) -> String {
+    let t = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).expect("clock").as_secs() as i64 + secs;
+    let (days, rem) = (t.div_euclid(86_400), t.rem_euclid(86_400));
+    // Howard Hinnant's civil_from_days.
+    let z = days + 719_468;
+    let era = z.div_euclid(146_097);
+    let doe = z - era * 146_097;
+    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    let d = doy - (153 * mp + 2) / 5 + 1;
+    let m = if mp < 10 { mp + 3 } else { mp - 9 };
+    let y = yoe + era * 400 + i64::from(m <= 2);
+    format!("{y:04}-{m:02}-{d:02}T{:02}:{:02}:{:02}Z", rem / 3600, rem / 60 % 60, rem % 60)
 }
 
 /// A scratch folder unique to one test.
@@ -594,8 +618,9 @@ fn the_report_equals_eservqual_report_on_the_export() {
     assert_same(&zone_report, &cli(&zone_file, &["--instrument", "servqual", "--format", "zone"]), "zone report");
 
     // from/to filter by submission time.
+    // (The seeded responses are all a minute or more older than the start.)
     let (status, _, body) =
-        get(&s.url("/v1/report?instrument=e-s-qual&format=perception&from=2025-06-01&to=2025-06-02"), Some(TOKEN));
+        get(&s.url(&format!("/v1/report?instrument=e-s-qual&format=perception&from={}", now_text(-30))), Some(TOKEN));
     assert_eq!(status, 200, "{body}");
     assert_eq!(serde_json::from_str::<Value>(&body).expect("JSON")["responses"], 1);
     let (status, _, body) = get(&s.url("/v1/report?instrument=e-s-qual&from=June"), Some(TOKEN));
@@ -787,7 +812,7 @@ fn custom_instruments_static_files_and_the_dashboard_page() {
         "instrument": { "id": "food-delivery", "version": "2025.1", "format": "perception" },
         "scale": { "min": 1, "max": 5 },
         "locale": "en",
-        "submitted_at": "2025-06-02T08:15:30Z",
+        "submitted_at": now_text(0),
         "answers": { "APP1": { "p": 4 }, "DEL1": { "p": 2 }, "FOOD1": { "p": 5 } },
         "scores": {},
         "sdk": { "name": "eservqual", "version": "0.1.0" }
@@ -939,4 +964,53 @@ fn slow_clients_are_capped_and_timed_out_while_others_are_served() {
     assert!(answer.starts_with("HTTP/1.1 408"), "{answer}");
     assert!(answer.contains("\"code\":\"timeout\""), "{answer}");
     assert!(start.elapsed() < Duration::from_secs(3), "{:?}", start.elapsed());
+}
+
+#[test]
+fn unbounded_inputs_are_refused_and_the_report_stays_on_its_scale() {
+    let dir = scratch("bounds");
+    let s = Server::start(&dir, &["--rate-limit", "0"]);
+    let esq = example("esqual_one.json");
+    let huge = json!({"EFF": 1e308, "SYS": 1e308, "FUL": 1e308, "PRI": 1e308});
+    // (what, payload, field)
+    let cases: Vec<(&str, Value, &str)> = vec![
+        ("weights of 1e308 (their total overflows)", with(esq.clone(), "/weights", huge), "weights.EFF"),
+        (
+            "a weight over 100",
+            with(esq.clone(), "/weights", json!({"EFF": 101, "SYS": 0, "FUL": 0, "PRI": 0})),
+            "weights.EFF",
+        ),
+        ("year 0", with(esq.clone(), "/submitted_at", json!("0000-01-01T00:00:00Z")), "submitted_at"),
+        ("1970", with(esq.clone(), "/submitted_at", json!("1970-01-01T00:00:00Z")), "submitted_at"),
+        ("2099", with(esq.clone(), "/submitted_at", json!("2099-01-01T00:00:00Z")), "submitted_at"),
+        ("three days late", with(esq.clone(), "/submitted_at", json!(now_text(-3 * 86_400))), "submitted_at"),
+        ("two days ahead", with(esq.clone(), "/submitted_at", json!(now_text(2 * 86_400))), "submitted_at"),
+        ("a 60,000-character locale", with(esq.clone(), "/locale", json!("x".repeat(60_000))), "locale"),
+        ("a long site", with(esq.clone(), "/site", json!("s".repeat(101))), "site"),
+        ("a long page", with(esq.clone(), "/page", json!("/".repeat(2001))), "page"),
+        ("a long sdk name", with(esq.clone(), "/sdk/name", json!("n".repeat(101))), "sdk.name"),
+        ("a long meta value", with(esq.clone(), "/meta", json!({"k": "v".repeat(2001)})), "meta.k"),
+        (
+            "a time with a long fraction",
+            with(esq.clone(), "/started_at", json!(format!("2025-06-02T08:15:30.{}Z", "1".repeat(50)))),
+            "started_at",
+        ),
+    ];
+    for (what, payload, field) in &cases {
+        let (status, _, body) = post(&s, payload);
+        assert_eq!(status, 400, "{what}: {body}");
+        assert_eq!(error_of(&body)["field"], *field, "{what}: {body}");
+    }
+    assert_eq!(s.count(), 0, "a refused payload was stored");
+    // Within the bounds: a day late and an hour ahead pass; the weighted mean stays on 1-5.
+    let mut late = with(esq.clone(), "/submitted_at", json!(now_text(-86_400)));
+    late["weights"] = json!({"EFF": 100, "SYS": 100, "FUL": 100, "PRI": 100});
+    assert_eq!(post(&s, &late).0, 201);
+    let ahead = with(with(esq.clone(), "/id", json!(uuid(77))), "/submitted_at", json!(now_text(3600)));
+    assert_eq!(post(&s, &ahead).0, 201);
+    let (status, _, body) = get(&s.url("/v1/report?instrument=e-s-qual"), Some(TOKEN));
+    assert_eq!(status, 200, "{body}");
+    let report: Value = serde_json::from_str(&body).expect("JSON");
+    let mean = report["overall"]["p_weighted"]["mean"].as_f64().expect("a weighted mean");
+    assert!((1.0..=5.0).contains(&mean), "{mean}");
 }

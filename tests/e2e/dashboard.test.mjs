@@ -82,7 +82,8 @@ async function admin(path) {
 // The e-s-qual payload of the test data folder.
 const one = () => JSON.parse(readFileSync(join(ROOT, 'tests', 'data', 'esqual_one.json'), 'utf8'));
 
-// A few valid gap (servqual) and zone (e-s-qual) responses: scores are left to the collector.
+// A few valid gap (servqual) and zone (e-s-qual) responses, submitted in the last 30 hours (the
+// collector refuses times more than 48 hours old): scores are left to the collector.
 function gapPayload(i) {
   const dims = { TAN: 4, REL: 5, RSP: 4, ASR: 4, EMP: 5 };
   const answers = {};
@@ -91,7 +92,7 @@ function gapPayload(i) {
   }
   return {
     schema: 'eservqual.response/1', id: randomUUID(), instrument: { id: 'servqual', version: '1', format: 'gap' },
-    scale: { min: 1, max: 7 }, locale: 'en', submitted_at: new Date(Date.now() - i * 86_400_000).toISOString().replace(/\.\d+Z$/, 'Z'),
+    scale: { min: 1, max: 7 }, locale: 'en', submitted_at: new Date(Date.now() - i * 6 * 3_600_000).toISOString().replace(/\.\d+Z$/, 'Z'),
     answers, weights: { TAN: 10, REL: 30, RSP: 20, ASR: 25, EMP: 15 }, outcomes: { nps: i % 11, satisfaction: 1 + (i % 7) },
     scores: {}, sdk: { name: 'eservqual', version: '0.1.0' },
   };
@@ -101,7 +102,7 @@ function zonePayload(i) {
   p.id = randomUUID();
   p.instrument.format = 'zone';
   p.scale = { min: 1, max: 9 };
-  p.submitted_at = new Date(Date.now() - i * 86_400_000).toISOString().replace(/\.\d+Z$/, 'Z');
+  p.submitted_at = new Date(Date.now() - i * 6 * 3_600_000).toISOString().replace(/\.\d+Z$/, 'Z');
   delete p.started_at;
   for (const [k, j] of Object.keys(p.answers).map((k, j) => [k, j])) p.answers[k] = { p: 3 + ((i + j) % 6), min: 3 + (j % 2), des: 7 + (i % 2) };
   p.scores = {};

@@ -85,6 +85,10 @@ impl Checker {
                 return Err(rejection);
             }
         }
+        // Within a day ahead of (clock skew) and two behind (the outbox's delivery) the receipt.
+        if let Some(received_ms) = eservqual_core::payload::time_ms(received_at) {
+            eservqual_core::payload::check_submitted(&payload.submitted_at, received_ms)?;
+        }
         let submitted_at = utc_text_of(&payload.submitted_at).ok_or_else(|| {
             Rejection::new(
                 "invalid-time",
