@@ -84,8 +84,10 @@ impl Server {
         if !extra.contains(&"--no-token") {
             args.extend(["--admin-token".into(), TOKEN.into()]);
         }
-        args.extend(extra.iter().filter(|a| **a != "--no-token").map(|a| a.to_string()));
-        let mut child = Command::new(env!("CARGO_BIN_EXE_eservqual"))
+        // `@ulimit-f=KIB` runs the binary under that file-size limit (a full disk, for its files).
+        let limit = extra.iter().find_map(|a| a.strip_prefix("@ulimit-f="));
+        args.extend(extra.iter().filter(|a| **a != "--no-token" && !a.starts_with('@')).map(|a| a.to_string()));
+        let mut child = limited(limit)
             .args(&args)
             .current_dir(dir)
             .env_remove("ESERVQUAL_ADMIN_TOKEN")
@@ -149,6 +151,18 @@ impl Drop for Server {
     fn drop(&mut self) {
         let _ = self.child.kill();
         let _ = self.child.wait();
+    }
+}
+
+/// The binary, under a file-size limit of `kib` KiB when given (through bash's `ulimit -f`).
+fn limited(kib: Option<&str>) -> Command {
+    match kib {
+        Some(kib) => {
+            let mut c = Command::new("bash");
+            c.args(["-c", &format!("ulimit -f {kib} && exec \"$0\" \"$@\""), env!("CARGO_BIN_EXE_eservqual")]);
+            c
+        }
+        None => Command::new(env!("CARGO_BIN_EXE_eservqual")),
     }
 }
 
@@ -1013,4 +1027,39 @@ fn unbounded_inputs_are_refused_and_the_report_stays_on_its_scale() {
     let report: Value = serde_json::from_str(&body).expect("JSON");
     let mean = report["overall"]["p_weighted"]["mean"].as_f64().expect("a weighted mean");
     assert!((1.0..=5.0).contains(&mean), "{mean}");
+}
+
+#[test]
+fn healthz_fails_while_writes_fail_and_an_unwritable_database_is_refused_at_start() {
+    let dir = scratch("full");
+    // A file-size limit of 384 KiB plays a full disk: the journal cannot grow past it.
+    let s = Server::start(&dir, &["--rate-limit", "0", "@ulimit-f=384"]);
+    assert_eq!(get(&s.url("/healthz"), None).0, 200);
+    let mut payload = example("esqual_one.json");
+    payload["outcomes"]["comment"] = json!("x".repeat(2000));
+    let mut refused = None;
+    for n in 0..200 {
+        payload["id"] = json!(uuid(5000 + n));
+        let (status, _, body) = post(&s, &payload);
+        if status == 503 {
+            refused = Some(n);
+            break;
+        }
+        assert_eq!(status, 201, "{body}");
+    }
+    assert!(refused.is_some(), "every write succeeded under the limit");
+    let (status, _, body) = get(&s.url("/healthz"), None);
+    assert_eq!(status, 503, "{body}");
+    assert!(body.contains("cannot be written"), "{body}");
+    let db = s.db.display().to_string();
+    drop(s);
+    // Started again on the full database (with less room still): refused at once, saying why.
+    let out = limited(Some("64"))
+        .args(["serve", "--addr", "127.0.0.1:0", "--db", &db, "--admin-token", TOKEN])
+        .env_remove("ESERVQUAL_ADMIN_TOKEN")
+        .output()
+        .expect("runs");
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(1), "{err}");
+    assert!(err.contains("cannot be written"), "{err}");
 }

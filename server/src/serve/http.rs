@@ -535,15 +535,19 @@ async fn export_csv(State(app): State<Shared>, headers: HeaderMap, q: QueryResul
     }))
 }
 
-/// `GET /healthz`: 200 when the database answers a query.
+/// `GET /healthz`: 200 when the database answers a query and takes a write (a probe row
+/// committed through the writer, as a response would be); else 503 saying which failed.
 async fn healthz(State(app): State<Shared>) -> Response {
     let backend = app.backend.clone();
-    match blocking(move || backend.reader()?.ping()).await {
-        Ok(()) => (StatusCode::OK, [(header::CACHE_CONTROL, "no-store")], "ok\n").into_response(),
-        Err(e) => {
+    let failed = match blocking(move || backend.reader()?.ping()).await {
+        Err(e) => Some(("database unavailable\n", e)),
+        Ok(()) => app.writer.probe().await.err().map(|e| ("database cannot be written\n", e)),
+    };
+    match failed {
+        None => (StatusCode::OK, [(header::CACHE_CONTROL, "no-store")], "ok\n").into_response(),
+        Some((what, e)) => {
             tracing::error!(error = %e, "health check failed");
-            (StatusCode::SERVICE_UNAVAILABLE, [(header::CACHE_CONTROL, "no-store")], "database unavailable\n")
-                .into_response()
+            (StatusCode::SERVICE_UNAVAILABLE, [(header::CACHE_CONTROL, "no-store")], what).into_response()
         }
     }
 }

@@ -142,6 +142,15 @@ pub fn run(args: &ServeArgs) -> Result<(), Error> {
     // Logs go to stderr; stdout carries only the startup lines (address, dashboard URL).
     let _ = tracing_subscriber::fmt().with_env_filter(filter).with_writer(std::io::stderr).try_init();
 
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+        .map_err(|e| Error::Io { file: None, message: format!("could not start the runtime: {e}") })?;
+    // Over a file-size limit the kernel sends SIGXFSZ, whose default kills the process: with a
+    // handler the write fails instead (EFBIG), like on a full disk, and the collector says so.
+    #[cfg(unix)]
+    let _xfsz = runtime
+        .block_on(async { tokio::signal::unix::signal(tokio::signal::unix::SignalKind::from_raw(libc::SIGXFSZ)).ok() });
     let registry = registry(&args.instruments)?;
     let origins = origins(&args.allow_origin)?;
     let token = auth::Token::resolve(args.admin_token.as_deref(), std::env::var(auth::ENV).ok())
@@ -163,7 +172,12 @@ pub fn run(args: &ServeArgs) -> Result<(), Error> {
     let checker = ingest::Checker::new(registry).map_err(|m| Error::Io { file: None, message: m })?;
     let seeded = seed_store(args.seed, backend.as_ref(), &checker)?;
 
-    let writer_conn = backend.writer().map_err(|e| Error::Io { file: None, message: e.0 })?;
+    // A database this process cannot write is refused now, not at the first POST.
+    let mut writer_conn = backend.writer().map_err(|e| Error::Io { file: None, message: e.0 })?;
+    writer_conn.probe().map_err(|e| Error::Io {
+        file: None,
+        message: format!("{}: the database cannot be written: {e}", backend.describe()),
+    })?;
     let (writer, writer_thread) = writer::start(writer_conn).map_err(|e| Error::io(None, &e))?;
     let request_timeout = seconds("--request-timeout", args.request_timeout)?;
     let limits = net::Limits {
@@ -182,10 +196,6 @@ pub fn run(args: &ServeArgs) -> Result<(), Error> {
         request_timeout,
     });
 
-    let runtime = tokio::runtime::Builder::new_multi_thread()
-        .enable_all()
-        .build()
-        .map_err(|e| Error::Io { file: None, message: format!("could not start the runtime: {e}") })?;
     let result = runtime.block_on(async {
         let listener = tokio::net::TcpListener::bind(args.addr)
             .await

@@ -61,6 +61,9 @@ pub trait Writer: Send {
     /// Stores `rows` in one transaction, committed (and synced) before it returns; for each row,
     /// `true` when it was new, `false` when its id was already stored (nothing is changed then).
     fn insert_batch(&mut self, rows: &[NewRow]) -> Result<Vec<bool>, StoreError>;
+    /// Writes and commits (synced) one small row of its own, to show that writes succeed now:
+    /// fails on a full disk or a database that cannot be written.
+    fn probe(&mut self) -> Result<(), StoreError>;
 }
 
 /// A reading connection (many may be open beside the writer).
@@ -116,7 +119,8 @@ pub fn open(location: &Location) -> Result<Arc<dyn Backend>, StoreError> {
 
 /// The schema, one migration per version (`PRAGMA user_version` = migrations applied). Plain
 /// SQL that PostgreSQL also accepts.
-const MIGRATIONS: &[&str] = &["CREATE TABLE responses (
+const MIGRATIONS: &[&str] = &[
+    "CREATE TABLE responses (
         id TEXT PRIMARY KEY,
         instrument TEXT NOT NULL,
         format TEXT NOT NULL,
@@ -126,7 +130,15 @@ const MIGRATIONS: &[&str] = &["CREATE TABLE responses (
         scores_mismatch INTEGER NOT NULL,
         payload TEXT NOT NULL
     );
-    CREATE INDEX responses_form ON responses (instrument, format, submitted_at);"];
+    CREATE INDEX responses_form ON responses (instrument, format, submitted_at);",
+    // The row the write probe of /healthz and of the start rewrites.
+    "CREATE TABLE probe (id INTEGER PRIMARY KEY, at TEXT NOT NULL, pad BLOB);",
+];
+
+/// Bytes the write probe commits: as much as the largest response, so a probe that succeeds
+/// says a response of any accepted size can be stored too. Random bytes: SQLite skips rewriting
+/// pages whose content did not change.
+pub const PROBE_BYTES: i64 = 64 * 1024;
 
 /// The embedded SQLite backend: WAL journal, `synchronous=FULL`, one writer.
 pub struct Sqlite {
@@ -185,6 +197,13 @@ fn migrate(conn: &mut Connection) -> Result<(), StoreError> {
 impl Backend for Sqlite {
     fn writer(&self) -> Result<Box<dyn Writer>, StoreError> {
         let conn = self.connect(OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_NO_MUTEX)?;
+        // SQLite quietly opens a file it may not write read-only: say so instead.
+        if conn.is_readonly(rusqlite::MAIN_DB)? {
+            return Err(StoreError(format!(
+                "{}: the database is read-only for this process (check the permissions of the file and its folder)",
+                self.path.display()
+            )));
+        }
         Ok(Box::new(SqliteWriter { conn }))
     }
 
@@ -230,6 +249,17 @@ impl Writer for SqliteWriter {
         }
         tx.commit()?;
         Ok(out)
+    }
+
+    fn probe(&mut self) -> Result<(), StoreError> {
+        let tx = self.conn.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
+        tx.execute(
+            "INSERT INTO probe (id, at, pad) VALUES (1, ?1, randomblob(?2))
+             ON CONFLICT (id) DO UPDATE SET at = excluded.at, pad = excluded.pad",
+            rusqlite::params![super::ingest::utc_text(jiff::Timestamp::now()), PROBE_BYTES],
+        )?;
+        tx.commit()?;
+        Ok(())
     }
 }
 
