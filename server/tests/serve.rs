@@ -1063,3 +1063,74 @@ fn healthz_fails_while_writes_fail_and_an_unwritable_database_is_refused_at_star
     assert_eq!(out.status.code(), Some(1), "{err}");
     assert!(err.contains("cannot be written"), "{err}");
 }
+
+/// `GET path` sent as written (no client normalises it) with optional extra header lines; the
+/// status, the head and the body.
+fn raw_get(server: &Server, path: &str, extra: &str) -> (u16, String, String) {
+    use std::io::{Read, Write};
+    let addr = server.base.trim_start_matches("http://");
+    let mut conn = std::net::TcpStream::connect(addr).expect("connect");
+    conn.set_read_timeout(Some(Duration::from_secs(10))).expect("timeout");
+    write!(conn, "GET {path} HTTP/1.1\r\nHost: {addr}\r\n{extra}Connection: close\r\n\r\n").expect("send");
+    let mut answer = String::new();
+    let _ = conn.read_to_string(&mut answer);
+    let (head, body) = answer.split_once("\r\n\r\n").unwrap_or((&answer, ""));
+    let status = head.split(' ').nth(1).and_then(|s| s.parse().ok()).unwrap_or(0);
+    (status, head.to_ascii_lowercase(), body.to_string())
+}
+
+#[test]
+fn static_files_stay_in_their_folder_and_the_dashboard_behind_the_token() {
+    let dir = scratch("static");
+    let www = dir.join("www");
+    std::fs::create_dir_all(www.join("dashboard")).expect("www");
+    std::fs::write(www.join("hello.txt"), "hello from www\n").expect("write");
+    std::fs::write(www.join(".env"), "SECRET=1\n").expect("write");
+    std::fs::write(www.join("dashboard/index.html"), "<!doctype html><title>Dashboard</title>").expect("write");
+    std::fs::write(www.join("dashboard/dashboard.js"), "console.log('admin');\n").expect("write");
+    std::fs::write(dir.join("outside.txt"), "outside the folder\n").expect("write");
+    std::os::unix::fs::symlink(dir.join("outside.txt"), www.join("passwd")).expect("link");
+    let s = Server::start(&dir, &["--rate-limit", "0", "--www", "www"]);
+
+    let (status, head, body) = raw_get(&s, "/hello.txt", "");
+    assert_eq!((status, body.as_str()), (200, "hello from www\n"));
+    for needle in [
+        "x-content-type-options: nosniff",
+        "referrer-policy: no-referrer",
+        "x-frame-options: deny",
+        "content-security-policy: default-src 'self'",
+        "frame-ancestors 'none'",
+        "cache-control: no-cache",
+    ] {
+        assert!(head.contains(needle), "{needle} missing: {head}");
+    }
+    for path in ["/.env", "/%2eenv", "/passwd", "/../outside.txt", "/%2e%2e/outside.txt"] {
+        let (status, _, body) = raw_get(&s, path, "");
+        assert_eq!(status, 404, "{path}: {body}");
+        assert!(!body.contains("SECRET") && !body.contains("outside the folder"), "{path}: {body}");
+    }
+    // The dashboard's files only behind the token, whatever the spelling of the path.
+    for path in ["/dashboard/", "/dashboard/dashboard.js", "//dashboard/index.html", "/%64ashboard/dashboard.js"] {
+        let (status, _, body) = raw_get(&s, path, "");
+        assert!(status == 401 || status == 404, "{path}: {status} {body}");
+        assert!(!body.contains("console.log") && !body.contains("<title>"), "{path}: {body}");
+    }
+    let auth = format!("Authorization: Bearer {TOKEN}\r\n");
+    let (status, head, body) = raw_get(&s, "/dashboard/dashboard.js", &auth);
+    assert_eq!((status, body.as_str()), (200, "console.log('admin');\n"));
+    assert!(head.contains("content-security-policy: default-src 'none'") && head.contains("no-store"), "{head}");
+    // API answers, errors included, carry nosniff.
+    let (_, head, _) = raw_get(&s, "/healthz", "");
+    assert!(head.contains("x-content-type-options: nosniff"), "{head}");
+    let (status, h, _) = post_raw(&s.url("/v1/responses"), b"{}", None);
+    assert_eq!(status, 400);
+    assert_eq!(h.get("x-content-type-options").map(String::as_str), Some("nosniff"));
+
+    // Without --www no static file is served; the dashboard still is, to the admin.
+    drop(s);
+    let s = Server::start_on(&dir, "other.db", &["--rate-limit", "0"]);
+    assert_eq!(raw_get(&s, "/hello.txt", "").0, 404);
+    let (status, _, body) = raw_get(&s, "/dashboard", &auth);
+    assert_eq!(status, 200);
+    assert!(body.contains("<title>Dashboard</title>"), "{body}");
+}

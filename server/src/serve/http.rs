@@ -3,13 +3,14 @@
 
 use super::auth::Token;
 use super::export;
+use super::files;
 use super::ingest::{bound, dimension_key, utc_text, Checker, Rejection};
 use super::limit::{retry_after_secs, Limiter};
 use super::store::{Backend, Filter, Reader, StoreError};
 use super::writer;
 use axum::body::{Body, Bytes};
 use axum::extract::{ConnectInfo, Query, Request, State};
-use axum::http::{header, HeaderMap, HeaderValue, Method, StatusCode, Uri};
+use axum::http::{header, HeaderMap, HeaderValue, Method, StatusCode};
 use axum::middleware::{self, Next};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
@@ -25,7 +26,7 @@ use std::time::Duration;
 use tower_http::catch_panic::CatchPanicLayer;
 use tower_http::compression::CompressionLayer;
 use tower_http::cors::{AllowHeaders, AllowOrigin, CorsLayer};
-use tower_http::services::ServeDir;
+use tower_http::set_header::SetResponseHeaderLayer;
 use tower_http::trace::{DefaultOnResponse, TraceLayer};
 
 /// Largest accepted request body.
@@ -46,7 +47,10 @@ pub struct App {
     pub limiter: Option<Limiter>,
     /// Allowed origins, normalised (`https://shop.example`, `http://localhost:3000`).
     pub origins: HashSet<String>,
+    /// The public static folder (`--www`, canonical), when given.
     pub www: Option<PathBuf>,
+    /// The dashboard's folder (canonical), when there is one.
+    pub dashboard: Option<PathBuf>,
     /// A request (body included) that takes longer is answered 408.
     pub request_timeout: Duration,
 }
@@ -80,10 +84,7 @@ pub fn router(app: Shared) -> Router {
         .route("/", get(dashboard))
         .route("/dashboard", get(dashboard))
         .route("/dashboard/{*file}", get(dashboard_file));
-    router = match &app.www {
-        Some(dir) => router.fallback_service(ServeDir::new(dir).append_index_html_on_directories(true)),
-        None => router.fallback(not_found),
-    };
+    router = router.fallback(static_file);
     router
         .layer(CatchPanicLayer::custom(|_| error(StatusCode::INTERNAL_SERVER_ERROR, "internal", "", "internal error")))
         .layer(CompressionLayer::new())
@@ -91,6 +92,11 @@ pub fn router(app: Shared) -> Router {
         .layer(middleware::from_fn_with_state(app.clone(), origin_guard))
         .layer(cors)
         .layer(trace)
+        // Every answer, errors included, is read as the type it declares.
+        .layer(SetResponseHeaderLayer::if_not_present(
+            header::X_CONTENT_TYPE_OPTIONS,
+            HeaderValue::from_static("nosniff"),
+        ))
         .with_state(app)
 }
 
@@ -578,11 +584,8 @@ async fn dashboard(State(app): State<Shared>, headers: HeaderMap, q: QueryResult
     if !app.token.admits(&headers) {
         return unauthorized();
     }
-    let page = match &app.www {
-        Some(dir) => {
-            let path = dir.join("dashboard").join("index.html");
-            tokio::fs::read(path).await.ok()
-        }
+    let page = match app.dashboard.as_deref().and_then(|dir| files::resolve(dir, "/index.html", None)) {
+        Some(path) => tokio::fs::read(path).await.ok(),
         None => None,
     };
     let (content_type, body) = match page {
@@ -590,37 +593,43 @@ async fn dashboard(State(app): State<Shared>, headers: HeaderMap, q: QueryResult
         None => ("text/plain; charset=utf-8", Body::from(PLAIN_DASHBOARD)),
     };
     let mut res = Response::new(body);
-    let h = res.headers_mut();
-    h.insert(header::CONTENT_TYPE, HeaderValue::from_static(content_type));
-    h.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
-    h.insert(header::REFERRER_POLICY, HeaderValue::from_static("no-referrer"));
-    h.insert(header::X_CONTENT_TYPE_OPTIONS, HeaderValue::from_static("nosniff"));
+    res.headers_mut().insert(header::CONTENT_TYPE, HeaderValue::from_static(content_type));
     // The dashboard runs only its own files: no inline code, no third party, not framed.
-    h.insert(header::CONTENT_SECURITY_POLICY, HeaderValue::from_static(DASHBOARD_CSP));
+    files::secure(res.headers_mut(), files::DASHBOARD_CSP, "no-store");
     res
 }
 
-/// The Content-Security-Policy of the dashboard page.
-const DASHBOARD_CSP: &str = "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; \
-connect-src 'self'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'";
-
 /// `GET /dashboard/{file}`: the dashboard's own files (`www/dashboard/...`), admin only like
 /// the page itself (the browser sends the cookie with them).
-async fn dashboard_file(State(app): State<Shared>, headers: HeaderMap, uri: Uri) -> Response {
-    if !app.token.admits(&headers) {
+async fn dashboard_file(State(app): State<Shared>, req: Request) -> Response {
+    let uri = req.uri().clone();
+    if !app.token.admits(req.headers()) {
         return unauthorized();
     }
-    let Some(dir) = &app.www else { return not_found().await };
+    let Some(dir) = &app.dashboard else { return not_found().await };
     let rest = uri.path().strip_prefix("/dashboard").unwrap_or("/");
-    let Ok(req) = Request::builder().uri(rest).body(Body::empty()) else { return not_found().await };
-    match ServeDir::new(dir.join("dashboard")).append_index_html_on_directories(true).try_call(req).await {
-        Ok(res) => {
-            let mut res = res.map(Body::new);
-            res.headers_mut().insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+    let Some(file) = files::resolve(dir, rest, None) else { return not_found().await };
+    static_answer(file, req, files::DASHBOARD_CSP, "no-store").await
+}
+
+/// Any other `GET`: a file of the `--www` folder (never its `dashboard/`), with the security
+/// headers; revalidated on each use (`no-cache`: the file's date answers a conditional GET).
+async fn static_file(State(app): State<Shared>, req: Request) -> Response {
+    if !matches!(*req.method(), Method::GET | Method::HEAD) {
+        return not_found().await;
+    }
+    let Some(dir) = &app.www else { return not_found().await };
+    let Some(file) = files::resolve(dir, req.uri().path(), Some("dashboard")) else { return not_found().await };
+    static_answer(file, req, files::STATIC_CSP, "no-cache").await
+}
+
+async fn static_answer(file: PathBuf, req: Request, csp: &'static str, cache: &'static str) -> Response {
+    match files::serve(file, req).await {
+        Some(mut res) => {
+            files::secure(res.headers_mut(), csp, cache);
             res
         }
-        Err(e) if e.kind() == std::io::ErrorKind::NotFound => not_found().await,
-        Err(_) => error(StatusCode::INTERNAL_SERVER_ERROR, "internal", "", "the file could not be read"),
+        None => error(StatusCode::INTERNAL_SERVER_ERROR, "internal", "", "the file could not be read"),
     }
 }
 

@@ -3,6 +3,7 @@
 
 pub mod auth;
 pub mod export;
+pub mod files;
 pub mod http;
 pub mod ingest;
 pub mod limit;
@@ -76,16 +77,23 @@ fn origins(list: &[String]) -> Result<HashSet<String>, Error> {
     Ok(out)
 }
 
-/// `--www`, else `./www`, else the repository's `www/` beside this crate, when it exists.
-fn www_dir(flag: Option<&PathBuf>) -> Result<Option<PathBuf>, Error> {
+/// The public static folder (`--www` only: without it no static file is served) and the
+/// dashboard's folder (`dashboard/` of `--www`, else of `./www`, else of the repository's
+/// `www/` beside this crate), both canonical.
+fn www_dirs(flag: Option<&PathBuf>) -> Result<(Option<PathBuf>, Option<PathBuf>), Error> {
     if let Some(dir) = flag {
-        if !dir.is_dir() {
-            return Err(arg_error("--www", format!("{} is not a folder", dir.display())));
-        }
-        return Ok(Some(dir.clone()));
+        let dir = dir
+            .canonicalize()
+            .ok()
+            .filter(|d| d.is_dir())
+            .ok_or_else(|| arg_error("--www", format!("{} is not a folder", dir.display())))?;
+        let dashboard = dir.join("dashboard").canonicalize().ok().filter(|d| d.is_dir());
+        return Ok((Some(dir), dashboard));
     }
-    let repo = PathBuf::from(concat!(env!("CARGO_MANIFEST_DIR"), "/../www"));
-    Ok([PathBuf::from("www"), repo].into_iter().find(|d| d.is_dir()))
+    let repo = PathBuf::from(concat!(env!("CARGO_MANIFEST_DIR"), "/../www/dashboard"));
+    let dashboard =
+        [PathBuf::from("www/dashboard"), repo].into_iter().find_map(|d| d.canonicalize().ok().filter(|d| d.is_dir()));
+    Ok((None, dashboard))
 }
 
 /// Writes `n` synthetic responses into an empty store (nothing when it already has data).
@@ -156,7 +164,7 @@ pub fn run(args: &ServeArgs) -> Result<(), Error> {
     let token = auth::Token::resolve(args.admin_token.as_deref(), std::env::var(auth::ENV).ok())
         .map_err(|m| arg_error("--admin-token", m))?;
     let limiter = limit::Limiter::new(args.rate_limit, args.rate_burst).map_err(|m| arg_error("--rate-limit", m))?;
-    let www = www_dir(args.www.as_ref())?;
+    let (www, dashboard) = www_dirs(args.www.as_ref())?;
     let location = match (&args.db, &args.database_url) {
         (_, Some(url)) => Location::Url(url.clone()),
         (Some(path), None) => Location::Sqlite(path.clone()),
@@ -193,6 +201,7 @@ pub fn run(args: &ServeArgs) -> Result<(), Error> {
         limiter,
         origins,
         www,
+        dashboard,
         request_timeout,
     });
 
