@@ -71,8 +71,10 @@ const SERVE_AFTER_HELP: &str = "\
 Routes: POST /v1/responses (browsers, no token); GET /v1/report?instrument=ID&format=F[&from=&to=],
 GET /v1/responses.jsonl, GET /v1/responses.csv?instrument=ID&format=F, GET /dashboard (admin
 token: 'Authorization: Bearer TOKEN', or the cookie set by the one-time dashboard URL);
-GET /healthz. The admin token comes from --admin-token or ESERVQUAL_ADMIN_TOKEN; without either
-a random one is made and printed once as the dashboard URL. Stops gracefully on SIGINT/SIGTERM.
+GET /healthz. The admin token comes from --admin-token-file, ESERVQUAL_ADMIN_TOKEN or
+--admin-token (visible to other users in `ps`); without any, a random one is made for the run.
+The dashboard URL printed at startup holds a one-time code (15 minutes) exchanged for an 8-hour
+session cookie; POST /v1/session with the token gives a new one. Stops gracefully on SIGINT/SIGTERM.
 Request logs go to standard error (ESERVQUAL_LOG=debug for more, =warn for less).
 
 Examples:
@@ -94,9 +96,13 @@ pub struct ServeArgs {
     /// An origin allowed to POST responses from browsers, e.g. https://shop.example (repeatable).
     #[arg(long = "allow-origin", value_name = "ORIGIN")]
     pub allow_origin: Vec<String>,
-    /// The admin token (at least 16 characters) [default: ESERVQUAL_ADMIN_TOKEN, else random].
-    #[arg(long, value_name = "TOKEN")]
+    /// The admin token (32 or more characters, 10 or more different; shows in `ps`: prefer
+    /// --admin-token-file or ESERVQUAL_ADMIN_TOKEN) [default: random, for this run].
+    #[arg(long, value_name = "TOKEN", conflicts_with = "admin_token_file")]
     pub admin_token: Option<String>,
+    /// A file holding the admin token (surrounding white space ignored).
+    #[arg(long, value_name = "PATH")]
+    pub admin_token_file: Option<PathBuf>,
     /// A custom instrument JSON file whose payloads are accepted (repeatable).
     #[arg(long = "instrument", value_name = "PATH")]
     pub instruments: Vec<PathBuf>,

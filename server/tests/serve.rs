@@ -15,7 +15,7 @@ use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::sync::{Arc, Barrier, Mutex};
 use std::time::{Duration, Instant};
 
-const TOKEN: &str = "test-admin-token-0123456789";
+const TOKEN: &str = "test-admin-token-0123456789abcdef";
 const SHOP: &str = "https://shop.example";
 
 /// A payload of the test data folder, submitted now (the collector refuses times far from the
@@ -539,11 +539,12 @@ fn admin_routes_need_the_token() {
         let (status, h, body) = get(&s.url(route), None);
         assert_eq!(status, 401, "{route}: {body}");
         assert!(h.contains_key("www-authenticate"), "{route}");
-        assert_eq!(get(&s.url(route), Some("test-admin-token-012345678X")).0, 401, "{route}");
+        assert_eq!(get(&s.url(route), Some("test-admin-token-0123456789abcdeX")).0, 401, "{route}");
         assert_eq!(get(&s.url(route), Some(TOKEN)).0, 200, "{route}");
     }
-    // The one-time URL sets the cookie and sends the browser on without the token in the URL.
-    let (status, h, _) = get(&s.url(&format!("/dashboard?token={TOKEN}")), None);
+    // The one-time URL sets a session cookie and sends the browser on without the code.
+    let url = one_time_url(&s);
+    let (status, h, _) = get(&s.url(&url), None);
     assert_eq!(status, 303);
     assert_eq!(h.get("location").map(String::as_str), Some("/dashboard"));
     let cookie = h.get("set-cookie").expect("Set-Cookie").clone();
@@ -554,7 +555,7 @@ fn admin_routes_need_the_token() {
     assert!(body.contains("eservqual"), "{body}");
     let (status, _, _) = collect(agent().get(&s.url("/v1/report?instrument=e-s-qual")).header("Cookie", &pair).call());
     assert_eq!(status, 200);
-    assert_eq!(get(&s.url("/dashboard?token=wrong-token-wrong-token"), None).0, 401);
+    assert_eq!(get(&s.url("/dashboard?code=0123456789abcdef0123456789abcdef"), None).0, 401);
     // Ingest and health need no token.
     assert_eq!(get(&s.url("/healthz"), None).0, 200);
     assert!(!s.log().contains(TOKEN), "the token was logged");
@@ -562,15 +563,83 @@ fn admin_routes_need_the_token() {
 }
 
 #[test]
-fn a_generated_token_is_printed_once_as_the_dashboard_url_and_never_logged() {
+fn a_generated_token_is_printed_once_at_startup_and_never_logged() {
     let dir = scratch("gentoken");
     let s = Server::start(&dir, &["--no-token"]);
-    let line = s.banner.iter().find(|l| l.starts_with("dashboard:")).expect("dashboard line");
-    let token = line.split("token=").nth(1).expect("a token in the URL").trim().to_string();
+    let line = s.banner.iter().find(|l| l.starts_with("admin token")).expect("admin token line");
+    let token = line.rsplit(' ').next().expect("the token").trim().to_string();
     assert!(token.len() >= 32, "{line}");
     assert_eq!(get(&s.url("/v1/responses.jsonl"), Some(&token)).0, 200);
-    assert_eq!(get(&s.url(&format!("/dashboard?token={token}")), None).0, 303);
+    let line = s.banner.iter().find(|l| l.starts_with("dashboard:")).expect("dashboard line");
+    assert!(!line.contains(&token), "{line}");
+    let url = line.split_whitespace().nth(1).expect("a URL");
+    assert_eq!(get(url, None).0, 303);
     assert!(!s.log().contains(&token), "the token was logged");
+}
+
+/// A fresh one-time dashboard URL (path and query) from `POST /v1/session`.
+fn one_time_url(s: &Server) -> String {
+    let (status, _, body) =
+        collect(agent().post(&s.url("/v1/session")).header("Authorization", format!("Bearer {TOKEN}")).send(&b""[..]));
+    assert_eq!(status, 201, "{body}");
+    let v: Value = serde_json::from_str(&body).expect("JSON");
+    v["url"].as_str().expect("a url").to_string()
+}
+
+#[test]
+fn the_admin_session_is_a_one_time_code_for_an_expiring_cookie_and_admin_routes_have_no_cors() {
+    let dir = scratch("session");
+    let token_file = dir.join("token");
+    std::fs::write(&token_file, format!("{TOKEN}\n")).expect("write");
+    let tf = token_file.display().to_string();
+    let s = Server::start(&dir, &["--no-token", "--rate-limit", "0", "--admin-token-file", &tf]);
+    // The startup URL works once; the token is not in it and not printed.
+    let line = s.banner.iter().find(|l| l.starts_with("dashboard:")).expect("dashboard line");
+    assert!(!s.banner.iter().any(|l| l.contains(TOKEN)), "{:?}", s.banner);
+    let url = line.split_whitespace().nth(1).expect("a URL").to_string();
+    assert!(url.contains("?code="), "{url}");
+    let (status, h, _) = get(&url, None);
+    assert_eq!(status, 303);
+    let cookie = h.get("set-cookie").expect("Set-Cookie").clone();
+    assert!(!cookie.contains(TOKEN), "the cookie holds the token: {cookie}");
+    assert!(
+        cookie.contains("HttpOnly") && cookie.contains("SameSite=Strict") && cookie.contains("Max-Age="),
+        "{cookie}"
+    );
+    assert_eq!(get(&url, None).0, 401, "the one-time URL worked twice");
+    // The token itself is no cookie value and is not taken in a URL.
+    let (status, _, _) =
+        collect(agent().get(&s.url("/dashboard")).header("Cookie", format!("eservqual_session={TOKEN}")).call());
+    assert_eq!(status, 401);
+    let (status, _, _) =
+        collect(agent().get(&s.url("/dashboard")).header("Cookie", format!("eservqual_admin={TOKEN}")).call());
+    assert_eq!(status, 401);
+    assert_eq!(get(&s.url(&format!("/dashboard?token={TOKEN}")), None).0, 401);
+    // A new one-time URL needs the token.
+    let (status, _, _) = collect(agent().post(&s.url("/v1/session")).send(&b""[..]));
+    assert_eq!(status, 401);
+    assert_eq!(get(&s.url(&one_time_url(&s)), None).0, 303);
+    // No CORS on admin routes, even for the shop's origin with the token.
+    for route in ["/v1/report?instrument=e-s-qual", "/v1/responses.jsonl", "/v1/responses.csv?instrument=e-s-qual"] {
+        let (status, h, _) = collect(
+            agent().get(&s.url(route)).header("Origin", SHOP).header("Authorization", format!("Bearer {TOKEN}")).call(),
+        );
+        assert_eq!(status, 200, "{route}");
+        assert!(!h.keys().any(|k| k.starts_with("access-control-")), "{route}: {h:?}");
+    }
+    // Weak tokens are refused.
+    let run = |token: &str| {
+        let out = Command::new(env!("CARGO_BIN_EXE_eservqual"))
+            .args(["serve", "--addr", "127.0.0.1:0", "--admin-token", token])
+            .output()
+            .expect("runs");
+        (out.status.code(), String::from_utf8_lossy(&out.stderr).to_string())
+    };
+    for weak in ["0123456789abcdef", &"a".repeat(40), &"ab".repeat(20)] {
+        let (code, err) = run(weak);
+        assert_eq!(code, Some(2), "{weak}: {err}");
+        assert!(err.contains("--admin-token"), "{err}");
+    }
 }
 
 #[test]

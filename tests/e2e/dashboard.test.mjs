@@ -24,7 +24,7 @@ import AxeBuilder from '@axe-core/playwright';
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 const BIN = join(ROOT, 'target', 'debug', 'eservqual');
 const VENDOR = join(ROOT, 'www', 'dashboard', 'vendor', 'chart.umd.js');
-const TOKEN = 'e2e-dashboard-token-0123456789';
+const TOKEN = 'e2e-dashboard-token-0123456789abcdef';
 const SHOTS = process.env.DASHBOARD_SHOTS || tmpdir();
 const XSS = '<img src=x onerror=alert(1)>';
 // The policy the collector should send with the dashboard page (the test adds it to /dashboard
@@ -71,6 +71,13 @@ function startServer() {
 async function post(payload) {
   const res = await fetch(base + '/v1/responses', { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify(payload), signal: AbortSignal.timeout(10_000) });
   assert.ok(res.status === 201, `POST ${payload.instrument.id}/${payload.instrument.format}: ${res.status} ${await res.text()}`);
+}
+
+// A fresh one-time dashboard URL (each works once).
+async function oneTimeUrl() {
+  const res = await fetch(base + '/v1/session', { method: 'POST', headers: { Authorization: 'Bearer ' + TOKEN }, signal: AbortSignal.timeout(10_000) });
+  assert.equal(res.status, 201, 'POST /v1/session');
+  return base + (await res.json()).url;
 }
 
 async function admin(path) {
@@ -204,7 +211,7 @@ async function check(width) {
   assert.ok(report.weakest, 'the report names a weakest dimension');
   const { context, page, problems } = await open(width);
   try {
-    await page.goto(`${base}/dashboard?token=${TOKEN}`);
+    await page.goto(await oneTimeUrl());
     assert.equal(new URL(page.url()).pathname, '/dashboard');
     assert.equal(new URL(page.url()).search, '', 'the token left the address bar');
     await ready(page);
@@ -292,7 +299,7 @@ test('a Chinese browser gets the Chinese dashboard by default', { timeout: 30_00
   const report = await admin('/v1/report?instrument=e-s-qual&format=perception');
   const { context, page, problems } = await open(1280, 'zh-CN');
   try {
-    await page.goto(`${base}/dashboard?token=${TOKEN}`);
+    await page.goto(await oneTimeUrl());
     await ready(page);
     assert.equal(await page.evaluate(() => document.documentElement.lang), 'zh-CN');
     assert.ok((await page.locator('#fix-title').textContent()).startsWith('优先改进：' + NAMES_ZH[report.weakest]));

@@ -1,7 +1,7 @@
 //! The HTTP layer: routes of INTERFACES.md "Collector HTTP API", JSON errors, the origin guard
 //! and CORS, body limit, timeouts, compression, tracing; handlers hand blocking work to threads.
 
-use super::auth::Token;
+use super::auth::{self, Admin};
 use super::export;
 use super::files;
 use super::ingest::{bound, dimension_key, utc_text, Checker, Rejection};
@@ -43,7 +43,7 @@ pub struct App {
     pub checker: Checker,
     pub writer: writer::Handle,
     pub backend: Arc<dyn Backend>,
-    pub token: Token,
+    pub admin: Admin,
     pub limiter: Option<Limiter>,
     /// Allowed origins, normalised (`https://shop.example`, `http://localhost:3000`).
     pub origins: HashSet<String>,
@@ -60,23 +60,25 @@ type Shared = Arc<App>;
 /// The router with all layers.
 pub fn router(app: Shared) -> Router {
     let origins: Vec<HeaderValue> = app.origins.iter().filter_map(|o| HeaderValue::from_str(o).ok()).collect();
+    // CORS on the public POST route only: no other origin may read an admin answer.
     let cors = CorsLayer::new()
         .allow_origin(AllowOrigin::list(origins))
-        .allow_methods([Method::GET, Method::POST, Method::OPTIONS])
+        .allow_methods([Method::POST, Method::OPTIONS])
         // Hosts may add headers (`headers` config): whatever a preflight asks for is allowed;
         // no credentials are ever allowed cross-origin.
         .allow_headers(AllowHeaders::mirror_request())
         .expose_headers([header::RETRY_AFTER])
         .max_age(Duration::from_secs(86_400));
     // The span names method and path only: never the query (the one-time dashboard URL
-    // carries the token) nor headers (Authorization, Cookie).
+    // carries a code) nor headers (Authorization, Cookie).
     let trace = TraceLayer::new_for_http()
         .make_span_with(
             |req: &Request| tracing::info_span!("request", method = %req.method(), path = %req.uri().path()),
         )
         .on_response(DefaultOnResponse::new().level(tracing::Level::INFO));
     let mut router = Router::new()
-        .route("/v1/responses", post(ingest))
+        .route("/v1/responses", post(ingest).layer(cors))
+        .route("/v1/session", post(session))
         .route("/v1/report", get(report))
         .route("/v1/responses.jsonl", get(export_jsonl))
         .route("/v1/responses.csv", get(export_csv))
@@ -90,7 +92,6 @@ pub fn router(app: Shared) -> Router {
         .layer(CompressionLayer::new())
         .layer(middleware::from_fn_with_state(app.clone(), timeout))
         .layer(middleware::from_fn_with_state(app.clone(), origin_guard))
-        .layer(cors)
         .layer(trace)
         // Every answer, errors included, is read as the type it declares.
         .layer(SetResponseHeaderLayer::if_not_present(
@@ -148,6 +149,11 @@ fn unauthorized() -> Response {
 
 async fn not_found() -> Response {
     error(StatusCode::NOT_FOUND, "not-found", "", "no such route")
+}
+
+/// The request reached the collector over https. The collector itself speaks plain HTTP only.
+fn https(_app: &App, _peer: SocketAddr, _headers: &HeaderMap) -> bool {
+    false
 }
 
 /// A request not answered within the request timeout (a body trickled in, say) is a 408 with
@@ -396,7 +402,7 @@ fn query<T>(q: QueryResult<T>) -> Result<T, ApiError> {
 
 /// 401 unless the request carries the admin token.
 fn admin(app: &App, headers: &HeaderMap) -> Result<(), ApiError> {
-    if app.token.admits(headers) {
+    if app.admin.admits(headers) {
         Ok(())
     } else {
         Err(unauthorized().into())
@@ -560,28 +566,71 @@ async fn healthz(State(app): State<Shared>) -> Response {
 
 #[derive(Debug, Deserialize)]
 struct DashboardQuery {
+    code: Option<String>,
     token: Option<String>,
 }
 
-/// `GET /` and `GET /dashboard`: with `?token=` (the one-time URL) the token moves into an
-/// `HttpOnly; SameSite=Strict` cookie and the browser is sent to `/dashboard` (so the token
-/// leaves the address bar and history); otherwise the admin token is required and the page is
-/// `www/dashboard/index.html`, or a plain page when there is none.
-async fn dashboard(State(app): State<Shared>, headers: HeaderMap, q: QueryResult<DashboardQuery>) -> Response {
-    if let Ok(Query(DashboardQuery { token: Some(token) })) = q {
-        if !app.token.matches(&token) {
-            return unauthorized();
+/// `POST /v1/session` with the bearer token: a new one-time dashboard URL,
+/// `{"url": "/dashboard?code=...", "expires_in": seconds}`.
+async fn session(State(app): State<Shared>, headers: HeaderMap) -> Response {
+    if !app.admin.token.bearer(&headers) {
+        return unauthorized();
+    }
+    match app.admin.new_code() {
+        Ok(code) => {
+            let body = serde_json::json!({
+                "url": format!("/dashboard?code={code}"),
+                "expires_in": auth::CODE_LIFETIME.as_secs(),
+            });
+            (
+                StatusCode::CREATED,
+                [(header::CONTENT_TYPE, "application/json"), (header::CACHE_CONTROL, "no-store")],
+                body.to_string(),
+            )
+                .into_response()
         }
+        Err(m) => error(StatusCode::INTERNAL_SERVER_ERROR, "internal", "", &m),
+    }
+}
+
+/// `GET /` and `GET /dashboard`: with `?code=` (the one-time URL) the code is spent for a
+/// session whose id goes into an `HttpOnly; SameSite=Strict` cookie (`Secure` over https) and
+/// the browser is sent to `/dashboard`; otherwise the bearer token or a live session is
+/// required and the page is `www/dashboard/index.html`, or a plain page when there is none.
+async fn dashboard(
+    State(app): State<Shared>,
+    ConnectInfo(peer): ConnectInfo<SocketAddr>,
+    headers: HeaderMap,
+    q: QueryResult<DashboardQuery>,
+) -> Response {
+    let q = q.map(|Query(q)| q).ok();
+    if q.as_ref().is_some_and(|q| q.token.is_some()) {
+        return error(
+            StatusCode::UNAUTHORIZED,
+            "unauthorized",
+            "token",
+            "the token is not taken in a URL: open the one-time dashboard URL printed at startup, or POST /v1/session with the token for a new one",
+        );
+    }
+    if let Some(code) = q.and_then(|q| q.code) {
+        let Some(id) = app.admin.exchange(&code) else {
+            return error(
+                StatusCode::UNAUTHORIZED,
+                "unauthorized",
+                "code",
+                "this dashboard URL was used already or has expired: POST /v1/session with the admin token for a new one",
+            );
+        };
         let mut res = (StatusCode::SEE_OTHER, [(header::LOCATION, "/dashboard")]).into_response();
         let h = res.headers_mut();
-        if let Ok(v) = HeaderValue::from_str(&app.token.set_cookie()) {
+        if let Ok(v) = HeaderValue::from_str(&Admin::set_cookie(&id, https(&app, peer, &headers))) {
             h.insert(header::SET_COOKIE, v);
         }
         h.insert(header::REFERRER_POLICY, HeaderValue::from_static("no-referrer"));
         h.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
         return res;
     }
-    if !app.token.admits(&headers) {
+    if !app.admin.admits(&headers) {
         return unauthorized();
     }
     let page = match app.dashboard.as_deref().and_then(|dir| files::resolve(dir, "/index.html", None)) {
@@ -603,7 +652,7 @@ async fn dashboard(State(app): State<Shared>, headers: HeaderMap, q: QueryResult
 /// the page itself (the browser sends the cookie with them).
 async fn dashboard_file(State(app): State<Shared>, req: Request) -> Response {
     let uri = req.uri().clone();
-    if !app.token.admits(req.headers()) {
+    if !app.admin.admits(req.headers()) {
         return unauthorized();
     }
     let Some(dir) = &app.dashboard else { return not_found().await };

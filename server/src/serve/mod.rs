@@ -161,8 +161,12 @@ pub fn run(args: &ServeArgs) -> Result<(), Error> {
         .block_on(async { tokio::signal::unix::signal(tokio::signal::unix::SignalKind::from_raw(libc::SIGXFSZ)).ok() });
     let registry = registry(&args.instruments)?;
     let origins = origins(&args.allow_origin)?;
-    let token = auth::Token::resolve(args.admin_token.as_deref(), std::env::var(auth::ENV).ok())
-        .map_err(|m| arg_error("--admin-token", m))?;
+    let token = auth::Token::resolve(
+        args.admin_token.as_deref(),
+        args.admin_token_file.as_deref(),
+        std::env::var(auth::ENV).ok(),
+    )
+    .map_err(|m| arg_error(if args.admin_token_file.is_some() { "--admin-token-file" } else { "--admin-token" }, m))?;
     let limiter = limit::Limiter::new(args.rate_limit, args.rate_burst).map_err(|m| arg_error("--rate-limit", m))?;
     let (www, dashboard) = www_dirs(args.www.as_ref())?;
     let location = match (&args.db, &args.database_url) {
@@ -197,7 +201,7 @@ pub fn run(args: &ServeArgs) -> Result<(), Error> {
         checker,
         writer,
         backend: backend.clone(),
-        token,
+        admin: auth::Admin::new(token),
         limiter,
         origins,
         www,
@@ -216,10 +220,22 @@ pub fn run(args: &ServeArgs) -> Result<(), Error> {
             if seeded > 0 {
                 let _ = writeln!(out, "seeded {seeded} synthetic responses");
             }
-            if app.token.generated {
-                let _ = writeln!(out, "dashboard: http://{local}/dashboard?token={}", app.token.reveal());
-            } else {
-                let _ = writeln!(out, "dashboard: http://{local}/dashboard (with the admin token)");
+            if app.admin.token.generated {
+                // Shown once, here only: for the API and for new dashboard URLs (POST /v1/session).
+                let _ = writeln!(out, "admin token (generated for this run): {}", app.admin.token.reveal());
+            }
+            // A one-time URL: a code to exchange for a session (never the token).
+            match app.admin.new_code() {
+                Ok(code) => {
+                    let minutes = auth::CODE_LIFETIME.as_secs() / 60;
+                    let _ = writeln!(
+                        out,
+                        "dashboard: http://{local}/dashboard?code={code} (one-time, for {minutes} minutes)"
+                    );
+                }
+                Err(m) => {
+                    let _ = writeln!(out, "dashboard: http://{local}/dashboard (no one-time URL: {m})");
+                }
             }
             let _ = out.flush();
         }
