@@ -677,6 +677,9 @@ impl Payload {
             "meta",
             "scores",
             "sdk",
+            // Added by the collector's JSONL export to a flagged payload; ignored here. A POST
+            // that carries it is refused by the schema.
+            "collector",
         ];
         let root = At::ROOT;
         let mut f = Fields::of(&v, &root, MEMBERS)?;

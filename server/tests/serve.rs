@@ -652,8 +652,10 @@ fn the_report_equals_eservqual_report_on_the_export() {
 
     let (status, _, body) = get(&s.url("/v1/report?instrument=e-s-qual&format=perception"), Some(TOKEN));
     assert_eq!(status, 200, "{body}");
-    let served: Value = serde_json::from_str(&body).expect("report JSON");
+    let mut served: Value = serde_json::from_str(&body).expect("report JSON");
     assert_eq!(served["responses"], 151);
+    // The collector adds the count of flagged responses, which `eservqual report` cannot know.
+    assert_eq!(served.as_object_mut().and_then(|m| m.remove("scores_mismatch")), Some(json!(0)));
     assert!(served["recovery"].is_object(), "seeded responses carry recovery answers");
 
     let (status, h, jsonl) = get(&s.url("/v1/responses.jsonl?instrument=e-s-qual&format=perception"), Some(TOKEN));
@@ -697,7 +699,8 @@ fn the_report_equals_eservqual_report_on_the_export() {
     let zone_file = dir.join("zone.jsonl");
     std::fs::write(&zone_file, &zone_jsonl).expect("write the export");
     let (_, _, zone_report) = get(&s.url("/v1/report?instrument=servqual&format=zone"), Some(TOKEN));
-    let zone_report: Value = serde_json::from_str(&zone_report).expect("report JSON");
+    let mut zone_report: Value = serde_json::from_str(&zone_report).expect("report JSON");
+    zone_report.as_object_mut().map(|m| m.remove("scores_mismatch"));
     assert_same(&zone_report, &cli(&zone_file, &["--instrument", "servqual", "--format", "zone"]), "zone report");
 
     // from/to filter by submission time.
@@ -795,10 +798,14 @@ fn kill_9_during_a_load_loses_no_acknowledged_response() {
     assert!(seen.values().all(|&n| n == 1), "an id is stored twice");
     let lost: Vec<&String> = acked.iter().filter(|id| !seen.contains_key(id.as_str())).collect();
     assert!(lost.is_empty(), "{} acknowledged responses lost, e.g. {:?}", lost.len(), lost.first());
-    // A re-send of an acknowledged id stays single.
-    let mut payload = example("esqual_one.json");
-    payload["id"] = json!(acked[0]);
-    assert_eq!(post(&s2, &payload).0, 200);
+    // A re-send of an acknowledged response (the same body) stays single.
+    let (_, _, jsonl) = get(&s2.url("/v1/responses.jsonl"), Some(TOKEN));
+    let first = jsonl
+        .lines()
+        .map(|l| serde_json::from_str::<Value>(l).expect("a JSON line"))
+        .find(|v| v["id"] == json!(acked[0]))
+        .expect("the first acknowledged response");
+    assert_eq!(post(&s2, &first).0, 200);
     assert_eq!(s2.count(), ids.len());
     drop(s);
 }
@@ -1202,4 +1209,94 @@ fn static_files_stay_in_their_folder_and_the_dashboard_behind_the_token() {
     let (status, _, body) = raw_get(&s, "/dashboard", &auth);
     assert_eq!(status, 200);
     assert!(body.contains("<title>Dashboard</title>"), "{body}");
+}
+
+#[test]
+fn what_the_collector_knows_it_says_and_ambiguous_bodies_are_refused() {
+    let dir = scratch("says");
+    let s = Server::start(&dir, &["--rate-limit", "0"]);
+    let url = s.url("/v1/responses");
+    // A forged score is stored with a flag that the report counts and both exports mark.
+    let mut forged = example("esqual_one.json");
+    forged["scores"]["overall"]["p"] = json!(1.5);
+    assert_eq!(post(&s, &forged).0, 201);
+    let honest = with(example("esqual_one.json"), "/id", json!(uuid(31)));
+    assert_eq!(post(&s, &honest).0, 201);
+    let (_, _, body) = get(&s.url("/v1/report?instrument=e-s-qual"), Some(TOKEN));
+    let report: Value = serde_json::from_str(&body).expect("JSON");
+    assert_eq!((report["responses"].clone(), report["scores_mismatch"].clone()), (json!(2), json!(1)), "{body}");
+    let (_, _, jsonl) = get(&s.url("/v1/responses.jsonl"), Some(TOKEN));
+    let lines: Vec<Value> = jsonl.lines().map(|l| serde_json::from_str(l).expect("a JSON line")).collect();
+    assert_eq!(lines[0]["collector"]["scores_mismatch"], true, "{jsonl}");
+    assert!(lines[1].get("collector").is_none(), "{jsonl}");
+    let (_, _, csv) = get(&s.url("/v1/responses.csv?instrument=e-s-qual"), Some(TOKEN));
+    let rows: Vec<&str> = csv.lines().collect();
+    assert!(rows[0].ends_with(",scores_mismatch") && rows[1].ends_with(",1") && rows[2].ends_with(",0"), "{csv}");
+    // The exports still read back with `eservqual report`.
+    for (name, text) in [("e.jsonl", &jsonl), ("e.csv", &csv)] {
+        let file = dir.join(name);
+        std::fs::write(&file, text).expect("write");
+        let out = Command::new(env!("CARGO_BIN_EXE_eservqual"))
+            .args(["report", "--instrument", "e-s-qual"])
+            .arg(&file)
+            .output()
+            .expect("runs");
+        assert!(out.status.success(), "{name}: {}", String::from_utf8_lossy(&out.stderr));
+    }
+    // A client cannot send the export's flag itself.
+    let (status, _, body) =
+        post(&s, &with(with(honest.clone(), "/id", json!(uuid(32))), "/collector", json!({"scores_mismatch": false})));
+    assert_eq!((status, error_of(&body)["field"].clone()), (400, json!("collector")), "{body}");
+
+    // The same id with another body is a 409; the same body again (any id case) a 200.
+    let mut changed = honest.clone();
+    changed["answers"]["EFF1"]["p"] = json!(1);
+    let (status, _, body) = post(&s, &changed);
+    assert_eq!(status, 409, "{body}");
+    assert_eq!(error_of(&body)["code"], "conflict");
+    let upper = with(honest.clone(), "/id", json!(uuid(31).to_ascii_uppercase()));
+    assert_eq!(post(&s, &upper).0, 200);
+
+    // Duplicate keys: a 400 naming the key.
+    let text = honest.to_string();
+    let dup = text.replacen("\"page\":\"/checkout/complete\"", "\"page\":\"/checkout/complete\",\"page\":\"/x\"", 1);
+    assert_ne!(dup, text);
+    let (status, _, body) = post_raw(&url, dup.as_bytes(), None);
+    assert_eq!(status, 400, "{body}");
+    assert_eq!(
+        (error_of(&body)["code"].clone(), error_of(&body)["field"].clone()),
+        (json!("duplicate-key"), json!("page"))
+    );
+
+    // A charset other than UTF-8 is refused.
+    let fresh = with(honest.clone(), "/id", json!(uuid(33))).to_string();
+    let (status, _, body) =
+        collect(agent().post(&url).header("Content-Type", "text/plain; charset=ISO-8859-1").send(fresh.as_bytes()));
+    assert_eq!(status, 415, "{body}");
+    let (status, _, _) = collect(
+        agent().post(&url).header("Content-Type", "application/json; charset=\"utf-8\"").send(fresh.as_bytes()),
+    );
+    assert_eq!(status, 201);
+
+    // Host equal to Origin is not same-origin (a DNS-rebinding page); the collector's own is.
+    use std::io::{Read, Write};
+    let addr = s.base.trim_start_matches("http://").to_string();
+    let port = addr.rsplit(':').next().expect("port");
+    let body = with(honest.clone(), "/id", json!(uuid(34))).to_string();
+    let rebound = format!("evil.example:{port}");
+    for (host, origin, want) in
+        [(rebound.as_str(), format!("http://{rebound}"), "403"), (addr.as_str(), s.base.clone(), "201")]
+    {
+        let mut conn = std::net::TcpStream::connect(&addr).expect("connect");
+        conn.set_read_timeout(Some(Duration::from_secs(10))).expect("timeout");
+        write!(
+            conn,
+            "POST /v1/responses HTTP/1.1\r\nHost: {host}\r\nOrigin: {origin}\r\nContent-Type: text/plain\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{body}",
+            body.len()
+        )
+        .expect("send");
+        let mut answer = String::new();
+        let _ = conn.read_to_string(&mut answer);
+        assert!(answer.starts_with(&format!("HTTP/1.1 {want}")), "{host}: {answer}");
+    }
 }

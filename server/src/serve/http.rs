@@ -6,7 +6,7 @@ use super::export;
 use super::files;
 use super::ingest::{bound, dimension_key, utc_text, Checker, Rejection};
 use super::limit::{retry_after_secs, Limiter};
-use super::store::{Backend, Filter, Reader, StoreError};
+use super::store::{Backend, Filter, Reader, Row, StoreError, Stored};
 use super::writer;
 use axum::body::{Body, Bytes};
 use axum::extract::{ConnectInfo, Query, Request, State};
@@ -47,6 +47,9 @@ pub struct App {
     pub limiter: Option<Limiter>,
     /// Allowed origins, normalised (`https://shop.example`, `http://localhost:3000`).
     pub origins: HashSet<String>,
+    /// The collector's own origins: `http://` and the address it listens on (and
+    /// `http://localhost:PORT` on loopback), for the pages it serves itself.
+    pub own_origins: HashSet<String>,
     /// The public static folder (`--www`, canonical), when given.
     pub www: Option<PathBuf>,
     /// The dashboard's folder (canonical), when there is one.
@@ -177,16 +180,16 @@ pub fn normal_origin(origin: &str) -> String {
 }
 
 /// A state-changing request from a browser origin that is neither on the list nor this
-/// collector's own gets 403 and goes no further. A request without `Origin` (a server-side
-/// sender) passes.
+/// collector's own (the address it listens on) gets 403 and goes no further. The `Host` header
+/// is not trusted for this: a page of any name that resolves to the collector (DNS rebinding)
+/// sends a `Host` equal to its `Origin`. A request without `Origin` (a server-side sender)
+/// passes.
 async fn origin_guard(State(app): State<Shared>, req: Request, next: Next) -> Response {
     let safe = matches!(*req.method(), Method::GET | Method::HEAD | Method::OPTIONS);
     if !safe {
         if let Some(origin) = req.headers().get(header::ORIGIN) {
             let origin = normal_origin(origin.to_str().unwrap_or(""));
-            let host = req.headers().get(header::HOST).and_then(|h| h.to_str().ok()).map(str::to_ascii_lowercase);
-            let same = host.is_some_and(|h| origin == format!("http://{h}") || origin == format!("https://{h}"));
-            if !same && !app.origins.contains(&origin) {
+            if !app.own_origins.contains(&origin) && !app.origins.contains(&origin) {
                 return error(
                     StatusCode::FORBIDDEN,
                     "forbidden-origin",
@@ -199,12 +202,17 @@ async fn origin_guard(State(app): State<Shared>, req: Request, next: Next) -> Re
     next.run(req).await
 }
 
-/// `text/plain` or `application/json` (any parameters), or no type at all.
+/// `text/plain` or `application/json`, without a charset or with UTF-8; or no type at all.
 fn acceptable_type(headers: &HeaderMap) -> bool {
     let Some(ct) = headers.get(header::CONTENT_TYPE) else { return true };
     let Ok(ct) = ct.to_str() else { return false };
-    let essence = ct.split(';').next().unwrap_or("").trim().to_ascii_lowercase();
-    essence == "text/plain" || essence == "application/json"
+    let mut parts = ct.split(';');
+    let essence = parts.next().unwrap_or("").trim().to_ascii_lowercase();
+    let utf8 = parts.filter_map(|p| p.split_once('=')).all(|(k, v)| {
+        let v = v.trim().trim_matches('"');
+        !k.trim().eq_ignore_ascii_case("charset") || v.eq_ignore_ascii_case("utf-8") || v.eq_ignore_ascii_case("utf8")
+    });
+    (essence == "text/plain" || essence == "application/json") && utf8
 }
 
 /// Runs blocking `f` on the blocking pool; a panic or cancellation there is a storage error.
@@ -257,7 +265,7 @@ async fn ingest(
             StatusCode::UNSUPPORTED_MEDIA_TYPE,
             "unsupported-media-type",
             "Content-Type",
-            "send the payload as text/plain or application/json",
+            "send the payload as text/plain or application/json, in UTF-8",
         );
     }
     let received_at = utc_text(jiff::Timestamp::now());
@@ -268,7 +276,14 @@ async fn ingest(
     let id = row.id.clone();
     let mismatch = row.scores_mismatch;
     match app.writer.insert(row).await {
-        Ok(new) => {
+        Ok(Stored::Different) => error(
+            StatusCode::CONFLICT,
+            "conflict",
+            "id",
+            "a different response with this id is stored already; a new response needs a new id",
+        ),
+        Ok(stored) => {
+            let new = stored == Stored::New;
             if mismatch && new {
                 tracing::warn!(%id, "client scores differ from the collector's; stored with a flag");
             }
@@ -527,8 +542,8 @@ async fn export_jsonl(State(app): State<Shared>, headers: HeaderMap, q: QueryRes
     q.times(&mut filter)?;
     let reader = reader(&app).await?;
     Ok(streamed("application/x-ndjson", "responses.jsonl", move |sink| {
-        reader.scan(&filter, &mut |text| {
-            export::jsonl_line(text, &mut sink.buf);
+        reader.scan(&filter, &mut |row: Row<'_>| {
+            export::jsonl_line(row, &mut sink.buf);
             sink.maybe_flush()
         })
     }))
@@ -540,8 +555,8 @@ async fn export_csv(State(app): State<Shared>, headers: HeaderMap, q: QueryResul
     let app2 = app.clone();
     Ok(streamed("text/csv; charset=utf-8", "responses.csv", move |sink| {
         sink.buf.extend_from_slice(&export::csv_header(&form));
-        reader.scan(&filter, &mut |text| {
-            export::csv_row(text, &app2.checker.registry, &form, &mut sink.buf);
+        reader.scan(&filter, &mut |row: Row<'_>| {
+            export::csv_row(row, &app2.checker.registry, &form, &mut sink.buf);
             sink.maybe_flush()
         })
     }))

@@ -115,7 +115,7 @@ fn seed_store(n: u32, backend: &dyn store::Backend, checker: &ingest::Checker) -
         rows.push(row);
     }
     let stored = backend.writer().and_then(|mut w| w.insert_batch(&rows)).map_err(io)?;
-    Ok(stored.iter().filter(|&&new| new).count() as u64)
+    Ok(stored.iter().filter(|&&s| s == store::Stored::New).count() as u64)
 }
 
 /// Resolves when SIGINT or SIGTERM arrives.
@@ -197,6 +197,15 @@ pub fn run(args: &ServeArgs) -> Result<(), Error> {
         max_connections: count("--max-connections", args.max_connections)?,
         max_per_address: count("--max-connections-per-ip", args.max_connections_per_ip)?,
     };
+    // Bound before the runtime starts, so the collector knows its own origin.
+    let listener = std::net::TcpListener::bind(args.addr)
+        .and_then(|l| l.set_nonblocking(true).map(|()| l))
+        .map_err(|e| Error::Io { file: None, message: format!("cannot listen on {}: {e}", args.addr) })?;
+    let local = listener.local_addr().map_err(|e| Error::io(None, &e))?;
+    let mut own_origins = HashSet::from([format!("http://{local}")]);
+    if local.ip().is_loopback() {
+        own_origins.insert(format!("http://localhost:{}", local.port()));
+    }
     let app = Arc::new(http::App {
         checker,
         writer,
@@ -204,16 +213,14 @@ pub fn run(args: &ServeArgs) -> Result<(), Error> {
         admin: auth::Admin::new(token),
         limiter,
         origins,
+        own_origins,
         www,
         dashboard,
         request_timeout,
     });
 
     let result = runtime.block_on(async {
-        let listener = tokio::net::TcpListener::bind(args.addr)
-            .await
-            .map_err(|e| Error::Io { file: None, message: format!("cannot listen on {}: {e}", args.addr) })?;
-        let local = listener.local_addr().map_err(|e| Error::io(None, &e))?;
+        let listener = tokio::net::TcpListener::from_std(listener).map_err(|e| Error::io(None, &e))?;
         {
             let mut out = std::io::stdout().lock();
             let _ = writeln!(out, "eservqual serve: listening on http://{local} ({})", backend.describe());

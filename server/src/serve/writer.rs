@@ -2,7 +2,7 @@
 //! one synced transaction for every request waiting) and each request is answered only after
 //! its commit. Blocking SQLite calls never run on the async runtime.
 
-use super::store::{NewRow, StoreError, Writer};
+use super::store::{NewRow, StoreError, Stored, Writer};
 use std::thread::JoinHandle;
 use tokio::sync::{mpsc, oneshot};
 
@@ -12,7 +12,7 @@ const BATCH: usize = 256;
 enum Job {
     Insert {
         row: NewRow,
-        reply: oneshot::Sender<Result<bool, StoreError>>,
+        reply: oneshot::Sender<Result<Stored, StoreError>>,
     },
     /// A write probe (`/healthz`): one small committed write.
     Probe {
@@ -52,7 +52,7 @@ pub fn start(mut writer: Box<dyn Writer>) -> std::io::Result<(Handle, JoinHandle
                 let result = writer.insert_batch(&rows);
                 for (i, reply) in jobs.drain(..).enumerate() {
                     let answer = match &result {
-                        Ok(new) => Ok(new.get(i).copied().unwrap_or(false)),
+                        Ok(done) => Ok(done.get(i).copied().unwrap_or(Stored::Same)),
                         Err(e) => Err(e.clone()),
                     };
                     // The request may have gone (client disconnected); the row is stored anyway.
@@ -73,8 +73,8 @@ pub fn start(mut writer: Box<dyn Writer>) -> std::io::Result<(Handle, JoinHandle
 }
 
 impl Handle {
-    /// Stores `row`; `Ok(true)` new, `Ok(false)` its id was stored before. Returns after commit.
-    pub async fn insert(&self, row: NewRow) -> Result<bool, StoreError> {
+    /// Stores `row` (unless its id is stored already); returns after commit.
+    pub async fn insert(&self, row: NewRow) -> Result<Stored, StoreError> {
         let (reply, answer) = oneshot::channel();
         self.tx.send(Job::Insert { row, reply }).await.map_err(|_| stopped())?;
         answer.await.map_err(|_| stopped())?
