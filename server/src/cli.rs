@@ -118,6 +118,10 @@ pub struct ServeArgs {
     /// How many responses one client may send at once before --rate-limit applies.
     #[arg(long, value_name = "N", default_value_t = 60)]
     pub rate_burst: u32,
+    /// A reverse proxy (address or network, e.g. 10.0.0.0/8; repeatable) whose X-Forwarded-For /
+    /// Forwarded / X-Forwarded-Proto are believed, for the rate limit, the logs and the Secure cookie.
+    #[arg(long = "trust-proxy", value_name = "CIDR", num_args = 1..)]
+    pub trust_proxy: Vec<String>,
     /// Seconds a client has to send a request's headers; a connection idle this long is closed.
     #[arg(long, value_name = "SECONDS", default_value_t = 10.0)]
     pub header_timeout: f64,

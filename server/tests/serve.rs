@@ -1300,3 +1300,55 @@ fn what_the_collector_knows_it_says_and_ambiguous_bodies_are_refused() {
         assert!(answer.starts_with(&format!("HTTP/1.1 {want}")), "{host}: {answer}");
     }
 }
+
+#[test]
+fn behind_a_trusted_proxy_each_visitor_has_its_own_rate_limit_and_https_is_believed() {
+    let dir = scratch("proxy");
+    let s = Server::start(&dir, &["--rate-limit", "0.2", "--rate-burst", "2", "--trust-proxy", "127.0.0.0/8"]);
+    let url = s.url("/v1/responses");
+    let mut payload = example("esqual_one.json");
+    let mut send = |n: u64, forwarded: &[(&str, &str)]| {
+        payload["id"] = json!(uuid(900 + n));
+        let mut req = agent().post(&url).header("Content-Type", "text/plain");
+        for (k, v) in forwarded {
+            req = req.header(*k, *v);
+        }
+        collect(req.send(payload.to_string().as_bytes())).0
+    };
+    // Two visitors behind the proxy: each gets its own burst.
+    let a = [("X-Forwarded-For", "203.0.113.1")];
+    let b = [("Forwarded", "for=\"[2001:db8::2]:4711\";proto=https")];
+    assert_eq!([send(1, &a), send(2, &a), send(3, &a)], [201, 201, 429]);
+    assert_eq!([send(4, &b), send(5, &b), send(6, &b)], [201, 201, 429]);
+    // A client naming a proxy in its own header is still itself (the proxy's own address).
+    assert_eq!(send(7, &[("X-Forwarded-For", "198.51.100.9, 127.0.0.1")]), 201);
+    assert!(s.log().contains("203.0.113.1"), "the log names the forwarded client");
+    // The session cookie is Secure when the trusted proxy says the request came over https.
+    let (status, h, body) = collect(
+        agent()
+            .get(&s.url(&one_time_url(&s)))
+            .header("X-Forwarded-Proto", "https")
+            .header("X-Forwarded-For", "203.0.113.50")
+            .call(),
+    );
+    assert_eq!(status, 303, "{body}");
+    assert!(h.get("set-cookie").is_some_and(|c| c.contains("; Secure")), "{h:?}");
+
+    // Without --trust-proxy the same headers are ignored: one bucket, no Secure.
+    drop(s);
+    let s = Server::start_on(&dir, "other.db", &["--rate-limit", "0.2", "--rate-burst", "2"]);
+    let url = s.url("/v1/responses");
+    let mut payload = example("esqual_one.json");
+    let statuses: Vec<u16> = ["203.0.113.1", "203.0.113.2", "203.0.113.3"]
+        .iter()
+        .enumerate()
+        .map(|(n, ip)| {
+            payload["id"] = json!(uuid(950 + n as u64));
+            let req = agent().post(&url).header("Content-Type", "text/plain").header("X-Forwarded-For", *ip);
+            collect(req.send(payload.to_string().as_bytes())).0
+        })
+        .collect();
+    assert_eq!(statuses, [201, 201, 429]);
+    let (_, h, _) = collect(agent().get(&s.url(&one_time_url(&s))).header("X-Forwarded-Proto", "https").call());
+    assert!(h.get("set-cookie").is_some_and(|c| !c.contains("Secure")), "{h:?}");
+}

@@ -6,6 +6,7 @@ use super::export;
 use super::files;
 use super::ingest::{bound, dimension_key, utc_text, Checker, Rejection};
 use super::limit::{retry_after_secs, Limiter};
+use super::proxy::Proxies;
 use super::store::{Backend, Filter, Reader, Row, StoreError, Stored};
 use super::writer;
 use axum::body::{Body, Bytes};
@@ -50,6 +51,8 @@ pub struct App {
     /// The collector's own origins: `http://` and the address it listens on (and
     /// `http://localhost:PORT` on loopback), for the pages it serves itself.
     pub own_origins: HashSet<String>,
+    /// The reverse proxies whose forwarding headers are believed (`--trust-proxy`).
+    pub proxies: Arc<Proxies>,
     /// The public static folder (`--www`, canonical), when given.
     pub www: Option<PathBuf>,
     /// The dashboard's folder (canonical), when there is one.
@@ -72,12 +75,19 @@ pub fn router(app: Shared) -> Router {
         .allow_headers(AllowHeaders::mirror_request())
         .expose_headers([header::RETRY_AFTER])
         .max_age(Duration::from_secs(86_400));
-    // The span names method and path only: never the query (the one-time dashboard URL
-    // carries a code) nor headers (Authorization, Cookie).
+    // The span names the client (the forwarded address behind a trusted proxy), method and
+    // path only: never the query (the one-time dashboard URL carries a code) nor other headers
+    // (Authorization, Cookie).
+    let proxies = app.proxies.clone();
     let trace = TraceLayer::new_for_http()
-        .make_span_with(
-            |req: &Request| tracing::info_span!("request", method = %req.method(), path = %req.uri().path()),
-        )
+        .make_span_with(move |req: &Request| {
+            let client = req
+                .extensions()
+                .get::<ConnectInfo<SocketAddr>>()
+                .map(|ConnectInfo(peer)| proxies.client(peer.ip(), req.headers()).to_string())
+                .unwrap_or_default();
+            tracing::info_span!("request", %client, method = %req.method(), path = %req.uri().path())
+        })
         .on_response(DefaultOnResponse::new().level(tracing::Level::INFO));
     let mut router = Router::new()
         .route("/v1/responses", post(ingest).layer(cors))
@@ -154,9 +164,10 @@ async fn not_found() -> Response {
     error(StatusCode::NOT_FOUND, "not-found", "", "no such route")
 }
 
-/// The request reached the collector over https. The collector itself speaks plain HTTP only.
-fn https(_app: &App, _peer: SocketAddr, _headers: &HeaderMap) -> bool {
-    false
+/// The request reached the collector over https: only a trusted proxy can say so (the
+/// collector itself speaks plain HTTP).
+fn https(app: &App, peer: SocketAddr, headers: &HeaderMap) -> bool {
+    app.proxies.forwarded_https(peer.ip(), headers)
 }
 
 /// A request not answered within the request timeout (a body trickled in, say) is a 408 with
@@ -231,7 +242,9 @@ async fn ingest(
 ) -> Response {
     // The body is read (or drained, when over the limit) before any answer, so the client
     // reads the answer instead of meeting a connection reset.
-    let limited = app.limiter.as_ref().and_then(|l| l.check(peer.ip()).err());
+    // Behind a trusted proxy each visitor has its own bucket (the forwarded address).
+    let client = app.proxies.client(peer.ip(), &headers);
+    let limited = app.limiter.as_ref().and_then(|l| l.check(client).err());
     let declared =
         headers.get(header::CONTENT_LENGTH).and_then(|v| v.to_str().ok()).and_then(|v| v.parse::<u64>().ok());
     let body = read_body(body, declared).await;

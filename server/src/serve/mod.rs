@@ -8,6 +8,7 @@ pub mod http;
 pub mod ingest;
 pub mod limit;
 pub mod net;
+pub mod proxy;
 pub mod seed;
 pub mod store;
 pub mod writer;
@@ -191,6 +192,7 @@ pub fn run(args: &ServeArgs) -> Result<(), Error> {
         message: format!("{}: the database cannot be written: {e}", backend.describe()),
     })?;
     let (writer, writer_thread) = writer::start(writer_conn).map_err(|e| Error::io(None, &e))?;
+    let proxies = Arc::new(proxy::Proxies::parse(&args.trust_proxy).map_err(|m| arg_error("--trust-proxy", m))?);
     let request_timeout = seconds("--request-timeout", args.request_timeout)?;
     let limits = net::Limits {
         header_timeout: seconds("--header-timeout", args.header_timeout)?,
@@ -214,6 +216,7 @@ pub fn run(args: &ServeArgs) -> Result<(), Error> {
         limiter,
         origins,
         own_origins,
+        proxies: proxies.clone(),
         www,
         dashboard,
         request_timeout,
@@ -257,7 +260,8 @@ pub fn run(args: &ServeArgs) -> Result<(), Error> {
                 }
             });
         }
-        net::serve(listener, http::router(app.clone()), limits, |_| false, shutdown_signal()).await;
+        // A trusted proxy carries many clients: the per-address cap does not apply to it.
+        net::serve(listener, http::router(app.clone()), limits, move |ip| proxies.trusts(ip), shutdown_signal()).await;
         Ok(())
     });
     // Dropping the runtime stops the clean-up task; then the last handle of the writer goes and
