@@ -138,8 +138,7 @@ pub fn build(config: &Config, answers: &Answers, env: Envelope) -> Outgoing {
         weights,
         outcomes,
         site: config.site.clone(),
-        // A path longer than the collector keeps is cut, not refused.
-        page: env.page.map(|p| p.chars().take(crate::payload::PAGE_MAX_CHARS).collect()),
+        page: env.page,
         meta: config.meta.clone(),
         scores,
         sdk: Sdk { name: SDK_NAME.to_string(), version: env.sdk_version },

@@ -13,8 +13,8 @@ use crate::error::{
     Source,
 };
 use crate::instrument::{Form, Format, Instrument, Registry};
-use crate::payload::{check_len, read_codes, Keyed, META_MAX_KEYS, NAME_MAX_CHARS, PAGE_MAX_CHARS};
-use crate::text::{self, int, Locale};
+use crate::payload::{read_codes, Keyed};
+use crate::text::{self, Locale};
 use std::sync::Arc;
 
 /// Every key `init(config)` knows, in INTERFACES.md order.
@@ -325,9 +325,6 @@ impl Config {
             None => 10_000.0,
         };
         let site = text(&mut f, "site")?;
-        if let Some(site) = &site {
-            check_len(site, NAME_MAX_CHARS, "site")?;
-        }
         let meta = match f.take("meta") {
             Some(m) => read_meta(&m, &key("meta"))?,
             None => Keyed::new(),
@@ -413,27 +410,10 @@ fn read_headers<J: Json>(v: &J, at: &At) -> Result<Keyed<String>, Error> {
 
 fn read_meta<J: Json>(v: &J, at: &At) -> Result<Keyed<Meta>, Error> {
     let mut out = Keyed::new();
-    let members = crate::error::read_object(v, at)?;
-    if members.len() > META_MAX_KEYS {
-        return Err(at.error(ErrorCode::OutOfRange, cat!("more than ", int(META_MAX_KEYS as i64), " members")));
-    }
-    for (k, x) in members {
+    for (k, x) in crate::error::read_object(v, at)? {
         let here = at.key(k);
-        if k.chars().count() > NAME_MAX_CHARS {
-            return Err(here
-                .error(ErrorCode::OutOfRange, cat!("a key longer than ", int(NAME_MAX_CHARS as i64), " characters")));
-        }
         let value = match x.kind() {
-            Kind::String => {
-                let text = read_string(&x, &here)?;
-                if text.chars().count() > PAGE_MAX_CHARS {
-                    return Err(here.error(
-                        ErrorCode::OutOfRange,
-                        cat!("longer than ", int(PAGE_MAX_CHARS as i64), " characters"),
-                    ));
-                }
-                Meta::Text(text)
-            }
+            Kind::String => Meta::Text(read_string(&x, &here)?),
             Kind::Bool => Meta::Bool(read_bool(&x, &here)?),
             Kind::Number => {
                 let n = read_number(&x, &here)?;

@@ -1166,7 +1166,14 @@ fn static_files_stay_in_their_folder_and_the_dashboard_behind_the_token() {
     std::fs::write(www.join("dashboard/dashboard.js"), "console.log('admin');\n").expect("write");
     std::fs::write(dir.join("outside.txt"), "outside the folder\n").expect("write");
     std::os::unix::fs::symlink(dir.join("outside.txt"), www.join("passwd")).expect("link");
+    std::fs::create_dir_all(www.join("shop")).expect("www");
+    std::fs::write(www.join("shop/index.html"), "<!doctype html><title>Shop</title>").expect("write");
     let s = Server::start(&dir, &["--rate-limit", "0", "--www", "www"]);
+    // A folder is its index.html, reached with the trailing slash.
+    let (status, head, _) = raw_get(&s, "/shop", "");
+    assert!(status == 308 && head.contains("location: /shop/"), "{head}");
+    let (status, _, body) = raw_get(&s, "/shop/", "");
+    assert_eq!((status, body.as_str()), (200, "<!doctype html><title>Shop</title>"));
 
     let (status, head, body) = raw_get(&s, "/hello.txt", "");
     assert_eq!((status, body.as_str()), (200, "hello from www\n"));

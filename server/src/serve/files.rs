@@ -55,6 +55,15 @@ pub fn resolve(root: &Path, raw: &str, hidden: Option<&str>) -> Option<PathBuf> 
     Some(real)
 }
 
+/// A URL path naming a folder of `root` without its trailing slash: the browser is sent to the
+/// path with the slash (relative links of the folder's `index.html` resolve against it).
+pub fn wants_slash(root: &Path, raw: &str, hidden: Option<&str>) -> bool {
+    !raw.ends_with('/') && resolve(root, &format!("{raw}/"), hidden).is_some() && {
+        let decoded = percent_encoding::percent_decode_str(raw).decode_utf8_lossy();
+        root.join(decoded.trim_start_matches('/')).is_dir()
+    }
+}
+
 /// Serves `file` for `req` (conditional requests and ranges included); `None` when it cannot be
 /// read.
 pub async fn serve(file: PathBuf, req: Request) -> Option<Response> {
@@ -98,5 +107,7 @@ mod tests {
             assert!(!ok("/link.txt") && !ok("/dash/index.html"));
         }
         assert!(resolve(&root.join("dashboard"), "/index.html", None).is_some());
+        assert!(wants_slash(&root, "/shop", Some("dashboard")) && !wants_slash(&root, "/shop/", Some("dashboard")));
+        assert!(!wants_slash(&root, "/dashboard", Some("dashboard")));
     }
 }

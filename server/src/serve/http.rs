@@ -696,7 +696,13 @@ async fn static_file(State(app): State<Shared>, req: Request) -> Response {
         return not_found().await;
     }
     let Some(dir) = &app.www else { return not_found().await };
-    let Some(file) = files::resolve(dir, req.uri().path(), Some("dashboard")) else { return not_found().await };
+    let path = req.uri().path();
+    if files::wants_slash(dir, path, Some("dashboard")) {
+        let mut res = (StatusCode::PERMANENT_REDIRECT, [(header::LOCATION, format!("{path}/"))]).into_response();
+        files::secure(res.headers_mut(), files::STATIC_CSP, "no-cache");
+        return res;
+    }
+    let Some(file) = files::resolve(dir, path, Some("dashboard")) else { return not_found().await };
     static_answer(file, req, files::STATIC_CSP, "no-cache").await
 }
 
