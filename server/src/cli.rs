@@ -106,7 +106,9 @@ pub struct ServeArgs {
     /// A custom instrument JSON file whose payloads are accepted (repeatable).
     #[arg(long = "instrument", value_name = "PATH")]
     pub instruments: Vec<PathBuf>,
-    /// Static files served at / paths no route takes [default: ./www, else the repository's www/].
+    /// Static files served at paths no route takes (never dotfiles, links out of DIR or
+    /// DIR/dashboard); without it none are. The dashboard's files come from DIR/dashboard, else
+    /// ./www/dashboard, else the repository's.
     #[arg(long, value_name = "DIR")]
     pub www: Option<PathBuf>,
     /// On an empty database, first store N synthetic e-s-qual responses of the last 8 weeks.
