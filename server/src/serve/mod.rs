@@ -170,6 +170,13 @@ pub fn run(args: &ServeArgs) -> Result<(), Error> {
     .map_err(|m| arg_error(if args.admin_token_file.is_some() { "--admin-token-file" } else { "--admin-token" }, m))?;
     let limiter = limit::Limiter::new(args.rate_limit, args.rate_burst).map_err(|m| arg_error("--rate-limit", m))?;
     let (www, dashboard) = www_dirs(args.www.as_ref())?;
+    let proxies = Arc::new(proxy::Proxies::parse(&args.trust_proxy).map_err(|m| arg_error("--trust-proxy", m))?);
+    let request_timeout = seconds("--request-timeout", args.request_timeout)?;
+    let limits = net::Limits {
+        header_timeout: seconds("--header-timeout", args.header_timeout)?,
+        max_connections: count("--max-connections", args.max_connections)?,
+        max_per_address: count("--max-connections-per-ip", args.max_connections_per_ip)?,
+    };
     let location = match (&args.db, &args.database_url) {
         (_, Some(url)) => Location::Url(url.clone()),
         (Some(path), None) => Location::Sqlite(path.clone()),
@@ -192,14 +199,7 @@ pub fn run(args: &ServeArgs) -> Result<(), Error> {
         message: format!("{}: the database cannot be written: {e}", backend.describe()),
     })?;
     let (writer, writer_thread) = writer::start(writer_conn).map_err(|e| Error::io(None, &e))?;
-    let proxies = Arc::new(proxy::Proxies::parse(&args.trust_proxy).map_err(|m| arg_error("--trust-proxy", m))?);
-    let request_timeout = seconds("--request-timeout", args.request_timeout)?;
-    let limits = net::Limits {
-        header_timeout: seconds("--header-timeout", args.header_timeout)?,
-        max_connections: count("--max-connections", args.max_connections)?,
-        max_per_address: count("--max-connections-per-ip", args.max_connections_per_ip)?,
-    };
-    // Bound before the runtime starts, so the collector knows its own origin.
+    // Bound here, before the handlers' state is made, so the collector knows its own origin.
     let listener = std::net::TcpListener::bind(args.addr)
         .and_then(|l| l.set_nonblocking(true).map(|()| l))
         .map_err(|e| Error::Io { file: None, message: format!("cannot listen on {}: {e}", args.addr) })?;
