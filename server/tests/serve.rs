@@ -999,7 +999,7 @@ fn slow_clients_are_capped_and_timed_out_while_others_are_served() {
             "--rate-limit",
             "0",
             "--header-timeout",
-            "1",
+            "2",
             "--request-timeout",
             "1",
             "--max-connections",
@@ -1021,12 +1021,12 @@ fn slow_clients_are_capped_and_timed_out_while_others_are_served() {
     let start = Instant::now();
     assert_eq!(get(&s.url("/healthz"), None).0, 200);
     assert_eq!(post(&s, &example("esqual_one.json")).0, 201);
-    assert!(start.elapsed() < Duration::from_secs(1), "answers took {:?}", start.elapsed());
+    assert!(start.elapsed() < Duration::from_secs(3), "answers took {:?}", start.elapsed());
     let open_for: Vec<Option<Duration>> = slow.into_iter().map(|h| h.join().expect("a client")).collect();
     assert!(open_for.iter().all(Option::is_some), "slow clients still open after {limit:?}: {open_for:?}");
-    let at_once = open_for.iter().flatten().filter(|d| **d < Duration::from_millis(500)).count();
+    let at_once = open_for.iter().flatten().filter(|d| **d < Duration::from_millis(900)).count();
     assert!(at_once >= 60 - 16, "only {at_once} connections over the per-address cap were closed at once");
-    assert!(open_for.iter().flatten().all(|d| *d < Duration::from_secs(4)), "{open_for:?}");
+    assert!(open_for.iter().flatten().all(|d| *d < Duration::from_secs(5)), "{open_for:?}");
 
     // The cap in all: 50 silent clients from five addresses (10 each, under the per-address
     // cap) hold at most 40 connections; after the header timeout all are closed.
@@ -1038,7 +1038,7 @@ fn slow_clients_are_capped_and_timed_out_while_others_are_served() {
         .collect();
     let open_for: Vec<Option<Duration>> = silent.into_iter().map(|h| h.join().expect("a client")).collect();
     assert!(open_for.iter().all(Option::is_some), "{open_for:?}");
-    let at_once = open_for.iter().flatten().filter(|d| **d < Duration::from_millis(500)).count();
+    let at_once = open_for.iter().flatten().filter(|d| **d < Duration::from_millis(900)).count();
     assert!(at_once >= 10, "only {at_once} connections over the cap in all were closed at once");
     assert_eq!(get(&s.url("/healthz"), None).0, 200);
 
