@@ -113,3 +113,9 @@ proptest! {
         prop_assert!(!text.contains("inf") && !text.contains("NaN"));
     }
 }
+
+/// The collector's 409 (another body under a stored id) is final for the widget's outbox.
+#[test]
+fn a_conflict_is_not_retried() {
+    assert!(!eservqual_core::retry::retryable(409));
+}

@@ -1359,3 +1359,29 @@ fn behind_a_trusted_proxy_each_visitor_has_its_own_rate_limit_and_https_is_belie
     let (_, h, _) = collect(agent().get(&s.url(&one_time_url(&s))).header("X-Forwarded-Proto", "https").call());
     assert!(h.get("set-cookie").is_some_and(|c| !c.contains("Secure")), "{h:?}");
 }
+
+#[test]
+fn a_read_only_database_is_refused_at_start_saying_so() {
+    // Root writes through file permissions: the check needs an ordinary user.
+    if unsafe { libc::geteuid() } == 0 {
+        eprintln!("skipped: running as root, file permissions do not stop writes");
+        return;
+    }
+    use std::os::unix::fs::PermissionsExt;
+    let dir = scratch("readonly");
+    drop(Server::start(&dir, &[]));
+    let db = dir.join("t.db");
+    for f in ["t.db-wal", "t.db-shm"] {
+        let _ = std::fs::remove_file(dir.join(f));
+    }
+    std::fs::set_permissions(&db, std::fs::Permissions::from_mode(0o444)).expect("chmod");
+    let out = Command::new(env!("CARGO_BIN_EXE_eservqual"))
+        .args(["serve", "--addr", "127.0.0.1:0", "--admin-token", TOKEN, "--db"])
+        .arg(&db)
+        .output()
+        .expect("runs");
+    let err = String::from_utf8_lossy(&out.stderr);
+    std::fs::set_permissions(&db, std::fs::Permissions::from_mode(0o644)).expect("chmod");
+    assert_eq!(out.status.code(), Some(1), "{err}");
+    assert!(err.contains("read-only") || err.contains("cannot be written"), "{err}");
+}
