@@ -537,8 +537,10 @@ def free_port():
 def start_collector(db, extra=()):
     port = free_port()
     logf = open(TMP / "serve.log", "a")
+    # wrk's connections all come from 127.0.0.1: lift the per-address connection cap (64).
     p = subprocess.Popen([str(BIN), "serve", "--addr", f"127.0.0.1:{port}", "--db", str(db), "--rate-limit", "0",
-                          "--admin-token", "bench-admin-token-not-secret", *extra],
+                          "--max-connections-per-ip", "1024",
+                          "--admin-token", "bench-admin-token-not-secret-0123456789", *extra],
                          stdout=logf, stderr=logf, env={**os.environ, "ESERVQUAL_LOG": "warn"})
     for _ in range(200):
         try:
@@ -569,11 +571,16 @@ def template_payload():
     fresh(db)
     p, port = start_collector(db, ["--seed", "1"])
     try:
-        body = out(["curl", "-sf", "-H", "Authorization: Bearer bench-admin-token-not-secret", f"http://127.0.0.1:{port}/v1/responses.jsonl"])
+        body = out(["curl", "-sf", "-H", "Authorization: Bearer bench-admin-token-not-secret-0123456789", f"http://127.0.0.1:{port}/v1/responses.jsonl"])
     finally:
         stop(p)
     path = TMP / "payload.json"
-    path.write_text(body.splitlines()[0] + "\n")
+    # Submitted now: the collector refuses a submitted_at more than 48 h before it receives it,
+    # and a seeded response is from the last eight weeks.
+    payload = json.loads(body.splitlines()[0])
+    payload["submitted_at"] = time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime())
+    payload.pop("started_at", None)
+    path.write_text(json.dumps(payload, separators=(",", ":")) + "\n")
     return path
 
 

@@ -20,9 +20,11 @@ echo
 "$bin" report --instrument servqual --format gap --output table .demo/shop.csv
 echo
 
-# One admin token per demo folder, kept so the dashboard URL stays the same across restarts.
-[ -s .demo/admin-token ] || od -An -N16 -tx1 /dev/urandom | tr -d ' \n' > .demo/admin-token
-token="$(cat .demo/admin-token)"
+# One admin token per demo folder, kept across restarts; it reaches the collector as a file (not
+# on the command line, where `ps` shows it). The dashboard URL is printed by the collector: a
+# one-time code; `curl -X POST -H "Authorization: Bearer $(cat .demo/admin-token)" $base/v1/session`
+# gives a new one.
+[ -s .demo/admin-token ] || od -An -N32 -tx1 /dev/urandom | tr -d ' \n' > .demo/admin-token
 base="http://$addr"
 cat <<TEXT
 demo: starting the collector on $base (Ctrl-C stops it)
@@ -30,6 +32,6 @@ demo: starting the collector on $base (Ctrl-C stops it)
   inline questionnaire        $base/inline/
   strict-CSP page             $base/csp/
   Vite example (npm package)  $base/examples/vite/dist/
-  dashboard                   $base/dashboard?token=$token
+  dashboard                   the one-time URL printed below (token in .demo/admin-token)
 TEXT
-exec "$bin" serve --addr "$addr" --db .demo/demo.db --www www --seed 400 --admin-token "$token"
+exec "$bin" serve --addr "$addr" --db .demo/demo.db --www www --seed 400 --admin-token-file .demo/admin-token

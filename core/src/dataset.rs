@@ -40,6 +40,8 @@ pub enum Column {
     SubmittedAt,
     /// `comment`: the free-text comment (the collector's export carries it; not scored).
     Comment,
+    /// `scores_mismatch`: the collector's flag in its CSV export; read and ignored.
+    Ignored,
 }
 
 fn unknown(header: &str, why: String) -> Error {
@@ -107,6 +109,7 @@ impl Column {
             "ces" => return Ok(Column::Ces),
             "satisfaction" => return Ok(Column::Satisfaction),
             "submitted_at" => return Ok(Column::SubmittedAt),
+            "scores_mismatch" => return Ok(Column::Ignored),
             _ => {}
         }
         if let Some(i) = numbered(header, "value", VALUE_ITEMS) {
@@ -395,12 +398,12 @@ impl WideRow {
                     None
                 } else {
                     match t.parse::<f64>() {
-                        Ok(w) if w.is_finite() && w >= 0.0 => Some(w),
+                        Ok(w) if (0.0..=crate::payload::WEIGHT_MAX).contains(&w) => Some(w),
                         Ok(_) => {
                             return Err(Error::new(
                                 ErrorCode::InvalidWeights,
                                 header,
-                                format!("weight {t} must be a number >= 0"),
+                                format!("weight {t} must be a number from 0 to 100"),
                             ))
                         }
                         Err(_) => {
@@ -419,6 +422,7 @@ impl WideRow {
             Column::Satisfaction => o.satisfaction = parse_cell(cell, form.scale(), header)?,
             Column::Value(i) => self.value[i] = parse_cell(cell, Scale::new(1, 10), header)?,
             Column::Loyalty(i) => self.loyalty[i] = parse_cell(cell, Scale::new(1, 5), header)?,
+            Column::Ignored => {}
         }
         Ok(())
     }

@@ -274,6 +274,36 @@ pub const VALUE_ITEMS: usize = 4;
 pub const LOYALTY_ITEMS: usize = 5;
 /// Longest comment kept, in characters.
 pub const COMMENT_MAX_CHARS: usize = 2000;
+/// Longest `locale`, in characters (a BCP 47 tag fits in 35).
+pub const LOCALE_MAX_CHARS: usize = 35;
+/// Longest `site`, `instrument.version`, `sdk.name`, `sdk.version` and `meta` key, in characters.
+pub const NAME_MAX_CHARS: usize = 100;
+/// Longest `page` (a path) and `meta` text value, in characters.
+pub const PAGE_MAX_CHARS: usize = 2000;
+/// Most members of `meta`.
+pub const META_MAX_KEYS: usize = 50;
+/// Longest `submitted_at` / `started_at`, in characters (nanoseconds and an offset fit in 35).
+pub const TIME_MAX_CHARS: usize = 40;
+/// Largest weight of one dimension: the points of a 100-point allocation.
+pub const WEIGHT_MAX: f64 = 100.0;
+/// How far `submitted_at` may be ahead of the time received: clock skew of the visitor's device.
+pub const SKEW_MS: f64 = 24.0 * 3_600_000.0;
+/// How far `submitted_at` may be behind the time received: the outbox's longest delivery delay
+/// ([`crate::retry::MAX_AGE_MS`]) plus the clock skew.
+pub const LATE_MS: f64 = crate::retry::MAX_AGE_MS + SKEW_MS;
+
+/// Characters of `s`: the bytes that do not continue a UTF-8 sequence.
+fn chars(s: &str) -> usize {
+    s.bytes().filter(|b| b & 0xC0 != 0x80).count()
+}
+
+/// An `out-of-range` error at `field` when `s` has more than `max` characters.
+pub fn check_len(s: &str, max: usize, field: &str) -> Result<(), Error> {
+    if chars(s) > max {
+        return Err(Error::new(ErrorCode::OutOfRange, field, cat!("longer than ", int(max as i64), " characters")));
+    }
+    Ok(())
+}
 
 /// Outcome answers after validation.
 #[derive(Debug, Clone, Default, PartialEq)]
@@ -382,14 +412,17 @@ fn item_answers(
     Ok(items)
 }
 
-/// Validates weights: exactly the codes of D, each finite and >= 0, total > 0 (docs/scoring.md §2.3).
+/// Validates weights: exactly the codes of D, each from 0 to [`WEIGHT_MAX`], total > 0
+/// (docs/scoring.md §2.3). The bound keeps the total finite, so the normalised weights are too.
 pub fn validate_weights(weights: &Keyed<f64>, form: &Form, at: &At) -> Result<Vec<f64>, Error> {
     let mut out = Vec::with_capacity(form.active.len());
     for dim in form.dimensions() {
         match weights.get(&dim.code) {
-            Some(&w) if w.is_finite() && w >= 0.0 => out.push(w),
+            Some(&w) if (0.0..=WEIGHT_MAX).contains(&w) => out.push(w),
             Some(_) => {
-                return Err(at.key(&dim.code).error(ErrorCode::InvalidWeights, "a weight must be a number >= 0"))
+                return Err(at
+                    .key(&dim.code)
+                    .error(ErrorCode::InvalidWeights, "a weight must be a number from 0 to 100"))
             }
             None => {
                 return Err(at
@@ -433,8 +466,7 @@ pub fn validate_outcomes(o: &Outcomes, item_scale: Scale, at: &At) -> Result<Out
     let mut loyalty = [None; LOYALTY_ITEMS];
     let loyalty = list(&o.loyalty, &mut loyalty, Scale::new(1, 5), "loyalty")?.then_some(loyalty);
     if let Some(c) = &o.comment {
-        // Characters are the bytes that do not continue a UTF-8 sequence.
-        if c.bytes().filter(|b| b & 0xC0 != 0x80).count() > COMMENT_MAX_CHARS {
+        if chars(c) > COMMENT_MAX_CHARS {
             return Err(at.key("comment").error(
                 ErrorCode::OutOfRange,
                 cat!("the comment is longer than ", int(COMMENT_MAX_CHARS as i64), " characters"),
@@ -558,6 +590,48 @@ pub fn check_time(s: &str, field: &str) -> Result<(), Error> {
     }
 }
 
+/// Milliseconds since 1970 of an RFC 3339 date-time that [`check_time`] accepted (fractions
+/// beyond milliseconds dropped); `None` for any other text.
+pub fn time_ms(s: &str) -> Option<f64> {
+    let num = |r: std::ops::Range<usize>| s.get(r)?.parse::<i64>().ok();
+    let days = crate::civil::days_from_civil(num(0..4)?, num(5..7)?, num(8..10)?);
+    let mut ms = ((days * 24 + num(11..13)?) * 60 + num(14..16)?) * 60_000 + num(17..19)? * 1000;
+    let mut rest = s.get(19..)?;
+    if let Some(frac) = rest.strip_prefix('.') {
+        let n = frac.bytes().take_while(u8::is_ascii_digit).count();
+        let digits = frac.get(..n.min(3))?;
+        ms += digits.parse::<i64>().ok()? * 10i64.pow(3 - digits.len() as u32);
+        rest = &frac[n..];
+    }
+    // `+hh:mm` is ahead of UTC: subtract it.
+    let sign = match rest.as_bytes().first() {
+        Some(b'+') => -1,
+        Some(b'-') => 1,
+        _ => 0,
+    };
+    if sign != 0 {
+        let part = |r: std::ops::Range<usize>| rest.get(r)?.parse::<i64>().ok();
+        ms += sign * (part(1..3)? * 60 + part(4..6)?) * 60_000;
+    }
+    Some(ms as f64)
+}
+
+/// Checks that `submitted_at` lies within [`SKEW_MS`] ahead of and [`LATE_MS`] behind the time
+/// the collector received it (`received_ms`, milliseconds since 1970).
+pub fn check_submitted(submitted_at: &str, received_ms: f64) -> Result<(), Error> {
+    let Some(t) = time_ms(submitted_at) else {
+        return Err(Error::new(ErrorCode::InvalidTime, "submitted_at", "not an RFC 3339 date-time"));
+    };
+    if t > received_ms + SKEW_MS || t < received_ms - LATE_MS {
+        return Err(Error::new(
+            ErrorCode::OutOfRange,
+            "submitted_at",
+            "more than a day ahead of or two days behind the time it was received",
+        ));
+    }
+    Ok(())
+}
+
 /// Checks a UUID in its hyphenated 8-4-4-4-12 hex form.
 pub fn check_uuid(s: &str, field: &str) -> Result<(), Error> {
     let b = s.as_bytes();
@@ -603,6 +677,9 @@ impl Payload {
             "meta",
             "scores",
             "sdk",
+            // Added by the collector's JSONL export to a flagged payload; ignored here. A POST
+            // that carries it is refused by the schema.
+            "collector",
         ];
         let root = At::ROOT;
         let mut f = Fields::of(&v, &root, MEMBERS)?;
@@ -660,9 +737,38 @@ impl Payload {
             ));
         }
         check_uuid(&self.id, "id")?;
+        check_len(&self.submitted_at, TIME_MAX_CHARS, "submitted_at")?;
         check_time(&self.submitted_at, "submitted_at")?;
         if let Some(t) = &self.started_at {
+            check_len(t, TIME_MAX_CHARS, "started_at")?;
             check_time(t, "started_at")?;
+        }
+        check_len(&self.locale, LOCALE_MAX_CHARS, "locale")?;
+        for (text, max, field) in [
+            (self.instrument.version.as_deref(), NAME_MAX_CHARS, "instrument.version"),
+            (self.site.as_deref(), NAME_MAX_CHARS, "site"),
+            (self.page.as_deref(), PAGE_MAX_CHARS, "page"),
+            (Some(&self.sdk.name), NAME_MAX_CHARS, "sdk.name"),
+            (Some(&self.sdk.version), NAME_MAX_CHARS, "sdk.version"),
+        ] {
+            if let Some(text) = text {
+                check_len(text, max, field)?;
+            }
+        }
+        if let Some(meta) = &self.meta {
+            if meta.len() > META_MAX_KEYS {
+                return Err(Error::new(
+                    ErrorCode::OutOfRange,
+                    "meta",
+                    cat!("more than ", int(META_MAX_KEYS as i64), " members"),
+                ));
+            }
+            for (k, v) in meta {
+                check_len(k, NAME_MAX_CHARS, "meta")?;
+                if let serde_json::Value::String(text) = v {
+                    check_len(text, PAGE_MAX_CHARS, &cat!("meta.", k))?;
+                }
+            }
         }
         let form = form_of(&self.instrument, registry)?;
         let scale = form.scale();

@@ -76,8 +76,10 @@ const SERVE_AFTER_HELP: &str = "\
 Routes: POST /v1/responses (browsers, no token); GET /v1/report?instrument=ID&format=F[&from=&to=],
 GET /v1/responses.jsonl, GET /v1/responses.csv?instrument=ID&format=F, GET /dashboard (admin
 token: 'Authorization: Bearer TOKEN', or the cookie set by the one-time dashboard URL);
-GET /healthz. The admin token comes from --admin-token or ESERVQUAL_ADMIN_TOKEN; without either
-a random one is made and printed once as the dashboard URL. Stops gracefully on SIGINT/SIGTERM.
+GET /healthz. The admin token comes from --admin-token-file, ESERVQUAL_ADMIN_TOKEN or
+--admin-token (visible to other users in `ps`); without any, a random one is made for the run.
+The dashboard URL printed at startup holds a one-time code (15 minutes) exchanged for an 8-hour
+session cookie; POST /v1/session with the token gives a new one. Stops gracefully on SIGINT/SIGTERM.
 Request logs go to standard error (ESERVQUAL_LOG=debug for more, =warn for less).
 
 Examples:
@@ -99,13 +101,19 @@ pub struct ServeArgs {
     /// An origin allowed to POST responses from browsers, e.g. https://shop.example (repeatable).
     #[arg(long = "allow-origin", value_name = "ORIGIN")]
     pub allow_origin: Vec<String>,
-    /// The admin token (at least 16 characters) [default: ESERVQUAL_ADMIN_TOKEN, else random].
-    #[arg(long, value_name = "TOKEN")]
+    /// The admin token (32 or more characters, 10 or more different; shows in `ps`: prefer
+    /// --admin-token-file or ESERVQUAL_ADMIN_TOKEN) [default: random, for this run].
+    #[arg(long, value_name = "TOKEN", conflicts_with = "admin_token_file")]
     pub admin_token: Option<String>,
+    /// A file holding the admin token (surrounding white space ignored).
+    #[arg(long, value_name = "PATH")]
+    pub admin_token_file: Option<PathBuf>,
     /// A custom instrument JSON file whose payloads are accepted (repeatable).
     #[arg(long = "instrument", value_name = "PATH")]
     pub instruments: Vec<PathBuf>,
-    /// Static files served at / paths no route takes [default: ./www, else the repository's www/].
+    /// Static files served at paths no route takes (never dotfiles, links out of DIR or
+    /// DIR/dashboard); without it none are. The dashboard's files come from DIR/dashboard, else
+    /// ./www/dashboard, else the repository's.
     #[arg(long, value_name = "DIR")]
     pub www: Option<PathBuf>,
     /// On an empty database, first store N synthetic e-s-qual responses of the last 8 weeks.
@@ -117,6 +125,22 @@ pub struct ServeArgs {
     /// How many responses one client may send at once before --rate-limit applies.
     #[arg(long, value_name = "N", default_value_t = 60)]
     pub rate_burst: u32,
+    /// A reverse proxy (address or network, e.g. 10.0.0.0/8; repeatable) whose X-Forwarded-For /
+    /// Forwarded / X-Forwarded-Proto are believed, for the rate limit, the logs and the Secure cookie.
+    #[arg(long = "trust-proxy", value_name = "CIDR", num_args = 1..)]
+    pub trust_proxy: Vec<String>,
+    /// Seconds a client has to send a request's headers; a connection idle this long is closed.
+    #[arg(long, value_name = "SECONDS", default_value_t = 10.0)]
+    pub header_timeout: f64,
+    /// Seconds a request may take (its body included) before it is answered 408.
+    #[arg(long, value_name = "SECONDS", default_value_t = 30.0)]
+    pub request_timeout: f64,
+    /// Open connections in all; more are closed at once.
+    #[arg(long, value_name = "N", default_value_t = crate::serve::net::MAX_CONNECTIONS)]
+    pub max_connections: usize,
+    /// Open connections from one client address (a trusted proxy is exempt); more are closed at once.
+    #[arg(long, value_name = "N", default_value_t = crate::serve::net::MAX_PER_ADDRESS)]
+    pub max_connections_per_ip: usize,
 }
 
 #[derive(Debug, Args)]

@@ -324,7 +324,7 @@ fn bad_inputs_name_the_file_the_line_and_the_field() {
         csv_case("nps outside 0-10", "r2,3,6,11,,,,,", ":2: nps: ", "outside the scale 0-10"),
         csv_case("a zero on a 1-7 scale", "r2,0,6,9,,,,,", ":2: TAN1.p: ", "outside the scale"),
         csv_case("weights half filled", "r2,3,6,9,10,20,,20,20", ":2: weight.RSP: ", "fill all or none"),
-        csv_case("negative weight", "r2,3,6,9,10,-20,30,20,20", ":2: weight.REL: ", ">= 0"),
+        csv_case("negative weight", "r2,3,6,9,10,-20,30,20,20", ":2: weight.REL: ", "from 0 to 100"),
         csv_case("too few fields", &format!("{ok_row}\n{ok_row}\nr3,1,2"), ":4: ", "3 fields, the header has 9"),
         csv_case(
             "a quoted line break counts",

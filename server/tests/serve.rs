@@ -15,13 +15,37 @@ use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::sync::{Arc, Barrier, Mutex};
 use std::time::{Duration, Instant};
 
-const TOKEN: &str = "test-admin-token-0123456789";
+const TOKEN: &str = "test-admin-token-0123456789abcdef";
 const SHOP: &str = "https://shop.example";
 
+/// A payload of the test data folder, submitted now (the collector refuses times far from the
+/// time received).
 fn example(name: &str) -> Value {
     let path = data_dir().join(name);
     let text = std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
-    serde_json::from_str(&text).expect("example payload is JSON")
+    let mut v: Value = serde_json::from_str(&text).expect("example payload is JSON");
+    v["submitted_at"] = json!(now_text(0));
+    if v.get("started_at").is_some() {
+        v["started_at"] = json!(now_text(-60));
+    }
+    v
+}
+
+/// The time now plus `secs` seconds, RFC 3339 in UTC.
+fn now_text(secs: i64) -> String {
+    let t = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).expect("clock").as_secs() as i64 + secs;
+    let (days, rem) = (t.div_euclid(86_400), t.rem_euclid(86_400));
+    // Howard Hinnant's civil_from_days.
+    let z = days + 719_468;
+    let era = z.div_euclid(146_097);
+    let doe = z - era * 146_097;
+    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    let d = doy - (153 * mp + 2) / 5 + 1;
+    let m = if mp < 10 { mp + 3 } else { mp - 9 };
+    let y = yoe + era * 400 + i64::from(m <= 2);
+    format!("{y:04}-{m:02}-{d:02}T{:02}:{:02}:{:02}Z", rem / 3600, rem / 60 % 60, rem % 60)
 }
 
 /// A scratch folder unique to one test.
@@ -60,8 +84,10 @@ impl Server {
         if !extra.contains(&"--no-token") {
             args.extend(["--admin-token".into(), TOKEN.into()]);
         }
-        args.extend(extra.iter().filter(|a| **a != "--no-token").map(|a| a.to_string()));
-        let mut child = Command::new(env!("CARGO_BIN_EXE_eservqual"))
+        // `@ulimit-f=KIB` runs the binary under that file-size limit (a full disk, for its files).
+        let limit = extra.iter().find_map(|a| a.strip_prefix("@ulimit-f="));
+        args.extend(extra.iter().filter(|a| **a != "--no-token" && !a.starts_with('@')).map(|a| a.to_string()));
+        let mut child = limited(limit)
             .args(&args)
             .current_dir(dir)
             .env_remove("ESERVQUAL_ADMIN_TOKEN")
@@ -125,6 +151,18 @@ impl Drop for Server {
     fn drop(&mut self) {
         let _ = self.child.kill();
         let _ = self.child.wait();
+    }
+}
+
+/// The binary, under a file-size limit of `kib` KiB when given (through bash's `ulimit -f`).
+fn limited(kib: Option<&str>) -> Command {
+    match kib {
+        Some(kib) => {
+            let mut c = Command::new("bash");
+            c.args(["-c", &format!("ulimit -f {kib} && exec \"$0\" \"$@\""), env!("CARGO_BIN_EXE_eservqual")]);
+            c
+        }
+        None => Command::new(env!("CARGO_BIN_EXE_eservqual")),
     }
 }
 
@@ -501,11 +539,12 @@ fn admin_routes_need_the_token() {
         let (status, h, body) = get(&s.url(route), None);
         assert_eq!(status, 401, "{route}: {body}");
         assert!(h.contains_key("www-authenticate"), "{route}");
-        assert_eq!(get(&s.url(route), Some("test-admin-token-012345678X")).0, 401, "{route}");
+        assert_eq!(get(&s.url(route), Some("test-admin-token-0123456789abcdeX")).0, 401, "{route}");
         assert_eq!(get(&s.url(route), Some(TOKEN)).0, 200, "{route}");
     }
-    // The one-time URL sets the cookie and sends the browser on without the token in the URL.
-    let (status, h, _) = get(&s.url(&format!("/dashboard?token={TOKEN}")), None);
+    // The one-time URL sets a session cookie and sends the browser on without the code.
+    let url = one_time_url(&s);
+    let (status, h, _) = get(&s.url(&url), None);
     assert_eq!(status, 303);
     assert_eq!(h.get("location").map(String::as_str), Some("/dashboard"));
     let cookie = h.get("set-cookie").expect("Set-Cookie").clone();
@@ -516,7 +555,7 @@ fn admin_routes_need_the_token() {
     assert!(body.contains("eservqual"), "{body}");
     let (status, _, _) = collect(agent().get(&s.url("/v1/report?instrument=e-s-qual")).header("Cookie", &pair).call());
     assert_eq!(status, 200);
-    assert_eq!(get(&s.url("/dashboard?token=wrong-token-wrong-token"), None).0, 401);
+    assert_eq!(get(&s.url("/dashboard?code=0123456789abcdef0123456789abcdef"), None).0, 401);
     // Ingest and health need no token.
     assert_eq!(get(&s.url("/healthz"), None).0, 200);
     assert!(!s.log().contains(TOKEN), "the token was logged");
@@ -524,15 +563,83 @@ fn admin_routes_need_the_token() {
 }
 
 #[test]
-fn a_generated_token_is_printed_once_as_the_dashboard_url_and_never_logged() {
+fn a_generated_token_is_printed_once_at_startup_and_never_logged() {
     let dir = scratch("gentoken");
     let s = Server::start(&dir, &["--no-token"]);
-    let line = s.banner.iter().find(|l| l.starts_with("dashboard:")).expect("dashboard line");
-    let token = line.split("token=").nth(1).expect("a token in the URL").trim().to_string();
+    let line = s.banner.iter().find(|l| l.starts_with("admin token")).expect("admin token line");
+    let token = line.rsplit(' ').next().expect("the token").trim().to_string();
     assert!(token.len() >= 32, "{line}");
     assert_eq!(get(&s.url("/v1/responses.jsonl"), Some(&token)).0, 200);
-    assert_eq!(get(&s.url(&format!("/dashboard?token={token}")), None).0, 303);
+    let line = s.banner.iter().find(|l| l.starts_with("dashboard:")).expect("dashboard line");
+    assert!(!line.contains(&token), "{line}");
+    let url = line.split_whitespace().nth(1).expect("a URL");
+    assert_eq!(get(url, None).0, 303);
     assert!(!s.log().contains(&token), "the token was logged");
+}
+
+/// A fresh one-time dashboard URL (path and query) from `POST /v1/session`.
+fn one_time_url(s: &Server) -> String {
+    let (status, _, body) =
+        collect(agent().post(&s.url("/v1/session")).header("Authorization", format!("Bearer {TOKEN}")).send(&b""[..]));
+    assert_eq!(status, 201, "{body}");
+    let v: Value = serde_json::from_str(&body).expect("JSON");
+    v["url"].as_str().expect("a url").to_string()
+}
+
+#[test]
+fn the_admin_session_is_a_one_time_code_for_an_expiring_cookie_and_admin_routes_have_no_cors() {
+    let dir = scratch("session");
+    let token_file = dir.join("token");
+    std::fs::write(&token_file, format!("{TOKEN}\n")).expect("write");
+    let tf = token_file.display().to_string();
+    let s = Server::start(&dir, &["--no-token", "--rate-limit", "0", "--admin-token-file", &tf]);
+    // The startup URL works once; the token is not in it and not printed.
+    let line = s.banner.iter().find(|l| l.starts_with("dashboard:")).expect("dashboard line");
+    assert!(!s.banner.iter().any(|l| l.contains(TOKEN)), "{:?}", s.banner);
+    let url = line.split_whitespace().nth(1).expect("a URL").to_string();
+    assert!(url.contains("?code="), "{url}");
+    let (status, h, _) = get(&url, None);
+    assert_eq!(status, 303);
+    let cookie = h.get("set-cookie").expect("Set-Cookie").clone();
+    assert!(!cookie.contains(TOKEN), "the cookie holds the token: {cookie}");
+    assert!(
+        cookie.contains("HttpOnly") && cookie.contains("SameSite=Strict") && cookie.contains("Max-Age="),
+        "{cookie}"
+    );
+    assert_eq!(get(&url, None).0, 401, "the one-time URL worked twice");
+    // The token itself is no cookie value and is not taken in a URL.
+    let (status, _, _) =
+        collect(agent().get(&s.url("/dashboard")).header("Cookie", format!("eservqual_session={TOKEN}")).call());
+    assert_eq!(status, 401);
+    let (status, _, _) =
+        collect(agent().get(&s.url("/dashboard")).header("Cookie", format!("eservqual_admin={TOKEN}")).call());
+    assert_eq!(status, 401);
+    assert_eq!(get(&s.url(&format!("/dashboard?token={TOKEN}")), None).0, 401);
+    // A new one-time URL needs the token.
+    let (status, _, _) = collect(agent().post(&s.url("/v1/session")).send(&b""[..]));
+    assert_eq!(status, 401);
+    assert_eq!(get(&s.url(&one_time_url(&s)), None).0, 303);
+    // No CORS on admin routes, even for the shop's origin with the token.
+    for route in ["/v1/report?instrument=e-s-qual", "/v1/responses.jsonl", "/v1/responses.csv?instrument=e-s-qual"] {
+        let (status, h, _) = collect(
+            agent().get(&s.url(route)).header("Origin", SHOP).header("Authorization", format!("Bearer {TOKEN}")).call(),
+        );
+        assert_eq!(status, 200, "{route}");
+        assert!(!h.keys().any(|k| k.starts_with("access-control-")), "{route}: {h:?}");
+    }
+    // Weak tokens are refused.
+    let run = |token: &str| {
+        let out = Command::new(env!("CARGO_BIN_EXE_eservqual"))
+            .args(["serve", "--addr", "127.0.0.1:0", "--admin-token", token])
+            .output()
+            .expect("runs");
+        (out.status.code(), String::from_utf8_lossy(&out.stderr).to_string())
+    };
+    for weak in ["0123456789abcdef", &"a".repeat(40), &"ab".repeat(20)] {
+        let (code, err) = run(weak);
+        assert_eq!(code, Some(2), "{weak}: {err}");
+        assert!(err.contains("--admin-token"), "{err}");
+    }
 }
 
 #[test]
@@ -545,8 +652,10 @@ fn the_report_equals_eservqual_report_on_the_export() {
 
     let (status, _, body) = get(&s.url("/v1/report?instrument=e-s-qual&format=perception"), Some(TOKEN));
     assert_eq!(status, 200, "{body}");
-    let served: Value = serde_json::from_str(&body).expect("report JSON");
+    let mut served: Value = serde_json::from_str(&body).expect("report JSON");
     assert_eq!(served["responses"], 151);
+    // The collector adds the count of flagged responses, which `eservqual report` cannot know.
+    assert_eq!(served.as_object_mut().and_then(|m| m.remove("scores_mismatch")), Some(json!(0)));
     assert!(served["recovery"].is_object(), "seeded responses carry recovery answers");
 
     let (status, h, jsonl) = get(&s.url("/v1/responses.jsonl?instrument=e-s-qual&format=perception"), Some(TOKEN));
@@ -590,12 +699,14 @@ fn the_report_equals_eservqual_report_on_the_export() {
     let zone_file = dir.join("zone.jsonl");
     std::fs::write(&zone_file, &zone_jsonl).expect("write the export");
     let (_, _, zone_report) = get(&s.url("/v1/report?instrument=servqual&format=zone"), Some(TOKEN));
-    let zone_report: Value = serde_json::from_str(&zone_report).expect("report JSON");
+    let mut zone_report: Value = serde_json::from_str(&zone_report).expect("report JSON");
+    zone_report.as_object_mut().map(|m| m.remove("scores_mismatch"));
     assert_same(&zone_report, &cli(&zone_file, &["--instrument", "servqual", "--format", "zone"]), "zone report");
 
     // from/to filter by submission time.
+    // (The seeded responses are all a minute or more older than the start.)
     let (status, _, body) =
-        get(&s.url("/v1/report?instrument=e-s-qual&format=perception&from=2025-06-01&to=2025-06-02"), Some(TOKEN));
+        get(&s.url(&format!("/v1/report?instrument=e-s-qual&format=perception&from={}", now_text(-30))), Some(TOKEN));
     assert_eq!(status, 200, "{body}");
     assert_eq!(serde_json::from_str::<Value>(&body).expect("JSON")["responses"], 1);
     let (status, _, body) = get(&s.url("/v1/report?instrument=e-s-qual&from=June"), Some(TOKEN));
@@ -687,10 +798,14 @@ fn kill_9_during_a_load_loses_no_acknowledged_response() {
     assert!(seen.values().all(|&n| n == 1), "an id is stored twice");
     let lost: Vec<&String> = acked.iter().filter(|id| !seen.contains_key(id.as_str())).collect();
     assert!(lost.is_empty(), "{} acknowledged responses lost, e.g. {:?}", lost.len(), lost.first());
-    // A re-send of an acknowledged id stays single.
-    let mut payload = example("esqual_one.json");
-    payload["id"] = json!(acked[0]);
-    assert_eq!(post(&s2, &payload).0, 200);
+    // A re-send of an acknowledged response (the same body) stays single.
+    let (_, _, jsonl) = get(&s2.url("/v1/responses.jsonl"), Some(TOKEN));
+    let first = jsonl
+        .lines()
+        .map(|l| serde_json::from_str::<Value>(l).expect("a JSON line"))
+        .find(|v| v["id"] == json!(acked[0]))
+        .expect("the first acknowledged response");
+    assert_eq!(post(&s2, &first).0, 200);
     assert_eq!(s2.count(), ids.len());
     drop(s);
 }
@@ -787,7 +902,7 @@ fn custom_instruments_static_files_and_the_dashboard_page() {
         "instrument": { "id": "food-delivery", "version": "2025.1", "format": "perception" },
         "scale": { "min": 1, "max": 5 },
         "locale": "en",
-        "submitted_at": "2025-06-02T08:15:30Z",
+        "submitted_at": now_text(0),
         "answers": { "APP1": { "p": 4 }, "DEL1": { "p": 2 }, "FOOD1": { "p": 5 } },
         "scores": {},
         "sdk": { "name": "eservqual", "version": "0.1.0" }
@@ -834,4 +949,442 @@ fn custom_instruments_static_files_and_the_dashboard_page() {
     let s = Server::start_on(&dir, "other.db", &["--rate-limit", "0"]);
     let (status, _, body) = post(&s, &with(payload, "/id", json!(uuid(8))));
     assert_eq!((status, error_of(&body)["field"].clone()), (400, json!("instrument.id")));
+}
+
+/// A connection to `server` from the loopback address `source` (127.0.0.2, ...), so a test
+/// can play several clients on one machine.
+fn connect_from(source: &str, server: &Server) -> std::net::TcpStream {
+    let addr: std::net::SocketAddr = server.base.trim_start_matches("http://").parse().expect("address");
+    let rt = tokio::runtime::Builder::new_current_thread().enable_io().build().expect("runtime");
+    let stream = rt.block_on(async {
+        let socket = tokio::net::TcpSocket::new_v4().expect("socket");
+        socket.bind(format!("{source}:0").parse().expect("source")).expect("bind");
+        socket.connect(addr).await.expect("connect")
+    });
+    let stream = stream.into_std().expect("std stream");
+    stream.set_nonblocking(false).expect("blocking");
+    stream
+}
+
+/// Holds `stream` open as a slow client (sending nothing, or one header byte every 100 ms)
+/// until the server closes it or `limit` passes; how long it stayed open, `None` if it did not
+/// close.
+fn hold(mut stream: std::net::TcpStream, trickle: bool, limit: Duration) -> Option<Duration> {
+    use std::io::{Read, Write};
+    let start = Instant::now();
+    stream.set_read_timeout(Some(Duration::from_millis(100))).expect("timeout");
+    let mut head =
+        b"POST /v1/responses HTTP/1.1\r\nHost: collector\r\nX-Slow: ".iter().copied().chain(std::iter::repeat(b'a'));
+    let mut buf = [0u8; 1024];
+    while start.elapsed() < limit {
+        if trickle && stream.write_all(&[head.next().unwrap_or(b'a')]).is_err() {
+            return Some(start.elapsed());
+        }
+        match stream.read(&mut buf) {
+            Ok(0) => return Some(start.elapsed()),
+            Ok(_) => {}
+            Err(e) if matches!(e.kind(), std::io::ErrorKind::WouldBlock | std::io::ErrorKind::TimedOut) => {}
+            Err(_) => return Some(start.elapsed()),
+        }
+    }
+    None
+}
+
+#[test]
+fn slow_clients_are_capped_and_timed_out_while_others_are_served() {
+    let dir = scratch("slow");
+    let s = Server::start(
+        &dir,
+        &[
+            "--rate-limit",
+            "0",
+            "--header-timeout",
+            "2",
+            "--request-timeout",
+            "1",
+            "--max-connections",
+            "40",
+            "--max-connections-per-ip",
+            "16",
+        ],
+    );
+    let limit = Duration::from_secs(6);
+    // 60 slow clients from one address, half silent, half trickling their headers.
+    let slow: Vec<_> = (0..60)
+        .map(|i| {
+            let stream = connect_from("127.0.0.2", &s);
+            std::thread::spawn(move || hold(stream, i % 2 == 1, limit))
+        })
+        .collect();
+    std::thread::sleep(Duration::from_millis(300));
+    // Meanwhile everyone else is served.
+    let start = Instant::now();
+    assert_eq!(get(&s.url("/healthz"), None).0, 200);
+    assert_eq!(post(&s, &example("esqual_one.json")).0, 201);
+    assert!(start.elapsed() < Duration::from_secs(3), "answers took {:?}", start.elapsed());
+    let open_for: Vec<Option<Duration>> = slow.into_iter().map(|h| h.join().expect("a client")).collect();
+    assert!(open_for.iter().all(Option::is_some), "slow clients still open after {limit:?}: {open_for:?}");
+    let at_once = open_for.iter().flatten().filter(|d| **d < Duration::from_millis(900)).count();
+    assert!(at_once >= 60 - 16, "only {at_once} connections over the per-address cap were closed at once");
+    assert!(open_for.iter().flatten().all(|d| *d < Duration::from_secs(5)), "{open_for:?}");
+
+    // The cap in all: 50 silent clients from five addresses (10 each, under the per-address
+    // cap) hold at most 40 connections; after the header timeout all are closed.
+    let silent: Vec<_> = (0..50)
+        .map(|i| {
+            let stream = connect_from(&format!("127.0.0.{}", 3 + i % 5), &s);
+            std::thread::spawn(move || hold(stream, false, limit))
+        })
+        .collect();
+    let open_for: Vec<Option<Duration>> = silent.into_iter().map(|h| h.join().expect("a client")).collect();
+    assert!(open_for.iter().all(Option::is_some), "{open_for:?}");
+    let at_once = open_for.iter().flatten().filter(|d| **d < Duration::from_millis(900)).count();
+    assert!(at_once >= 10, "only {at_once} connections over the cap in all were closed at once");
+    assert_eq!(get(&s.url("/healthz"), None).0, 200);
+
+    // A body that trickles is answered 408 with the JSON error shape by the request timeout.
+    use std::io::{Read, Write};
+    let mut conn = connect_from("127.0.0.9", &s);
+    conn.set_read_timeout(Some(Duration::from_secs(5))).expect("timeout");
+    let head = "POST /v1/responses HTTP/1.1\r\nHost: collector\r\nContent-Type: text/plain\r\nContent-Length: 1000\r\n\r\n{\"schema\"";
+    conn.write_all(head.as_bytes()).expect("send");
+    let start = Instant::now();
+    let mut answer = String::new();
+    let _ = conn.read_to_string(&mut answer);
+    assert!(answer.starts_with("HTTP/1.1 408"), "{answer}");
+    assert!(answer.contains("\"code\":\"timeout\""), "{answer}");
+    assert!(start.elapsed() < Duration::from_secs(3), "{:?}", start.elapsed());
+}
+
+#[test]
+fn unbounded_inputs_are_refused_and_the_report_stays_on_its_scale() {
+    let dir = scratch("bounds");
+    let s = Server::start(&dir, &["--rate-limit", "0"]);
+    let esq = example("esqual_one.json");
+    let huge = json!({"EFF": 1e308, "SYS": 1e308, "FUL": 1e308, "PRI": 1e308});
+    // (what, payload, field)
+    let cases: Vec<(&str, Value, &str)> = vec![
+        ("weights of 1e308 (their total overflows)", with(esq.clone(), "/weights", huge), "weights.EFF"),
+        (
+            "a weight over 100",
+            with(esq.clone(), "/weights", json!({"EFF": 101, "SYS": 0, "FUL": 0, "PRI": 0})),
+            "weights.EFF",
+        ),
+        ("year 0", with(esq.clone(), "/submitted_at", json!("0000-01-01T00:00:00Z")), "submitted_at"),
+        ("1970", with(esq.clone(), "/submitted_at", json!("1970-01-01T00:00:00Z")), "submitted_at"),
+        ("2099", with(esq.clone(), "/submitted_at", json!("2099-01-01T00:00:00Z")), "submitted_at"),
+        ("three days late", with(esq.clone(), "/submitted_at", json!(now_text(-3 * 86_400))), "submitted_at"),
+        ("two days ahead", with(esq.clone(), "/submitted_at", json!(now_text(2 * 86_400))), "submitted_at"),
+        ("a 60,000-character locale", with(esq.clone(), "/locale", json!("x".repeat(60_000))), "locale"),
+        ("a long site", with(esq.clone(), "/site", json!("s".repeat(101))), "site"),
+        ("a long page", with(esq.clone(), "/page", json!("/".repeat(2001))), "page"),
+        ("a long sdk name", with(esq.clone(), "/sdk/name", json!("n".repeat(101))), "sdk.name"),
+        ("a long meta value", with(esq.clone(), "/meta", json!({"k": "v".repeat(2001)})), "meta.k"),
+        (
+            "a time with a long fraction",
+            with(esq.clone(), "/started_at", json!(format!("2025-06-02T08:15:30.{}Z", "1".repeat(50)))),
+            "started_at",
+        ),
+    ];
+    for (what, payload, field) in &cases {
+        let (status, _, body) = post(&s, payload);
+        assert_eq!(status, 400, "{what}: {body}");
+        assert_eq!(error_of(&body)["field"], *field, "{what}: {body}");
+    }
+    assert_eq!(s.count(), 0, "a refused payload was stored");
+    // Within the bounds: a day late and an hour ahead pass; the weighted mean stays on 1-5.
+    let mut late = with(esq.clone(), "/submitted_at", json!(now_text(-86_400)));
+    late["weights"] = json!({"EFF": 100, "SYS": 100, "FUL": 100, "PRI": 100});
+    assert_eq!(post(&s, &late).0, 201);
+    let ahead = with(with(esq.clone(), "/id", json!(uuid(77))), "/submitted_at", json!(now_text(3600)));
+    assert_eq!(post(&s, &ahead).0, 201);
+    let (status, _, body) = get(&s.url("/v1/report?instrument=e-s-qual"), Some(TOKEN));
+    assert_eq!(status, 200, "{body}");
+    let report: Value = serde_json::from_str(&body).expect("JSON");
+    let mean = report["overall"]["p_weighted"]["mean"].as_f64().expect("a weighted mean");
+    assert!((1.0..=5.0).contains(&mean), "{mean}");
+}
+
+#[test]
+fn healthz_fails_while_writes_fail_and_an_unwritable_database_is_refused_at_start() {
+    let dir = scratch("full");
+    // A file-size limit of 384 KiB plays a full disk: the journal cannot grow past it.
+    let s = Server::start(&dir, &["--rate-limit", "0", "@ulimit-f=384"]);
+    assert_eq!(get(&s.url("/healthz"), None).0, 200);
+    let mut payload = example("esqual_one.json");
+    payload["outcomes"]["comment"] = json!("x".repeat(2000));
+    let mut refused = None;
+    for n in 0..200 {
+        payload["id"] = json!(uuid(5000 + n));
+        let (status, _, body) = post(&s, &payload);
+        if status == 503 {
+            refused = Some(n);
+            break;
+        }
+        assert_eq!(status, 201, "{body}");
+    }
+    assert!(refused.is_some(), "every write succeeded under the limit");
+    let (status, _, body) = get(&s.url("/healthz"), None);
+    assert_eq!(status, 503, "{body}");
+    assert!(body.contains("cannot be written"), "{body}");
+    let db = s.db.display().to_string();
+    drop(s);
+    // Started again on the full database (with less room still): refused at once, saying why.
+    let out = limited(Some("64"))
+        .args(["serve", "--addr", "127.0.0.1:0", "--db", &db, "--admin-token", TOKEN])
+        .env_remove("ESERVQUAL_ADMIN_TOKEN")
+        .output()
+        .expect("runs");
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(1), "{err}");
+    assert!(err.contains("cannot be written"), "{err}");
+}
+
+/// `GET path` sent as written (no client normalises it) with optional extra header lines; the
+/// status, the head and the body.
+fn raw_get(server: &Server, path: &str, extra: &str) -> (u16, String, String) {
+    use std::io::{Read, Write};
+    let addr = server.base.trim_start_matches("http://");
+    let mut conn = std::net::TcpStream::connect(addr).expect("connect");
+    conn.set_read_timeout(Some(Duration::from_secs(10))).expect("timeout");
+    write!(conn, "GET {path} HTTP/1.1\r\nHost: {addr}\r\n{extra}Connection: close\r\n\r\n").expect("send");
+    let mut answer = String::new();
+    let _ = conn.read_to_string(&mut answer);
+    let (head, body) = answer.split_once("\r\n\r\n").unwrap_or((&answer, ""));
+    let status = head.split(' ').nth(1).and_then(|s| s.parse().ok()).unwrap_or(0);
+    (status, head.to_ascii_lowercase(), body.to_string())
+}
+
+#[test]
+fn static_files_stay_in_their_folder_and_the_dashboard_behind_the_token() {
+    let dir = scratch("static");
+    let www = dir.join("www");
+    std::fs::create_dir_all(www.join("dashboard")).expect("www");
+    std::fs::write(www.join("hello.txt"), "hello from www\n").expect("write");
+    std::fs::write(www.join(".env"), "SECRET=1\n").expect("write");
+    std::fs::write(www.join("dashboard/index.html"), "<!doctype html><title>Dashboard</title>").expect("write");
+    std::fs::write(www.join("dashboard/dashboard.js"), "console.log('admin');\n").expect("write");
+    std::fs::write(dir.join("outside.txt"), "outside the folder\n").expect("write");
+    std::os::unix::fs::symlink(dir.join("outside.txt"), www.join("passwd")).expect("link");
+    std::fs::create_dir_all(www.join("shop")).expect("www");
+    std::fs::write(www.join("shop/index.html"), "<!doctype html><title>Shop</title>").expect("write");
+    let s = Server::start(&dir, &["--rate-limit", "0", "--www", "www"]);
+    // A folder is its index.html, reached with the trailing slash.
+    let (status, head, _) = raw_get(&s, "/shop", "");
+    assert!(status == 308 && head.contains("location: /shop/"), "{head}");
+    let (status, _, body) = raw_get(&s, "/shop/", "");
+    assert_eq!((status, body.as_str()), (200, "<!doctype html><title>Shop</title>"));
+
+    let (status, head, body) = raw_get(&s, "/hello.txt", "");
+    assert_eq!((status, body.as_str()), (200, "hello from www\n"));
+    for needle in [
+        "x-content-type-options: nosniff",
+        "referrer-policy: no-referrer",
+        "x-frame-options: deny",
+        "content-security-policy: default-src 'self'",
+        "frame-ancestors 'none'",
+        "cache-control: no-cache",
+    ] {
+        assert!(head.contains(needle), "{needle} missing: {head}");
+    }
+    for path in ["/.env", "/%2eenv", "/passwd", "/../outside.txt", "/%2e%2e/outside.txt"] {
+        let (status, _, body) = raw_get(&s, path, "");
+        assert_eq!(status, 404, "{path}: {body}");
+        assert!(!body.contains("SECRET") && !body.contains("outside the folder"), "{path}: {body}");
+    }
+    // The dashboard's files only behind the token, whatever the spelling of the path.
+    for path in ["/dashboard/", "/dashboard/dashboard.js", "//dashboard/index.html", "/%64ashboard/dashboard.js"] {
+        let (status, _, body) = raw_get(&s, path, "");
+        assert!(status == 401 || status == 404, "{path}: {status} {body}");
+        assert!(!body.contains("console.log") && !body.contains("<title>"), "{path}: {body}");
+    }
+    let auth = format!("Authorization: Bearer {TOKEN}\r\n");
+    let (status, head, body) = raw_get(&s, "/dashboard/dashboard.js", &auth);
+    assert_eq!((status, body.as_str()), (200, "console.log('admin');\n"));
+    assert!(head.contains("content-security-policy: default-src 'none'") && head.contains("no-store"), "{head}");
+    // API answers, errors included, carry nosniff.
+    let (_, head, _) = raw_get(&s, "/healthz", "");
+    assert!(head.contains("x-content-type-options: nosniff"), "{head}");
+    let (status, h, _) = post_raw(&s.url("/v1/responses"), b"{}", None);
+    assert_eq!(status, 400);
+    assert_eq!(h.get("x-content-type-options").map(String::as_str), Some("nosniff"));
+
+    // Without --www no static file is served; the dashboard still is, to the admin.
+    drop(s);
+    let s = Server::start_on(&dir, "other.db", &["--rate-limit", "0"]);
+    assert_eq!(raw_get(&s, "/hello.txt", "").0, 404);
+    let (status, _, body) = raw_get(&s, "/dashboard", &auth);
+    assert_eq!(status, 200);
+    assert!(body.contains("<title>Dashboard</title>"), "{body}");
+}
+
+#[test]
+fn what_the_collector_knows_it_says_and_ambiguous_bodies_are_refused() {
+    let dir = scratch("says");
+    let s = Server::start(&dir, &["--rate-limit", "0"]);
+    let url = s.url("/v1/responses");
+    // A forged score is stored with a flag that the report counts and both exports mark.
+    let mut forged = example("esqual_one.json");
+    forged["scores"]["overall"]["p"] = json!(1.5);
+    assert_eq!(post(&s, &forged).0, 201);
+    let honest = with(example("esqual_one.json"), "/id", json!(uuid(31)));
+    assert_eq!(post(&s, &honest).0, 201);
+    let (_, _, body) = get(&s.url("/v1/report?instrument=e-s-qual"), Some(TOKEN));
+    let report: Value = serde_json::from_str(&body).expect("JSON");
+    assert_eq!((report["responses"].clone(), report["scores_mismatch"].clone()), (json!(2), json!(1)), "{body}");
+    let (_, _, jsonl) = get(&s.url("/v1/responses.jsonl"), Some(TOKEN));
+    let lines: Vec<Value> = jsonl.lines().map(|l| serde_json::from_str(l).expect("a JSON line")).collect();
+    assert_eq!(lines[0]["collector"]["scores_mismatch"], true, "{jsonl}");
+    assert!(lines[1].get("collector").is_none(), "{jsonl}");
+    let (_, _, csv) = get(&s.url("/v1/responses.csv?instrument=e-s-qual"), Some(TOKEN));
+    let rows: Vec<&str> = csv.lines().collect();
+    assert!(rows[0].ends_with(",scores_mismatch") && rows[1].ends_with(",1") && rows[2].ends_with(",0"), "{csv}");
+    // The exports still read back with `eservqual report`.
+    for (name, text) in [("e.jsonl", &jsonl), ("e.csv", &csv)] {
+        let file = dir.join(name);
+        std::fs::write(&file, text).expect("write");
+        let out = Command::new(env!("CARGO_BIN_EXE_eservqual"))
+            .args(["report", "--instrument", "e-s-qual"])
+            .arg(&file)
+            .output()
+            .expect("runs");
+        assert!(out.status.success(), "{name}: {}", String::from_utf8_lossy(&out.stderr));
+    }
+    // A client cannot send the export's flag itself.
+    let (status, _, body) =
+        post(&s, &with(with(honest.clone(), "/id", json!(uuid(32))), "/collector", json!({"scores_mismatch": false})));
+    assert_eq!((status, error_of(&body)["field"].clone()), (400, json!("collector")), "{body}");
+
+    // The same id with another body is a 409; the same body again (any id case) a 200.
+    let mut changed = honest.clone();
+    changed["answers"]["EFF1"]["p"] = json!(1);
+    let (status, _, body) = post(&s, &changed);
+    assert_eq!(status, 409, "{body}");
+    assert_eq!(error_of(&body)["code"], "conflict");
+    let upper = with(honest.clone(), "/id", json!(uuid(31).to_ascii_uppercase()));
+    assert_eq!(post(&s, &upper).0, 200);
+
+    // Duplicate keys: a 400 naming the key.
+    let text = honest.to_string();
+    let dup = text.replacen("\"page\":\"/checkout/complete\"", "\"page\":\"/checkout/complete\",\"page\":\"/x\"", 1);
+    assert_ne!(dup, text);
+    let (status, _, body) = post_raw(&url, dup.as_bytes(), None);
+    assert_eq!(status, 400, "{body}");
+    assert_eq!(
+        (error_of(&body)["code"].clone(), error_of(&body)["field"].clone()),
+        (json!("duplicate-key"), json!("page"))
+    );
+
+    // A charset other than UTF-8 is refused.
+    let fresh = with(honest.clone(), "/id", json!(uuid(33))).to_string();
+    let (status, _, body) =
+        collect(agent().post(&url).header("Content-Type", "text/plain; charset=ISO-8859-1").send(fresh.as_bytes()));
+    assert_eq!(status, 415, "{body}");
+    let (status, _, _) = collect(
+        agent().post(&url).header("Content-Type", "application/json; charset=\"utf-8\"").send(fresh.as_bytes()),
+    );
+    assert_eq!(status, 201);
+
+    // Host equal to Origin is not same-origin (a DNS-rebinding page); the collector's own is.
+    use std::io::{Read, Write};
+    let addr = s.base.trim_start_matches("http://").to_string();
+    let port = addr.rsplit(':').next().expect("port");
+    let body = with(honest.clone(), "/id", json!(uuid(34))).to_string();
+    let rebound = format!("evil.example:{port}");
+    for (host, origin, want) in
+        [(rebound.as_str(), format!("http://{rebound}"), "403"), (addr.as_str(), s.base.clone(), "201")]
+    {
+        let mut conn = std::net::TcpStream::connect(&addr).expect("connect");
+        conn.set_read_timeout(Some(Duration::from_secs(10))).expect("timeout");
+        write!(
+            conn,
+            "POST /v1/responses HTTP/1.1\r\nHost: {host}\r\nOrigin: {origin}\r\nContent-Type: text/plain\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{body}",
+            body.len()
+        )
+        .expect("send");
+        let mut answer = String::new();
+        let _ = conn.read_to_string(&mut answer);
+        assert!(answer.starts_with(&format!("HTTP/1.1 {want}")), "{host}: {answer}");
+    }
+}
+
+#[test]
+fn behind_a_trusted_proxy_each_visitor_has_its_own_rate_limit_and_https_is_believed() {
+    let dir = scratch("proxy");
+    let s = Server::start(&dir, &["--rate-limit", "0.2", "--rate-burst", "2", "--trust-proxy", "127.0.0.0/8"]);
+    let url = s.url("/v1/responses");
+    let mut payload = example("esqual_one.json");
+    let mut send = |n: u64, forwarded: &[(&str, &str)]| {
+        payload["id"] = json!(uuid(900 + n));
+        let mut req = agent().post(&url).header("Content-Type", "text/plain");
+        for (k, v) in forwarded {
+            req = req.header(*k, *v);
+        }
+        collect(req.send(payload.to_string().as_bytes())).0
+    };
+    // Two visitors behind the proxy: each gets its own burst.
+    let a = [("X-Forwarded-For", "203.0.113.1")];
+    let b = [("Forwarded", "for=\"[2001:db8::2]:4711\";proto=https")];
+    assert_eq!([send(1, &a), send(2, &a), send(3, &a)], [201, 201, 429]);
+    assert_eq!([send(4, &b), send(5, &b), send(6, &b)], [201, 201, 429]);
+    // A client naming a proxy in its own header is still itself (the proxy's own address).
+    assert_eq!(send(7, &[("X-Forwarded-For", "198.51.100.9, 127.0.0.1")]), 201);
+    assert!(s.log().contains("203.0.113.1"), "the log names the forwarded client");
+    // The session cookie is Secure when the trusted proxy says the request came over https.
+    let (status, h, body) = collect(
+        agent()
+            .get(&s.url(&one_time_url(&s)))
+            .header("X-Forwarded-Proto", "https")
+            .header("X-Forwarded-For", "203.0.113.50")
+            .call(),
+    );
+    assert_eq!(status, 303, "{body}");
+    assert!(h.get("set-cookie").is_some_and(|c| c.contains("; Secure")), "{h:?}");
+
+    // Without --trust-proxy the same headers are ignored: one bucket, no Secure.
+    drop(s);
+    let s = Server::start_on(&dir, "other.db", &["--rate-limit", "0.2", "--rate-burst", "2"]);
+    let url = s.url("/v1/responses");
+    let mut payload = example("esqual_one.json");
+    let statuses: Vec<u16> = ["203.0.113.1", "203.0.113.2", "203.0.113.3"]
+        .iter()
+        .enumerate()
+        .map(|(n, ip)| {
+            payload["id"] = json!(uuid(950 + n as u64));
+            let req = agent().post(&url).header("Content-Type", "text/plain").header("X-Forwarded-For", *ip);
+            collect(req.send(payload.to_string().as_bytes())).0
+        })
+        .collect();
+    assert_eq!(statuses, [201, 201, 429]);
+    let (_, h, _) = collect(agent().get(&s.url(&one_time_url(&s))).header("X-Forwarded-Proto", "https").call());
+    assert!(h.get("set-cookie").is_some_and(|c| !c.contains("Secure")), "{h:?}");
+}
+
+#[test]
+fn a_read_only_database_is_refused_at_start_saying_so() {
+    use std::os::unix::fs::{MetadataExt, PermissionsExt};
+    // Root writes through file permissions, so as root the collector runs as `nobody` (setpriv,
+    // util-linux), in a folder it may create files in, on a database file it may only read.
+    let root = std::fs::metadata("/proc/self").is_ok_and(|m| m.uid() == 0);
+    let dir = scratch("readonly");
+    drop(Server::start(&dir, &[]));
+    let db = dir.join("t.db");
+    for f in ["t.db-wal", "t.db-shm"] {
+        let _ = std::fs::remove_file(dir.join(f));
+    }
+    std::fs::set_permissions(&db, std::fs::Permissions::from_mode(0o444)).expect("chmod");
+    std::fs::set_permissions(&dir, std::fs::Permissions::from_mode(0o777)).expect("chmod");
+    let mut cmd = Command::new(if root { "setpriv" } else { env!("CARGO_BIN_EXE_eservqual") });
+    if root {
+        cmd.args(["--reuid=65534", "--regid=65534", "--clear-groups", env!("CARGO_BIN_EXE_eservqual")]);
+    }
+    let out = cmd
+        .args(["serve", "--addr", "127.0.0.1:0", "--admin-token", TOKEN, "--db"])
+        .arg(&db)
+        .output()
+        .expect("runs");
+    let err = String::from_utf8_lossy(&out.stderr);
+    std::fs::set_permissions(&db, std::fs::Permissions::from_mode(0o644)).expect("chmod");
+    assert_eq!(out.status.code(), Some(1), "{err}");
+    assert!(err.contains("read-only") || err.contains("cannot be written"), "{err}");
 }

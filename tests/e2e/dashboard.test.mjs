@@ -24,7 +24,7 @@ import AxeBuilder from '@axe-core/playwright';
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 const BIN = join(ROOT, 'target', 'debug', 'eservqual');
 const VENDOR = join(ROOT, 'www', 'dashboard', 'vendor', 'chart.umd.js');
-const TOKEN = 'e2e-dashboard-token-0123456789';
+const TOKEN = 'e2e-dashboard-token-0123456789abcdef';
 const SHOTS = process.env.DASHBOARD_SHOTS || tmpdir();
 const XSS = '<img src=x onerror=alert(1)>';
 // The policy the collector should send with the dashboard page (the test adds it to /dashboard
@@ -73,6 +73,13 @@ async function post(payload) {
   assert.ok(res.status === 201, `POST ${payload.instrument.id}/${payload.instrument.format}: ${res.status} ${await res.text()}`);
 }
 
+// A fresh one-time dashboard URL (each works once).
+async function oneTimeUrl() {
+  const res = await fetch(base + '/v1/session', { method: 'POST', headers: { Authorization: 'Bearer ' + TOKEN }, signal: AbortSignal.timeout(10_000) });
+  assert.equal(res.status, 201, 'POST /v1/session');
+  return base + (await res.json()).url;
+}
+
 async function admin(path) {
   const res = await fetch(base + path, { headers: { Authorization: 'Bearer ' + TOKEN }, signal: AbortSignal.timeout(10_000) });
   assert.equal(res.status, 200, path);
@@ -82,7 +89,8 @@ async function admin(path) {
 // The e-s-qual payload of the test data folder.
 const one = () => JSON.parse(readFileSync(join(ROOT, 'tests', 'data', 'esqual_one.json'), 'utf8'));
 
-// A few valid gap (servqual) and zone (e-s-qual) responses: scores are left to the collector.
+// A few valid gap (servqual) and zone (e-s-qual) responses, submitted in the last 30 hours (the
+// collector refuses times more than 48 hours old): scores are left to the collector.
 function gapPayload(i) {
   const dims = { TAN: 4, REL: 5, RSP: 4, ASR: 4, EMP: 5 };
   const answers = {};
@@ -91,7 +99,7 @@ function gapPayload(i) {
   }
   return {
     schema: 'eservqual.response/1', id: randomUUID(), instrument: { id: 'servqual', version: '1', format: 'gap' },
-    scale: { min: 1, max: 7 }, locale: 'en', submitted_at: new Date(Date.now() - i * 86_400_000).toISOString().replace(/\.\d+Z$/, 'Z'),
+    scale: { min: 1, max: 7 }, locale: 'en', submitted_at: new Date(Date.now() - i * 6 * 3_600_000).toISOString().replace(/\.\d+Z$/, 'Z'),
     answers, weights: { TAN: 10, REL: 30, RSP: 20, ASR: 25, EMP: 15 }, outcomes: { nps: i % 11, satisfaction: 1 + (i % 7) },
     scores: {}, sdk: { name: 'eservqual', version: '0.1.0' },
   };
@@ -101,7 +109,7 @@ function zonePayload(i) {
   p.id = randomUUID();
   p.instrument.format = 'zone';
   p.scale = { min: 1, max: 9 };
-  p.submitted_at = new Date(Date.now() - i * 86_400_000).toISOString().replace(/\.\d+Z$/, 'Z');
+  p.submitted_at = new Date(Date.now() - i * 6 * 3_600_000).toISOString().replace(/\.\d+Z$/, 'Z');
   delete p.started_at;
   for (const [k, j] of Object.keys(p.answers).map((k, j) => [k, j])) p.answers[k] = { p: 3 + ((i + j) % 6), min: 3 + (j % 2), des: 7 + (i % 2) };
   p.scores = {};
@@ -203,7 +211,7 @@ async function check(width) {
   assert.ok(report.weakest, 'the report names a weakest dimension');
   const { context, page, problems } = await open(width);
   try {
-    await page.goto(`${base}/dashboard?token=${TOKEN}`);
+    await page.goto(await oneTimeUrl());
     assert.equal(new URL(page.url()).pathname, '/dashboard');
     assert.equal(new URL(page.url()).search, '', 'the token left the address bar');
     await ready(page);
@@ -291,7 +299,7 @@ test('a Chinese browser gets the Chinese dashboard by default', { timeout: 30_00
   const report = await admin('/v1/report?instrument=e-s-qual&format=perception');
   const { context, page, problems } = await open(1280, 'zh-CN');
   try {
-    await page.goto(`${base}/dashboard?token=${TOKEN}`);
+    await page.goto(await oneTimeUrl());
     await ready(page);
     assert.equal(await page.evaluate(() => document.documentElement.lang), 'zh-CN');
     assert.ok((await page.locator('#fix-title').textContent()).startsWith('优先改进：' + NAMES_ZH[report.weakest]));

@@ -6,7 +6,7 @@ import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
 import { existsSync } from "node:fs";
 import { join } from "node:path";
-import { ROOT, TOKEN, answerByKeyboard, browser, collector, page } from "./harness.mjs";
+import { ROOT, answerByKeyboard, browser, collector, dashboardUrl, page } from "./harness.mjs";
 
 let server;
 let chrome;
@@ -26,7 +26,7 @@ after(async () => {
 
 /** The dashboard's count of responses, as a person reads it on the page. */
 async function dashboardCount(s) {
-  await s.page.goto(`${server.url}/dashboard?token=${TOKEN}`);
+  await s.page.goto(await dashboardUrl(server.url));
   await s.page.waitForSelector("#content:not([hidden])", { timeout: 30000 });
   await s.page.waitForFunction(() => /\d/.test(document.getElementById("status")?.textContent || ""), null, { timeout: 30000 });
   const text = await s.page.locator("#status").textContent();

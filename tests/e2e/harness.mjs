@@ -9,7 +9,14 @@ import { join } from "node:path";
 import { chromium } from "playwright-core";
 
 export const ROOT = new URL("../../", import.meta.url).pathname;
-export const TOKEN = "e2e-admin-token-0123456789";
+export const TOKEN = "e2e-admin-token-0123456789abcdefgh";
+
+/** A fresh one-time dashboard URL of the collector at `base` (POST /v1/session with the token). */
+export async function dashboardUrl(base) {
+  const res = await fetch(`${base}/v1/session`, { method: "POST", headers: { authorization: `Bearer ${TOKEN}` } });
+  if (res.status !== 201) throw new Error(`POST /v1/session: ${res.status} ${await res.text()}`);
+  return base + (await res.json()).url;
+}
 
 /**
  * Starts the collector on 127.0.0.1 with a fresh database and a www folder holding the built

@@ -471,7 +471,9 @@
   function renderKpis(r) {
     const trend = r.trend || [];
     const period = trend.length ? t('kpi.period', { from: day(trend[0].week, true), to: day(trend[trend.length - 1].week, true) }) : '';
-    kpi('kpi-responses', t('kpi.responses'), int(r.responses), '', period, r.responses);
+    // Responses whose client scores differed from the collector's (stored with a flag).
+    const flagged = r.scores_mismatch ? t('kpi.flagged', { n: int(r.scores_mismatch) }) : '';
+    kpi('kpi-responses', t('kpi.responses'), int(r.responses), '', [period, flagged].filter(Boolean).join(' · '), r.responses);
     const head = HEAD[r.format] || 'p';
     const o = (r.overall || {})[head] || {};
     const [, max] = scaleOf(r);

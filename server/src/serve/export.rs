@@ -1,7 +1,7 @@
 //! Reading stored responses back (blocking code, run off the async runtime): the aggregate
 //! report through the same core code as `eservqual report`, and the JSONL and wide-CSV exports.
 
-use super::store::{Filter, Reader, StoreError};
+use super::store::{Filter, Reader, Row, StoreError};
 use eservqual_core::dataset::Dataset;
 use eservqual_core::payload::{Payload, Response};
 use eservqual_core::report::report;
@@ -12,7 +12,8 @@ fn response_of(text: &str, registry: &Registry) -> Result<Response, eservqual_co
     Payload::from_json(text)?.validate(registry)
 }
 
-/// The aggregate report JSON of the stored responses of `form` that match `filter`.
+/// The aggregate report JSON of the stored responses of `form` that match `filter`, with
+/// `scores_mismatch`: how many of them came with client scores that differ from the collector's.
 pub fn report_json(
     reader: &dyn Reader,
     registry: &Registry,
@@ -20,10 +21,11 @@ pub fn report_json(
     filter: &Filter,
 ) -> Result<String, StoreError> {
     let mut dataset = Dataset::new(form.clone());
-    let mut skipped = 0u64;
-    reader.scan(filter, &mut |text| {
-        match response_of(text, registry).and_then(|r| dataset.push_response(&r)) {
-            Ok(_) => {}
+    let (mut skipped, mut flagged) = (0u64, 0u64);
+    reader.scan(filter, &mut |row: Row<'_>| {
+        match response_of(row.payload, registry).and_then(|r| dataset.push_response(&r)) {
+            Ok(true) => flagged += u64::from(row.scores_mismatch),
+            Ok(false) => {}
             Err(_) => skipped += 1,
         }
         true
@@ -34,14 +36,33 @@ pub fn report_json(
             "stored responses no longer valid (an instrument file removed?) left out of the report"
         );
     }
-    serde_json::to_string(&report(&dataset)).map_err(|e| StoreError(format!("could not write the report: {e}")))
+    let fail = |e: serde_json::Error| StoreError(format!("could not write the report: {e}"));
+    let mut json = serde_json::to_value(report(&dataset)).map_err(fail)?;
+    if let Some(map) = json.as_object_mut() {
+        map.insert("scores_mismatch".to_string(), flagged.into());
+    }
+    serde_json::to_string(&json).map_err(fail)
 }
+
+/// The member added to a flagged payload in the JSONL export (`eservqual report` ignores it).
+pub const FLAG_MEMBER: &str = "\"collector\":{\"scores_mismatch\":true}";
 
 /// One payload as a JSON Lines line. Line breaks in valid JSON text can only be whitespace
 /// between tokens (inside strings they are escaped), so a pretty-printed payload becomes one
-/// line by turning them into spaces; nothing else of the payload as received changes.
-pub fn jsonl_line(text: &str, out: &mut Vec<u8>) {
-    out.extend(text.bytes().map(|b| if b == b'\n' || b == b'\r' { b' ' } else { b }));
+/// line by turning them into spaces; a payload whose client scores differed gets the member
+/// [`FLAG_MEMBER`] before its closing brace; nothing else of the payload as received changes.
+pub fn jsonl_line(row: Row<'_>, out: &mut Vec<u8>) {
+    let text = row.payload.trim_end();
+    let (body, close) = match text.strip_suffix('}') {
+        Some(body) if row.scores_mismatch => (body, true),
+        _ => (text, false),
+    };
+    out.extend(body.bytes().map(|b| if b == b'\n' || b == b'\r' { b' ' } else { b }));
+    if close {
+        out.push(b',');
+        out.extend_from_slice(FLAG_MEMBER.as_bytes());
+        out.push(b'}');
+    }
     out.push(b'\n');
 }
 
@@ -64,6 +85,8 @@ pub fn csv_header(form: &Form) -> Vec<u8> {
     h.extend(["nps", "csat", "ces", "satisfaction"].map(String::from));
     h.extend((1..=4).map(|i| format!("value{i}")));
     h.extend((1..=5).map(|i| format!("loyalty{i}")));
+    // 1 when the client's scores differed from the collector's (`eservqual report` ignores it).
+    h.push("scores_mismatch".to_string());
     let mut line = h.join(",").into_bytes();
     line.push(b'\n');
     line
@@ -78,8 +101,8 @@ fn cell(out: &mut Vec<u8>, x: Option<i16>) {
 
 /// One stored payload as a wide-CSV row of `form`; `false` when it is not of that form (or no
 /// longer valid), and nothing is written.
-pub fn csv_row(text: &str, registry: &Registry, form: &Form, out: &mut Vec<u8>) -> bool {
-    let Ok(r) = response_of(text, registry) else { return false };
+pub fn csv_row(row: Row<'_>, registry: &Registry, form: &Form, out: &mut Vec<u8>) -> bool {
+    let Ok(r) = response_of(row.payload, registry) else { return false };
     if r.form.instrument.id != form.instrument.id || r.form.format != form.format || r.form.active != form.active {
         return false;
     }
@@ -116,6 +139,6 @@ pub fn csv_row(text: &str, registry: &Registry, form: &Form, out: &mut Vec<u8>) 
     for j in 0..5 {
         cell(out, o.loyalty.and_then(|v| v[j]));
     }
-    out.push(b'\n');
+    out.extend_from_slice(if row.scores_mismatch { b",1\n" } else { b",0\n" });
     true
 }

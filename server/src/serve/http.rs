@@ -1,15 +1,17 @@
 //! The HTTP layer: routes of docs/interfaces.md "Collector HTTP API", JSON errors, the origin guard
 //! and CORS, body limit, timeouts, compression, tracing; handlers hand blocking work to threads.
 
-use super::auth::Token;
+use super::auth::{self, Admin};
 use super::export;
+use super::files;
 use super::ingest::{bound, dimension_key, utc_text, Checker, Rejection};
 use super::limit::{retry_after_secs, Limiter};
-use super::store::{Backend, Filter, Reader, StoreError};
+use super::proxy::Proxies;
+use super::store::{Backend, Filter, Reader, Row, StoreError, Stored};
 use super::writer;
 use axum::body::{Body, Bytes};
 use axum::extract::{ConnectInfo, Query, Request, State};
-use axum::http::{header, HeaderMap, HeaderValue, Method, StatusCode, Uri};
+use axum::http::{header, HeaderMap, HeaderValue, Method, StatusCode};
 use axum::middleware::{self, Next};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
@@ -25,16 +27,15 @@ use std::time::Duration;
 use tower_http::catch_panic::CatchPanicLayer;
 use tower_http::compression::CompressionLayer;
 use tower_http::cors::{AllowHeaders, AllowOrigin, CorsLayer};
-use tower_http::services::ServeDir;
-use tower_http::timeout::TimeoutLayer;
+use tower_http::set_header::SetResponseHeaderLayer;
 use tower_http::trace::{DefaultOnResponse, TraceLayer};
 
 /// Largest accepted request body.
 pub const BODY_LIMIT: usize = 64 * 1024;
 /// Over-limit bodies up to this size are read to the end before the 413 (see [`read_body`]).
 const DRAIN_LIMIT: usize = 1024 * 1024;
-/// A request (body included) that takes longer is answered 408.
-const REQUEST_TIMEOUT: Duration = Duration::from_secs(30);
+/// Default of `--request-timeout`: a request (body included) that takes longer is answered 408.
+pub const REQUEST_TIMEOUT: Duration = Duration::from_secs(30);
 /// Bytes gathered before a chunk of an export is sent.
 const CHUNK: usize = 32 * 1024;
 
@@ -43,11 +44,21 @@ pub struct App {
     pub checker: Checker,
     pub writer: writer::Handle,
     pub backend: Arc<dyn Backend>,
-    pub token: Token,
+    pub admin: Admin,
     pub limiter: Option<Limiter>,
     /// Allowed origins, normalised (`https://shop.example`, `http://localhost:3000`).
     pub origins: HashSet<String>,
+    /// The collector's own origins: `http://` and the address it listens on (and
+    /// `http://localhost:PORT` on loopback), for the pages it serves itself.
+    pub own_origins: HashSet<String>,
+    /// The reverse proxies whose forwarding headers are believed (`--trust-proxy`).
+    pub proxies: Arc<Proxies>,
+    /// The public static folder (`--www`, canonical), when given.
     pub www: Option<PathBuf>,
+    /// The dashboard's folder (canonical), when there is one.
+    pub dashboard: Option<PathBuf>,
+    /// A request (body included) that takes longer is answered 408.
+    pub request_timeout: Duration,
 }
 
 type Shared = Arc<App>;
@@ -55,23 +66,32 @@ type Shared = Arc<App>;
 /// The router with all layers.
 pub fn router(app: Shared) -> Router {
     let origins: Vec<HeaderValue> = app.origins.iter().filter_map(|o| HeaderValue::from_str(o).ok()).collect();
+    // CORS on the public POST route only: no other origin may read an admin answer.
     let cors = CorsLayer::new()
         .allow_origin(AllowOrigin::list(origins))
-        .allow_methods([Method::GET, Method::POST, Method::OPTIONS])
+        .allow_methods([Method::POST, Method::OPTIONS])
         // Hosts may add headers (`headers` config): whatever a preflight asks for is allowed;
         // no credentials are ever allowed cross-origin.
         .allow_headers(AllowHeaders::mirror_request())
         .expose_headers([header::RETRY_AFTER])
         .max_age(Duration::from_secs(86_400));
-    // The span names method and path only: never the query (the one-time dashboard URL
-    // carries the token) nor headers (Authorization, Cookie).
+    // The span names the client (the forwarded address behind a trusted proxy), method and
+    // path only: never the query (the one-time dashboard URL carries a code) nor other headers
+    // (Authorization, Cookie).
+    let proxies = app.proxies.clone();
     let trace = TraceLayer::new_for_http()
-        .make_span_with(
-            |req: &Request| tracing::info_span!("request", method = %req.method(), path = %req.uri().path()),
-        )
+        .make_span_with(move |req: &Request| {
+            let client = req
+                .extensions()
+                .get::<ConnectInfo<SocketAddr>>()
+                .map(|ConnectInfo(peer)| proxies.client(peer.ip(), req.headers()).to_string())
+                .unwrap_or_default();
+            tracing::info_span!("request", %client, method = %req.method(), path = %req.uri().path())
+        })
         .on_response(DefaultOnResponse::new().level(tracing::Level::INFO));
     let mut router = Router::new()
-        .route("/v1/responses", post(ingest))
+        .route("/v1/responses", post(ingest).layer(cors))
+        .route("/v1/session", post(session))
         .route("/v1/report", get(report))
         .route("/v1/responses.jsonl", get(export_jsonl))
         .route("/v1/responses.csv", get(export_csv))
@@ -79,17 +99,18 @@ pub fn router(app: Shared) -> Router {
         .route("/", get(dashboard))
         .route("/dashboard", get(dashboard))
         .route("/dashboard/{*file}", get(dashboard_file));
-    router = match &app.www {
-        Some(dir) => router.fallback_service(ServeDir::new(dir).append_index_html_on_directories(true)),
-        None => router.fallback(not_found),
-    };
+    router = router.fallback(static_file);
     router
         .layer(CatchPanicLayer::custom(|_| error(StatusCode::INTERNAL_SERVER_ERROR, "internal", "", "internal error")))
         .layer(CompressionLayer::new())
-        .layer(TimeoutLayer::with_status_code(StatusCode::REQUEST_TIMEOUT, REQUEST_TIMEOUT))
+        .layer(middleware::from_fn_with_state(app.clone(), timeout))
         .layer(middleware::from_fn_with_state(app.clone(), origin_guard))
-        .layer(cors)
         .layer(trace)
+        // Every answer, errors included, is read as the type it declares.
+        .layer(SetResponseHeaderLayer::if_not_present(
+            header::X_CONTENT_TYPE_OPTIONS,
+            HeaderValue::from_static("nosniff"),
+        ))
         .with_state(app)
 }
 
@@ -143,22 +164,43 @@ async fn not_found() -> Response {
     error(StatusCode::NOT_FOUND, "not-found", "", "no such route")
 }
 
+/// The request reached the collector over https: only a trusted proxy can say so (the
+/// collector itself speaks plain HTTP).
+fn https(app: &App, peer: SocketAddr, headers: &HeaderMap) -> bool {
+    app.proxies.forwarded_https(peer.ip(), headers)
+}
+
+/// A request not answered within the request timeout (a body trickled in, say) is a 408 with
+/// the JSON error shape.
+async fn timeout(State(app): State<Shared>, req: Request, next: Next) -> Response {
+    match tokio::time::timeout(app.request_timeout, next.run(req)).await {
+        Ok(res) => res,
+        Err(_) => {
+            let secs = app.request_timeout.as_secs_f64();
+            let mut res =
+                error(StatusCode::REQUEST_TIMEOUT, "timeout", "", &format!("the request took longer than {secs} s"));
+            res.headers_mut().insert(header::CONNECTION, HeaderValue::from_static("close"));
+            res
+        }
+    }
+}
+
 /// `Origin` normalised for comparison: lower case, no trailing slash.
 pub fn normal_origin(origin: &str) -> String {
     origin.trim().trim_end_matches('/').to_ascii_lowercase()
 }
 
 /// A state-changing request from a browser origin that is neither on the list nor this
-/// collector's own gets 403 and goes no further. A request without `Origin` (a server-side
-/// sender) passes.
+/// collector's own (the address it listens on) gets 403 and goes no further. The `Host` header
+/// is not trusted for this: a page of any name that resolves to the collector (DNS rebinding)
+/// sends a `Host` equal to its `Origin`. A request without `Origin` (a server-side sender)
+/// passes.
 async fn origin_guard(State(app): State<Shared>, req: Request, next: Next) -> Response {
     let safe = matches!(*req.method(), Method::GET | Method::HEAD | Method::OPTIONS);
     if !safe {
         if let Some(origin) = req.headers().get(header::ORIGIN) {
             let origin = normal_origin(origin.to_str().unwrap_or(""));
-            let host = req.headers().get(header::HOST).and_then(|h| h.to_str().ok()).map(str::to_ascii_lowercase);
-            let same = host.is_some_and(|h| origin == format!("http://{h}") || origin == format!("https://{h}"));
-            if !same && !app.origins.contains(&origin) {
+            if !app.own_origins.contains(&origin) && !app.origins.contains(&origin) {
                 return error(
                     StatusCode::FORBIDDEN,
                     "forbidden-origin",
@@ -171,12 +213,17 @@ async fn origin_guard(State(app): State<Shared>, req: Request, next: Next) -> Re
     next.run(req).await
 }
 
-/// `text/plain` or `application/json` (any parameters), or no type at all.
+/// `text/plain` or `application/json`, without a charset or with UTF-8; or no type at all.
 fn acceptable_type(headers: &HeaderMap) -> bool {
     let Some(ct) = headers.get(header::CONTENT_TYPE) else { return true };
     let Ok(ct) = ct.to_str() else { return false };
-    let essence = ct.split(';').next().unwrap_or("").trim().to_ascii_lowercase();
-    essence == "text/plain" || essence == "application/json"
+    let mut parts = ct.split(';');
+    let essence = parts.next().unwrap_or("").trim().to_ascii_lowercase();
+    let utf8 = parts.filter_map(|p| p.split_once('=')).all(|(k, v)| {
+        let v = v.trim().trim_matches('"');
+        !k.trim().eq_ignore_ascii_case("charset") || v.eq_ignore_ascii_case("utf-8") || v.eq_ignore_ascii_case("utf8")
+    });
+    (essence == "text/plain" || essence == "application/json") && utf8
 }
 
 /// Runs blocking `f` on the blocking pool; a panic or cancellation there is a storage error.
@@ -195,7 +242,9 @@ async fn ingest(
 ) -> Response {
     // The body is read (or drained, when over the limit) before any answer, so the client
     // reads the answer instead of meeting a connection reset.
-    let limited = app.limiter.as_ref().and_then(|l| l.check(peer.ip()).err());
+    // Behind a trusted proxy each visitor has its own bucket (the forwarded address).
+    let client = app.proxies.client(peer.ip(), &headers);
+    let limited = app.limiter.as_ref().and_then(|l| l.check(client).err());
     let declared =
         headers.get(header::CONTENT_LENGTH).and_then(|v| v.to_str().ok()).and_then(|v| v.parse::<u64>().ok());
     let body = read_body(body, declared).await;
@@ -229,7 +278,7 @@ async fn ingest(
             StatusCode::UNSUPPORTED_MEDIA_TYPE,
             "unsupported-media-type",
             "Content-Type",
-            "send the payload as text/plain or application/json",
+            "send the payload as text/plain or application/json, in UTF-8",
         );
     }
     let received_at = utc_text(jiff::Timestamp::now());
@@ -240,7 +289,14 @@ async fn ingest(
     let id = row.id.clone();
     let mismatch = row.scores_mismatch;
     match app.writer.insert(row).await {
-        Ok(new) => {
+        Ok(Stored::Different) => error(
+            StatusCode::CONFLICT,
+            "conflict",
+            "id",
+            "a different response with this id is stored already; a new response needs a new id",
+        ),
+        Ok(stored) => {
+            let new = stored == Stored::New;
             if mismatch && new {
                 tracing::warn!(%id, "client scores differ from the collector's; stored with a flag");
             }
@@ -374,7 +430,7 @@ fn query<T>(q: QueryResult<T>) -> Result<T, ApiError> {
 
 /// 401 unless the request carries the admin token.
 fn admin(app: &App, headers: &HeaderMap) -> Result<(), ApiError> {
-    if app.token.admits(headers) {
+    if app.admin.admits(headers) {
         Ok(())
     } else {
         Err(unauthorized().into())
@@ -499,8 +555,8 @@ async fn export_jsonl(State(app): State<Shared>, headers: HeaderMap, q: QueryRes
     q.times(&mut filter)?;
     let reader = reader(&app).await?;
     Ok(streamed("application/x-ndjson", "responses.jsonl", move |sink| {
-        reader.scan(&filter, &mut |text| {
-            export::jsonl_line(text, &mut sink.buf);
+        reader.scan(&filter, &mut |row: Row<'_>| {
+            export::jsonl_line(row, &mut sink.buf);
             sink.maybe_flush()
         })
     }))
@@ -512,57 +568,101 @@ async fn export_csv(State(app): State<Shared>, headers: HeaderMap, q: QueryResul
     let app2 = app.clone();
     Ok(streamed("text/csv; charset=utf-8", "responses.csv", move |sink| {
         sink.buf.extend_from_slice(&export::csv_header(&form));
-        reader.scan(&filter, &mut |text| {
-            export::csv_row(text, &app2.checker.registry, &form, &mut sink.buf);
+        reader.scan(&filter, &mut |row: Row<'_>| {
+            export::csv_row(row, &app2.checker.registry, &form, &mut sink.buf);
             sink.maybe_flush()
         })
     }))
 }
 
-/// `GET /healthz`: 200 when the database answers a query.
+/// `GET /healthz`: 200 when the database answers a query and takes a write (a probe row
+/// committed through the writer, as a response would be); else 503 saying which failed.
 async fn healthz(State(app): State<Shared>) -> Response {
     let backend = app.backend.clone();
-    match blocking(move || backend.reader()?.ping()).await {
-        Ok(()) => (StatusCode::OK, [(header::CACHE_CONTROL, "no-store")], "ok\n").into_response(),
-        Err(e) => {
+    let failed = match blocking(move || backend.reader()?.ping()).await {
+        Err(e) => Some(("database unavailable\n", e)),
+        Ok(()) => app.writer.probe().await.err().map(|e| ("database cannot be written\n", e)),
+    };
+    match failed {
+        None => (StatusCode::OK, [(header::CACHE_CONTROL, "no-store")], "ok\n").into_response(),
+        Some((what, e)) => {
             tracing::error!(error = %e, "health check failed");
-            (StatusCode::SERVICE_UNAVAILABLE, [(header::CACHE_CONTROL, "no-store")], "database unavailable\n")
-                .into_response()
+            (StatusCode::SERVICE_UNAVAILABLE, [(header::CACHE_CONTROL, "no-store")], what).into_response()
         }
     }
 }
 
 #[derive(Debug, Deserialize)]
 struct DashboardQuery {
+    code: Option<String>,
     token: Option<String>,
 }
 
-/// `GET /` and `GET /dashboard`: with `?token=` (the one-time URL) the token moves into an
-/// `HttpOnly; SameSite=Strict` cookie and the browser is sent to `/dashboard` (so the token
-/// leaves the address bar and history); otherwise the admin token is required and the page is
-/// `www/dashboard/index.html`, or a plain page when there is none.
-async fn dashboard(State(app): State<Shared>, headers: HeaderMap, q: QueryResult<DashboardQuery>) -> Response {
-    if let Ok(Query(DashboardQuery { token: Some(token) })) = q {
-        if !app.token.matches(&token) {
-            return unauthorized();
+/// `POST /v1/session` with the bearer token: a new one-time dashboard URL,
+/// `{"url": "/dashboard?code=...", "expires_in": seconds}`.
+async fn session(State(app): State<Shared>, headers: HeaderMap) -> Response {
+    if !app.admin.token.bearer(&headers) {
+        return unauthorized();
+    }
+    match app.admin.new_code() {
+        Ok(code) => {
+            let body = serde_json::json!({
+                "url": format!("/dashboard?code={code}"),
+                "expires_in": auth::CODE_LIFETIME.as_secs(),
+            });
+            (
+                StatusCode::CREATED,
+                [(header::CONTENT_TYPE, "application/json"), (header::CACHE_CONTROL, "no-store")],
+                body.to_string(),
+            )
+                .into_response()
         }
+        Err(m) => error(StatusCode::INTERNAL_SERVER_ERROR, "internal", "", &m),
+    }
+}
+
+/// `GET /` and `GET /dashboard`: with `?code=` (the one-time URL) the code is spent for a
+/// session whose id goes into an `HttpOnly; SameSite=Strict` cookie (`Secure` over https) and
+/// the browser is sent to `/dashboard`; otherwise the bearer token or a live session is
+/// required and the page is `www/dashboard/index.html`, or a plain page when there is none.
+async fn dashboard(
+    State(app): State<Shared>,
+    ConnectInfo(peer): ConnectInfo<SocketAddr>,
+    headers: HeaderMap,
+    q: QueryResult<DashboardQuery>,
+) -> Response {
+    let q = q.map(|Query(q)| q).ok();
+    if q.as_ref().is_some_and(|q| q.token.is_some()) {
+        return error(
+            StatusCode::UNAUTHORIZED,
+            "unauthorized",
+            "token",
+            "the token is not taken in a URL: open the one-time dashboard URL printed at startup, or POST /v1/session with the token for a new one",
+        );
+    }
+    if let Some(code) = q.and_then(|q| q.code) {
+        let Some(id) = app.admin.exchange(&code) else {
+            return error(
+                StatusCode::UNAUTHORIZED,
+                "unauthorized",
+                "code",
+                "this dashboard URL was used already or has expired: POST /v1/session with the admin token for a new one",
+            );
+        };
         let mut res = (StatusCode::SEE_OTHER, [(header::LOCATION, "/dashboard")]).into_response();
         let h = res.headers_mut();
-        if let Ok(v) = HeaderValue::from_str(&app.token.set_cookie()) {
+        if let Ok(v) = HeaderValue::from_str(&Admin::set_cookie(&id, https(&app, peer, &headers))) {
             h.insert(header::SET_COOKIE, v);
         }
         h.insert(header::REFERRER_POLICY, HeaderValue::from_static("no-referrer"));
         h.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
         return res;
     }
-    if !app.token.admits(&headers) {
+    if !app.admin.admits(&headers) {
         return unauthorized();
     }
-    let page = match &app.www {
-        Some(dir) => {
-            let path = dir.join("dashboard").join("index.html");
-            tokio::fs::read(path).await.ok()
-        }
+    let page = match app.dashboard.as_deref().and_then(|dir| files::resolve(dir, "/index.html", None)) {
+        Some(path) => tokio::fs::read(path).await.ok(),
         None => None,
     };
     let (content_type, body) = match page {
@@ -570,37 +670,49 @@ async fn dashboard(State(app): State<Shared>, headers: HeaderMap, q: QueryResult
         None => ("text/plain; charset=utf-8", Body::from(PLAIN_DASHBOARD)),
     };
     let mut res = Response::new(body);
-    let h = res.headers_mut();
-    h.insert(header::CONTENT_TYPE, HeaderValue::from_static(content_type));
-    h.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
-    h.insert(header::REFERRER_POLICY, HeaderValue::from_static("no-referrer"));
-    h.insert(header::X_CONTENT_TYPE_OPTIONS, HeaderValue::from_static("nosniff"));
+    res.headers_mut().insert(header::CONTENT_TYPE, HeaderValue::from_static(content_type));
     // The dashboard runs only its own files: no inline code, no third party, not framed.
-    h.insert(header::CONTENT_SECURITY_POLICY, HeaderValue::from_static(DASHBOARD_CSP));
+    files::secure(res.headers_mut(), files::DASHBOARD_CSP, "no-store");
     res
 }
 
-/// The Content-Security-Policy of the dashboard page.
-const DASHBOARD_CSP: &str = "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; \
-connect-src 'self'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'";
-
 /// `GET /dashboard/{file}`: the dashboard's own files (`www/dashboard/...`), admin only like
 /// the page itself (the browser sends the cookie with them).
-async fn dashboard_file(State(app): State<Shared>, headers: HeaderMap, uri: Uri) -> Response {
-    if !app.token.admits(&headers) {
+async fn dashboard_file(State(app): State<Shared>, req: Request) -> Response {
+    let uri = req.uri().clone();
+    if !app.admin.admits(req.headers()) {
         return unauthorized();
     }
-    let Some(dir) = &app.www else { return not_found().await };
+    let Some(dir) = &app.dashboard else { return not_found().await };
     let rest = uri.path().strip_prefix("/dashboard").unwrap_or("/");
-    let Ok(req) = Request::builder().uri(rest).body(Body::empty()) else { return not_found().await };
-    match ServeDir::new(dir.join("dashboard")).append_index_html_on_directories(true).try_call(req).await {
-        Ok(res) => {
-            let mut res = res.map(Body::new);
-            res.headers_mut().insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+    let Some(file) = files::resolve(dir, rest, None) else { return not_found().await };
+    static_answer(file, req, files::DASHBOARD_CSP, "no-store").await
+}
+
+/// Any other `GET`: a file of the `--www` folder (never its `dashboard/`), with the security
+/// headers; revalidated on each use (`no-cache`: the file's date answers a conditional GET).
+async fn static_file(State(app): State<Shared>, req: Request) -> Response {
+    if !matches!(*req.method(), Method::GET | Method::HEAD) {
+        return not_found().await;
+    }
+    let Some(dir) = &app.www else { return not_found().await };
+    let path = req.uri().path();
+    if files::wants_slash(dir, path, Some("dashboard")) {
+        let mut res = (StatusCode::PERMANENT_REDIRECT, [(header::LOCATION, format!("{path}/"))]).into_response();
+        files::secure(res.headers_mut(), files::STATIC_CSP, "no-cache");
+        return res;
+    }
+    let Some(file) = files::resolve(dir, path, Some("dashboard")) else { return not_found().await };
+    static_answer(file, req, files::STATIC_CSP, "no-cache").await
+}
+
+async fn static_answer(file: PathBuf, req: Request, csp: &'static str, cache: &'static str) -> Response {
+    match files::serve(file, req).await {
+        Some(mut res) => {
+            files::secure(res.headers_mut(), csp, cache);
             res
         }
-        Err(e) if e.kind() == std::io::ErrorKind::NotFound => not_found().await,
-        Err(_) => error(StatusCode::INTERNAL_SERVER_ERROR, "internal", "", "the file could not be read"),
+        None => error(StatusCode::INTERNAL_SERVER_ERROR, "internal", "", "the file could not be read"),
     }
 }
 

@@ -70,6 +70,11 @@ impl Checker {
         if !value.is_object() {
             return Err(Rejection::new("invalid-type", "", "the body must be one JSON object (a response payload)"));
         }
+        // serde_json keeps the last of repeated keys, while the text is stored as received: a
+        // reader of the text could see the other value. Refused.
+        if let Some(path) = duplicate_key(text) {
+            return Err(Rejection::new("duplicate-key", path.clone(), format!("the key '{path}' appears twice")));
+        }
         // The core first: its errors carry the stable codes. Then the schema, for what only the
         // schema says (a required instrument.version, the shape of meta and scores, ...). The
         // schema is asked first only whether the value is valid, so the core may take the value
@@ -84,6 +89,10 @@ impl Checker {
             if let Some(rejection) = rejection {
                 return Err(rejection);
             }
+        }
+        // Within a day ahead of (clock skew) and two behind (the outbox's delivery) the receipt.
+        if let Some(received_ms) = eservqual_core::payload::time_ms(received_at) {
+            eservqual_core::payload::check_submitted(&payload.submitted_at, received_ms)?;
         }
         let submitted_at = utc_text_of(&payload.submitted_at).ok_or_else(|| {
             Rejection::new(
@@ -106,6 +115,73 @@ impl Checker {
             payload: text.to_string(),
         })
     }
+}
+
+/// The path (`answers.EFF1.p`, `outcomes.value[0]`) of the first key that appears twice in one
+/// object of the JSON `text`, if any (and if `text` is JSON).
+pub fn duplicate_key(text: &str) -> Option<String> {
+    use serde::de::{DeserializeSeed, Deserializer, MapAccess, SeqAccess, Visitor};
+    use std::cell::RefCell;
+
+    struct Walk<'a> {
+        path: String,
+        found: &'a RefCell<Option<String>>,
+    }
+
+    impl<'de> DeserializeSeed<'de> for Walk<'_> {
+        type Value = ();
+        fn deserialize<D: Deserializer<'de>>(self, d: D) -> Result<(), D::Error> {
+            d.deserialize_any(self)
+        }
+    }
+
+    impl<'de> Visitor<'de> for Walk<'_> {
+        type Value = ();
+        fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            f.write_str("JSON")
+        }
+        fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<(), A::Error> {
+            let mut seen = std::collections::HashSet::new();
+            while let Some(key) = map.next_key::<String>()? {
+                let path = if self.path.is_empty() { key.clone() } else { format!("{}.{key}", self.path) };
+                if !seen.insert(key) && self.found.borrow().is_none() {
+                    *self.found.borrow_mut() = Some(path.clone());
+                }
+                map.next_value_seed(Walk { path, found: self.found })?;
+            }
+            Ok(())
+        }
+        fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<(), A::Error> {
+            let mut i = 0usize;
+            while seq.next_element_seed(Walk { path: format!("{}[{i}]", self.path), found: self.found })?.is_some() {
+                i += 1;
+            }
+            Ok(())
+        }
+        fn visit_bool<E>(self, _: bool) -> Result<(), E> {
+            Ok(())
+        }
+        fn visit_i64<E>(self, _: i64) -> Result<(), E> {
+            Ok(())
+        }
+        fn visit_u64<E>(self, _: u64) -> Result<(), E> {
+            Ok(())
+        }
+        fn visit_f64<E>(self, _: f64) -> Result<(), E> {
+            Ok(())
+        }
+        fn visit_str<E>(self, _: &str) -> Result<(), E> {
+            Ok(())
+        }
+        fn visit_unit<E>(self) -> Result<(), E> {
+            Ok(())
+        }
+    }
+
+    let found = RefCell::new(None);
+    let mut de = serde_json::Deserializer::from_str(text);
+    Walk { path: String::new(), found: &found }.deserialize(&mut de).ok()?;
+    found.into_inner()
 }
 
 /// The stored dimension-set key of a form: its codes of D joined by `,`.
@@ -205,6 +281,13 @@ mod tests {
         assert!(scores_match(&e, &json!({"overall": {"p": 4.000000000001}, "class": "delighted", "extra": 1})));
         assert!(!scores_match(&e, &json!({"overall": {"p": 4.1}, "class": "delighted"})));
         assert!(!scores_match(&e, &json!({})));
+    }
+
+    #[test]
+    fn duplicate_keys_are_found_with_their_path() {
+        assert_eq!(duplicate_key(r#"{"a": 1, "b": {"c": [1, {"d": 1, "d": 2}]}}"#).as_deref(), Some("b.c[1].d"));
+        assert_eq!(duplicate_key(r#"{"a": 1, "a": 2}"#).as_deref(), Some("a"));
+        assert_eq!(duplicate_key(r#"{"a": {"x": 1}, "b": {"x": 1}}"#), None);
     }
 
     #[test]

@@ -3,9 +3,12 @@
 
 pub mod auth;
 pub mod export;
+pub mod files;
 pub mod http;
 pub mod ingest;
 pub mod limit;
+pub mod net;
+pub mod proxy;
 pub mod seed;
 pub mod store;
 pub mod writer;
@@ -22,6 +25,22 @@ use store::{Filter, Location};
 
 fn arg_error(field: &str, message: impl Into<String>) -> Error {
     Error::input(None, None, field, message)
+}
+
+/// A duration option in seconds: positive and at most a day.
+fn seconds(flag: &str, value: f64) -> Result<Duration, Error> {
+    if !(value.is_finite() && value > 0.0 && value <= 86_400.0) {
+        return Err(arg_error(flag, format!("{value}: give a number of seconds above 0 and at most 86400")));
+    }
+    Ok(Duration::from_secs_f64(value))
+}
+
+/// A count option: from 1 to a million.
+fn count(flag: &str, value: usize) -> Result<usize, Error> {
+    if !(1..=1_000_000).contains(&value) {
+        return Err(arg_error(flag, format!("{value}: give a number from 1 to 1000000")));
+    }
+    Ok(value)
 }
 
 /// The registry: built-ins plus each `--instrument` file.
@@ -59,16 +78,23 @@ fn origins(list: &[String]) -> Result<HashSet<String>, Error> {
     Ok(out)
 }
 
-/// `--www`, else `./www`, else the repository's `www/` beside this crate, when it exists.
-fn www_dir(flag: Option<&PathBuf>) -> Result<Option<PathBuf>, Error> {
+/// The public static folder (`--www` only: without it no static file is served) and the
+/// dashboard's folder (`dashboard/` of `--www`, else of `./www`, else of the repository's
+/// `www/` beside this crate), both canonical.
+fn www_dirs(flag: Option<&PathBuf>) -> Result<(Option<PathBuf>, Option<PathBuf>), Error> {
     if let Some(dir) = flag {
-        if !dir.is_dir() {
-            return Err(arg_error("--www", format!("{} is not a folder", dir.display())));
-        }
-        return Ok(Some(dir.clone()));
+        let dir = dir
+            .canonicalize()
+            .ok()
+            .filter(|d| d.is_dir())
+            .ok_or_else(|| arg_error("--www", format!("{} is not a folder", dir.display())))?;
+        let dashboard = dir.join("dashboard").canonicalize().ok().filter(|d| d.is_dir());
+        return Ok((Some(dir), dashboard));
     }
-    let repo = PathBuf::from(concat!(env!("CARGO_MANIFEST_DIR"), "/../www"));
-    Ok([PathBuf::from("www"), repo].into_iter().find(|d| d.is_dir()))
+    let repo = PathBuf::from(concat!(env!("CARGO_MANIFEST_DIR"), "/../www/dashboard"));
+    let dashboard =
+        [PathBuf::from("www/dashboard"), repo].into_iter().find_map(|d| d.canonicalize().ok().filter(|d| d.is_dir()));
+    Ok((None, dashboard))
 }
 
 /// Writes `n` synthetic responses into an empty store (nothing when it already has data).
@@ -90,7 +116,7 @@ fn seed_store(n: u32, backend: &dyn store::Backend, checker: &ingest::Checker) -
         rows.push(row);
     }
     let stored = backend.writer().and_then(|mut w| w.insert_batch(&rows)).map_err(io)?;
-    Ok(stored.iter().filter(|&&new| new).count() as u64)
+    Ok(stored.iter().filter(|&&s| s == store::Stored::New).count() as u64)
 }
 
 /// Resolves when SIGINT or SIGTERM arrives.
@@ -125,12 +151,32 @@ pub fn run(args: &ServeArgs) -> Result<(), Error> {
     // Logs go to stderr; stdout carries only the startup lines (address, dashboard URL).
     let _ = tracing_subscriber::fmt().with_env_filter(filter).with_writer(std::io::stderr).try_init();
 
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+        .map_err(|e| Error::Io { file: None, message: format!("could not start the runtime: {e}") })?;
+    // Over a file-size limit the kernel sends SIGXFSZ, whose default kills the process: with a
+    // handler the write fails instead (EFBIG), like on a full disk, and the collector says so.
+    #[cfg(unix)]
+    let _xfsz = runtime
+        .block_on(async { tokio::signal::unix::signal(tokio::signal::unix::SignalKind::from_raw(libc::SIGXFSZ)).ok() });
     let registry = registry(&args.instruments)?;
     let origins = origins(&args.allow_origin)?;
-    let token = auth::Token::resolve(args.admin_token.as_deref(), std::env::var(auth::ENV).ok())
-        .map_err(|m| arg_error("--admin-token", m))?;
+    let token = auth::Token::resolve(
+        args.admin_token.as_deref(),
+        args.admin_token_file.as_deref(),
+        std::env::var(auth::ENV).ok(),
+    )
+    .map_err(|m| arg_error(if args.admin_token_file.is_some() { "--admin-token-file" } else { "--admin-token" }, m))?;
     let limiter = limit::Limiter::new(args.rate_limit, args.rate_burst).map_err(|m| arg_error("--rate-limit", m))?;
-    let www = www_dir(args.www.as_ref())?;
+    let (www, dashboard) = www_dirs(args.www.as_ref())?;
+    let proxies = Arc::new(proxy::Proxies::parse(&args.trust_proxy).map_err(|m| arg_error("--trust-proxy", m))?);
+    let request_timeout = seconds("--request-timeout", args.request_timeout)?;
+    let limits = net::Limits {
+        header_timeout: seconds("--header-timeout", args.header_timeout)?,
+        max_connections: count("--max-connections", args.max_connections)?,
+        max_per_address: count("--max-connections-per-ip", args.max_connections_per_ip)?,
+    };
     let location = match (&args.db, &args.database_url) {
         (_, Some(url)) => Location::Url(url.clone()),
         (Some(path), None) => Location::Sqlite(path.clone()),
@@ -146,29 +192,60 @@ pub fn run(args: &ServeArgs) -> Result<(), Error> {
     let checker = ingest::Checker::new(registry).map_err(|m| Error::Io { file: None, message: m })?;
     let seeded = seed_store(args.seed, backend.as_ref(), &checker)?;
 
-    let writer_conn = backend.writer().map_err(|e| Error::Io { file: None, message: e.0 })?;
+    // A database this process cannot write is refused now, not at the first POST.
+    let mut writer_conn = backend.writer().map_err(|e| Error::Io { file: None, message: e.0 })?;
+    writer_conn.probe().map_err(|e| Error::Io {
+        file: None,
+        message: format!("{}: the database cannot be written: {e}", backend.describe()),
+    })?;
     let (writer, writer_thread) = writer::start(writer_conn).map_err(|e| Error::io(None, &e))?;
-    let app = Arc::new(http::App { checker, writer, backend: backend.clone(), token, limiter, origins, www });
+    // Bound here, before the handlers' state is made, so the collector knows its own origin.
+    let listener = std::net::TcpListener::bind(args.addr)
+        .and_then(|l| l.set_nonblocking(true).map(|()| l))
+        .map_err(|e| Error::Io { file: None, message: format!("cannot listen on {}: {e}", args.addr) })?;
+    let local = listener.local_addr().map_err(|e| Error::io(None, &e))?;
+    let mut own_origins = HashSet::from([format!("http://{local}")]);
+    if local.ip().is_loopback() {
+        own_origins.insert(format!("http://localhost:{}", local.port()));
+    }
+    let app = Arc::new(http::App {
+        checker,
+        writer,
+        backend: backend.clone(),
+        admin: auth::Admin::new(token),
+        limiter,
+        origins,
+        own_origins,
+        proxies: proxies.clone(),
+        www,
+        dashboard,
+        request_timeout,
+    });
 
-    let runtime = tokio::runtime::Builder::new_multi_thread()
-        .enable_all()
-        .build()
-        .map_err(|e| Error::Io { file: None, message: format!("could not start the runtime: {e}") })?;
     let result = runtime.block_on(async {
-        let listener = tokio::net::TcpListener::bind(args.addr)
-            .await
-            .map_err(|e| Error::Io { file: None, message: format!("cannot listen on {}: {e}", args.addr) })?;
-        let local = listener.local_addr().map_err(|e| Error::io(None, &e))?;
+        let listener = tokio::net::TcpListener::from_std(listener).map_err(|e| Error::io(None, &e))?;
         {
             let mut out = std::io::stdout().lock();
             let _ = writeln!(out, "eservqual serve: listening on http://{local} ({})", backend.describe());
             if seeded > 0 {
                 let _ = writeln!(out, "seeded {seeded} synthetic responses");
             }
-            if app.token.generated {
-                let _ = writeln!(out, "dashboard: http://{local}/dashboard?token={}", app.token.reveal());
-            } else {
-                let _ = writeln!(out, "dashboard: http://{local}/dashboard (with the admin token)");
+            if app.admin.token.generated {
+                // Shown once, here only: for the API and for new dashboard URLs (POST /v1/session).
+                let _ = writeln!(out, "admin token (generated for this run): {}", app.admin.token.reveal());
+            }
+            // A one-time URL: a code to exchange for a session (never the token).
+            match app.admin.new_code() {
+                Ok(code) => {
+                    let minutes = auth::CODE_LIFETIME.as_secs() / 60;
+                    let _ = writeln!(
+                        out,
+                        "dashboard: http://{local}/dashboard?code={code} (one-time, for {minutes} minutes)"
+                    );
+                }
+                Err(m) => {
+                    let _ = writeln!(out, "dashboard: http://{local}/dashboard (no one-time URL: {m})");
+                }
             }
             let _ = out.flush();
         }
@@ -183,11 +260,9 @@ pub fn run(args: &ServeArgs) -> Result<(), Error> {
                 }
             });
         }
-        let router = http::router(app.clone()).into_make_service_with_connect_info::<std::net::SocketAddr>();
-        axum::serve(listener, router)
-            .with_graceful_shutdown(shutdown_signal())
-            .await
-            .map_err(|e| Error::Io { file: None, message: format!("the server failed: {e}") })
+        // A trusted proxy carries many clients: the per-address cap does not apply to it.
+        net::serve(listener, http::router(app.clone()), limits, move |ip| proxies.trusts(ip), shutdown_signal()).await;
+        Ok(())
     });
     // Dropping the runtime stops the clean-up task; then the last handle of the writer goes and
     // its thread ends after committing what it holds.

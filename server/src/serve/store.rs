@@ -56,11 +56,46 @@ impl From<rusqlite::Error> for StoreError {
     }
 }
 
+/// What an insert did.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Stored {
+    /// A new response, stored.
+    New,
+    /// Its id was stored before with the same response (a retry): nothing changed.
+    Same,
+    /// Its id was stored before with a different response: nothing changed.
+    Different,
+}
+
+/// The same response: equal JSON values, ids compared without case.
+pub fn same_response(a: &str, b: &str) -> bool {
+    let parse = |t: &str| {
+        let mut v: serde_json::Value = serde_json::from_str(t).ok()?;
+        if let Some(id) = v.get_mut("id") {
+            if let Some(s) = id.as_str() {
+                *id = serde_json::Value::String(s.to_ascii_lowercase());
+            }
+        }
+        Some(v)
+    };
+    a == b || matches!((parse(a), parse(b)), (Some(x), Some(y)) if x == y)
+}
+
+/// One stored response as a scan hands it out.
+#[derive(Debug, Clone, Copy)]
+pub struct Row<'a> {
+    pub payload: &'a str,
+    pub scores_mismatch: bool,
+}
+
 /// The one connection that writes.
 pub trait Writer: Send {
     /// Stores `rows` in one transaction, committed (and synced) before it returns; for each row,
-    /// `true` when it was new, `false` when its id was already stored (nothing is changed then).
-    fn insert_batch(&mut self, rows: &[NewRow]) -> Result<Vec<bool>, StoreError>;
+    /// whether it was new or its id was already stored with the same or another response.
+    fn insert_batch(&mut self, rows: &[NewRow]) -> Result<Vec<Stored>, StoreError>;
+    /// Writes and commits (synced) one small row of its own, to show that writes succeed now:
+    /// fails on a full disk or a database that cannot be written.
+    fn probe(&mut self) -> Result<(), StoreError>;
 }
 
 /// A reading connection (many may be open beside the writer).
@@ -69,9 +104,9 @@ pub trait Reader: Send {
     fn ping(&self) -> Result<(), StoreError>;
     /// How many stored responses match.
     fn count(&self, filter: &Filter) -> Result<u64, StoreError>;
-    /// Calls `each` with the payload text of every match in order of receipt (`received_at`,
-    /// then `id` within one millisecond), until it says stop.
-    fn scan(&self, filter: &Filter, each: &mut dyn FnMut(&str) -> bool) -> Result<(), StoreError>;
+    /// Calls `each` with every match in order of receipt (`received_at`, then `id` within one
+    /// millisecond), until it says stop.
+    fn scan(&self, filter: &Filter, each: &mut dyn FnMut(Row<'_>) -> bool) -> Result<(), StoreError>;
 }
 
 /// A storage backend: hands out the writer and readers.
@@ -116,7 +151,8 @@ pub fn open(location: &Location) -> Result<Arc<dyn Backend>, StoreError> {
 
 /// The schema, one migration per version (`PRAGMA user_version` = migrations applied). Plain
 /// SQL that PostgreSQL also accepts.
-const MIGRATIONS: &[&str] = &["CREATE TABLE responses (
+const MIGRATIONS: &[&str] = &[
+    "CREATE TABLE responses (
         id TEXT PRIMARY KEY,
         instrument TEXT NOT NULL,
         format TEXT NOT NULL,
@@ -126,7 +162,15 @@ const MIGRATIONS: &[&str] = &["CREATE TABLE responses (
         scores_mismatch INTEGER NOT NULL,
         payload TEXT NOT NULL
     );
-    CREATE INDEX responses_form ON responses (instrument, format, submitted_at);"];
+    CREATE INDEX responses_form ON responses (instrument, format, submitted_at);",
+    // The row the write probe of /healthz and of the start rewrites.
+    "CREATE TABLE probe (id INTEGER PRIMARY KEY, at TEXT NOT NULL, pad BLOB);",
+];
+
+/// Bytes the write probe commits: as much as the largest response, so a probe that succeeds
+/// says a response of any accepted size can be stored too. Random bytes: SQLite skips rewriting
+/// pages whose content did not change.
+pub const PROBE_BYTES: i64 = 64 * 1024;
 
 /// The embedded SQLite backend: WAL journal, `synchronous=FULL`, one writer.
 pub struct Sqlite {
@@ -185,6 +229,13 @@ fn migrate(conn: &mut Connection) -> Result<(), StoreError> {
 impl Backend for Sqlite {
     fn writer(&self) -> Result<Box<dyn Writer>, StoreError> {
         let conn = self.connect(OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_NO_MUTEX)?;
+        // SQLite quietly opens a file it may not write read-only: say so instead.
+        if conn.is_readonly(rusqlite::MAIN_DB)? {
+            return Err(StoreError(format!(
+                "{}: the database is read-only for this process (check the permissions of the file and its folder)",
+                self.path.display()
+            )));
+        }
         Ok(Box::new(SqliteWriter { conn }))
     }
 
@@ -209,11 +260,12 @@ const INSERT: &str = "INSERT INTO responses
     VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8) ON CONFLICT (id) DO NOTHING";
 
 impl Writer for SqliteWriter {
-    fn insert_batch(&mut self, rows: &[NewRow]) -> Result<Vec<bool>, StoreError> {
+    fn insert_batch(&mut self, rows: &[NewRow]) -> Result<Vec<Stored>, StoreError> {
         let tx = self.conn.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
         let mut out = Vec::with_capacity(rows.len());
         {
             let mut stmt = tx.prepare_cached(INSERT)?;
+            let mut stored = tx.prepare_cached("SELECT payload FROM responses WHERE id = ?1")?;
             for r in rows {
                 let n = stmt.execute(rusqlite::params![
                     r.id,
@@ -225,11 +277,31 @@ impl Writer for SqliteWriter {
                     i64::from(r.scores_mismatch),
                     r.payload
                 ])?;
-                out.push(n == 1);
+                out.push(if n == 1 {
+                    Stored::New
+                } else {
+                    let before: String = stored.query_row([&r.id], |row| row.get(0))?;
+                    if same_response(&before, &r.payload) {
+                        Stored::Same
+                    } else {
+                        Stored::Different
+                    }
+                });
             }
         }
         tx.commit()?;
         Ok(out)
+    }
+
+    fn probe(&mut self) -> Result<(), StoreError> {
+        let tx = self.conn.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
+        tx.execute(
+            "INSERT INTO probe (id, at, pad) VALUES (1, ?1, randomblob(?2))
+             ON CONFLICT (id) DO UPDATE SET at = excluded.at, pad = excluded.pad",
+            rusqlite::params![super::ingest::utc_text(jiff::Timestamp::now()), PROBE_BYTES],
+        )?;
+        tx.commit()?;
+        Ok(())
     }
 }
 
@@ -276,14 +348,17 @@ impl Reader for SqliteReader {
         Ok(n.max(0) as u64)
     }
 
-    fn scan(&self, filter: &Filter, each: &mut dyn FnMut(&str) -> bool) -> Result<(), StoreError> {
+    fn scan(&self, filter: &Filter, each: &mut dyn FnMut(Row<'_>) -> bool) -> Result<(), StoreError> {
         let (sql, args) = where_clause(filter);
-        let mut stmt = self.conn.prepare(&format!("SELECT payload FROM responses{sql} ORDER BY received_at, id"))?;
+        let mut stmt = self
+            .conn
+            .prepare(&format!("SELECT payload, scores_mismatch FROM responses{sql} ORDER BY received_at, id"))?;
         let mut rows = stmt.query(params_from_iter(args))?;
         while let Some(row) = rows.next()? {
             let payload =
                 row.get_ref(0)?.as_str().map_err(|e| StoreError(format!("a stored payload is not text: {e}")))?;
-            if !each(payload) {
+            let scores_mismatch = row.get::<_, i64>(1)? != 0;
+            if !each(Row { payload, scores_mismatch }) {
                 break;
             }
         }
@@ -316,8 +391,13 @@ mod tests {
         let _ = std::fs::remove_file(&path);
         let backend = open(&Location::Sqlite(path.clone())).expect("open");
         let mut w = backend.writer().expect("writer");
-        assert_eq!(w.insert_batch(&[row("a"), row("b"), row("a")]).expect("insert"), vec![true, true, false]);
-        assert_eq!(w.insert_batch(&[row("b")]).expect("insert"), vec![false]);
+        let mut other = row("b");
+        other.payload = "{\"x\": 1}".to_string();
+        assert_eq!(
+            w.insert_batch(&[row("a"), row("b"), row("a")]).expect("insert"),
+            vec![Stored::New, Stored::New, Stored::Same]
+        );
+        assert_eq!(w.insert_batch(&[row("b"), other]).expect("insert"), vec![Stored::Same, Stored::Different]);
         drop(w);
         let backend = open(&Location::Sqlite(path)).expect("reopen");
         let r = backend.reader().expect("reader");

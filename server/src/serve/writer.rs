@@ -2,16 +2,22 @@
 //! one synced transaction for every request waiting) and each request is answered only after
 //! its commit. Blocking SQLite calls never run on the async runtime.
 
-use super::store::{NewRow, StoreError, Writer};
+use super::store::{NewRow, StoreError, Stored, Writer};
 use std::thread::JoinHandle;
 use tokio::sync::{mpsc, oneshot};
 
 /// Most rows committed in one transaction.
 const BATCH: usize = 256;
 
-struct Job {
-    row: NewRow,
-    reply: oneshot::Sender<Result<bool, StoreError>>,
+enum Job {
+    Insert {
+        row: NewRow,
+        reply: oneshot::Sender<Result<Stored, StoreError>>,
+    },
+    /// A write probe (`/healthz`): one small committed write.
+    Probe {
+        reply: oneshot::Sender<Result<(), StoreError>>,
+    },
 }
 
 /// The async side of the writer thread; clone it freely.
@@ -25,26 +31,41 @@ pub struct Handle {
 pub fn start(mut writer: Box<dyn Writer>) -> std::io::Result<(Handle, JoinHandle<()>)> {
     let (tx, mut rx) = mpsc::channel::<Job>(1024);
     let thread = std::thread::Builder::new().name("eservqual-writer".to_string()).spawn(move || {
-        let mut jobs: Vec<Job> = Vec::with_capacity(BATCH);
+        let mut jobs = Vec::with_capacity(BATCH);
         let mut rows: Vec<NewRow> = Vec::with_capacity(BATCH);
+        let mut probes = Vec::new();
         while let Some(first) = rx.blocking_recv() {
-            jobs.push(first);
-            while jobs.len() < BATCH {
-                match rx.try_recv() {
-                    Ok(job) => jobs.push(job),
-                    Err(_) => break,
+            let mut next = Some(first);
+            while let Some(job) = next.take() {
+                match job {
+                    Job::Insert { row, reply } => {
+                        rows.push(row);
+                        jobs.push(reply);
+                    }
+                    Job::Probe { reply } => probes.push(reply),
+                }
+                if jobs.len() < BATCH {
+                    next = rx.try_recv().ok();
                 }
             }
-            rows.clear();
-            rows.extend(jobs.iter_mut().map(|j| std::mem::take(&mut j.row)));
-            let result = writer.insert_batch(&rows);
-            for (i, job) in jobs.drain(..).enumerate() {
-                let answer = match &result {
-                    Ok(new) => Ok(new.get(i).copied().unwrap_or(false)),
-                    Err(e) => Err(e.clone()),
-                };
-                // The request may have gone (client disconnected); the row is stored anyway.
-                let _ = job.reply.send(answer);
+            if !rows.is_empty() {
+                let result = writer.insert_batch(&rows);
+                for (i, reply) in jobs.drain(..).enumerate() {
+                    let answer = match &result {
+                        Ok(done) => Ok(done.get(i).copied().unwrap_or(Stored::Same)),
+                        Err(e) => Err(e.clone()),
+                    };
+                    // The request may have gone (client disconnected); the row is stored anyway.
+                    let _ = reply.send(answer);
+                }
+                rows.clear();
+            }
+            if !probes.is_empty() {
+                // Probes waiting together share one write.
+                let result = writer.probe();
+                for reply in probes.drain(..) {
+                    let _ = reply.send(result.clone());
+                }
             }
         }
     })?;
@@ -52,10 +73,21 @@ pub fn start(mut writer: Box<dyn Writer>) -> std::io::Result<(Handle, JoinHandle
 }
 
 impl Handle {
-    /// Stores `row`; `Ok(true)` new, `Ok(false)` its id was stored before. Returns after commit.
-    pub async fn insert(&self, row: NewRow) -> Result<bool, StoreError> {
+    /// Stores `row` (unless its id is stored already); returns after commit.
+    pub async fn insert(&self, row: NewRow) -> Result<Stored, StoreError> {
         let (reply, answer) = oneshot::channel();
-        self.tx.send(Job { row, reply }).await.map_err(|_| StoreError("the writer has stopped".to_string()))?;
-        answer.await.map_err(|_| StoreError("the writer has stopped".to_string()))?
+        self.tx.send(Job::Insert { row, reply }).await.map_err(|_| stopped())?;
+        answer.await.map_err(|_| stopped())?
     }
+
+    /// Commits one small write of its own (after the inserts waiting): `Ok` when writes succeed.
+    pub async fn probe(&self) -> Result<(), StoreError> {
+        let (reply, answer) = oneshot::channel();
+        self.tx.send(Job::Probe { reply }).await.map_err(|_| stopped())?;
+        answer.await.map_err(|_| stopped())?
+    }
+}
+
+fn stopped() -> StoreError {
+    StoreError("the writer has stopped".to_string())
 }
