@@ -1378,11 +1378,8 @@ fn a_read_only_database_is_refused_at_start_saying_so() {
     if root {
         cmd.args(["--reuid=65534", "--regid=65534", "--clear-groups", env!("CARGO_BIN_EXE_eservqual")]);
     }
-    let out = cmd
-        .args(["serve", "--addr", "127.0.0.1:0", "--admin-token", TOKEN, "--db"])
-        .arg(&db)
-        .output()
-        .expect("runs");
+    let out =
+        cmd.args(["serve", "--addr", "127.0.0.1:0", "--admin-token", TOKEN, "--db"]).arg(&db).output().expect("runs");
     let err = String::from_utf8_lossy(&out.stderr);
     std::fs::set_permissions(&db, std::fs::Permissions::from_mode(0o644)).expect("chmod");
     assert_eq!(out.status.code(), Some(1), "{err}");
