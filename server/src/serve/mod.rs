@@ -6,6 +6,7 @@ pub mod export;
 pub mod http;
 pub mod ingest;
 pub mod limit;
+pub mod pg;
 pub mod seed;
 pub mod store;
 pub mod writer;
@@ -131,11 +132,17 @@ pub fn run(args: &ServeArgs) -> Result<(), Error> {
         .map_err(|m| arg_error("--admin-token", m))?;
     let limiter = limit::Limiter::new(args.rate_limit, args.rate_burst).map_err(|m| arg_error("--rate-limit", m))?;
     let www = www_dir(args.www.as_ref())?;
-    let location = match (&args.db, &args.database_url) {
-        (_, Some(url)) => Location::Url(url.clone()),
-        (Some(path), None) => Location::Sqlite(path.clone()),
-        (None, None) => Location::Sqlite(PathBuf::from("eservqual.db")),
+    // --db, else --database-url, else ESERVQUAL_DATABASE_URL, else eservqual.db.
+    let env_url = std::env::var(pg::URL_ENV).ok().filter(|u| !u.trim().is_empty());
+    let location = match (&args.db, &args.database_url, env_url) {
+        (_, Some(url), _) => Location::Url(url.clone()),
+        (Some(path), None, _) => Location::Sqlite(path.clone()),
+        (None, None, Some(url)) => Location::Url(url),
+        (None, None, None) => Location::Sqlite(PathBuf::from("eservqual.db")),
     };
+    if let Some(n) = args.pool_size {
+        pg::set_pool_size(usize::from(n));
+    }
     let backend = store::open(&location).map_err(|e| {
         if matches!(location, Location::Url(_)) {
             arg_error("--database-url", e.0)
