@@ -102,7 +102,7 @@ pub fn open(location: &Location) -> Result<Arc<dyn Backend>, StoreError> {
                 Some(path) if !path.is_empty() => PathBuf::from(path),
                 _ => {
                     return Err(StoreError(format!(
-                        "unsupported database URL '{}': use postgres://USER@HOST:PORT/DB, sqlite:PATH or --db PATH",
+                        "unsupported database URL '{}': use sqlite:PATH or --db PATH",
                         url.split('@').next_back().unwrap_or("")
                     )))
                 }
