@@ -14,7 +14,7 @@ use serde_json::json;
 use serve::common::pg;
 use serve::{agent, example, load, post, post_raw, scratch, store_args, uuid, Server};
 use std::collections::HashMap;
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::process::Command;
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::sync::{Arc, Barrier, Mutex};
@@ -292,4 +292,106 @@ fn the_database_url_comes_from_the_environment_and_its_password_is_never_shown()
     assert!(!dir.join("eservqual.db").exists(), "the SQLite default was used");
     // The tables are there: the environment's database was the one opened.
     assert_eq!(pg::query_text(&url, "SELECT MAX(version) FROM schema_version"), SCHEMA_VERSION);
+}
+
+/// A test CA and a server certificate it signed for 127.0.0.1 and localhost, with the key:
+/// (CA, certificate, key).
+fn certificates(dir: &Path) -> (PathBuf, PathBuf, PathBuf) {
+    let openssl = |args: &[&str]| {
+        let out = Command::new("openssl").args(args).current_dir(dir).output().expect("openssl runs");
+        assert!(out.status.success(), "openssl {args:?}: {}", String::from_utf8_lossy(&out.stderr));
+    };
+    let rsa = ["-newkey", "rsa:2048", "-nodes"];
+    openssl(
+        &[
+            &["req", "-x509"][..],
+            &rsa,
+            &["-days", "2", "-subj", "/CN=eservqual test CA", "-keyout", "ca.key", "-out", "ca.crt"],
+        ]
+        .concat(),
+    );
+    openssl(&[&["req"][..], &rsa, &["-subj", "/CN=127.0.0.1", "-keyout", "server.key", "-out", "server.csr"]].concat());
+    std::fs::write(dir.join("server.ext"), "subjectAltName=IP:127.0.0.1,DNS:localhost\nbasicConstraints=CA:FALSE\n")
+        .expect("write");
+    openssl(&[
+        "x509",
+        "-req",
+        "-in",
+        "server.csr",
+        "-CA",
+        "ca.crt",
+        "-CAkey",
+        "ca.key",
+        "-CAcreateserial",
+        "-days",
+        "2",
+        "-extfile",
+        "server.ext",
+        "-out",
+        "server.crt",
+    ]);
+    let (ca, cert, key) = (dir.join("ca.crt"), dir.join("server.crt"), dir.join("server.key"));
+    // PostgreSQL wants its key private to its owner (the postgres user when we are root).
+    let owner = Command::new("stat").args(["-c", "%U"]).arg(dir.join("data")).output().expect("stat runs");
+    let owner = String::from_utf8_lossy(&owner.stdout).trim().to_string();
+    for f in [&cert, &key] {
+        assert!(Command::new("chown").arg(&owner).arg(f).status().expect("chown runs").success());
+    }
+    assert!(Command::new("chmod").arg("600").arg(&key).status().expect("chmod runs").success());
+    (ca, cert, key)
+}
+
+#[test]
+fn tls_to_the_database_follows_sslmode() {
+    let dir = scratch("pg-tls");
+    let cluster = pg::Cluster::start(&dir.join("cluster"));
+    let (ca, cert, key) = certificates(&cluster.dir);
+    let admin = pg::with_database(&cluster.url, "postgres");
+    // One statement at a time: ALTER SYSTEM refuses a transaction block.
+    for sql in [
+        "ALTER SYSTEM SET ssl = on".to_string(),
+        format!("ALTER SYSTEM SET ssl_cert_file = '{}'", cert.display()),
+        format!("ALTER SYSTEM SET ssl_key_file = '{}'", key.display()),
+        "SELECT pg_reload_conf()".to_string(),
+    ] {
+        pg::execute(&admin, &sql).expect("turn TLS on");
+    }
+    std::thread::sleep(Duration::from_millis(500));
+    let url = pg::database(&cluster.url, "eservqual_tls");
+    // How many of the collectors' connections are encrypted, and how many there are.
+    let encrypted = || {
+        let sql = "SELECT COUNT(*) FILTER (WHERE s.ssl) || '/' || COUNT(*) FROM pg_stat_activity a \
+                   JOIN pg_stat_ssl s USING (pid) WHERE a.application_name = 'eservqual'";
+        pg::query_text(&admin, sql)
+    };
+    let mut payload = example("esqual_one.json");
+    let cases = [
+        ("", "0/"),
+        ("?sslmode=require", "1/"),
+        (&*format!("?sslmode=verify-full&sslrootcert={}", ca.display()), "1/"),
+        (&*format!("?sslmode=verify-ca&sslrootcert={}", ca.display()), "1/"),
+    ];
+    for (n, (query, want)) in cases.iter().enumerate() {
+        let s = Server::start_with(&dir, vec!["--database-url".into(), format!("{url}{query}")], &["--pool-size", "1"]);
+        payload["id"] = json!(uuid(700 + n as u64));
+        assert_eq!(post(&s, &payload).0, 201, "{query}");
+        let got = encrypted();
+        assert!(got.starts_with(want) && got.ends_with("/1"), "{query}: {got} encrypted/all connections");
+        drop(s);
+        // Wait until the killed collector's connection is gone.
+        let gone = Instant::now();
+        while !encrypted().ends_with("/0") {
+            assert!(gone.elapsed() < Duration::from_secs(10), "a connection outlived its collector");
+            std::thread::sleep(Duration::from_millis(50));
+        }
+    }
+    // verify-full against Mozilla's roots: a certificate of an unknown CA is refused, clearly.
+    let out = Command::new(env!("CARGO_BIN_EXE_eservqual"))
+        .args(["serve", "--addr", "127.0.0.1:0", "--admin-token", serve::TOKEN, "--database-url"])
+        .arg(format!("{url}?sslmode=verify-full"))
+        .output()
+        .expect("runs");
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(2), "{err}");
+    assert!(err.contains("cannot connect") && err.to_ascii_lowercase().contains("certificate"), "{err}");
 }
