@@ -26,7 +26,7 @@ use rustls::pki_types::{CertificateDer, ServerName, UnixTime};
 use rustls::{CertificateError, ClientConfig, DigitallySignedStruct, RootCertStore, SignatureScheme};
 use std::collections::HashSet;
 use std::future::Future;
-use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::sync::{Arc, OnceLock};
 use std::time::Duration;
 use tokio_postgres::config::{Host, SslMode};
@@ -476,7 +476,7 @@ impl Backend for Postgres {
 
     fn reader(&self) -> Result<Box<dyn Reader>, StoreError> {
         let client = self.inner.get()?;
-        Ok(Box::new(PgReader { inner: self.inner.clone(), client }))
+        Ok(Box::new(PgReader { inner: self.inner.clone(), client: Some(client), broken: AtomicBool::new(false) }))
     }
 
     fn describe(&self) -> String {
@@ -540,7 +540,40 @@ impl Writer for PgWriter {
 
 struct PgReader {
     inner: Arc<Inner>,
-    client: Object,
+    /// `Some` until dropped.
+    client: Option<Object>,
+    /// A statement failed other than by a database error: the connection is not lent again.
+    broken: AtomicBool,
+}
+
+impl PgReader {
+    fn client(&self) -> Result<&Object, StoreError> {
+        self.client.as_ref().ok_or_else(|| StoreError("postgres: the connection is gone".to_string()))
+    }
+
+    /// Waits for `query` over this reader's connection, noting a broken connection.
+    fn with<T>(
+        &self,
+        what: &str,
+        query: impl Future<Output = Result<T, tokio_postgres::Error>>,
+    ) -> Result<T, StoreError> {
+        self.inner.with(self.client()?, what, query).map_err(|(e, broken)| {
+            if broken {
+                self.broken.store(true, Ordering::Relaxed);
+            }
+            e
+        })
+    }
+}
+
+impl Drop for PgReader {
+    fn drop(&mut self) {
+        if let Some(client) = self.client.take() {
+            if self.broken.load(Ordering::Relaxed) {
+                drop(Object::take(client));
+            }
+        }
+    }
 }
 
 /// `WHERE ...` with `$n` parameters for a filter.
@@ -570,14 +603,11 @@ fn params(args: &[String]) -> Vec<&(dyn ToSql + Sync)> {
 impl Reader for PgReader {
     fn ping(&self) -> Result<(), StoreError> {
         // Touches the table, not only the connection; at most one row is read.
-        let n = self
-            .inner
-            .with(&self.client, "health check", async {
-                let row =
-                    self.client.query_one("SELECT COUNT(*) FROM (SELECT 1 FROM responses LIMIT 1) AS t", &[]).await?;
-                Ok(row.get::<_, i64>(0))
-            })
-            .map_err(|(e, _)| e)?;
+        let client = self.client()?;
+        let n = self.with("health check", async {
+            let row = client.query_one("SELECT COUNT(*) FROM (SELECT 1 FROM responses LIMIT 1) AS t", &[]).await?;
+            Ok(row.get::<_, i64>(0))
+        })?;
         if (0..=1).contains(&n) {
             Ok(())
         } else {
@@ -588,23 +618,19 @@ impl Reader for PgReader {
     fn count(&self, filter: &Filter) -> Result<u64, StoreError> {
         let (sql, args) = where_clause(filter);
         let sql = format!("SELECT COUNT(*) FROM responses{sql}");
-        let n = self
-            .inner
-            .with(&self.client, "counting responses", async {
-                let row = self.client.query_one(sql.as_str(), &params(&args)).await?;
-                Ok(row.get::<_, i64>(0))
-            })
-            .map_err(|(e, _)| e)?;
+        let client = self.client()?;
+        let n = self.with("counting responses", async {
+            let row = client.query_one(sql.as_str(), &params(&args)).await?;
+            Ok(row.get::<_, i64>(0))
+        })?;
         Ok(n.max(0) as u64)
     }
 
     fn scan(&self, filter: &Filter, each: &mut dyn FnMut(&str) -> bool) -> Result<(), StoreError> {
         let (sql, args) = where_clause(filter);
         let sql = format!("SELECT payload FROM responses{sql} ORDER BY received_at, id");
-        let stream = self
-            .inner
-            .with(&self.client, "reading responses", self.client.query_raw(sql.as_str(), params(&args)))
-            .map_err(|(e, _)| e)?;
+        let client = self.client()?;
+        let stream = self.with("reading responses", client.query_raw(sql.as_str(), params(&args)))?;
         let mut stream = std::pin::pin!(stream);
         // One row at a time: `each` may block (a streamed export waiting for its client), so it
         // runs between waits on the runtime, never inside one.
@@ -613,12 +639,18 @@ impl Reader for PgReader {
             let row = match next {
                 Ok(Some(Ok(row))) => row,
                 Ok(None) => return Ok(()),
-                Ok(Some(Err(e))) => return Err(self.inner.error("reading responses", &e)),
+                Ok(Some(Err(e))) => {
+                    if e.as_db_error().is_none() {
+                        self.broken.store(true, Ordering::Relaxed);
+                    }
+                    return Err(self.inner.error("reading responses", &e));
+                }
                 Err(_) => {
+                    self.broken.store(true, Ordering::Relaxed);
                     return Err(StoreError(format!(
                         "postgres: reading responses: no answer within {} s",
                         QUERY_TIMEOUT.as_secs()
-                    )))
+                    )));
                 }
             };
             let payload: &str = row.try_get(0).map_err(|e| self.inner.error("a stored payload", &e))?;
