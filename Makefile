@@ -1,6 +1,6 @@
 # The two commands of the README (`make demo`, `make test`) and their parts. Every step is a
 # script under scripts/ that runs on its own; each target installs what it needs first.
-.PHONY: setup build pkg test test-native test-wasm test-crosscheck test-js test-e2e check-core check-standalone lint demo bench clean
+.PHONY: setup build pkg test test-native test-pg test-wasm test-crosscheck test-js test-e2e check-core check-standalone lint demo bench clean
 
 SHELL := /bin/bash
 CARGO ?= cargo
@@ -17,7 +17,7 @@ build: setup pkg
 # binary), the report against the independent reference implementation, wasm tests in headless Chromium, the release build of
 # pkg/ against its size budget, then the JS tests of the loader and the package (Node) and the
 # end-to-end tests in Chromium.
-test: setup lint check-standalone check-core test-native test-crosscheck test-wasm pkg test-js test-e2e
+test: setup lint check-standalone check-core test-native test-pg test-crosscheck test-wasm pkg test-js test-e2e
 
 # The npm package in pkg/ (also copied to www/pkg/ for the demo pages and the browser tests).
 pkg:
@@ -46,6 +46,11 @@ check-standalone:
 
 test-native:
 	$(CARGO) test --workspace --locked
+
+# The collector on PostgreSQL: a throw-away cluster (Debian's postgresql installed where missing,
+# run as the postgres user, on a private port, removed afterwards) for tests/serve_pg.rs.
+test-pg:
+	scripts/pg-cluster.sh run $(CARGO) test -p eservqual-server --locked --test serve_pg
 
 test-crosscheck:
 	$(CARGO) build -p eservqual-server --locked

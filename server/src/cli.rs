@@ -85,7 +85,8 @@ Request logs go to standard error (ESERVQUAL_LOG=debug for more, =warn for less)
 Examples:
   eservqual serve --allow-origin https://shop.example --db responses.db
   eservqual serve --addr 0.0.0.0:8787 --instrument food-delivery.json --allow-origin https://app.example
-  eservqual serve --db demo.db --seed 400";
+  eservqual serve --db demo.db --seed 400
+  ESERVQUAL_DATABASE_URL=postgres://eservqual@db.internal/eservqual?sslmode=verify-full eservqual serve";
 
 #[derive(Debug, Args)]
 pub struct ServeArgs {
@@ -95,9 +96,13 @@ pub struct ServeArgs {
     /// The SQLite database file (created when missing) [default: eservqual.db].
     #[arg(long, value_name = "PATH", conflicts_with = "database_url")]
     pub db: Option<PathBuf>,
-    /// A database URL instead of --db: sqlite:PATH (postgres:// is not supported yet).
+    /// A database URL instead of --db: postgres://USER[:PASSWORD]@HOST[:PORT]/DB[?sslmode=..]
+    /// or sqlite:PATH [default: ESERVQUAL_DATABASE_URL when --db is not given].
     #[arg(long, value_name = "URL")]
     pub database_url: Option<String>,
+    /// Most connections this collector opens to PostgreSQL [default: 10].
+    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u16).range(1..=1000))]
+    pub pool_size: Option<u16>,
     /// An origin allowed to POST responses from browsers, e.g. https://shop.example (repeatable).
     #[arg(long = "allow-origin", value_name = "ORIGIN")]
     pub allow_origin: Vec<String>,

@@ -8,6 +8,7 @@ pub mod http;
 pub mod ingest;
 pub mod limit;
 pub mod net;
+pub mod pg;
 pub mod proxy;
 pub mod seed;
 pub mod store;
@@ -177,11 +178,17 @@ pub fn run(args: &ServeArgs) -> Result<(), Error> {
         max_connections: count("--max-connections", args.max_connections)?,
         max_per_address: count("--max-connections-per-ip", args.max_connections_per_ip)?,
     };
-    let location = match (&args.db, &args.database_url) {
-        (_, Some(url)) => Location::Url(url.clone()),
-        (Some(path), None) => Location::Sqlite(path.clone()),
-        (None, None) => Location::Sqlite(PathBuf::from("eservqual.db")),
+    // --database-url, else --db, else ESERVQUAL_DATABASE_URL, else eservqual.db.
+    let env_url = std::env::var(pg::URL_ENV).ok().filter(|u| !u.trim().is_empty());
+    let location = match (&args.db, &args.database_url, env_url) {
+        (_, Some(url), _) => Location::Url(url.clone()),
+        (Some(path), None, _) => Location::Sqlite(path.clone()),
+        (None, None, Some(url)) => Location::Url(url),
+        (None, None, None) => Location::Sqlite(PathBuf::from("eservqual.db")),
     };
+    if let Some(n) = args.pool_size {
+        pg::set_pool_size(usize::from(n));
+    }
     let backend = store::open(&location).map_err(|e| {
         if matches!(location, Location::Url(_)) {
             arg_error("--database-url", e.0)

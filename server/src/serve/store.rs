@@ -130,9 +130,8 @@ pub fn open(location: &Location) -> Result<Arc<dyn Backend>, StoreError> {
     let path = match location {
         Location::Sqlite(path) => path.clone(),
         Location::Url(url) => {
-            let lower = url.to_ascii_lowercase();
-            if lower.starts_with("postgres:") || lower.starts_with("postgresql:") {
-                return Err(StoreError("postgres is not supported yet: use --db PATH (SQLite) for now".to_string()));
+            if super::pg::is_postgres_url(url) {
+                return super::pg::open(url);
             }
             match url.strip_prefix("sqlite://").or_else(|| url.strip_prefix("sqlite:")) {
                 Some(path) if !path.is_empty() => PathBuf::from(path),
@@ -418,8 +417,9 @@ mod tests {
     }
 
     #[test]
-    fn postgres_is_refused_clearly() {
-        let err = open(&Location::Url("postgres://u:secret@db/x".to_string())).err().expect("an error");
-        assert!(err.0.contains("postgres is not supported yet"), "{err}");
+    fn postgres_urls_go_to_postgres_without_showing_the_password() {
+        // Nothing listens on port 1: refused at once, named without the password.
+        let err = open(&Location::Url("postgres://u:secret@127.0.0.1:1/x".to_string())).err().expect("an error");
+        assert!(err.0.contains("postgres://u@127.0.0.1:1/x") && !err.0.contains("secret"), "{err}");
     }
 }

@@ -3,6 +3,8 @@
 
 use std::path::PathBuf;
 
+pub mod pg;
+
 /// The repository's test data folder, `tests/data` (its README says where each file comes from).
 pub fn data_dir() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../tests/data")

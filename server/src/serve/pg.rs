@@ -1,0 +1,774 @@
+//! The PostgreSQL backend of the store (`--database-url postgres://USER@HOST:PORT/DB`), for any
+//! number of collectors on one database.
+//!
+//! - The client is `tokio-postgres` behind a `deadpool-postgres` pool that runs on a small
+//!   runtime of its own; the synchronous [`Backend`] / [`Writer`] / [`Reader`] calls, made on the
+//!   writer thread and the HTTP layer's blocking threads, wait for it with `Handle::block_on`.
+//!   So the trait and the HTTP layer stay as they are for both backends.
+//! - A connection that died (the database restarted, the network broke) is dropped by the pool
+//!   and a new one is made on the next call: the collector recovers by itself.
+//! - Numbered migrations (`schema_version`, one row per version applied) run at open under a
+//!   transaction-level advisory lock, so collectors starting together migrate once; a database
+//!   of a newer version is refused.
+//! - `INSERT ... ON CONFLICT (id) DO NOTHING RETURNING id`: of concurrent inserts of one id,
+//!   on any collector, exactly one is new. A batch is one statement, committed before it returns.
+//! - TLS per `sslmode` in the URL: `disable`, `prefer`, `require` (encrypted, not verified),
+//!   `verify-ca`, `verify-full` (Mozilla's roots, or the PEM file of `sslrootcert=PATH`); when
+//!   the URL says nothing, off for loopback and Unix sockets, `prefer` otherwise.
+//! - No message ever carries the URL's password.
+
+use super::store::{same_response, Backend, Filter, NewRow, Reader, Row, StoreError, Stored, Writer, PROBE_BYTES};
+use deadpool_postgres::{Manager, ManagerConfig, Object, Pool, RecyclingMethod};
+use futures_util::StreamExt;
+use rustls::client::danger::{HandshakeSignatureValid, ServerCertVerified, ServerCertVerifier};
+use rustls::pki_types::pem::PemObject;
+use rustls::pki_types::{CertificateDer, ServerName, UnixTime};
+use rustls::{CertificateError, ClientConfig, DigitallySignedStruct, RootCertStore, SignatureScheme};
+use std::collections::HashSet;
+use std::future::Future;
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
+use std::sync::{Arc, OnceLock};
+use std::time::Duration;
+use tokio_postgres::config::{Host, SslMode};
+use tokio_postgres::types::ToSql;
+
+/// The schema, one migration per version; `schema_version` holds one row per version applied.
+/// The same tables in spirit as SQLite's: times stay fixed-width UTC text under the byte order
+/// of the "C" collation, so text order is time order whatever the database's locale.
+const MIGRATIONS: &[&str] = &[
+    "CREATE TABLE responses (
+        id TEXT COLLATE \"C\" PRIMARY KEY,
+        instrument TEXT NOT NULL,
+        format TEXT NOT NULL,
+        dimensions TEXT NOT NULL,
+        submitted_at TEXT COLLATE \"C\" NOT NULL,
+        received_at TEXT COLLATE \"C\" NOT NULL,
+        scores_mismatch BOOLEAN NOT NULL,
+        payload TEXT NOT NULL
+    );
+    CREATE INDEX responses_form ON responses (instrument, format, submitted_at);",
+    // The row the write probe of /healthz and of the start rewrites.
+    "CREATE TABLE probe (id INTEGER PRIMARY KEY, at TEXT NOT NULL, pad TEXT);",
+];
+
+/// The write probe: one row rewritten with as many random bytes as the largest response (hex
+/// digits of md5 sums, which compression cannot shrink much), so a probe that commits says a
+/// response of any accepted size can be stored too.
+const PROBE: &str = "INSERT INTO probe (id, at, pad)
+    SELECT 1, $1, string_agg(md5(random()::text), '') FROM generate_series(1, $2::int / 32)
+    ON CONFLICT (id) DO UPDATE SET at = excluded.at, pad = excluded.pad";
+
+/// The stored payloads of ids that the insert found already there.
+const STORED: &str = "SELECT id, payload FROM responses WHERE id = ANY($1)";
+
+/// The key of the advisory lock held while migrating ("eservqua" in ASCII).
+const MIGRATION_LOCK: i64 = 0x6573_6572_7671_7561;
+
+/// Waiting for a pooled connection, and making a new one.
+const CONNECT_TIMEOUT: Duration = Duration::from_secs(5);
+/// One statement (or one row of a scan); below the HTTP layer's 30 s request timeout.
+const QUERY_TIMEOUT: Duration = Duration::from_secs(20);
+/// The environment variable read when neither `--db` nor `--database-url` is given.
+pub const URL_ENV: &str = "ESERVQUAL_DATABASE_URL";
+
+/// Pool size when none is set.
+pub const DEFAULT_POOL_SIZE: usize = 10;
+
+static POOL_SIZE: AtomicUsize = AtomicUsize::new(DEFAULT_POOL_SIZE);
+
+/// Sets the most connections one collector opens to PostgreSQL (`--pool-size`), before [`open`].
+pub fn set_pool_size(n: usize) {
+    POOL_SIZE.store(n.max(1), Ordering::Relaxed);
+}
+
+/// `postgres:` or `postgresql:` URLs are this backend's.
+pub fn is_postgres_url(url: &str) -> bool {
+    let lower = url.to_ascii_lowercase();
+    lower.starts_with("postgres:") || lower.starts_with("postgresql:")
+}
+
+/// The runtime the client and its connections run on (never dropped).
+fn runtime() -> Result<&'static tokio::runtime::Runtime, StoreError> {
+    static RUNTIME: OnceLock<tokio::runtime::Runtime> = OnceLock::new();
+    if let Some(rt) = RUNTIME.get() {
+        return Ok(rt);
+    }
+    let rt = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .thread_name("eservqual-pg")
+        .enable_all()
+        .build()
+        .map_err(|e| StoreError(format!("could not start the PostgreSQL client: {e}")))?;
+    // Another thread may have won the race: its runtime is used and this one is dropped here.
+    let _ = RUNTIME.set(rt);
+    RUNTIME.get().ok_or_else(|| StoreError("could not start the PostgreSQL client".to_string()))
+}
+
+/// The URL split into what `tokio-postgres` parses and the TLS settings it does not know.
+#[derive(Debug, Clone, PartialEq, Eq)]
+struct Parsed {
+    /// The URL without `sslmode` and `sslrootcert`.
+    url: String,
+    sslmode: Option<String>,
+    sslrootcert: Option<String>,
+    /// The password as written in the URL and percent-decoded (to scrub it from messages).
+    secrets: Vec<String>,
+    /// `postgres://user@host:port/db`: no password, no query.
+    shown: String,
+}
+
+fn percent_decode(s: &str) -> String {
+    let bytes = s.as_bytes();
+    let mut out = Vec::with_capacity(bytes.len());
+    let mut i = 0;
+    while i < bytes.len() {
+        let hex = |b: u8| (b as char).to_digit(16);
+        if bytes[i] == b'%' && i + 2 < bytes.len() {
+            if let (Some(h), Some(l)) = (hex(bytes[i + 1]), hex(bytes[i + 2])) {
+                out.push((h * 16 + l) as u8);
+                i += 3;
+                continue;
+            }
+        }
+        out.push(bytes[i]);
+        i += 1;
+    }
+    String::from_utf8_lossy(&out).into_owned()
+}
+
+fn parse_url(url: &str) -> Parsed {
+    let (base, query) = match url.split_once('?') {
+        Some((b, q)) => (b, Some(q)),
+        None => (url, None),
+    };
+    let (scheme, rest) = base.split_once("://").unwrap_or(("postgres", base));
+    let (authority, path) = match rest.find('/') {
+        Some(i) => rest.split_at(i),
+        None => (rest, ""),
+    };
+    let mut secrets = Vec::new();
+    let shown_authority = match authority.rsplit_once('@') {
+        Some((userinfo, hosts)) => match userinfo.split_once(':') {
+            Some((user, password)) => {
+                if !password.is_empty() {
+                    secrets.push(password.to_string());
+                    secrets.push(percent_decode(password));
+                }
+                format!("{user}@{hosts}")
+            }
+            None => authority.to_string(),
+        },
+        None => authority.to_string(),
+    };
+    let mut sslmode = None;
+    let mut sslrootcert = None;
+    let mut kept = Vec::new();
+    for pair in query.unwrap_or("").split('&').filter(|p| !p.is_empty()) {
+        let (k, v) = pair.split_once('=').unwrap_or((pair, ""));
+        match k {
+            "sslmode" => sslmode = Some(percent_decode(v).to_ascii_lowercase()),
+            "sslrootcert" => sslrootcert = Some(percent_decode(v)),
+            "password" => {
+                secrets.push(v.to_string());
+                secrets.push(percent_decode(v));
+                kept.push(pair);
+            }
+            _ => kept.push(pair),
+        }
+    }
+    let url = if kept.is_empty() { base.to_string() } else { format!("{base}?{}", kept.join("&")) };
+    secrets.retain(|s| !s.is_empty());
+    Parsed { url, sslmode, sslrootcert, secrets, shown: format!("{scheme}://{shown_authority}{path}") }
+}
+
+/// `text` with every secret replaced.
+fn scrub(text: &str, secrets: &[String]) -> String {
+    secrets.iter().fold(text.to_string(), |t, s| t.replace(s.as_str(), "***"))
+}
+
+/// An error and its causes on one line (`tokio-postgres` keeps the detail in the sources).
+fn chain(e: &dyn std::error::Error) -> String {
+    let mut out = e.to_string();
+    let mut source = e.source();
+    while let Some(s) = source {
+        let text = s.to_string();
+        if !out.contains(&text) {
+            out.push_str(": ");
+            out.push_str(&text);
+        }
+        source = s.source();
+    }
+    out
+}
+
+/// Accepts any server certificate (checking only the handshake's signatures): `sslmode=require`
+/// and `prefer` encrypt without verifying, as libpq does.
+#[derive(Debug)]
+struct NoVerify(Arc<rustls::crypto::CryptoProvider>);
+
+impl ServerCertVerifier for NoVerify {
+    fn verify_server_cert(
+        &self,
+        _end_entity: &CertificateDer<'_>,
+        _intermediates: &[CertificateDer<'_>],
+        _server_name: &ServerName<'_>,
+        _ocsp_response: &[u8],
+        _now: UnixTime,
+    ) -> Result<ServerCertVerified, rustls::Error> {
+        Ok(ServerCertVerified::assertion())
+    }
+
+    fn verify_tls12_signature(
+        &self,
+        message: &[u8],
+        cert: &CertificateDer<'_>,
+        dss: &DigitallySignedStruct,
+    ) -> Result<HandshakeSignatureValid, rustls::Error> {
+        rustls::crypto::verify_tls12_signature(message, cert, dss, &self.0.signature_verification_algorithms)
+    }
+
+    fn verify_tls13_signature(
+        &self,
+        message: &[u8],
+        cert: &CertificateDer<'_>,
+        dss: &DigitallySignedStruct,
+    ) -> Result<HandshakeSignatureValid, rustls::Error> {
+        rustls::crypto::verify_tls13_signature(message, cert, dss, &self.0.signature_verification_algorithms)
+    }
+
+    fn supported_verify_schemes(&self) -> Vec<SignatureScheme> {
+        self.0.signature_verification_algorithms.supported_schemes()
+    }
+}
+
+/// `sslmode=verify-ca`: the chain must lead to a trusted root; the name is not checked.
+#[derive(Debug)]
+struct ChainOnly(Arc<rustls::client::WebPkiServerVerifier>);
+
+impl ServerCertVerifier for ChainOnly {
+    fn verify_server_cert(
+        &self,
+        end_entity: &CertificateDer<'_>,
+        intermediates: &[CertificateDer<'_>],
+        server_name: &ServerName<'_>,
+        ocsp_response: &[u8],
+        now: UnixTime,
+    ) -> Result<ServerCertVerified, rustls::Error> {
+        match self.0.verify_server_cert(end_entity, intermediates, server_name, ocsp_response, now) {
+            Err(rustls::Error::InvalidCertificate(
+                CertificateError::NotValidForName | CertificateError::NotValidForNameContext { .. },
+            )) => Ok(ServerCertVerified::assertion()),
+            other => other,
+        }
+    }
+
+    fn verify_tls12_signature(
+        &self,
+        message: &[u8],
+        cert: &CertificateDer<'_>,
+        dss: &DigitallySignedStruct,
+    ) -> Result<HandshakeSignatureValid, rustls::Error> {
+        self.0.verify_tls12_signature(message, cert, dss)
+    }
+
+    fn verify_tls13_signature(
+        &self,
+        message: &[u8],
+        cert: &CertificateDer<'_>,
+        dss: &DigitallySignedStruct,
+    ) -> Result<HandshakeSignatureValid, rustls::Error> {
+        self.0.verify_tls13_signature(message, cert, dss)
+    }
+
+    fn supported_verify_schemes(&self) -> Vec<SignatureScheme> {
+        self.0.supported_verify_schemes()
+    }
+}
+
+/// Whether every host of the configuration is this machine (loopback or a Unix socket).
+fn local_only(config: &tokio_postgres::Config) -> bool {
+    let hosts = config.get_hosts();
+    !hosts.is_empty()
+        && hosts.iter().all(|h| match h {
+            Host::Tcp(name) => {
+                let name = name.trim_start_matches('[').trim_end_matches(']');
+                name.eq_ignore_ascii_case("localhost")
+                    || name.parse::<std::net::IpAddr>().is_ok_and(|ip| ip.is_loopback())
+            }
+            #[cfg(unix)]
+            Host::Unix(_) => true,
+        })
+}
+
+/// The TLS mode and the client configuration for `sslmode` (and `sslrootcert`).
+fn tls(parsed: &Parsed, config: &tokio_postgres::Config) -> Result<(SslMode, ClientConfig), String> {
+    let provider = Arc::new(rustls::crypto::ring::default_provider());
+    let builder = ClientConfig::builder_with_provider(provider.clone())
+        .with_safe_default_protocol_versions()
+        .map_err(|e| format!("TLS: {e}"))?;
+    let mode = match parsed.sslmode.as_deref() {
+        None if local_only(config) => "disable",
+        None => "prefer",
+        Some(m) => m,
+    };
+    let roots = || -> Result<Arc<RootCertStore>, String> {
+        let mut store = RootCertStore::empty();
+        match &parsed.sslrootcert {
+            Some(path) => {
+                let certs = CertificateDer::pem_file_iter(path)
+                    .and_then(|it| it.collect::<Result<Vec<_>, _>>())
+                    .map_err(|e| format!("sslrootcert {path}: {e}"))?;
+                let (added, _) = store.add_parsable_certificates(certs);
+                if added == 0 {
+                    return Err(format!("sslrootcert {path}: no usable certificate in the file"));
+                }
+            }
+            None => store.extend(webpki_roots::TLS_SERVER_ROOTS.iter().cloned()),
+        }
+        Ok(Arc::new(store))
+    };
+    let unverified =
+        || builder.clone().dangerous().with_custom_certificate_verifier(Arc::new(NoVerify(provider.clone())));
+    let out = match mode {
+        "disable" => (SslMode::Disable, unverified().with_no_client_auth()),
+        "allow" | "prefer" => (SslMode::Prefer, unverified().with_no_client_auth()),
+        "require" => (SslMode::Require, unverified().with_no_client_auth()),
+        "verify-full" => (SslMode::Require, builder.clone().with_root_certificates(roots()?).with_no_client_auth()),
+        "verify-ca" => {
+            let verifier = rustls::client::WebPkiServerVerifier::builder_with_provider(roots()?, provider.clone())
+                .build()
+                .map_err(|e| format!("TLS: {e}"))?;
+            let config = builder
+                .clone()
+                .dangerous()
+                .with_custom_certificate_verifier(Arc::new(ChainOnly(verifier)))
+                .with_no_client_auth();
+            (SslMode::Require, config)
+        }
+        other => {
+            return Err(format!("unknown sslmode '{other}': use disable, prefer, require, verify-ca or verify-full"))
+        }
+    };
+    Ok(out)
+}
+
+/// Opens the database at `url` (a `postgres://` URL), waits until it answers and migrates it.
+pub fn open(url: &str) -> Result<Arc<dyn Backend>, StoreError> {
+    let parsed = parse_url(url);
+    let fail = |m: String| StoreError(format!("{}: {}", parsed.shown, scrub(&m, &parsed.secrets)));
+    let mut config: tokio_postgres::Config =
+        parsed.url.parse().map_err(|e: tokio_postgres::Error| fail(format!("not a usable URL: {}", chain(&e))))?;
+    if config.get_connect_timeout().is_none() {
+        config.connect_timeout(CONNECT_TIMEOUT);
+    }
+    if config.get_application_name().is_none() {
+        config.application_name("eservqual");
+    }
+    let (mode, client_config) = tls(&parsed, &config).map_err(fail)?;
+    config.ssl_mode(mode);
+    let connector = tokio_postgres_rustls::MakeRustlsConnect::new(client_config);
+    // Fast: a connection whose socket has closed is dropped when it comes back to the pool;
+    // one that dies while lent fails its query (a 503 the client retries) and is dropped then.
+    let manager = Manager::from_config(config, connector, ManagerConfig { recycling_method: RecyclingMethod::Fast });
+    let rt = runtime()?;
+    let pool = {
+        let _guard = rt.enter();
+        Pool::builder(manager)
+            .max_size(POOL_SIZE.load(Ordering::Relaxed))
+            .runtime(deadpool_postgres::Runtime::Tokio1)
+            .wait_timeout(Some(CONNECT_TIMEOUT))
+            .create_timeout(Some(CONNECT_TIMEOUT))
+            .recycle_timeout(Some(CONNECT_TIMEOUT))
+            .build()
+            .map_err(|e| fail(format!("could not make the connection pool: {e}")))?
+    };
+    let pg = Postgres {
+        inner: Arc::new(Inner {
+            pool,
+            rt: rt.handle().clone(),
+            shown: parsed.shown.clone(),
+            secrets: parsed.secrets.clone(),
+        }),
+    };
+    let mut client = pg.inner.get().map_err(|e| StoreError(format!("{}: cannot connect: {}", parsed.shown, e.0)))?;
+    pg.inner
+        .run(migrate(&mut client))
+        .map_err(|e| StoreError(format!("{}: {}", parsed.shown, scrub(&e.0, &parsed.secrets))))?;
+    Ok(Arc::new(pg))
+}
+
+/// Runs the migrations not yet applied, one collector at a time.
+async fn migrate(client: &mut Object) -> Result<(), StoreError> {
+    let e = |e: tokio_postgres::Error| StoreError(format!("migrating the database: {}", chain(&e)));
+    let tx = client.transaction().await.map_err(e)?;
+    // Held until commit: a second collector starting now waits here, then finds nothing to do.
+    tx.execute("SELECT pg_advisory_xact_lock($1)", &[&MIGRATION_LOCK]).await.map_err(e)?;
+    tx.batch_execute(
+        "CREATE TABLE IF NOT EXISTS schema_version (
+            version INTEGER PRIMARY KEY,
+            applied_at TIMESTAMPTZ NOT NULL DEFAULT now()
+        )",
+    )
+    .await
+    .map_err(e)?;
+    let version: i32 =
+        tx.query_one("SELECT COALESCE(MAX(version), 0) FROM schema_version", &[]).await.map_err(e)?.get(0);
+    let known = MIGRATIONS.len() as i32;
+    if version > known {
+        return Err(StoreError(format!(
+            "the database has schema version {version}, newer than this eservqual knows ({known}): upgrade eservqual"
+        )));
+    }
+    for (i, sql) in MIGRATIONS.iter().enumerate().skip(version.max(0) as usize) {
+        tx.batch_execute(sql).await.map_err(e)?;
+        tx.execute("INSERT INTO schema_version (version) VALUES ($1)", &[&(i as i32 + 1)]).await.map_err(e)?;
+        tracing::info!(version = i + 1, "database migrated");
+    }
+    tx.commit().await.map_err(e)
+}
+
+/// The pool and the runtime it runs on; shared by the backend, the writer and the readers.
+struct Inner {
+    pool: Pool,
+    rt: tokio::runtime::Handle,
+    shown: String,
+    secrets: Vec<String>,
+}
+
+impl Inner {
+    /// Waits for `f` on the client's runtime (called from threads that may block).
+    fn run<F: Future>(&self, f: F) -> F::Output {
+        self.rt.block_on(f)
+    }
+
+    /// Waits for `f` for at most [`QUERY_TIMEOUT`].
+    fn bounded<F: Future>(&self, f: F) -> Result<F::Output, tokio::time::error::Elapsed> {
+        // The timer is made inside, where the client's runtime is the current one.
+        self.rt.block_on(async move { tokio::time::timeout(QUERY_TIMEOUT, f).await })
+    }
+
+    fn error(&self, what: &str, e: &dyn std::error::Error) -> StoreError {
+        StoreError(scrub(&format!("postgres: {what}: {}", chain(e)), &self.secrets))
+    }
+
+    /// A connection from the pool (a new one when none is idle and the pool is not full).
+    fn get(&self) -> Result<Object, StoreError> {
+        self.run(self.pool.get()).map_err(|e| self.error("no connection to the database", &e))
+    }
+
+    /// Waits for `query`, a statement over `client`, for at most [`QUERY_TIMEOUT`]. The flag
+    /// says the connection is broken (closed, timed out), not only the statement refused.
+    fn with<T>(
+        &self,
+        client: &Object,
+        what: &str,
+        query: impl Future<Output = Result<T, tokio_postgres::Error>>,
+    ) -> Result<T, (StoreError, bool)> {
+        match self.bounded(query) {
+            Ok(Ok(v)) => Ok(v),
+            Ok(Err(e)) => {
+                let broken = e.as_db_error().is_none() || client.is_closed();
+                Err((self.error(what, &e), broken))
+            }
+            Err(_) => {
+                Err((StoreError(format!("postgres: {what}: no answer within {} s", QUERY_TIMEOUT.as_secs())), true))
+            }
+        }
+    }
+}
+
+/// The PostgreSQL backend.
+pub struct Postgres {
+    inner: Arc<Inner>,
+}
+
+impl Backend for Postgres {
+    fn writer(&self) -> Result<Box<dyn Writer>, StoreError> {
+        // A connection per batch: a writer made while the database is down works once it is back.
+        Ok(Box::new(PgWriter { inner: self.inner.clone() }))
+    }
+
+    fn reader(&self) -> Result<Box<dyn Reader>, StoreError> {
+        let client = self.inner.get()?;
+        Ok(Box::new(PgReader { inner: self.inner.clone(), client: Some(client), broken: AtomicBool::new(false) }))
+    }
+
+    fn describe(&self) -> String {
+        format!("postgres {}", self.inner.shown)
+    }
+}
+
+/// One statement for a whole batch: the rows in id order (so two collectors inserting
+/// overlapping batches take the key locks in the same order), the new ones returned.
+const INSERT: &str = "INSERT INTO responses
+    (id, instrument, format, dimensions, submitted_at, received_at, scores_mismatch, payload)
+    SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::bool[], $8::text[])
+        AS t (id, instrument, format, dimensions, submitted_at, received_at, scores_mismatch, payload)
+    ORDER BY id
+    ON CONFLICT (id) DO NOTHING
+    RETURNING id";
+
+struct PgWriter {
+    inner: Arc<Inner>,
+}
+
+impl Writer for PgWriter {
+    fn probe(&mut self) -> Result<(), StoreError> {
+        self.write_probe()
+    }
+
+    fn insert_batch(&mut self, rows: &[NewRow]) -> Result<Vec<Stored>, StoreError> {
+        if rows.is_empty() {
+            return Ok(Vec::new());
+        }
+        let client = self.inner.get()?;
+        let col = |f: fn(&NewRow) -> &str| rows.iter().map(f).collect::<Vec<&str>>();
+        let ids = col(|r| &r.id);
+        let instruments = col(|r| &r.instrument);
+        let formats = col(|r| &r.format);
+        let dimensions = col(|r| &r.dimensions);
+        let submitted = col(|r| &r.submitted_at);
+        let received = col(|r| &r.received_at);
+        let mismatch: Vec<bool> = rows.iter().map(|r| r.scores_mismatch).collect();
+        let payloads = col(|r| &r.payload);
+        // Autocommit: the statement is committed (and, with synchronous_commit on, flushed)
+        // before the answer comes back, so nothing is acknowledged before its commit.
+        let params: [&(dyn ToSql + Sync); 8] =
+            [&ids, &instruments, &formats, &dimensions, &submitted, &received, &mismatch, &payloads];
+        let c = &client;
+        let query = async move {
+            let stmt = c.prepare_cached(INSERT).await?;
+            let returned = c.query(&stmt, &params).await?;
+            let mut fresh: HashSet<String> = returned.iter().map(|r| r.get::<_, String>(0)).collect();
+            // Ids already there (a retry, another collector, or another body under a stored
+            // id): their stored payloads tell a repeat from a different response.
+            let repeated: Vec<&str> = rows.iter().map(|r| r.id.as_str()).filter(|id| !fresh.contains(*id)).collect();
+            let mut before = std::collections::HashMap::new();
+            if !repeated.is_empty() {
+                for row in c.query(STORED, &[&repeated]).await? {
+                    before.insert(row.get::<_, String>(0), row.get::<_, String>(1));
+                }
+            }
+            // A batch may hold one id twice (two requests at once): the first is the one
+            // inserted, and the later ones compare with it.
+            let stored = rows
+                .iter()
+                .map(|r| {
+                    if fresh.remove(&r.id) {
+                        before.insert(r.id.clone(), r.payload.clone());
+                        Stored::New
+                    } else if before.get(&r.id).is_some_and(|p| same_response(p, &r.payload)) {
+                        Stored::Same
+                    } else {
+                        Stored::Different
+                    }
+                })
+                .collect();
+            Ok(stored)
+        };
+        let result = self.inner.with(&client, "storing responses", query);
+        match result {
+            Ok(stored) => Ok(stored),
+            Err((e, broken)) => {
+                if broken {
+                    drop(Object::take(client));
+                }
+                Err(e)
+            }
+        }
+    }
+}
+
+impl PgWriter {
+    /// Commits the probe row (autocommit), throwing the connection away when it broke.
+    fn write_probe(&mut self) -> Result<(), StoreError> {
+        let client = self.inner.get()?;
+        let at = super::ingest::utc_text(jiff::Timestamp::now());
+        let bytes = PROBE_BYTES as i32;
+        let c = &client;
+        let query = async move { c.execute(PROBE, &[&at, &bytes]).await };
+        match self.inner.with(&client, "the write probe", query) {
+            Ok(_) => Ok(()),
+            Err((e, broken)) => {
+                if broken {
+                    drop(Object::take(client));
+                }
+                Err(e)
+            }
+        }
+    }
+}
+
+struct PgReader {
+    inner: Arc<Inner>,
+    /// `Some` until dropped.
+    client: Option<Object>,
+    /// A statement failed other than by a database error: the connection is not lent again.
+    broken: AtomicBool,
+}
+
+impl PgReader {
+    fn client(&self) -> Result<&Object, StoreError> {
+        self.client.as_ref().ok_or_else(|| StoreError("postgres: the connection is gone".to_string()))
+    }
+
+    /// Waits for `query` over this reader's connection, noting a broken connection.
+    fn with<T>(
+        &self,
+        what: &str,
+        query: impl Future<Output = Result<T, tokio_postgres::Error>>,
+    ) -> Result<T, StoreError> {
+        self.inner.with(self.client()?, what, query).map_err(|(e, broken)| {
+            if broken {
+                self.broken.store(true, Ordering::Relaxed);
+            }
+            e
+        })
+    }
+}
+
+impl Drop for PgReader {
+    fn drop(&mut self) {
+        if let Some(client) = self.client.take() {
+            if self.broken.load(Ordering::Relaxed) {
+                drop(Object::take(client));
+            }
+        }
+    }
+}
+
+/// `WHERE ...` with `$n` parameters for a filter.
+fn where_clause(filter: &Filter) -> (String, Vec<String>) {
+    let mut parts = Vec::new();
+    let mut args = Vec::new();
+    for (sql, v) in [
+        ("instrument =", &filter.instrument),
+        ("format =", &filter.format),
+        ("dimensions =", &filter.dimensions),
+        ("submitted_at >=", &filter.from),
+        ("submitted_at <", &filter.to),
+    ] {
+        if let Some(v) = v {
+            args.push(v.clone());
+            parts.push(format!("{sql} ${}", args.len()));
+        }
+    }
+    let sql = if parts.is_empty() { String::new() } else { format!(" WHERE {}", parts.join(" AND ")) };
+    (sql, args)
+}
+
+fn params(args: &[String]) -> Vec<&(dyn ToSql + Sync)> {
+    args.iter().map(|a| a as &(dyn ToSql + Sync)).collect()
+}
+
+impl Reader for PgReader {
+    fn ping(&self) -> Result<(), StoreError> {
+        // Touches the table, not only the connection; at most one row is read.
+        let client = self.client()?;
+        let n = self.with("health check", async {
+            let row = client.query_one("SELECT COUNT(*) FROM (SELECT 1 FROM responses LIMIT 1) AS t", &[]).await?;
+            Ok(row.get::<_, i64>(0))
+        })?;
+        if (0..=1).contains(&n) {
+            Ok(())
+        } else {
+            Err(StoreError("postgres: the database gave a wrong answer".to_string()))
+        }
+    }
+
+    fn count(&self, filter: &Filter) -> Result<u64, StoreError> {
+        let (sql, args) = where_clause(filter);
+        let sql = format!("SELECT COUNT(*) FROM responses{sql}");
+        let client = self.client()?;
+        let n = self.with("counting responses", async {
+            let row = client.query_one(sql.as_str(), &params(&args)).await?;
+            Ok(row.get::<_, i64>(0))
+        })?;
+        Ok(n.max(0) as u64)
+    }
+
+    fn scan(&self, filter: &Filter, each: &mut dyn FnMut(Row<'_>) -> bool) -> Result<(), StoreError> {
+        let (sql, args) = where_clause(filter);
+        let sql = format!("SELECT payload, scores_mismatch FROM responses{sql} ORDER BY received_at, id");
+        let client = self.client()?;
+        let stream = self.with("reading responses", client.query_raw(sql.as_str(), params(&args)))?;
+        let mut stream = std::pin::pin!(stream);
+        // One row at a time: `each` may block (a streamed export waiting for its client), so it
+        // runs between waits on the runtime, never inside one.
+        loop {
+            let next = self.inner.bounded(stream.next());
+            let row = match next {
+                Ok(Some(Ok(row))) => row,
+                Ok(None) => return Ok(()),
+                Ok(Some(Err(e))) => {
+                    if e.as_db_error().is_none() {
+                        self.broken.store(true, Ordering::Relaxed);
+                    }
+                    return Err(self.inner.error("reading responses", &e));
+                }
+                Err(_) => {
+                    self.broken.store(true, Ordering::Relaxed);
+                    return Err(StoreError(format!(
+                        "postgres: reading responses: no answer within {} s",
+                        QUERY_TIMEOUT.as_secs()
+                    )));
+                }
+            };
+            let payload: &str = row.try_get(0).map_err(|e| self.inner.error("a stored payload", &e))?;
+            let scores_mismatch: bool = row.try_get(1).map_err(|e| self.inner.error("a stored flag", &e))?;
+            if !each(Row { payload, scores_mismatch }) {
+                return Ok(());
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn urls_are_split_and_shown_without_the_password() {
+        let p = parse_url("postgres://app:s%40cret@db.example:5433/eservqual?sslmode=verify-full&sslrootcert=%2Fetc%2Fca.pem&connect_timeout=3");
+        assert_eq!(p.url, "postgres://app:s%40cret@db.example:5433/eservqual?connect_timeout=3");
+        assert_eq!(p.sslmode.as_deref(), Some("verify-full"));
+        assert_eq!(p.sslrootcert.as_deref(), Some("/etc/ca.pem"));
+        assert_eq!(p.shown, "postgres://app@db.example:5433/eservqual");
+        assert_eq!(scrub("bad s@cret and s%40cret", &p.secrets), "bad *** and ***");
+        let p = parse_url("postgresql://app@127.0.0.1/x");
+        assert_eq!(
+            (p.url.as_str(), p.shown.as_str(), p.secrets.len()),
+            ("postgresql://app@127.0.0.1/x", "postgresql://app@127.0.0.1/x", 0)
+        );
+    }
+
+    #[test]
+    fn tls_is_off_on_loopback_and_preferred_elsewhere() {
+        let mode = |url: &str| {
+            let p = parse_url(url);
+            let config: tokio_postgres::Config = p.url.parse().expect("a URL");
+            tls(&p, &config).map(|(m, _)| m)
+        };
+        assert!(matches!(mode("postgres://u@127.0.0.1:5432/x"), Ok(SslMode::Disable)));
+        assert!(matches!(mode("postgres://u@localhost/x"), Ok(SslMode::Disable)));
+        assert!(matches!(mode("postgres://u@[::1]:5432/x"), Ok(SslMode::Disable)));
+        assert!(matches!(mode("postgres://u@db.example/x"), Ok(SslMode::Prefer)));
+        assert!(matches!(mode("postgres://u@db.example/x?sslmode=disable"), Ok(SslMode::Disable)));
+        assert!(matches!(mode("postgres://u@127.0.0.1/x?sslmode=require"), Ok(SslMode::Require)));
+        assert!(matches!(mode("postgres://u@db.example/x?sslmode=verify-full"), Ok(SslMode::Require)));
+        assert!(matches!(mode("postgres://u@db.example/x?sslmode=verify-ca"), Ok(SslMode::Require)));
+        assert!(mode("postgres://u@db.example/x?sslmode=sometimes").is_err_and(|e| e.contains("unknown sslmode")));
+        assert!(mode("postgres://u@db.example/x?sslmode=verify-full&sslrootcert=/nonexistent.pem")
+            .is_err_and(|e| e.contains("sslrootcert")));
+    }
+
+    #[test]
+    fn a_refused_connection_names_the_url_without_its_password() {
+        // Port 1 on loopback: refused at once.
+        let err = open("postgres://app:hunter2secret@127.0.0.1:1/x").err().expect("an error");
+        assert!(!err.0.contains("hunter2secret"), "{err}");
+        assert!(err.0.contains("postgres://app@127.0.0.1:1/x"), "{err}");
+        let err = open("postgres://app:hunter2secret@127.0.0.1:notaport/x").err().expect("an error");
+        assert!(!err.0.contains("hunter2secret"), "{err}");
+    }
+}
