@@ -746,6 +746,22 @@ fn the_report_equals_eservqual_report_on_the_export() {
     let s = Server::start(&dir, &["--rate-limit", "0", "--seed", "150"]);
     assert!(!s.banner.iter().any(|l| l.contains("seeded")), "{:?}", s.banner);
     assert_eq!(s.count(), 152);
+
+    // A comment goes out in the CSV too, quoted where it needs to be, and one a spreadsheet would
+    // run as a formula goes out neutralised; the export still reads back.
+    let mut commented = example("esqual_one.json");
+    commented["id"] = json!(uuid(0xc0ffee));
+    commented["outcomes"]["comment"] = json!("=HYPERLINK(\"http://evil.example\"), said \"hi\"");
+    assert_eq!(post(&s, &commented).0, 201);
+    let (_, _, csv) = get(&s.url("/v1/responses.csv?instrument=e-s-qual&format=perception"), Some(TOKEN));
+    let header = csv.lines().next().expect("a header");
+    assert!(header.ends_with(",comment,scores_mismatch"), "{header}");
+    let line = csv.lines().find(|l| l.starts_with(&uuid(0xc0ffee))).expect("the commented row");
+    assert!(line.ends_with(",\"'=HYPERLINK(\"\"http://evil.example\"\"), said \"\"hi\"\"\",0"), "{line}");
+    let csv_file = dir.join("commented.csv");
+    std::fs::write(&csv_file, &csv).expect("write the export");
+    let from_csv = cli(&csv_file, &["--instrument", "e-s-qual", "--format", "perception"]);
+    assert_eq!(from_csv["responses"], 152);
 }
 
 /// Four clients POSTing fresh ids to `url` until `budget` attempts, `stop`, the deadline, or a
