@@ -50,21 +50,10 @@ pub(crate) fn example(name: &str) -> Value {
     v
 }
 
-/// The time now plus `secs` seconds, RFC 3339 in UTC.
+/// The time now plus `secs` seconds, RFC 3339 in UTC, whole seconds.
 fn now_text(secs: i64) -> String {
-    let t = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).expect("clock").as_secs() as i64 + secs;
-    let (days, rem) = (t.div_euclid(86_400), t.rem_euclid(86_400));
-    // Howard Hinnant's civil_from_days.
-    let z = days + 719_468;
-    let era = z.div_euclid(146_097);
-    let doe = z - era * 146_097;
-    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
-    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    let mp = (5 * doy + 2) / 153;
-    let d = doy - (153 * mp + 2) / 5 + 1;
-    let m = if mp < 10 { mp + 3 } else { mp - 9 };
-    let y = yoe + era * 400 + i64::from(m <= 2);
-    format!("{y:04}-{m:02}-{d:02}T{:02}:{:02}:{:02}Z", rem / 3600, rem / 60 % 60, rem % 60)
+    let t = jiff::Timestamp::now().as_second() + secs;
+    jiff::Timestamp::from_second(t).expect("a time in range").to_string()
 }
 
 /// A scratch folder unique to one test.
