@@ -533,11 +533,9 @@ def dimension_report(fmt, dims, respondents, per_dim_rows, administered):
 
 
 def monday(submitted_at):
-    """The Monday (ISO date) of the UTC week of an RFC 3339 time."""
-    t = datetime.datetime.fromisoformat(submitted_at.replace("Z", "+00:00").replace("z", "+00:00"))
-    if t.tzinfo is not None:
-        t = t.astimezone(datetime.timezone.utc)
-    day = t.date()
+    """The Monday (ISO date) of the week of the date written in an RFC 3339 time (§3.11: the
+    date as written, whatever its offset)."""
+    day = datetime.date.fromisoformat(submitted_at[:10])
     return (day - datetime.timedelta(days=day.weekday())).isoformat()
 
 
