@@ -35,7 +35,8 @@ Examples:
 
 --from, --to and --compare filter on submitted_at (rows without it are left out); a date
 alone starts at its midnight UTC, and as an end includes that whole date. --by meta.KEY reads
-the CSV column meta.KEY or the payloads' meta.KEY. Both print JSON only (docs/scoring.md §8).";
+the CSV column meta.KEY or the payloads' meta.KEY. --compare and --by print JSON only
+(docs/scoring.md §8).";
 
 const SAMPLE_AFTER_HELP: &str = "\
 The same instrument, format, respondents and seed always give the same bytes: submission
