@@ -181,3 +181,42 @@ fn no_change_is_no_clear_change() {
         assert!(k >= 181, "{name} was quiet in {k} of 200 runs");
     }
 }
+
+#[test]
+fn datasets_select_rows_and_keep_segments() {
+    use eservqual_core::dataset::{instant, Column, WideRow};
+    let form = esqual();
+    let mut ds = Dataset::new(form.clone());
+    ds.set_segment_key(Some("channel"));
+    let header = ["id", "submitted_at", "EFF1", "meta.channel", "meta.device"];
+    let cols: Vec<Column> = header.iter().map(|h| Column::parse(h, &form).unwrap()).collect();
+    let mut row = WideRow::new(&form);
+    row.set_segment_key(ds.segment_key());
+    for cells in [
+        ["a", "2026-11-01T10:00:00+02:00", "4", "web", "phone"],
+        ["b", "2026-11-02", "2", "app", "web"],
+        ["c", "", "5", "NA", "phone"],
+        ["d", "2026-11-03T00:00:00.5Z", "3", "web", ""],
+    ] {
+        row.clear();
+        for ((c, h), cell) in cols.iter().zip(header).zip(cells) {
+            row.set(&form, *c, h, cell).unwrap();
+        }
+        row.finish(&form).unwrap();
+        ds.push_in(row.id(), row.submitted_at(), &row.answers, row.segment());
+    }
+    let values: Vec<&str> = ds.segment_values().iter().map(|v| &**v).collect();
+    assert_eq!(values, ["web", "app"]);
+    assert_eq!((0..4).map(|r| ds.segment(r)).collect::<Vec<_>>(), [Some(0), Some(1), None, Some(0)]);
+    assert_eq!(ds.time(0), instant("2026-11-01T08:00:00Z"));
+    assert_eq!(ds.time(2), None);
+    assert_eq!(ds.time(3).unwrap() - instant("2026-11-03T00:00:00Z").unwrap(), 500_000_000);
+    let web = ds.select(|r| ds.segment(r) == Some(0));
+    assert_eq!(web.len(), 2);
+    assert_eq!(web.answer(1, 0, eservqual_core::instrument::Field::P), Some(3));
+    assert_eq!(web.segment(1), Some(0));
+    let segments = eservqual_core::compare::segments(&ds, 1).unwrap();
+    assert_eq!(segments.without_value, 1);
+    assert!(segments.values.keys().eq(["app", "web"]));
+    assert!(segments.values["web"].small && segments.values["web"].responses == 2);
+}

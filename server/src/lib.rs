@@ -266,3 +266,37 @@ pub fn run_kano(args: &KanoArgs, mut out: impl Write) -> Result<(), Error> {
     text.push('\n');
     out.write_all(text.as_bytes()).and_then(|()| out.flush()).map_err(|e| Error::io(None, &e))
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const DAY: i64 = 86_400_000_000_000;
+
+    #[test]
+    fn bounds_are_instants_and_a_date_end_includes_its_date() {
+        let start = bound("2026-11-01", false).unwrap();
+        assert_eq!(bound("2026-11-01", true), Some(start + DAY));
+        assert_eq!(bound("2026-11-01T00:00:00Z", false), Some(start));
+        // 01:30 at +02:00 is 23:30 UTC of the day before.
+        assert_eq!(bound("2026-11-01T01:30:00+02:00", false), Some(start - 30 * 60 * 1_000_000_000));
+        assert_eq!(bound("2026-11-01T00:00:00.25Z", true), Some(start + 250_000_000));
+        for bad in ["2026-13-01", "2026-02-30", "yesterday", "2026-11-01T25:00:00Z", ""] {
+            assert_eq!(bound(bad, false), None, "{bad}");
+        }
+    }
+
+    #[test]
+    fn period_errors_name_the_flag() {
+        let err = period(Some("2026-11-02"), Some("2026-11-01"), ("--from", "--to"), "f.csv").unwrap_err();
+        assert!(err.to_string().contains("--from / --to"), "{err}");
+        let err = period(Some("x"), None, ("--compare", "--compare"), "f.csv").unwrap_err();
+        assert!(err.to_string().contains("--compare"), "{err}");
+        // A date `to` of the same date as `from` holds that one date.
+        let p = period(Some("2026-11-01"), Some("2026-11-01"), ("--from", "--to"), "f.csv").unwrap();
+        let noon = bound("2026-11-01T12:00:00Z", false);
+        assert!(p.holds(noon) && !p.holds(bound("2026-11-02", false)) && !p.holds(None));
+        assert!(segment_key("channel", "f.csv").is_err() && segment_key("meta.", "f.csv").is_err());
+        assert_eq!(segment_key("meta.channel", "f.csv").unwrap(), "channel");
+    }
+}
