@@ -5,7 +5,7 @@
 use crate::error::{Error, ErrorCode};
 use crate::instrument::{Field, Form, Instrument, Scale};
 use crate::payload::{check_time, Answers, OutcomeAnswers, Response, LOYALTY_ITEMS, VALUE_ITEMS};
-use std::collections::HashSet;
+use std::collections::{HashMap, HashSet};
 
 /// The marker of a missing answer in a column.
 pub const MISSING: i16 = i16::MIN;
@@ -589,6 +589,8 @@ pub struct Dataset {
     /// The segment value of each row (an index into `segment_values`, `u32::MAX` for none).
     segment: Vec<u32>,
     segment_values: Vec<Box<str>>,
+    /// The index of each segment value, so a key with many values is read in linear time.
+    segment_index: HashMap<Box<str>, u32>,
     /// The `meta` key whose values are the segments (docs/scoring.md §8.7), when one was set.
     segment_key: Option<String>,
     uuids: HashSet<u128>,
@@ -643,6 +645,7 @@ impl Dataset {
             time: Vec::new(),
             segment: Vec::new(),
             segment_values: Vec::new(),
+            segment_index: HashMap::new(),
             segment_key: None,
             uuids: HashSet::new(),
             other_ids: HashSet::new(),
@@ -860,13 +863,13 @@ impl Dataset {
 
     /// The index of a segment value, added when new.
     fn intern(&mut self, value: &str) -> u32 {
-        match self.segment_values.iter().position(|v| &**v == value) {
-            Some(i) => i as u32,
-            None => {
-                self.segment_values.push(value.into());
-                (self.segment_values.len() - 1) as u32
-            }
+        if let Some(&i) = self.segment_index.get(value) {
+            return i;
         }
+        let i = self.segment_values.len() as u32;
+        self.segment_values.push(value.into());
+        self.segment_index.insert(value.into(), i);
+        i
     }
 
     /// Segments rows by `meta.KEY` from now on (set it before the first row is pushed).
@@ -925,6 +928,7 @@ impl Dataset {
             time: pick(&self.time, &mask, 1),
             segment: pick(&self.segment, &mask, 1),
             segment_values: self.segment_values.clone(),
+            segment_index: self.segment_index.clone(),
             segment_key: self.segment_key.clone(),
             uuids: HashSet::new(),
             other_ids: HashSet::new(),
