@@ -49,6 +49,12 @@ if (script) {
     } catch {
       unreadable = fromTag[k] = v;
     }
+    // After the rest of the page's scripts ran, so an init() of theirs comes first; without one
+    // the data- attributes are the config, and one without data-endpoint is a mistake reported
+    // as any other. A tag with no data- attribute at all leaves the config to the page's init(),
+    // whenever that comes (after a consent banner, say). (One timer per attribute: the first to
+    // run starts the widget, the others find it started.)
+    setTimeout(() => config || run(fromTag));
   }
 }
 
@@ -187,7 +193,3 @@ w.eservqual = {
   trigger: (...a) => call("trigger", a),
   on: (...a) => call("on", a),
 };
-
-// After the rest of the page's scripts ran, so an init() of theirs comes first; without one the
-// data- attributes are the config, and one without data-endpoint is a mistake reported as any other.
-setTimeout(() => config || run(fromTag));

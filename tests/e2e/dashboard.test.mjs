@@ -322,7 +322,7 @@ test('axis labels are distinct, and counts follow the plural rules (en, zh)', { 
   ]) {
     const { context, page, problems } = await open(1280, locale);
     try {
-      await page.goto(`${base}/dashboard?token=${TOKEN}`);
+      await page.goto(await oneTimeUrl());
       await ready(page);
       const labels = await page.evaluate(() => window.Chart.getChart(document.getElementById('chart-trend')).scales.y.ticks.map((t) => t.label));
       assert.ok(labels.length > 2, `${labels}`);

@@ -141,6 +141,24 @@ for (const [name, attrs, message] of MISTAKES) {
   });
 }
 
+// A tag with no data- attribute leaves the config to the page, whose init() may come late (after
+// a consent banner): no message, nothing downloaded until then, and then the survey.
+test("a bare tag waits for the page's init(), however late, without a message", async () => {
+  const s = await page(chrome);
+  const late = `setTimeout(() => window.eservqual.init({ endpoint: new URL("/v1/responses", location.href).href, trigger: { on: "load" } }), 1500);`;
+  const fixture = embedPage({}, { script: late });
+  writeFileSync(join(server.dir, "www/t/bare.html"), fixture.html.replace('src="page.js"', 'src="bare.js"'));
+  writeFileSync(join(server.dir, "www/t/bare.js"), fixture.script);
+  await s.page.addInitScript(() => localStorage.setItem("eservqual.memory", JSON.stringify({ draw: 0 })));
+  await s.page.goto(`${server.url}/t/bare.html`);
+  await s.page.waitForTimeout(1000);
+  assert.deepEqual(downloadedWidget(s.requests), [], "nothing downloaded before the page's init()");
+  assert.deepEqual(s.problems, [], "no message before the page's init()");
+  await s.page.locator("[data-eservqual]").first().waitFor({ state: "attached", timeout: 30000 });
+  assert.deepEqual(s.problems, []);
+  await s.context.close();
+});
+
 test("init() with a mistake rejects, with one console message; object options as JSON attributes work", async () => {
   const s = await page(chrome);
   const script = `window.eservqual.init({ sampleRate: "abc" }).catch((e) => (window.__err = [e.name, e.code, e.field]));`;
