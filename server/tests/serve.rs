@@ -1458,9 +1458,12 @@ impl Rng {
     }
 }
 
-/// The forms of the summary tests: (instrument, format, dimension set or "", item codes by
-/// dimension, scale).
-fn forms() -> Vec<(&'static str, &'static str, &'static str, Vec<(String, Vec<String>)>, (i64, i64))> {
+/// A form of the summary tests: instrument, format, dimension set or "", item codes by
+/// dimension, scale.
+type TestForm = (&'static str, &'static str, &'static str, Vec<(String, Vec<String>)>, (i64, i64));
+
+/// The forms of the summary tests.
+fn forms() -> Vec<TestForm> {
     let codes = |template: &str| -> Vec<(String, Vec<String>)> {
         let v = example(template);
         let mut dims: Vec<(String, Vec<String>)> = Vec::new();
@@ -1492,17 +1495,7 @@ fn forms() -> Vec<(&'static str, &'static str, &'static str, Vec<(String, Vec<St
 
 /// A synthetic payload of one form (N/A answers, weights and outcomes now and then), submitted
 /// up to 47 hours ago, with client scores left out (so it is stored flagged).
-fn synthetic(
-    rng: &mut Rng,
-    n: u64,
-    (instrument, format, dims, items, (lo, hi)): &(
-        &'static str,
-        &'static str,
-        &'static str,
-        Vec<(String, Vec<String>)>,
-        (i64, i64),
-    ),
-) -> Value {
+fn synthetic(rng: &mut Rng, n: u64, (instrument, format, dims, items, (lo, hi)): &TestForm) -> Value {
     let mut answers = serde_json::Map::new();
     let level = rng.range(-1, 1);
     for (_, codes) in items {
