@@ -853,7 +853,6 @@ impl Reader for PgReader {
             "SELECT day, fingerprint, responses, flagged, summary FROM summaries{sql} ORDER BY day, fingerprint"
         );
         let client = self.client()?;
-        // One snapshot for the state and the rows.
         self.with("reading summaries", async {
             let complete = client.query_opt("SELECT complete FROM summary_state WHERE id = 1", &[]).await?;
             if !complete.is_some_and(|r| r.get::<_, bool>(0)) {

@@ -535,6 +535,42 @@ mod tests {
     }
 
     #[test]
+    fn summaries_of_a_database_that_held_responses_before_them_are_incomplete_until_rebuilt() {
+        let path = std::env::temp_dir().join(format!("eservqual-store-v2-{}.db", std::process::id()));
+        let _ = std::fs::remove_file(&path);
+        {
+            // A database of schema version 2 (before summaries) with one response.
+            let conn = Connection::open(&path).expect("create");
+            conn.execute_batch(MIGRATIONS[0]).expect("v1");
+            conn.execute_batch(MIGRATIONS[1]).expect("v2");
+            conn.pragma_update(None, "user_version", 2).expect("version");
+            conn.execute(
+                "INSERT INTO responses VALUES ('a', 'e-s-qual', 'perception', 'EFF,SYS,FUL,PRI',
+                 '2026-01-01T00:00:00.000Z', '2026-01-01T00:00:01.000Z', 0, '{}')",
+                [],
+            )
+            .expect("insert");
+        }
+        let backend = open(&Location::Sqlite(path.clone())).expect("migrate");
+        let filter = Filter { instrument: Some("e-s-qual".to_string()), ..Filter::default() };
+        let r = backend.reader().expect("reader");
+        assert!(r.summaries(&filter, &(None, None)).expect("summaries").is_none(), "incomplete");
+        // The stored payload is not a valid response: the rebuild leaves it out, and the
+        // summaries are complete.
+        let registry = eservqual_core::Registry::builtin();
+        let mut rebuild = Rebuild::new(&registry);
+        backend.writer().and_then(|mut w| w.rebuild_summaries(&mut rebuild)).expect("rebuild");
+        assert_eq!((rebuild.responses, rebuild.skipped), (0, 1));
+        assert_eq!(r.summaries(&filter, &(None, None)).expect("summaries").map(|v| v.len()), Some(0));
+        // A new database is complete from the start.
+        let fresh = std::env::temp_dir().join(format!("eservqual-store-v3-{}.db", std::process::id()));
+        let _ = std::fs::remove_file(&fresh);
+        let backend = open(&Location::Sqlite(fresh)).expect("open");
+        let r = backend.reader().expect("reader");
+        assert!(r.summaries(&filter, &(None, None)).expect("summaries").is_some());
+    }
+
+    #[test]
     fn sqlite_urls_open_a_file() {
         let path = std::env::temp_dir().join(format!("eservqual-store-url-{}.db", std::process::id()));
         let backend = open(&Location::Url(format!("sqlite:{}", path.display()))).expect("open");
