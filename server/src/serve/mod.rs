@@ -140,6 +140,9 @@ pub fn rebuild_summaries(args: &crate::cli::StoreArgs, mut out: impl Write) -> R
     writeln!(out, "{line}").map_err(|e| Error::io(None, &e))
 }
 
+/// Rows of `--seed` committed per transaction.
+const SEED_CHUNK: usize = 2000;
+
 /// Writes `n` synthetic responses into an empty store (nothing when it already has data).
 fn seed_store(n: u32, backend: &dyn store::Backend, checker: &ingest::Checker) -> Result<u64, Error> {
     let io = |e: store::StoreError| Error::Io { file: None, message: e.0 };
@@ -158,8 +161,15 @@ fn seed_store(n: u32, backend: &dyn store::Backend, checker: &ingest::Checker) -
         })?;
         rows.push(row);
     }
-    let stored = backend.writer().and_then(|mut w| w.insert_batch(&rows)).map_err(io)?;
-    Ok(stored.iter().filter(|&&s| s == store::Stored::New).count() as u64)
+    // In transactions of bounded size (a large seed is one statement per chunk, well within the
+    // statement timeout of PostgreSQL).
+    let mut writer = backend.writer().map_err(io)?;
+    let mut new = 0;
+    for chunk in rows.chunks(SEED_CHUNK) {
+        let stored = writer.insert_batch(chunk).map_err(io)?;
+        new += stored.iter().filter(|&&s| s == store::Stored::New).count() as u64;
+    }
+    Ok(new)
 }
 
 /// Resolves when SIGINT or SIGTERM arrives.
