@@ -127,7 +127,7 @@ pub fn rebuild_summaries(args: &crate::cli::StoreArgs, mut out: impl Write) -> R
     backend.writer().and_then(|mut w| w.rebuild_summaries(&mut rebuild)).map_err(io)?;
     let mut line = format!(
         "eservqual summaries: rebuilt {} summary rows from {} stored responses in {}",
-        rebuild.pending.len(),
+        rebuild.pending().len(),
         rebuild.responses,
         backend.describe()
     );

@@ -643,7 +643,7 @@ impl Writer for PgWriter {
                 let submitted_at: &str = row.try_get(2)?;
                 rebuild.add(Row { payload, scores_mismatch }, submitted_at);
             }
-            update_summaries(&tx, &rebuild.pending).await?;
+            update_summaries(&tx, rebuild.pending()).await?;
             tx.execute("UPDATE summary_state SET complete = true WHERE id = 1", &[]).await?;
             tx.commit().await
         };

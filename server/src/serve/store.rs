@@ -341,7 +341,7 @@ impl Writer for SqliteWriter {
                 rebuild.add(Row { payload, scores_mismatch }, &submitted_at);
             }
         }
-        update_summaries(&tx, &rebuild.pending)?;
+        update_summaries(&tx, rebuild.pending())?;
         tx.execute("UPDATE summary_state SET complete = 1 WHERE id = 1", [])?;
         tx.commit()?;
         Ok(())

@@ -22,7 +22,7 @@ use super::store::{Filter, NewRow, Row, Stored};
 use eservqual_core::payload::{Payload, Response};
 use eservqual_core::summary::Summary;
 use eservqual_core::Registry;
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
 
 /// The key of one summary row.
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
@@ -48,26 +48,38 @@ pub fn day_of(submitted_at: &str) -> &str {
     submitted_at.get(..10).unwrap_or(submitted_at)
 }
 
-fn key_of(response: &Response, submitted_at: &str, summary: &Summary) -> Key {
-    let form = &response.form;
-    Key {
-        instrument: form.instrument.id.clone(),
-        format: form.format.as_str().to_string(),
-        dimensions: dimension_key(form),
-        day: day_of(submitted_at).to_string(),
-        fingerprint: summary.fingerprint().to_string(),
-    }
+/// Sums pending by key. The fingerprint of a form is computed once per (instrument, format,
+/// dimension set): within one batch or rebuild the registry, and so each definition, is fixed.
+#[derive(Default)]
+struct Grouper {
+    fingerprints: HashMap<(String, &'static str, String), String>,
+    out: BTreeMap<Key, Pending>,
 }
 
-/// Adds one response to the pending sums of its key.
-fn add(out: &mut BTreeMap<Key, Pending>, response: &Response, submitted_at: &str, flagged: bool) {
-    let fresh = Summary::new(&response.form);
-    let key = key_of(response, submitted_at, &fresh);
-    let pending = out.entry(key).or_insert_with(|| Pending { summary: fresh, responses: 0, flagged: 0 });
-    // Same fingerprint by the key: adding cannot fail.
-    if pending.summary.add_response(response).is_ok() {
-        pending.responses += 1;
-        pending.flagged += u64::from(flagged);
+impl Grouper {
+    /// Adds one response to the pending sums of its key.
+    fn add(&mut self, response: &Response, submitted_at: &str, flagged: bool) {
+        let form = &response.form;
+        let (instrument, format, dimensions) = (form.instrument.id.clone(), form.format.as_str(), dimension_key(form));
+        let fingerprint = self
+            .fingerprints
+            .entry((instrument.clone(), format, dimensions.clone()))
+            .or_insert_with(|| Summary::new(form).fingerprint().to_string())
+            .clone();
+        let key = Key {
+            instrument,
+            format: format.to_string(),
+            dimensions,
+            day: day_of(submitted_at).to_string(),
+            fingerprint,
+        };
+        let pending =
+            self.out.entry(key).or_insert_with(|| Pending { summary: Summary::new(form), responses: 0, flagged: 0 });
+        // Same fingerprint by the key: adding cannot fail.
+        if pending.summary.add_response(response).is_ok() {
+            pending.responses += 1;
+            pending.flagged += u64::from(flagged);
+        }
     }
 }
 
@@ -75,16 +87,16 @@ fn add(out: &mut BTreeMap<Key, Pending>, response: &Response, submitted_at: &str
 /// order, so that concurrent writers lock summary rows in one order). Rows without their
 /// parsed response contribute nothing.
 pub fn group(rows: &[NewRow], stored: &[Stored]) -> BTreeMap<Key, Pending> {
-    let mut out = BTreeMap::new();
+    let mut g = Grouper::default();
     for (row, s) in rows.iter().zip(stored) {
         if *s != Stored::New {
             continue;
         }
         if let Some(response) = row.response.as_deref() {
-            add(&mut out, response, &row.submitted_at, row.scores_mismatch);
+            g.add(response, &row.submitted_at, row.scores_mismatch);
         }
     }
-    out
+    g.out
 }
 
 /// The stored form after merging `pending` into the stored text `stored` (`None`: a stale
@@ -132,7 +144,7 @@ pub fn whole_days(filter: &Filter) -> Option<(Option<String>, Option<String>)> {
 /// Recomputes summaries from stored payloads (`eservqual summaries rebuild`).
 pub struct Rebuild<'a> {
     registry: &'a Registry,
-    pub pending: BTreeMap<Key, Pending>,
+    grouper: Grouper,
     /// Stored payloads no longer valid (an instrument file not given?), left out.
     pub skipped: u64,
     pub responses: u64,
@@ -140,14 +152,19 @@ pub struct Rebuild<'a> {
 
 impl<'a> Rebuild<'a> {
     pub fn new(registry: &'a Registry) -> Rebuild<'a> {
-        Rebuild { registry, pending: BTreeMap::new(), skipped: 0, responses: 0 }
+        Rebuild { registry, grouper: Grouper::default(), skipped: 0, responses: 0 }
+    }
+
+    /// The summary rows computed so far, by key.
+    pub fn pending(&self) -> &BTreeMap<Key, Pending> {
+        &self.grouper.out
     }
 
     /// Adds one stored response (its `submitted_at` column as stored).
     pub fn add(&mut self, row: Row<'_>, submitted_at: &str) {
         match Payload::from_json(row.payload).and_then(|p| p.validate(self.registry)) {
             Ok(response) => {
-                add(&mut self.pending, &response, submitted_at, row.scores_mismatch);
+                self.grouper.add(&response, submitted_at, row.scores_mismatch);
                 self.responses += 1;
             }
             Err(_) => self.skipped += 1,
