@@ -18,6 +18,11 @@ rules (tests/reference/eservqual_ref.py: numpy, scipy, pingouin; none of the cor
 5. The collector (`eservqual serve`) on those payloads: each carries the reference's scores,
    which the collector re-scores and must accept as equal (per-respondent scores), and its
    report endpoint must give the reference's report.
+6. Comparisons (docs/scoring.md §8) on generated two-period files with times in UTC, with a
+   +02:00 offset and as dates alone: a planted rise, no change, a planted drop (zone); the
+   `compare` block of `report --from --to --compare` against the reference's scipy/statsmodels
+   tests to 1e-9 and the verdicts; `--by meta.KEY` segments (CSV columns and payloads' meta,
+   a small segment flagged) against the reference; errors naming the flag.
 
 Usage: scripts/crosscheck.py [--perturb] [PATH-TO-eservqual]   (default target/debug/eservqual)
   --perturb   moves one number of every report the binary prints by 1e-6 before it is
@@ -26,6 +31,7 @@ Prints one line per check and closes with "N passed, N failed"; exits 1 on any f
 """
 
 import copy
+import datetime
 import json
 import os
 import re
@@ -36,6 +42,7 @@ import tempfile
 import time
 import urllib.error
 import urllib.request
+import uuid
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -363,10 +370,185 @@ def edges(checks, binary, tmp):
                        binary.report(*form_args(instrument, fmt, only), str(path)), expected, strict=True)
 
 
+# --- 6. comparisons: two periods, segments (docs/scoring.md §8) ------------------------------
+
+
+def planted(inst, fmt, n, seed, shifts, base_days, current_days, channels=("app", "web", "")):
+    """A wide CSV's rows (header, rows, payload-style respondents): `n` respondents, half
+    submitted in the base period and half in the current one; in the current period each
+    dimension's perceptions move by shifts.get(code, 0) points (and NPS and CSAT by
+    shifts.get('nps'|'csat')). `shifts['app']` moves the app channel in both periods. Times
+    in UTC, a +02:00 offset or a date alone; a few without a time; N/A answers."""
+    import numpy as np
+    rng = np.random.default_rng(seed)
+    dims = ref.dimensions(inst)
+    lo, hi = ref.scale(inst, fmt)
+    mid = (lo + hi) / 2
+    fields = ref.FIELDS[fmt]
+    head = ["id", "submitted_at"] + [f"{i}.{f}" for its in dims.values() for i in its for f in fields]
+    head += ["nps", "csat", "meta.channel", "meta.band"]
+    rows, payloads = [], []
+    for k in range(n):
+        current = k % 2 == 1
+        day = int(rng.integers(*(current_days if current else base_days)))
+        when = datetime_text(day, int(rng.integers(0, 86400)), k)
+        channel = channels[int(rng.integers(0, len(channels)))]
+        band = int(rng.integers(1, 4))
+        q = rng.normal()
+        row = [f"r{seed}-{k}", when]
+        answers = {}
+        for code, items in dims.items():
+            shift = (shifts.get(code, 0) if current else 0) + (shifts.get("app", 0) if channel == "app" else 0)
+            for i in items:
+                answers[i] = {}
+                for f in fields:
+                    if rng.random() < 0.04:
+                        value = None
+                    else:
+                        centre = {"p": mid + 0.8 + shift, "e": mid + 1.5, "min": mid - 1, "des": mid + 2}[f]
+                        value = int(min(hi, max(lo, round(centre + 0.9 * q + rng.normal(0, 1.0)))))
+                    answers[i][f] = value
+                    row.append("" if value is None else str(value))
+        nps_ = int(min(10, max(0, round(7 + 2 * q + (shifts.get("nps", 0) if current else 0) + rng.normal(0, 1.5)))))
+        csat_ = int(min(5, max(1, round(3.6 + 0.8 * q + (shifts.get("csat", 0) if current else 0) + rng.normal(0, 0.7)))))
+        row += [str(nps_), str(csat_), channel, str(band)]
+        rows.append(row)
+        meta = {"band": band}
+        if channel:
+            meta["channel"] = channel
+        payloads.append({"id": row[0], "when": when, "answers": answers, "outcomes": {"nps": nps_, "csat": csat_},
+                         "meta": meta})
+    return head, rows, payloads
+
+
+def datetime_text(day, second, k):
+    """Day `day` of 2026 (0 = 1 January) at `second` UTC, written as UTC, as +02:00, as a date
+    alone (midnight UTC) or not at all."""
+    import datetime as dt
+    t = dt.datetime(2026, 1, 1, tzinfo=dt.timezone.utc) + dt.timedelta(days=day, seconds=second)
+    form = k % 11
+    if form == 0:
+        return ""
+    if form == 1:
+        return t.strftime("%Y-%m-%d")
+    if form == 2:
+        return t.astimezone(dt.timezone(dt.timedelta(hours=2))).isoformat(timespec="milliseconds")
+    return t.strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def write_csv(path, head, rows):
+    import csv as csv_
+    with open(path, "w", newline="", encoding="utf-8") as f:
+        csv_.writer(f).writerows([head] + rows)
+
+
+def comparisons(checks, binary, tmp):
+    # October (days 273..303) is the base, November 1..29 (304..332) the current period.
+    base, current = (273, 304), (304, 333)
+    period = ["--from", "2026-11-01", "--to", "2026-11-29", "--compare", "2026-10-01..2026-10-31"]
+    cases = [  # name, instrument, format, n, seed, shifts, planted (dimension codes that must be "up")
+        ("planted change", "e-s-qual", "perception", 800, 31, {"FUL": 0.6, "nps": 1.5, "csat": 0.6}, ["FUL"]),
+        ("no change", "servqual", "gap", 600, 32, {}, []),
+        ("planted drop, zone", "servqual", "zone", 500, 33, {"REL": -1.0}, []),
+    ]
+    for name, inst, fmt, n, seed, shifts, up in cases:
+        head, rows, _ = planted(inst, fmt, n, seed, shifts, base, current)
+        path = Path(tmp) / f"compare-{seed}.csv"
+        write_csv(path, head, rows)
+        args = form_args(inst, fmt, None)
+        ours = binary.report(*args, *period, str(path))
+        everyone = ref.read_csv(path, inst, fmt)
+        now = [r for r in everyone if ref.in_period(r, "2026-11-01", "2026-11-29")]
+        then = [r for r in everyone if ref.in_period(r, "2026-10-01", "2026-10-31")]
+        expected = {"current": {"from": "2026-11-01", "to": "2026-11-29", "responses": len(now)},
+                    "base": {"from": "2026-10-01", "to": "2026-10-31", "responses": len(then)}}
+        expected.update(ref.compare(inst, fmt, now, then))
+        checks.compare(f"compare, {name} ({inst} {fmt}): compare block vs reference", ours.get("compare"), expected,
+                       strict=True)
+        checks.compare(f"compare, {name}: the report is the current period's", ours,
+                       ref.report(inst, fmt, now), strict=False)
+        verdicts = {d: t["verdict"] for d, t in ours["compare"]["dimensions"].items()}
+        want = {d: ("up" if d in up else "no clear change") for d in verdicts}
+        if name == "planted drop, zone":
+            want["REL"] = "down"
+        problems = [f"{d}: {verdicts[d]}, want {want[d]}" for d in verdicts if verdicts[d] != want[d]]
+        if shifts.get("nps"):
+            problems += [f"{k}: {ours['compare'][k]['verdict']}" for k in ("nps", "csat")
+                         if ours["compare"][k]["verdict"] != "up"]
+        if not shifts:
+            problems += [f"{k}: {ours['compare'][k]['verdict']}" for k in ("overall", "nps", "csat")
+                         if ours["compare"][k]["verdict"] != "no clear change"]
+        checks.result(f"compare, {name}: verdicts {want}", problems)
+
+    # Segments: the app channel is worse in every dimension; CSV meta.KEY columns and payloads'
+    # meta give the same segments (the numeric meta.band as its JSON text).
+    inst, fmt = "e-s-qual", "perception"
+    head, rows, _ = planted(inst, fmt, 700, 34, {"app": -0.7}, base, current, ("app", "web", "web", ""))
+    for i, r in enumerate(rows):
+        if i % 40 == 0:
+            r[-2] = "kiosk"  # 18 of 700: a small segment
+    path = Path(tmp) / "segments.csv"
+    write_csv(path, head, rows)
+    everyone = ref.read_csv(path, inst, fmt)
+    for key in ("channel", "band"):
+        ours = binary.report(*form_args(inst, fmt, None), "--by", f"meta.{key}", str(path))
+        checks.compare(f"segments by meta.{key}: vs reference", ours.get("segments"),
+                       ref.segments(inst, fmt, everyone, key), strict=True)
+    ours = binary.report(*form_args(inst, fmt, None), "--by", "meta.channel", str(path))
+    app = ours["segments"]["values"]["app"]["against_rest"]["dimensions"]
+    small = {v: s["small"] for v, s in ours["segments"]["values"].items()}
+    problems = [f"app {d}: {t['verdict']}" for d, t in app.items() if t["verdict"] != "down"]
+    problems += [f"small flags {small}"] if small.get("kiosk") is not True or small.get("web") is not False else []
+    checks.result("segments: the worse app channel is 'down' in every dimension; kiosk (< 30) flagged small", problems)
+    # The same rows as payloads with meta, periods and segments together.
+    jsonl = Path(tmp) / "segments.jsonl"
+    with open(jsonl, "w", encoding="utf-8") as f:
+        for r in everyone:
+            # A row without a time gets one outside both periods; a date alone is its midnight.
+            at = r["submitted_at"] or "2025-01-01T00:00:00Z"
+            r = dict(r, submitted_at=at if len(at) > 10 else at + "T00:00:00Z")
+            body = payload(inst, fmt, None, r, ref.score(inst, fmt, r))
+            body["id"] = str(uuid.uuid5(uuid.NAMESPACE_URL, r["id"]))  # payload ids are UUIDs
+            body["meta"] = {k: (int(v) if k == "band" else v) for k, v in r["meta"].items() if v is not None}
+            f.write(json.dumps(body) + "\n")
+    rows_jsonl = [ref.read_payload(json.loads(line))[3] for line in jsonl.read_text().splitlines()]
+    now = [r for r in rows_jsonl if ref.in_period(r, "2026-11-01", "2026-11-29")]
+    ours = binary.report(*form_args(inst, fmt, None), *period, "--by", "meta.channel", str(jsonl))
+    checks.compare("segments of a period, from JSONL payloads' meta: vs reference", ours.get("segments"),
+                   ref.segments(inst, fmt, now, "channel"), strict=True)
+
+    # Errors name the flag.
+    problems = []
+    for bad, flag in ((["--from", "2026-13-01"], "--from"), (["--to", "yesterday"], "--to"),
+                      (["--compare", "2026-10-01"], "--compare"), (["--compare", "2026-10-31..2026-10-01"], "--compare"),
+                      (["--by", "channel"], "--by")):
+        done = subprocess.run([binary.path, "report", *form_args(inst, fmt, None), *bad, str(path)],
+                              capture_output=True, text=True)
+        if done.returncode != 2 or flag not in done.stderr:
+            problems.append(f"{bad}: exit {done.returncode}, {done.stderr.strip()!r}")
+    checks.result("compare and segment errors exit 2 naming the flag", problems)
+
+
 # --- 5. the collector ------------------------------------------------------------------------
 
 
+def recent(cases):
+    """The cases with every submission moved into the last 47 hours, the same in the payloads and
+    in the rows the reference reads: the collector refuses submissions more than two days older
+    than their receipt (an outbox gives up after one), and the synthetic ones span weeks."""
+    now = datetime.datetime.now(datetime.timezone.utc).replace(microsecond=0)
+    out = []
+    for name, inst, fmt, only, payloads, rows in cases:
+        payloads, rows = copy.deepcopy(payloads), [dict(r) for r in rows]
+        for i, (p, r) in enumerate(zip(payloads, rows)):
+            at = (now - datetime.timedelta(minutes=(7 * i) % (47 * 60))).strftime("%Y-%m-%dT%H:%M:%SZ")
+            p["submitted_at"] = r["submitted_at"] = at
+        out.append((name, inst, fmt, only, payloads, rows))
+    return out
+
+
 def collector(checks, binary, tmp, cases):
+    cases = recent(cases)
     token = secrets.token_hex(16)
     log = open(Path(tmp) / "serve.log", "w+", encoding="utf-8")
     proc = subprocess.Popen(
@@ -424,6 +606,8 @@ def collector(checks, binary, tmp, cases):
             if k == 0:
                 rows = rows + [dict(rows[0], id=bad["id"])]
             expected = ref.report(inst, fmt, rows, only)
+            # The served report also counts the responses it flagged: the one moved on purpose.
+            expected["scores_mismatch"] = 1 if k == 0 else 0
             query = f"/v1/report?instrument={inst}&format={fmt}" + (f"&dimensions={','.join(only)}" if only else "")
             status, body = request("GET", query, auth=True)
             if status != 200:
@@ -455,6 +639,7 @@ def main(argv):
         INSTRUMENT_PATHS.update(custom_instruments(tmp))
         cases = synthetic(checks, binary, tmp)
         edges(checks, binary, tmp)
+        comparisons(checks, binary, tmp)
         collector(checks, binary, tmp, cases)
     print(f"{checks.passed} passed, {checks.failed} failed")
     return 1 if checks.failed else 0

@@ -5,7 +5,7 @@
 use crate::error::{Error, ErrorCode};
 use crate::instrument::{Field, Form, Instrument, Scale};
 use crate::payload::{check_time, Answers, OutcomeAnswers, Response, LOYALTY_ITEMS, VALUE_ITEMS};
-use std::collections::HashSet;
+use std::collections::{HashMap, HashSet};
 
 /// The marker of a missing answer in a column.
 pub const MISSING: i16 = i16::MIN;
@@ -42,6 +42,9 @@ pub enum Column {
     Comment,
     /// `scores_mismatch`: the collector's flag in its CSV export; read and ignored.
     Ignored,
+    /// `meta.KEY`: a value of the payload's `meta` object; read when KEY is the segment key
+    /// (`report --by meta.KEY`), otherwise skipped.
+    Meta,
 }
 
 fn unknown(header: &str, why: String) -> Error {
@@ -111,6 +114,9 @@ impl Column {
             "submitted_at" => return Ok(Column::SubmittedAt),
             "scores_mismatch" => return Ok(Column::Ignored),
             _ => {}
+        }
+        if header.strip_prefix("meta.").is_some_and(|k| !k.is_empty()) {
+            return Ok(Column::Meta);
         }
         if let Some(i) = numbered(header, "value", VALUE_ITEMS) {
             return Ok(Column::Value(i));
@@ -321,6 +327,9 @@ pub struct WideRow {
     recovery: Vec<Option<i16>>,
     value: [Option<i16>; VALUE_ITEMS],
     loyalty: [Option<i16>; LOYALTY_ITEMS],
+    /// The segment key (`meta.KEY` column to read) and this row's value of it.
+    segment_key: Option<String>,
+    segment: Option<String>,
 }
 
 impl WideRow {
@@ -334,7 +343,19 @@ impl WideRow {
             recovery: vec![None; 11],
             value: [None; VALUE_ITEMS],
             loyalty: [None; LOYALTY_ITEMS],
+            segment_key: None,
+            segment: None,
         }
+    }
+
+    /// Reads the `meta.KEY` column of this key as the row's segment.
+    pub fn set_segment_key(&mut self, key: Option<&str>) {
+        self.segment_key = key.map(str::to_string);
+    }
+
+    /// The row's segment value, when the segment column has one (empty and `NA` are none).
+    pub fn segment(&self) -> Option<&str> {
+        self.segment.as_deref()
     }
 
     /// The row's id, when it has one.
@@ -351,6 +372,7 @@ impl WideRow {
     pub fn clear(&mut self) {
         self.id.clear();
         self.submitted_at.clear();
+        self.segment = None;
         self.answers.items.iter_mut().for_each(|a| *a = [None; 4]);
         self.answers.recovery = None;
         if let Some(w) = self.answers.weights.take() {
@@ -388,6 +410,12 @@ impl WideRow {
                 }
             }
             Column::Comment => {}
+            Column::Meta => {
+                if self.segment_key.is_some() && header.strip_prefix("meta.") == self.segment_key.as_deref() {
+                    let t = cell.trim();
+                    self.segment = (!t.is_empty() && t != "NA").then(|| t.to_string());
+                }
+            }
             Column::Item { item, field } => {
                 self.answers.items[item][field.index()] = parse_cell(cell, form.scale(), header)?;
             }
@@ -476,6 +504,52 @@ pub(crate) fn epoch_day(t: &str) -> Option<i32> {
     i32::try_from(crate::civil::days_from_civil(y, m, d)).ok()
 }
 
+/// A checked RFC 3339 time (docs/interfaces.md: `Z` or a `±HH:MM` offset, optional fraction)
+/// as nanoseconds since 1970-01-01T00:00:00Z; a leap second counts as the second before.
+pub fn instant(t: &str) -> Option<i64> {
+    let day = i64::from(epoch_day(t)?);
+    let num = |r: std::ops::Range<usize>| t.get(r)?.parse::<i64>().ok();
+    let (h, m, s) = (num(11..13)?, num(14..16)?, num(17..19)?.min(59));
+    let mut rest = t.get(19..)?;
+    let mut nanos = 0i64;
+    if let Some(frac) = rest.strip_prefix('.') {
+        let n = frac.bytes().take_while(u8::is_ascii_digit).count();
+        for (i, b) in frac.bytes().take(n).enumerate() {
+            if i < 9 {
+                nanos += i64::from(b - b'0') * 10i64.pow(8 - i as u32);
+            }
+        }
+        rest = &frac[n..];
+    }
+    let offset = match rest.as_bytes() {
+        [b'Z' | b'z'] => 0,
+        [sign @ (b'+' | b'-'), ..] if rest.len() == 6 => {
+            let oh: i64 = rest.get(1..3)?.parse().ok()?;
+            let om: i64 = rest.get(4..6)?.parse().ok()?;
+            let o = oh * 3600 + om * 60;
+            if *sign == b'-' {
+                -o
+            } else {
+                o
+            }
+        }
+        _ => return None,
+    };
+    let secs = day * 86_400 + h * 3600 + m * 60 + s - offset;
+    Some(secs * 1_000_000_000 + nanos)
+}
+
+/// The text of a `meta` value used as a segment: a string as it is, a number or a boolean as
+/// JSON writes it; `null`, an array or an object is no segment.
+pub fn meta_text(v: &serde_json::Value) -> Option<String> {
+    match v {
+        serde_json::Value::String(s) => Some(s.clone()),
+        serde_json::Value::Number(n) => Some(n.to_string()),
+        serde_json::Value::Bool(b) => Some(b.to_string()),
+        _ => None,
+    }
+}
+
 /// A UUID as a 128-bit number, so a million ids cost 16 bytes each in the duplicate set.
 fn uuid_bits(s: &str) -> Option<u128> {
     if s.len() != 36 {
@@ -514,6 +588,15 @@ pub struct Dataset {
     loyalty: Vec<Vec<i16>>,
     /// Days since 1970-01-01 of `submitted_at`, `i32::MIN` when unknown.
     day: Vec<i32>,
+    /// `submitted_at` as nanoseconds since 1970-01-01T00:00:00Z, `i64::MIN` when unknown.
+    time: Vec<i64>,
+    /// The segment value of each row (an index into `segment_values`, `u32::MAX` for none).
+    segment: Vec<u32>,
+    segment_values: Vec<Box<str>>,
+    /// The index of each segment value, so a key with many values is read in linear time.
+    segment_index: HashMap<Box<str>, u32>,
+    /// The `meta` key whose values are the segments (docs/scoring.md §8.7), when one was set.
+    segment_key: Option<String>,
     uuids: HashSet<u128>,
     other_ids: HashSet<String>,
     /// The `answers` columns this form fills (`item * 4 + field`), in push order: worked out
@@ -563,6 +646,11 @@ impl Dataset {
             value: vec![Vec::new(); VALUE_ITEMS],
             loyalty: vec![Vec::new(); LOYALTY_ITEMS],
             day: Vec::new(),
+            time: Vec::new(),
+            segment: Vec::new(),
+            segment_values: Vec::new(),
+            segment_index: HashMap::new(),
+            segment_key: None,
             uuids: HashSet::new(),
             other_ids: HashSet::new(),
             row_ids: None,
@@ -592,6 +680,8 @@ impl Dataset {
         }
         self.value.iter_mut().chain(self.loyalty.iter_mut()).for_each(|c| c.reserve(rows));
         self.day.reserve(rows);
+        self.time.reserve(rows);
+        self.segment.reserve(rows);
         // Most files carry a UUID per row: sized once, the set never rehashes while it fills.
         self.uuids.reserve(rows);
         if let Some(ids) = &mut self.row_ids {
@@ -607,7 +697,8 @@ impl Dataset {
         if self.rows == 0 && self.uuids.is_empty() && self.other_ids.is_empty() {
             let row_ids = if self.row_ids.is_some() { later.row_ids.or_else(|| Some(Vec::new())) } else { None };
             let form = self.form.clone();
-            *self = Dataset { form, row_ids, ..later };
+            let segment_key = self.segment_key.take();
+            *self = Dataset { form, row_ids, segment_key, ..later };
             return;
         }
         let ids = later.row_ids.unwrap_or_default();
@@ -651,6 +742,11 @@ impl Dataset {
             join(into, from, &keep, all, 1);
         }
         join(&mut self.day, later.day, &keep, all, 1);
+        join(&mut self.time, later.time, &keep, all, 1);
+        let remap: Vec<u32> = later.segment_values.iter().map(|v| self.intern(v)).collect();
+        let segment: Vec<u32> =
+            later.segment.iter().map(|&s| if s == u32::MAX { s } else { remap[s as usize] }).collect();
+        join(&mut self.segment, segment, &keep, all, 1);
         if let Some(mine) = &mut self.row_ids {
             mine.extend(ids.into_iter().zip(&keep).filter(|(_, &k)| k).map(|(id, _)| id));
         }
@@ -681,6 +777,17 @@ impl Dataset {
 
     /// Adds a respondent; a repeated `id` is ignored (first one wins) and gives `false`.
     pub fn push(&mut self, id: Option<&str>, submitted_at: Option<&str>, answers: &Answers) -> bool {
+        self.push_in(id, submitted_at, answers, None)
+    }
+
+    /// [`Dataset::push`] with the row's value of the segment key ([`Dataset::set_segment_key`]).
+    pub fn push_in(
+        &mut self,
+        id: Option<&str>,
+        submitted_at: Option<&str>,
+        answers: &Answers,
+        segment: Option<&str>,
+    ) -> bool {
         match id {
             Some(id) if self.seen(id) => return false,
             Some(_) => {}
@@ -717,6 +824,9 @@ impl Dataset {
             col.push(code(o.loyalty.and_then(|v| v[j])));
         }
         self.day.push(submitted_at.and_then(epoch_day).unwrap_or(i32::MIN));
+        self.time.push(submitted_at.and_then(instant).unwrap_or(i64::MIN));
+        let s = segment.map_or(u32::MAX, |v| self.intern(v));
+        self.segment.push(s);
         self.rows += 1;
         true
     }
@@ -724,6 +834,12 @@ impl Dataset {
     /// Adds a validated payload; one for another instrument, format or dimension set is a
     /// `wrong-form` error.
     pub fn push_response(&mut self, response: &Response) -> Result<bool, Error> {
+        self.push_response_in(response, None)
+    }
+
+    /// [`Dataset::push_response`] with the row's segment value (of the payload's `meta`, see
+    /// [`meta_text`]).
+    pub fn push_response_in(&mut self, response: &Response, segment: Option<&str>) -> Result<bool, Error> {
         let (want, got) = (&self.form, &response.form);
         if got.instrument.id != want.instrument.id {
             return Err(Error::new(
@@ -746,7 +862,84 @@ impl Dataset {
                 "a response over another dimension set",
             ));
         }
-        Ok(self.push(Some(&response.id), Some(&response.submitted_at), &response.answers))
+        Ok(self.push_in(Some(&response.id), Some(&response.submitted_at), &response.answers, segment))
+    }
+
+    /// The index of a segment value, added when new.
+    fn intern(&mut self, value: &str) -> u32 {
+        if let Some(&i) = self.segment_index.get(value) {
+            return i;
+        }
+        let i = self.segment_values.len() as u32;
+        self.segment_values.push(value.into());
+        self.segment_index.insert(value.into(), i);
+        i
+    }
+
+    /// Segments rows by `meta.KEY` from now on (set it before the first row is pushed).
+    pub fn set_segment_key(&mut self, key: Option<&str>) {
+        self.segment_key = key.map(str::to_string);
+    }
+
+    /// The `meta` key of the segments, when set.
+    pub fn segment_key(&self) -> Option<&str> {
+        self.segment_key.as_deref()
+    }
+
+    /// The segment values seen, in order of first appearance.
+    pub fn segment_values(&self) -> &[Box<str>] {
+        &self.segment_values
+    }
+
+    /// The segment of a row: an index into [`Dataset::segment_values`], `None` when the row has
+    /// no value for the key.
+    pub fn segment(&self, row: usize) -> Option<usize> {
+        let s = *self.segment.get(row)?;
+        (s != u32::MAX).then_some(s as usize)
+    }
+
+    /// When a row was submitted, in nanoseconds since 1970-01-01T00:00:00Z.
+    pub fn time(&self, row: usize) -> Option<i64> {
+        let t = self.time[row];
+        (t != i64::MIN).then_some(t)
+    }
+
+    /// A new dataset of the rows for which `keep(row)` holds, in order (same form, segment key
+    /// and values; no id set: the rows are already unique).
+    pub fn select(&self, keep: impl Fn(usize) -> bool) -> Dataset {
+        let mask: Vec<bool> = (0..self.rows).map(keep).collect();
+        fn pick<T: Copy>(from: &[T], mask: &[bool], width: usize) -> Vec<T> {
+            if from.is_empty() {
+                return Vec::new();
+            }
+            from.chunks(width.max(1)).zip(mask).filter(|(_, &k)| k).flat_map(|(c, _)| c.iter().copied()).collect()
+        }
+        let w = self.form.active.len();
+        Dataset {
+            form: self.form.clone(),
+            rows: mask.iter().filter(|&&k| k).count(),
+            answers: self.answers.iter().map(|c| pick(c, &mask, 1)).collect(),
+            recovery: self.recovery.iter().map(|c| pick(c, &mask, 1)).collect(),
+            recovery_given: pick(&self.recovery_given, &mask, 1),
+            points: pick(&self.points, &mask, w),
+            nps: pick(&self.nps, &mask, 1),
+            csat: pick(&self.csat, &mask, 1),
+            ces: pick(&self.ces, &mask, 1),
+            satisfaction: pick(&self.satisfaction, &mask, 1),
+            value: self.value.iter().map(|c| pick(c, &mask, 1)).collect(),
+            loyalty: self.loyalty.iter().map(|c| pick(c, &mask, 1)).collect(),
+            day: pick(&self.day, &mask, 1),
+            time: pick(&self.time, &mask, 1),
+            segment: pick(&self.segment, &mask, 1),
+            segment_values: self.segment_values.clone(),
+            segment_index: self.segment_index.clone(),
+            segment_key: self.segment_key.clone(),
+            uuids: HashSet::new(),
+            other_ids: HashSet::new(),
+            filled: self.filled.clone(),
+            has_recovery: self.has_recovery,
+            row_ids: None,
+        }
     }
 
     /// The raw answer column of an item field (empty when the format lacks the field).

@@ -17,6 +17,7 @@ macro_rules! cat {
 pub mod ask;
 pub mod build;
 pub mod civil;
+pub mod compare;
 pub mod config;
 pub mod dataset;
 pub mod error;

@@ -447,8 +447,6 @@ pub(crate) fn quadrants(points: &[(String, f64, f64)]) -> Option<Quadrants> {
 /// Importance-performance analysis; `None` when neither weights nor satisfaction were given.
 fn ipa(ds: &Dataset, dims: &IndexMap<String, DimensionReport>, dimcols: &[Vec<f64>]) -> Option<Ipa> {
     let rows = ds.len();
-    let performance: IndexMap<String, Option<f64>> =
-        dims.iter().map(|(code, d)| (code.clone(), d.stats.get("p").and_then(|s| s.mean))).collect();
     let nd = dims.len();
 
     let mut sums = vec![0.0; nd];
@@ -478,6 +476,18 @@ fn ipa(ds: &Dataset, dims: &IndexMap<String, DimensionReport>, dimcols: &[Vec<f6
             (code.clone(), stats::pearson(pairs))
         })
         .collect();
+    ipa_of(dims, stated_importance, derived_importance_r)
+}
+
+/// The analysis from its importances, the performance being each dimension's perception mean;
+/// `None` when neither kind of importance is known. Shared by the scan and the summaries.
+pub(crate) fn ipa_of(
+    dims: &IndexMap<String, DimensionReport>,
+    stated_importance: Option<IndexMap<String, f64>>,
+    derived_importance_r: IndexMap<String, Option<f64>>,
+) -> Option<Ipa> {
+    let performance: IndexMap<String, Option<f64>> =
+        dims.iter().map(|(code, d)| (code.clone(), d.stats.get("p").and_then(|s| s.mean))).collect();
     let any_derived = derived_importance_r.values().any(Option::is_some);
     if stated_importance.is_none() && !any_derived {
         return None;

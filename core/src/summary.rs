@@ -85,7 +85,7 @@ use crate::error::{Error, ErrorCode};
 use crate::exact::Exact;
 use crate::instrument::{Field, Form, Format, Instrument};
 use crate::payload::{Answers, Response};
-use crate::report::{civil, item_kinds, quadrants, Classes, DimensionReport, Ipa, ItemReport, Report, Week};
+use crate::report::{civil, item_kinds, Classes, DimensionReport, Ipa, ItemReport, Report, Week};
 use crate::score::{finish_row, half_rule, headline_kind, overall_keys, weakest_of, Kind, RowScores};
 use crate::stats::{self, Stats};
 use indexmap::IndexMap;
@@ -771,22 +771,11 @@ impl Summary {
     /// `report::ipa` from the sums.
     fn ipa(&self, dims: &IndexMap<String, DimensionReport>) -> Option<Ipa> {
         let s = &self.sums;
-        let performance: IndexMap<String, Option<f64>> =
-            dims.iter().map(|(code, d)| (code.clone(), d.stats.get("p").and_then(|s| s.mean))).collect();
         let stated_importance: Option<IndexMap<String, f64>> = (s.weighted > 0)
             .then(|| dims.keys().zip(&s.stated).map(|(c, e)| (c.clone(), e.to_f64() / s.weighted as f64)).collect());
         let derived_importance_r: IndexMap<String, Option<f64>> =
             dims.keys().zip(&s.derived).map(|(c, pairs)| (c.clone(), pairs.r())).collect();
-        let any_derived = derived_importance_r.values().any(Option::is_some);
-        if stated_importance.is_none() && !any_derived {
-            return None;
-        }
-        let plot = |imp: &dyn Fn(&str) -> Option<f64>| -> Vec<(String, f64, f64)> {
-            performance.iter().filter_map(|(c, p)| Some((c.clone(), imp(c)?, (*p)?))).collect()
-        };
-        let stated = stated_importance.as_ref().and_then(|s| quadrants(&plot(&|c| s.get(c).copied())));
-        let derived = quadrants(&plot(&|c| derived_importance_r.get(c).copied().flatten()));
-        Some(Ipa { performance, stated_importance, derived_importance_r, stated, derived })
+        crate::report::ipa_of(dims, stated_importance, derived_importance_r)
     }
 
     /// `report::trend` from the weekly sums.

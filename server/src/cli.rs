@@ -29,7 +29,14 @@ answers, is a warning on standard error (an error with --strict).
 Examples:
   eservqual report --instrument servqual --format gap responses.csv
   eservqual report --instrument servqual --format gap --output table responses.csv
-  eservqual report --instrument e-s-qual --dimensions EFF,SYS,PRI responses.jsonl";
+  eservqual report --instrument e-s-qual --dimensions EFF,SYS,PRI responses.jsonl
+  eservqual report --instrument e-s-qual --from 2026-11-01 --to 2026-11-30 --compare 2026-10-01..2026-10-31 r.csv
+  eservqual report --instrument e-s-qual --by meta.channel responses.csv
+
+--from, --to and --compare filter on submitted_at (rows without it are left out); a date
+alone starts at its midnight UTC, and as an end includes that whole date. --by meta.KEY reads
+the CSV column meta.KEY or the payloads' meta.KEY. --compare and --by print JSON only
+(docs/scoring.md §8).";
 
 const SAMPLE_AFTER_HELP: &str = "\
 The same instrument, format, respondents and seed always give the same bytes: submission
@@ -211,6 +218,18 @@ pub struct ReportArgs {
     /// file without expectation answers.
     #[arg(long)]
     pub strict: bool,
+    /// Only responses submitted at or after DATE (an RFC 3339 time, or YYYY-MM-DD: its midnight UTC).
+    #[arg(long, value_name = "DATE")]
+    pub from: Option<String>,
+    /// Only responses submitted before DATE (an RFC 3339 time; YYYY-MM-DD includes that whole date).
+    #[arg(long, value_name = "DATE")]
+    pub to: Option<String>,
+    /// Compare with the base period FROM..TO (same date forms): adds a "compare" block.
+    #[arg(long, value_name = "FROM..TO")]
+    pub compare: Option<String>,
+    /// Report every segment of the responses' meta.KEY, each against the rest: adds "segments".
+    #[arg(long, value_name = "meta.KEY")]
+    pub by: Option<String>,
     /// The responses: FILE.csv (wide CSV) or FILE.jsonl (one payload per line).
     #[arg(value_name = "FILE")]
     pub file: PathBuf,

@@ -50,21 +50,10 @@ pub(crate) fn example(name: &str) -> Value {
     v
 }
 
-/// The time now plus `secs` seconds, RFC 3339 in UTC.
+/// The time now plus `secs` seconds, RFC 3339 in UTC, whole seconds.
 fn now_text(secs: i64) -> String {
-    let t = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).expect("clock").as_secs() as i64 + secs;
-    let (days, rem) = (t.div_euclid(86_400), t.rem_euclid(86_400));
-    // Howard Hinnant's civil_from_days.
-    let z = days + 719_468;
-    let era = z.div_euclid(146_097);
-    let doe = z - era * 146_097;
-    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
-    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    let mp = (5 * doy + 2) / 153;
-    let d = doy - (153 * mp + 2) / 5 + 1;
-    let m = if mp < 10 { mp + 3 } else { mp - 9 };
-    let y = yoe + era * 400 + i64::from(m <= 2);
-    format!("{y:04}-{m:02}-{d:02}T{:02}:{:02}:{:02}Z", rem / 3600, rem / 60 % 60, rem % 60)
+    let t = jiff::Timestamp::now().as_second() + secs;
+    jiff::Timestamp::from_second(t).expect("a time in range").to_string()
 }
 
 /// A scratch folder unique to one test.
@@ -746,6 +735,22 @@ fn the_report_equals_eservqual_report_on_the_export() {
     let s = Server::start(&dir, &["--rate-limit", "0", "--seed", "150"]);
     assert!(!s.banner.iter().any(|l| l.contains("seeded")), "{:?}", s.banner);
     assert_eq!(s.count(), 152);
+
+    // A comment goes out in the CSV too, quoted where it needs to be, and one a spreadsheet would
+    // run as a formula goes out neutralised; the export still reads back.
+    let mut commented = example("esqual_one.json");
+    commented["id"] = json!(uuid(0xc0ffee));
+    commented["outcomes"]["comment"] = json!("=HYPERLINK(\"http://evil.example\"), said \"hi\"");
+    assert_eq!(post(&s, &commented).0, 201);
+    let (_, _, csv) = get(&s.url("/v1/responses.csv?instrument=e-s-qual&format=perception"), Some(TOKEN));
+    let header = csv.lines().next().expect("a header");
+    assert!(header.ends_with(",comment,scores_mismatch"), "{header}");
+    let line = csv.lines().find(|l| l.starts_with(&uuid(0xc0ffee))).expect("the commented row");
+    assert!(line.ends_with(",\"'=HYPERLINK(\"\"http://evil.example\"\"), said \"\"hi\"\"\",0"), "{line}");
+    let csv_file = dir.join("commented.csv");
+    std::fs::write(&csv_file, &csv).expect("write the export");
+    let from_csv = cli(&csv_file, &["--instrument", "e-s-qual", "--format", "perception"]);
+    assert_eq!(from_csv["responses"], 152);
 }
 
 /// Four clients POSTing fresh ids to `url` until `budget` attempts, `stop`, the deadline, or a

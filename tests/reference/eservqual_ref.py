@@ -533,11 +533,9 @@ def dimension_report(fmt, dims, respondents, per_dim_rows, administered):
 
 
 def monday(submitted_at):
-    """The Monday (ISO date) of the UTC week of an RFC 3339 time."""
-    t = datetime.datetime.fromisoformat(submitted_at.replace("Z", "+00:00").replace("z", "+00:00"))
-    if t.tzinfo is not None:
-        t = t.astimezone(datetime.timezone.utc)
-    day = t.date()
+    """The Monday (ISO date) of the week of the date written in an RFC 3339 time (§3.11: the
+    date as written, whatever its offset)."""
+    day = datetime.date.fromisoformat(submitted_at[:10])
     return (day - datetime.timedelta(days=day.weekday())).isoformat()
 
 
@@ -647,6 +645,158 @@ def report(instrument, fmt, respondents, only=None):
     return out
 
 
+# --- Comparisons: periods and segments (§8) ---------------------------------------------------
+
+
+def instant(text):
+    """An RFC 3339 time or a date as an aware UTC datetime (§8.1)."""
+    text = text.strip()
+    if len(text) == 10:
+        return datetime.datetime.fromisoformat(text).replace(tzinfo=datetime.timezone.utc)
+    return datetime.datetime.fromisoformat(text.replace("z", "Z").replace("Z", "+00:00"))
+
+
+def in_period(respondent, start, end):
+    """§8.1: from ≤ submitted_at < to; a date `to` includes that date."""
+    at = respondent.get("submitted_at")
+    if at is None:
+        return start is None and end is None
+    t = instant(at)
+    if start is not None and t < instant(start):
+        return False
+    if end is not None:
+        stop = instant(end) + (datetime.timedelta(days=1) if len(end.strip()) == 10 else datetime.timedelta(0))
+        if t >= stop:
+            return False
+    return True
+
+
+def _verdict(p_adjusted, difference):
+    if p_adjusted is None or difference is None:
+        return None
+    if p_adjusted < 0.05 and difference > 0:
+        return "up"
+    if p_adjusted < 0.05 and difference < 0:
+        return "down"
+    return "no clear change"
+
+
+def welch_test(score_name, x1, x0):
+    """§8.2 by scipy's Welch test on the raw per-respondent scores."""
+    x1 = [x for x in x1 if x is not None]
+    x0 = [x for x in x0 if x is not None]
+    out = {"score": score_name, "method": "welch", "n_current": len(x1), "n_base": len(x0),
+           "current": float(np.mean(x1)) if x1 else None, "base": float(np.mean(x0)) if x0 else None,
+           "difference": None, "se": None, "df": None, "statistic": None, "ci95": None, "p": None}
+    if x1 and x0:
+        out["difference"] = out["current"] - out["base"]
+    if len(x1) >= 2 and len(x0) >= 2:
+        v = np.var(x1, ddof=1) / len(x1) + np.var(x0, ddof=1) / len(x0)
+        if v > 0:
+            r = scipy.stats.ttest_ind(np.array(x1, float), np.array(x0, float), equal_var=False)
+            ci = r.confidence_interval(0.95)
+            out.update(se=float(math.sqrt(v)), df=float(r.df), statistic=float(r.statistic),
+                       ci95=[float(ci.low), float(ci.high)], p=float(r.pvalue))
+    return out
+
+
+def nps_test(a1, a0):
+    """§8.3 from the reference's NPS of each side."""
+    c, b = nps(a1), nps(a0)
+    out = {"score": "nps", "method": "nps-normal", "n_current": c["n"], "n_base": b["n"],
+           "current": c["score"], "base": b["score"], "difference": None, "se": None, "statistic": None,
+           "ci95": None, "p": None}
+    if c["n"] and b["n"]:
+        d = c["score"] - b["score"]
+        out["difference"] = d
+        se = math.sqrt(c["se"] ** 2 + b["se"] ** 2)
+        if se > 0:
+            z = d / se
+            q = scipy.stats.norm.ppf(0.975)
+            out.update(se=se, statistic=z, ci95=[d - q * se, d + q * se], p=float(2 * scipy.stats.norm.sf(abs(z))))
+    return out
+
+
+def csat_test(a1, a0):
+    """§8.4: Newcombe's method 10 (statsmodels' 'newcomb') and the pooled two-proportion z test."""
+    from statsmodels.stats.proportion import confint_proportions_2indep, proportions_ztest
+    x1 = [x for x in a1 if x is not None]
+    x0 = [x for x in a0 if x is not None]
+    n1, n0 = len(x1), len(x0)
+    t1, t0 = sum(1 for x in x1 if x >= 4), sum(1 for x in x0 if x >= 4)
+    out = {"score": "top2", "method": "newcombe", "n_current": n1, "n_base": n0,
+           "current": t1 / n1 if n1 else None, "base": t0 / n0 if n0 else None, "difference": None,
+           "se": None, "statistic": None, "ci95": None, "p": None}
+    if n1 and n0:
+        d = t1 / n1 - t0 / n0
+        out["difference"] = d
+        lo, hi = confint_proportions_2indep(t1, n1, t0, n0, method="newcomb", compare="diff")
+        # The same interval by the formula of §8.4 from the reference's Wilson intervals.
+        (l1, u1), (l0, u0) = wilson(t1, n1), wilson(t0, n0)
+        p1, p0 = t1 / n1, t0 / n0
+        by_formula = [d - math.sqrt((p1 - l1) ** 2 + (u0 - p0) ** 2), d + math.sqrt((u1 - p1) ** 2 + (p0 - l0) ** 2)]
+        assert abs(by_formula[0] - lo) < 1e-12 and abs(by_formula[1] - hi) < 1e-12, (by_formula, lo, hi)
+        out["ci95"] = [float(lo), float(hi)]
+        pooled = (t1 + t0) / (n1 + n0)
+        se = math.sqrt(pooled * (1 - pooled) * (1 / n1 + 1 / n0))
+        if se > 0:
+            z, p = proportions_ztest([t1, t0], [n1, n0])
+            out.update(se=se, statistic=float(z), p=float(p))
+    return out
+
+
+def compare(instrument, fmt, current, base, only=None):
+    """§8.2–§8.6: the current respondents against the base respondents."""
+    from statsmodels.stats.multitest import multipletests
+    dims = dimensions(instrument, only)
+    head = HEADLINE[fmt]
+
+    def rows(respondents):
+        keyed_rows = [dict(r, answers=keyed(instrument, fmt, r.get("answers") or {})) for r in respondents]
+        per_dim = [dimension_scores(fmt, dims, r.get("answers") or {}) for r in keyed_rows]
+        overall = [overall_scores(fmt, dims, pd_, r.get("weights")) for pd_, r in zip(per_dim, keyed_rows)]
+        return per_dim, overall
+
+    (pd1, ov1), (pd0, ov0) = rows(current), rows(base)
+    out = {"alpha": 0.05, "holm_family": "dimensions", "dimensions": {}}
+    for d in dims:
+        out["dimensions"][d] = welch_test(head, [r[d][head] for r in pd1], [r[d][head] for r in pd0])
+    tested = [d for d in dims if out["dimensions"][d]["p"] is not None]
+    if tested:
+        adjusted = multipletests([out["dimensions"][d]["p"] for d in tested], method="holm")[1]
+        for d, p in zip(tested, adjusted):
+            out["dimensions"][d]["p_adjusted"] = float(p)
+    for d in dims:
+        t = out["dimensions"][d]
+        t.setdefault("p_adjusted", None)
+        t["verdict"] = _verdict(t["p_adjusted"], t["difference"])
+    outcome = lambda rs, key: [(r.get("outcomes") or {}).get(key) for r in rs]  # noqa: E731
+    out["overall"] = welch_test(head, [o[head] for o in ov1], [o[head] for o in ov0])
+    out["nps"] = nps_test(outcome(current, "nps"), outcome(base, "nps"))
+    out["csat"] = csat_test(outcome(current, "csat"), outcome(base, "csat"))
+    for key in ("overall", "nps", "csat"):
+        t = out[key]
+        t["p_adjusted"] = t["p"]
+        t["verdict"] = _verdict(t["p"], t["difference"])
+    return out
+
+
+def segments(instrument, fmt, respondents, key, only=None):
+    """§8.7: per value of meta.KEY its report and its comparison with every other respondent."""
+    value = lambda r: (r.get("meta") or {}).get(key)  # noqa: E731
+    text = lambda v: v if isinstance(v, str) else (json.dumps(v) if isinstance(v, (int, float, bool)) else None)  # noqa: E731
+    values = sorted({text(value(r)) for r in respondents} - {None})
+    out = {"key": key, "without_value": sum(1 for r in respondents if text(value(r)) is None), "small_below": 30,
+           "values": {}}
+    for v in values:
+        inside = [r for r in respondents if text(value(r)) == v]
+        rest = [r for r in respondents if text(value(r)) != v]
+        out["values"][v] = {"responses": len(inside), "small": len(inside) < 30,
+                            "report": report(instrument, fmt, inside, only),
+                            "against_rest": compare(instrument, fmt, inside, rest, only)}
+    return out
+
+
 # --- Input -----------------------------------------------------------------------------------
 
 
@@ -688,6 +838,8 @@ def read_csv(path, instrument, fmt=None, only=None):
                         r["answers"][code][field] = _cell(text, where)
                 elif code == "recovery" and field in recovery_items and instrument == "e-s-qual":
                     recovery[field] = {"p": _cell(text, where)}
+                elif code == "meta" and field:
+                    r.setdefault("meta", {})[field] = None if (text or "").strip() in ("", "NA") else text.strip()
                 elif code == "weight" and field in dims:
                     weights[field] = _cell(text, where, integer=False)
                 elif column in ("nps", "csat", "ces", "satisfaction"):
@@ -727,6 +879,7 @@ def read_payload(payload):
         "weights": payload.get("weights"),
         "recovery": payload.get("recovery"),
         "outcomes": dict(payload.get("outcomes") or {}),
+        "meta": payload.get("meta"),
     }
     return instrument, fmt, only, respondent
 
@@ -743,6 +896,10 @@ def main(argv=None):
     rep.add_argument("--instrument", required=True, help="a built-in id or a custom instrument JSON file")
     rep.add_argument("--format")
     rep.add_argument("--dimensions")
+    rep.add_argument("--from", dest="start")
+    rep.add_argument("--to", dest="end")
+    rep.add_argument("--compare", help="FROM..TO")
+    rep.add_argument("--by", help="meta.KEY")
     rep.add_argument("file")
     sc = sub.add_parser("scores", help="the scores object of one payload")
     sc.add_argument("--instrument", action="append", default=[], help="a custom instrument JSON file")
@@ -762,7 +919,19 @@ def main(argv=None):
             respondents = [r for _, _, _, r in read_jsonl(args.file)]
         else:
             respondents = read_csv(args.file, instrument, fmt, only)
+        everyone = respondents
+        if args.start is not None or args.end is not None:
+            respondents = [r for r in everyone if in_period(r, args.start, args.end)]
         result = report(instrument, fmt, respondents, only)
+        if args.compare:
+            b_from, b_to = args.compare.split("..")
+            base = [r for r in everyone if in_period(r, b_from, b_to)]
+            block = {"current": {"from": args.start, "to": args.end, "responses": len(respondents)},
+                     "base": {"from": b_from, "to": b_to, "responses": len(base)}}
+            block.update(compare(instrument, fmt, respondents, base, only))
+            result["compare"] = block
+        if args.by:
+            result["segments"] = segments(instrument, fmt, respondents, args.by[len("meta."):], only)
     json.dump(result, sys.stdout, indent=1)
     print()
     return 0

@@ -122,9 +122,12 @@ pub fn read_bytes(bytes: &[u8], file: &str, dataset: &mut Dataset, threads: usiz
     }
     cuts.push(body.len());
     let form = dataset.form.clone();
+    let segment_key = dataset.segment_key().map(str::to_string);
+    let segment_key = segment_key.as_deref();
     let read_part = |chunk: &[u8]| -> PartRead {
         let lines = chunk.iter().filter(|&&b| b == b'\n').count() as u64;
         let mut part = Dataset::part(form.clone());
+        part.set_segment_key(segment_key);
         part.reserve(lines as usize + 1);
         if let Some(summary) = plain_records(chunk, &columns, delimiter, &mut part) {
             return (Ok((part, summary)), lines);
@@ -132,6 +135,7 @@ pub fn read_bytes(bytes: &[u8], file: &str, dataset: &mut Dataset, threads: usiz
         // Something the plain splitter leaves to the csv reader: read the part again with it,
         // which accepts what it accepts and words every error as `read` does.
         let mut part = Dataset::part(form.clone());
+        part.set_segment_key(segment_key);
         let mut reader = ReaderBuilder::new().has_headers(false).flexible(true).delimiter(delimiter).from_reader(chunk);
         (records(&mut reader, &columns, file, &mut part).map(|summary| (part, summary)), lines)
     };
@@ -182,6 +186,7 @@ fn plain_records(chunk: &[u8], columns: &[(Column, String)], delimiter: u8, data
     let scale = form.scale();
     let mut summary = Summary::default();
     let mut row = WideRow::new(&form);
+    row.set_segment_key(dataset.segment_key());
     let last = columns.len() - 1;
     let mut at = 0usize;
     while at < chunk.len() {
@@ -209,7 +214,7 @@ fn plain_records(chunk: &[u8], columns: &[(Column, String)], delimiter: u8, data
         }
         row.finish(&form).ok()?;
         summary.read += 1;
-        if !dataset.push(row.id(), row.submitted_at(), &row.answers) {
+        if !dataset.push_in(row.id(), row.submitted_at(), &row.answers, row.segment()) {
             summary.duplicates += 1;
         }
     }
@@ -227,7 +232,8 @@ fn header_columns(headers: &ByteRecord, file: &str, dataset: &Dataset) -> Result
         let text = if i == 0 { text.strip_prefix('\u{feff}').unwrap_or(text) } else { text };
         let name = text.trim();
         let column = Column::parse(name, form).map_err(|e| Error::core(Some(file), Some(1), &e))?;
-        if let Some((_, first)) = columns.iter().find(|(c, _)| *c == column) {
+        // Any number of meta.KEY columns, each named once.
+        if let Some((_, first)) = columns.iter().find(|(c, h)| *c == column && (column != Column::Meta || h == name)) {
             let message = if first == name {
                 format!("column '{name}' appears twice")
             } else {
@@ -251,6 +257,7 @@ fn records<R: Read>(
     let mut summary = Summary::default();
     let mut record = ByteRecord::new();
     let mut row = WideRow::new(&form);
+    row.set_segment_key(dataset.segment_key());
     loop {
         match reader.read_byte_record(&mut record) {
             Ok(true) => {}
@@ -274,7 +281,7 @@ fn records<R: Read>(
         }
         row.finish(&form).map_err(|e| Error::core(Some(file), start, &e))?;
         summary.read += 1;
-        if !dataset.push(row.id(), row.submitted_at(), &row.answers) {
+        if !dataset.push_in(row.id(), row.submitted_at(), &row.answers, row.segment()) {
             summary.duplicates += 1;
         }
     }

@@ -76,8 +76,12 @@ pub fn read(mut input: impl BufRead, file: &str, registry: &Registry, dataset: &
             }
             Error::core(Some(file), Some(line), &e)
         })?;
+        let segment = dataset
+            .segment_key()
+            .and_then(|k| payload.meta.as_ref()?.get(k))
+            .and_then(eservqual_core::dataset::meta_text);
         let response = payload.validate(registry).map_err(|e| Error::core(Some(file), Some(line), &e))?;
-        let kept = dataset.push_response(&response).map_err(|mut e| {
+        let kept = dataset.push_response_in(&response, segment.as_deref()).map_err(|mut e| {
             if e.field == "instrument.dimensions" {
                 e.message.push_str(": pass the same --dimensions as the deployment");
             }

@@ -3,11 +3,11 @@
 
 use super::store::{Filter, Reader, Row, StoreError};
 use super::summaries;
-use eservqual_core::dataset::Dataset;
+use eservqual_core::dataset::{wide_header, wide_row, Dataset};
 use eservqual_core::payload::{Payload, Response};
 use eservqual_core::report::{report, Report};
 use eservqual_core::summary::Summary;
-use eservqual_core::{Form, Instrument, Registry};
+use eservqual_core::{Form, Registry};
 
 /// A stored payload validated again (the same checks as at ingest).
 fn response_of(text: &str, registry: &Registry) -> Result<Response, eservqual_core::Error> {
@@ -118,25 +118,10 @@ pub fn jsonl_line(row: Row<'_>, out: &mut Vec<u8>) {
     out.push(b'\n');
 }
 
-/// The wide-CSV header of `form` (docs/interfaces.md "Wide CSV"; readable by `eservqual report`).
+/// The wide-CSV header of `form` (docs/interfaces.md "Wide CSV"; readable by `eservqual report`):
+/// the core's columns, the comment last among them, then the collector's `scores_mismatch`.
 pub fn csv_header(form: &Form) -> Vec<u8> {
-    let mut h: Vec<String> = vec!["id".to_string(), "submitted_at".to_string()];
-    for &d in &form.active {
-        for item in &form.instrument.dimensions[d].items {
-            for f in form.format.fields() {
-                h.push(format!("{}.{}", item.code, f.as_str()));
-            }
-        }
-    }
-    if form.instrument.id == "e-s-qual" {
-        if let Some(recs) = Instrument::builtin("e-recs-qual") {
-            h.extend(recs.items().map(|i| format!("recovery.{}", i.code)));
-        }
-    }
-    h.extend(form.dimensions().map(|d| format!("weight.{}", d.code)));
-    h.extend(["nps", "csat", "ces", "satisfaction"].map(String::from));
-    h.extend((1..=4).map(|i| format!("value{i}")));
-    h.extend((1..=5).map(|i| format!("loyalty{i}")));
+    let mut h = wide_header(form);
     // 1 when the client's scores differed from the collector's (`eservqual report` ignores it).
     h.push("scores_mismatch".to_string());
     let mut line = h.join(",").into_bytes();
@@ -144,52 +129,17 @@ pub fn csv_header(form: &Form) -> Vec<u8> {
     line
 }
 
-fn cell(out: &mut Vec<u8>, x: Option<i16>) {
-    out.push(b',');
-    if let Some(x) = x {
-        out.extend_from_slice(itoa::Buffer::new().format(x).as_bytes());
-    }
-}
-
-/// One stored payload as a wide-CSV row of `form`; `false` when it is not of that form (or no
-/// longer valid), and nothing is written.
+/// One stored payload as a wide-CSV row of `form` (the core's row, a comment neutralised where a
+/// spreadsheet would run it as a formula, then the flag); `false` when it is not of that form
+/// (or no longer valid), and nothing is written.
 pub fn csv_row(row: Row<'_>, registry: &Registry, form: &Form, out: &mut Vec<u8>) -> bool {
     let Ok(r) = response_of(row.payload, registry) else { return false };
     if r.form.instrument.id != form.instrument.id || r.form.format != form.format || r.form.active != form.active {
         return false;
     }
-    let a = &r.answers;
-    // Ids are UUIDs and times RFC 3339 (validated): no character that needs CSV quoting.
-    out.extend_from_slice(r.id.as_bytes());
-    out.push(b',');
-    out.extend_from_slice(r.submitted_at.as_bytes());
-    for &d in &form.active {
-        for i in form.item_range(d) {
-            for f in form.format.fields() {
-                cell(out, a.items.get(i).and_then(|x| x[f.index()]));
-            }
-        }
-    }
-    if form.instrument.id == "e-s-qual" {
-        for j in 0..11 {
-            cell(out, a.recovery.as_ref().and_then(|rec| rec.get(j).copied().flatten()));
-        }
-    }
-    for j in 0..form.active.len() {
-        out.push(b',');
-        if let Some(w) = a.weights.as_ref().and_then(|w| w.get(j)) {
-            out.extend_from_slice(w.to_string().as_bytes());
-        }
-    }
-    let o = &a.outcomes;
-    for x in [o.nps, o.csat, o.ces, o.satisfaction] {
-        cell(out, x);
-    }
-    for j in 0..4 {
-        cell(out, o.value.and_then(|v| v[j]));
-    }
-    for j in 0..5 {
-        cell(out, o.loyalty.and_then(|v| v[j]));
+    wide_row(&r, out);
+    if out.last() == Some(&b'\n') {
+        out.pop();
     }
     out.extend_from_slice(if row.scores_mismatch { b",1\n" } else { b",0\n" });
     true
