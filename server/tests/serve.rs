@@ -1689,10 +1689,27 @@ fn the_report_from_summaries_equals_the_report_on_the_export_through_repeats_and
         assert_eq!(a, b, "{q}: the rebuilt summaries give another report");
     }
 
+    // A stale row (a stored summary that could not be read back) sends its ranges to the scan;
+    // a new response of its day keeps it stale, and is still counted by the scan.
+    let esq_rows = "instrument = 'e-s-qual' AND format = 'perception' AND dimensions = 'EFF,SYS,FUL,PRI'";
+    execute_sql(
+        &dir,
+        "t.db",
+        &format!(
+            "UPDATE summaries SET summary = NULL WHERE {esq_rows} AND day = (SELECT MAX(day) FROM summaries WHERE {esq_rows})"
+        ),
+    );
+    let mut v = example("esqual_one.json");
+    v["id"] = json!(uuid(9 << 40));
+    assert_eq!(post(&s, &v).0, 201);
+    let stale = reports(&s);
+    assert_eq!(stale[0].0["responses"], 2501);
+    assert_eq!(stale[1].0, before[1].0, "other forms keep their summaries");
+
     // A database whose summaries do not cover its responses (made before them) is scanned.
     execute_sql(&dir, "t.db", "DELETE FROM summaries; UPDATE summary_state SET complete = (1 = 0)");
     let scanned = reports(&s);
-    assert_eq!(scanned[0].0["responses"], 2500);
+    assert_eq!(scanned[0].0["responses"], 2501);
 }
 
 #[test]
