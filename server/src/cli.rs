@@ -77,6 +77,35 @@ pub enum Command {
     /// The reference collector: receive payloads over HTTP, store them, serve report and exports.
     #[command(after_help = SERVE_AFTER_HELP)]
     Serve(ServeArgs),
+    /// Maintain the collector's per-day summaries, which /v1/report reads.
+    #[command(subcommand)]
+    Summaries(SummariesCommand),
+}
+
+#[derive(Debug, Subcommand)]
+pub enum SummariesCommand {
+    /// Recompute every summary from the stored responses, in one transaction (for a database
+    /// made before summaries existed, or after a restore); collectors may keep running.
+    #[command(after_help = "Examples:
+  eservqual summaries rebuild --db responses.db
+  eservqual summaries rebuild --database-url postgres://eservqual@db.internal/eservqual")]
+    Rebuild(StoreArgs),
+}
+
+/// Which store, and the instruments its payloads use.
+#[derive(Debug, Args)]
+pub struct StoreArgs {
+    /// The SQLite database file [default: eservqual.db].
+    #[arg(long, value_name = "PATH", conflicts_with = "database_url")]
+    pub db: Option<PathBuf>,
+    /// A database URL instead of --db (postgres://... or sqlite:PATH) [default:
+    /// ESERVQUAL_DATABASE_URL when --db is not given].
+    #[arg(long, value_name = "URL")]
+    pub database_url: Option<String>,
+    /// A custom instrument JSON file the collector accepts (repeatable: give the same as to
+    /// serve, or its payloads are left out).
+    #[arg(long = "instrument", value_name = "PATH")]
+    pub instruments: Vec<PathBuf>,
 }
 
 const SERVE_AFTER_HELP: &str = "\

@@ -37,6 +37,9 @@ fn main() -> ExitCode {
             drop(stdout);
             eservqual_server::serve::run(args)
         }
+        Command::Summaries(eservqual_server::cli::SummariesCommand::Rebuild(args)) => {
+            eservqual_server::serve::rebuild_summaries(args, stdout)
+        }
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,

@@ -938,6 +938,8 @@ fn custom_instruments_static_files_and_the_dashboard_page() {
         "instrument": { "id": "food-delivery", "version": "2025.1", "format": "perception" },
         "scale": { "min": 1, "max": 5 },
         "locale": "en",
+        "scores": {},
+        "sdk": { "name": "eservqual", "version": "0.1.0" },
         "submitted_at": now_text(0),
         "answers": { "APP1": { "p": 4 }, "DEL1": { "p": 2 }, "FOOD1": { "p": 5 } },
         "scores": {},
@@ -1429,4 +1431,308 @@ fn a_read_only_database_is_refused_at_start_saying_so() {
     std::fs::set_permissions(&db, std::fs::Permissions::from_mode(0o644)).expect("chmod");
     assert_eq!(out.status.code(), Some(1), "{err}");
     assert!(err.contains("read-only") || err.contains("cannot be written"), "{err}");
+}
+
+/// Runs `sql` on the store `db` of the test folder `dir` (SQLite file or PostgreSQL database).
+pub(crate) fn execute_sql(dir: &Path, db: &str, sql: &str) {
+    if on_postgres() {
+        let url = common::pg::database(&common::pg::base_url(), &common::pg::database_name(dir, db));
+        common::pg::execute(&url, sql).unwrap_or_else(|e| panic!("{sql}: {e}"));
+    } else {
+        let conn = rusqlite::Connection::open(dir.join(db)).expect("open the database");
+        conn.busy_timeout(Duration::from_secs(10)).expect("busy timeout");
+        conn.execute_batch(sql).unwrap_or_else(|e| panic!("{sql}: {e}"));
+    }
+}
+
+/// A small seeded generator (xorshift), for synthetic answers.
+struct Rng(u64);
+
+impl Rng {
+    fn next(&mut self) -> u64 {
+        self.0 ^= self.0 << 13;
+        self.0 ^= self.0 >> 7;
+        self.0 ^= self.0 << 17;
+        self.0
+    }
+    fn range(&mut self, lo: i64, hi: i64) -> i64 {
+        lo + (self.next() % (hi - lo + 1) as u64) as i64
+    }
+    fn chance(&mut self, percent: u64) -> bool {
+        self.next() % 100 < percent
+    }
+}
+
+/// A form of the summary tests: instrument, format, dimension set or "", item codes by
+/// dimension, scale.
+type TestForm = (&'static str, &'static str, &'static str, Vec<(String, Vec<String>)>, (i64, i64));
+
+/// The forms of the summary tests.
+fn forms() -> Vec<TestForm> {
+    let codes = |template: &str| -> Vec<(String, Vec<String>)> {
+        let v = example(template);
+        let mut dims: Vec<(String, Vec<String>)> = Vec::new();
+        for code in v["answers"].as_object().expect("answers").keys() {
+            let dim: String = code.chars().take_while(|c| c.is_ascii_alphabetic()).collect();
+            match dims.last_mut() {
+                Some((d, items)) if *d == dim => items.push(code.clone()),
+                _ => dims.push((dim, vec![code.clone()])),
+            }
+        }
+        dims
+    };
+    let esq = codes("esqual_one.json");
+    let sq = codes("zone_one.json");
+    let recs: Vec<(String, Vec<String>)> = [("RES", 5), ("COM", 3), ("CON", 3)]
+        .iter()
+        .map(|(d, n)| (d.to_string(), (1..=*n).map(|i| format!("{d}{i}")).collect()))
+        .collect();
+    let some: Vec<_> = esq.iter().filter(|(d, _)| d != "FUL").cloned().collect();
+    vec![
+        ("servqual", "gap", "", sq.clone(), (1, 7)),
+        ("servqual", "perception", "", sq.clone(), (1, 7)),
+        ("servqual", "zone", "", sq, (1, 9)),
+        ("e-recs-qual", "perception", "", recs, (1, 5)),
+        ("e-s-qual", "perception", "EFF,SYS,PRI", some, (1, 5)),
+        ("e-s-qual", "gap", "", esq, (1, 5)),
+    ]
+}
+
+/// A synthetic payload of one form (N/A answers, weights and outcomes now and then), submitted
+/// up to 47 hours ago, with client scores left out (so it is stored flagged).
+fn synthetic(rng: &mut Rng, n: u64, (instrument, format, dims, items, (lo, hi)): &TestForm) -> Value {
+    let mut answers = serde_json::Map::new();
+    let level = rng.range(-1, 1);
+    for (_, codes) in items {
+        for code in codes {
+            let mut a = serde_json::Map::new();
+            let mut v = || (!rng.chance(6)).then(|| (rng.range(*lo, *hi) + level).clamp(*lo, *hi));
+            match *format {
+                "perception" => {
+                    a.insert("p".into(), json!(v()));
+                }
+                "gap" => {
+                    a.insert("p".into(), json!(v()));
+                    a.insert("e".into(), json!(v()));
+                }
+                _ => {
+                    let (x, y) = (v(), v());
+                    let (min, des) = match (x, y) {
+                        (Some(x), Some(y)) => (Some(x.min(y)), Some(x.max(y))),
+                        other => other,
+                    };
+                    a.insert("p".into(), json!(v()));
+                    a.insert("min".into(), json!(min));
+                    a.insert("des".into(), json!(des));
+                }
+            }
+            answers.insert(code.clone(), Value::Object(a));
+        }
+    }
+    let mut outcomes = serde_json::Map::new();
+    if rng.chance(85) {
+        outcomes.insert("nps".into(), json!(rng.range(0, 10)));
+    }
+    if rng.chance(60) {
+        outcomes.insert("csat".into(), json!(rng.range(1, 5)));
+    }
+    if rng.chance(40) {
+        outcomes.insert("ces".into(), json!(rng.range(1, 7)));
+    }
+    if rng.chance(50) {
+        outcomes.insert("satisfaction".into(), json!(rng.range(*lo, *hi)));
+    }
+    let mut instrument_v = json!({ "id": instrument, "version": "1", "format": format });
+    if !dims.is_empty() {
+        instrument_v["dimensions"] = json!(dims.split(',').collect::<Vec<_>>());
+    }
+    let mut v = json!({
+        "schema": "eservqual.response/1",
+        "id": uuid(n),
+        "instrument": instrument_v,
+        "scale": { "min": lo, "max": if *format == "zone" { 9 } else { *hi } },
+        "locale": "en",
+        "scores": {},
+        "sdk": { "name": "eservqual", "version": "0.1.0" },
+        "submitted_at": now_text(-rng.range(0, 47 * 3600)),
+        "answers": answers,
+        "outcomes": outcomes,
+    });
+    if rng.chance(40) {
+        let w: serde_json::Map<String, Value> =
+            items.iter().map(|(d, _)| (d.clone(), json!(rng.range(1, 40)))).collect();
+        v["weights"] = Value::Object(w);
+    }
+    v
+}
+
+/// `eservqual report` on `file` (JSON).
+fn cli_report(file: &Path, args: &[&str]) -> Value {
+    let out =
+        Command::new(env!("CARGO_BIN_EXE_eservqual")).arg("report").args(args).arg(file).output().expect("report runs");
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    serde_json::from_slice(&out.stdout).expect("report JSON")
+}
+
+/// The served report of `query` (without `scores_mismatch`) and `eservqual report` on the JSONL
+/// export of the same query; both returned after checking they agree to 1e-9.
+fn served_and_cli(s: &Server, dir: &Path, query: &str, args: &[&str]) -> (Value, u64) {
+    // The export filters on the dimension set only when told: name it.
+    let all = [("e-s-qual", "EFF,SYS,FUL,PRI"), ("servqual", "TAN,REL,RSP,ASR,EMP"), ("e-recs-qual", "RES,COM,CON")];
+    let export = match all.iter().find(|(i, _)| query.contains(&format!("instrument={i}&"))) {
+        Some((_, dims)) if !query.contains("dimensions=") => format!("{query}&dimensions={dims}"),
+        _ => query.to_string(),
+    };
+    let (status, _, body) = get(&s.url(&format!("/v1/report?{query}")), Some(TOKEN));
+    assert_eq!(status, 200, "{query}: {body}");
+    let mut served: Value = serde_json::from_str(&body).expect("report JSON");
+    let flagged = served.as_object_mut().and_then(|m| m.remove("scores_mismatch")).and_then(|v| v.as_u64());
+    let (status, _, jsonl) = get(&s.url(&format!("/v1/responses.jsonl?{export}")), Some(TOKEN));
+    assert_eq!(status, 200, "{query}");
+    let file = dir.join("summary-export.jsonl");
+    std::fs::write(&file, &jsonl).expect("write the export");
+    let expected = if jsonl.is_empty() { None } else { Some(cli_report(&file, args)) };
+    if let Some(expected) = expected {
+        assert_same(&served, &expected, &format!("/v1/report?{query} and eservqual report on its export"));
+    } else {
+        assert_eq!(served["responses"], 0, "{query}");
+    }
+    (served, flagged.expect("scores_mismatch in the report"))
+}
+
+/// A UTC date `days` from today, `YYYY-MM-DD`.
+fn date(days: i64) -> String {
+    now_text(days * 86_400)[..10].to_string()
+}
+
+#[test]
+fn the_report_from_summaries_equals_the_report_on_the_export_through_repeats_and_a_rebuild() {
+    let dir = scratch("summaries");
+    // Eight weeks of e-s-qual responses (N/A, recovery, weights, comments), then every form.
+    let s = Server::start(&dir, &["--rate-limit", "0", "--seed", "2500"]);
+    let mut rng = Rng(0x9e37_79b9_7f4a_7c15);
+    let forms = forms();
+    let mut posted = Vec::new();
+    for (k, form) in forms.iter().enumerate() {
+        for i in 0..80u64 {
+            let v = synthetic(&mut rng, (7 << 40) | ((k as u64) << 20) | i, form);
+            let (status, _, body) = post(&s, &v);
+            assert_eq!(status, 201, "{body}");
+            posted.push(v);
+        }
+    }
+    let mut queries: Vec<(String, Vec<String>)> =
+        vec![("instrument=e-s-qual&format=perception".into(), vec!["--instrument".into(), "e-s-qual".into()])];
+    for (instrument, format, dims, _, _) in &forms {
+        let mut q = format!("instrument={instrument}&format={format}");
+        let mut args = vec!["--instrument".to_string(), instrument.to_string(), "--format".into(), format.to_string()];
+        if !dims.is_empty() {
+            q.push_str(&format!("&dimensions={dims}"));
+            args.extend(["--dimensions".to_string(), dims.to_string()]);
+        }
+        queries.push((q, args));
+    }
+    // Whole-day ranges (summaries) and a range cut inside a day (the scan), over the weeks.
+    let esq_args = queries[0].1.clone();
+    let esq = |range: &str| (format!("instrument=e-s-qual&format=perception&{range}"), esq_args.clone());
+    queries.push(esq(&format!("from={}&to={}", date(-40), date(-10))));
+    queries.push(esq(&format!("from={}", date(-1))));
+    queries.push(esq(&format!("from={}T00:00:00Z&to={}", date(-20), date(-20))));
+    queries.push(esq(&format!("from={}&to={}", now_text(-30 * 86_400 + 3600), now_text(-5 * 86_400))));
+    let reports = |s: &Server| -> Vec<(Value, u64)> {
+        queries
+            .iter()
+            .map(|(q, args)| served_and_cli(s, &dir, q, &args.iter().map(String::as_str).collect::<Vec<_>>()))
+            .collect()
+    };
+    let before = reports(&s);
+    assert_eq!(before[0].0["responses"], 2500);
+    assert!(before[0].0["trend"].as_array().is_some_and(|w| w.len() >= 8), "eight weeks of trend");
+    for (k, (served, flagged)) in before.iter().enumerate().skip(1).take(forms.len()) {
+        assert_eq!(served["responses"], 80, "{}", queries[k].0);
+        // The synthetic payloads carry no client scores: every one is flagged.
+        assert_eq!(*flagged, 80, "{}", queries[k].0);
+    }
+
+    // Repeats (200), another body under a stored id (409) and a refused body change nothing.
+    for v in posted.iter().step_by(7) {
+        assert_eq!(post(&s, v).0, 200);
+        let mut other = v.clone();
+        other["outcomes"]["nps"] = json!(if v["outcomes"]["nps"] == json!(3) { 4 } else { 3 });
+        assert_eq!(post(&s, &other).0, 409);
+        let mut bad = v.clone();
+        bad["id"] = json!(uuid(rng.next() >> 16 | 1 << 62));
+        bad["scale"]["max"] = json!(99);
+        assert_eq!(post(&s, &bad).0, 400);
+    }
+    let after = reports(&s);
+    for ((q, _), (a, b)) in queries.iter().zip(after.iter().zip(&before)) {
+        assert_eq!(a, b, "{q}: repeats, 409s or refused bodies changed the report");
+    }
+
+    // The summaries are what the report reads: emptied, the report is empty (and says so
+    // against the export); rebuilt, it is the same again, bit for bit.
+    execute_sql(&dir, "t.db", "DELETE FROM summaries");
+    let (_, _, body) = get(&s.url("/v1/report?instrument=e-s-qual&format=perception"), Some(TOKEN));
+    assert_eq!(serde_json::from_str::<Value>(&body).expect("JSON")["responses"], 0, "the report reads the summaries");
+    let out = Command::new(env!("CARGO_BIN_EXE_eservqual"))
+        .args(["summaries", "rebuild"])
+        .args(store_args(&dir, "t.db"))
+        .env_remove("ESERVQUAL_DATABASE_URL")
+        .output()
+        .expect("rebuild runs");
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let said = String::from_utf8_lossy(&out.stdout);
+    assert!(said.contains(&format!("from {} stored responses", 2500 + 80 * forms.len())), "{said}");
+    let rebuilt = reports(&s);
+    for ((q, _), (a, b)) in queries.iter().zip(rebuilt.iter().zip(&before)) {
+        assert_eq!(a, b, "{q}: the rebuilt summaries give another report");
+    }
+
+    // A stale row (a stored summary that could not be read back) sends its ranges to the scan;
+    // a new response of its day keeps it stale, and is still counted by the scan.
+    let esq_rows = "instrument = 'e-s-qual' AND format = 'perception' AND dimensions = 'EFF,SYS,FUL,PRI'";
+    execute_sql(
+        &dir,
+        "t.db",
+        &format!(
+            "UPDATE summaries SET summary = NULL WHERE {esq_rows} AND day = (SELECT MAX(day) FROM summaries WHERE {esq_rows})"
+        ),
+    );
+    let mut v = example("esqual_one.json");
+    v["id"] = json!(uuid(9 << 40));
+    assert_eq!(post(&s, &v).0, 201);
+    let stale = reports(&s);
+    assert_eq!(stale[0].0["responses"], 2501);
+    assert_eq!(stale[1].0, before[1].0, "other forms keep their summaries");
+
+    // A database whose summaries do not cover its responses (made before them) is scanned.
+    execute_sql(&dir, "t.db", "DELETE FROM summaries; UPDATE summary_state SET complete = (1 = 0)");
+    let scanned = reports(&s);
+    assert_eq!(scanned[0].0["responses"], 2501);
+}
+
+#[test]
+fn two_collectors_posting_at_once_keep_the_summaries_equal_to_the_scan() {
+    let dir = scratch("summaries-two");
+    let a = Server::start(&dir, &["--rate-limit", "0"]);
+    let b = Server::start(&dir, &["--rate-limit", "0"]);
+    let stop = Arc::new(AtomicBool::new(false));
+    let acked = Arc::new(Mutex::new(Vec::new()));
+    let mut clients = load(&a.url("/v1/responses"), 1, 300, &stop, &acked);
+    clients.extend(load(&b.url("/v1/responses"), 2, 300, &stop, &acked));
+    for c in clients {
+        c.join().expect("a client");
+    }
+    let acked = acked.lock().expect("lock").len();
+    assert_eq!(acked, 600);
+    for s in [&a, &b] {
+        let (served, _) = served_and_cli(
+            s,
+            &dir,
+            "instrument=e-s-qual&format=perception",
+            &["--instrument", "e-s-qual", "--format", "perception"],
+        );
+        assert_eq!(served["responses"], 600);
+    }
 }

@@ -2,9 +2,11 @@
 //! report through the same core code as `eservqual report`, and the JSONL and wide-CSV exports.
 
 use super::store::{Filter, Reader, Row, StoreError};
+use super::summaries;
 use eservqual_core::dataset::{wide_header, wide_row, Dataset};
 use eservqual_core::payload::{Payload, Response};
-use eservqual_core::report::report;
+use eservqual_core::report::{report, Report};
+use eservqual_core::summary::Summary;
 use eservqual_core::{Form, Registry};
 
 /// A stored payload validated again (the same checks as at ingest).
@@ -14,7 +16,62 @@ fn response_of(text: &str, registry: &Registry) -> Result<Response, eservqual_co
 
 /// The aggregate report JSON of the stored responses of `form` that match `filter`, with
 /// `scores_mismatch`: how many of them came with client scores that differ from the collector's.
+/// From the per-day summaries when they can give it (see [`from_summaries`]), else by reading
+/// every matching payload.
 pub fn report_json(
+    reader: &dyn Reader,
+    registry: &Registry,
+    form: &Form,
+    filter: &Filter,
+) -> Result<String, StoreError> {
+    match from_summaries(reader, form, filter)? {
+        Some((report, flagged)) => with_flag_count(&report, flagged),
+        None => report_by_scan(reader, registry, form, filter),
+    }
+}
+
+/// The report from the summary rows of a whole-day range (or none), merged, and the count of
+/// flagged responses; `None` when the summaries cannot give it: a bound inside a day, summaries
+/// not covering every stored response (a database from before them, not rebuilt), a stale row,
+/// or rows of another definition of the instrument than `form`'s.
+pub fn from_summaries(reader: &dyn Reader, form: &Form, filter: &Filter) -> Result<Option<(Report, u64)>, StoreError> {
+    let Some(days) = summaries::whole_days(filter) else { return Ok(None) };
+    let Some(rows) = reader.summaries(filter, &days)? else {
+        tracing::warn!("the summaries do not cover every stored response: the report scans them all; run `eservqual summaries rebuild`");
+        return Ok(None);
+    };
+    let mut total = Summary::new(form);
+    let mut flagged = 0u64;
+    for row in &rows {
+        if row.fingerprint != total.fingerprint() {
+            return Ok(None);
+        }
+        let Some(text) = &row.summary else { return Ok(None) };
+        match Summary::from_json(text, form) {
+            Ok(s) => total.merge(&s),
+            Err(e) => {
+                tracing::warn!(error = %e, day = %row.day, "a stored summary could not be read: the report scans");
+                return Ok(None);
+            }
+        }
+        flagged += row.flagged;
+    }
+    Ok(Some((total.finish(), flagged)))
+}
+
+/// `report` as JSON with the member `scores_mismatch`.
+fn with_flag_count(report: &Report, flagged: u64) -> Result<String, StoreError> {
+    let fail = |e: serde_json::Error| StoreError(format!("could not write the report: {e}"));
+    let mut json = serde_json::to_value(report).map_err(fail)?;
+    if let Some(map) = json.as_object_mut() {
+        map.insert("scores_mismatch".to_string(), flagged.into());
+    }
+    serde_json::to_string(&json).map_err(fail)
+}
+
+/// The report by reading and scoring every matching stored payload (what `eservqual report`
+/// does with the export).
+pub fn report_by_scan(
     reader: &dyn Reader,
     registry: &Registry,
     form: &Form,
@@ -36,12 +93,7 @@ pub fn report_json(
             "stored responses no longer valid (an instrument file removed?) left out of the report"
         );
     }
-    let fail = |e: serde_json::Error| StoreError(format!("could not write the report: {e}"));
-    let mut json = serde_json::to_value(report(&dataset)).map_err(fail)?;
-    if let Some(map) = json.as_object_mut() {
-        map.insert("scores_mismatch".to_string(), flagged.into());
-    }
-    serde_json::to_string(&json).map_err(fail)
+    with_flag_count(&report(&dataset), flagged)
 }
 
 /// The member added to a flagged payload in the JSONL export (`eservqual report` ignores it).

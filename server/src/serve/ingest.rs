@@ -113,6 +113,7 @@ impl Checker {
             received_at: received_at.to_string(),
             scores_mismatch: !scores_match(&expected, &payload.scores),
             payload: text.to_string(),
+            response: Some(std::sync::Arc::new(response)),
         })
     }
 }

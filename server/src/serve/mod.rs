@@ -12,6 +12,7 @@ pub mod pg;
 pub mod proxy;
 pub mod seed;
 pub mod store;
+pub mod summaries;
 pub mod writer;
 
 use crate::cli::ServeArgs;
@@ -98,6 +99,50 @@ fn www_dirs(flag: Option<&PathBuf>) -> Result<(Option<PathBuf>, Option<PathBuf>)
     Ok((None, dashboard))
 }
 
+/// Opens the store: --database-url, else --db, else ESERVQUAL_DATABASE_URL, else eservqual.db.
+fn open_store(db: Option<&PathBuf>, url: Option<&String>) -> Result<Arc<dyn store::Backend>, Error> {
+    let env_url = std::env::var(pg::URL_ENV).ok().filter(|u| !u.trim().is_empty());
+    let location = match (db, url, env_url) {
+        (_, Some(url), _) => Location::Url(url.clone()),
+        (Some(path), None, _) => Location::Sqlite(path.clone()),
+        (None, None, Some(url)) => Location::Url(url),
+        (None, None, None) => Location::Sqlite(PathBuf::from("eservqual.db")),
+    };
+    store::open(&location).map_err(|e| {
+        if matches!(location, Location::Url(_)) {
+            arg_error("--database-url", e.0)
+        } else {
+            Error::Io { file: None, message: e.0 }
+        }
+    })
+}
+
+/// `eservqual summaries rebuild`: recomputes every summary from the stored payloads in one
+/// transaction and prints one line saying what it did.
+pub fn rebuild_summaries(args: &crate::cli::StoreArgs, mut out: impl Write) -> Result<(), Error> {
+    let registry = registry(&args.instruments)?;
+    let backend = open_store(args.db.as_ref(), args.database_url.as_ref())?;
+    let io = |e: store::StoreError| Error::Io { file: None, message: e.0 };
+    let mut rebuild = summaries::Rebuild::new(&registry);
+    backend.writer().and_then(|mut w| w.rebuild_summaries(&mut rebuild)).map_err(io)?;
+    let mut line = format!(
+        "eservqual summaries: rebuilt {} summary rows from {} stored responses in {}",
+        rebuild.pending().len(),
+        rebuild.responses,
+        backend.describe()
+    );
+    if rebuild.skipped > 0 {
+        line.push_str(&format!(
+            "; {} stored payloads no longer valid (a custom instrument not given with --instrument?) left out",
+            rebuild.skipped
+        ));
+    }
+    writeln!(out, "{line}").map_err(|e| Error::io(None, &e))
+}
+
+/// Rows of `--seed` committed per transaction.
+const SEED_CHUNK: usize = 2000;
+
 /// Writes `n` synthetic responses into an empty store (nothing when it already has data).
 fn seed_store(n: u32, backend: &dyn store::Backend, checker: &ingest::Checker) -> Result<u64, Error> {
     let io = |e: store::StoreError| Error::Io { file: None, message: e.0 };
@@ -116,8 +161,15 @@ fn seed_store(n: u32, backend: &dyn store::Backend, checker: &ingest::Checker) -
         })?;
         rows.push(row);
     }
-    let stored = backend.writer().and_then(|mut w| w.insert_batch(&rows)).map_err(io)?;
-    Ok(stored.iter().filter(|&&s| s == store::Stored::New).count() as u64)
+    // In transactions of bounded size (a large seed is one statement per chunk, well within the
+    // statement timeout of PostgreSQL).
+    let mut writer = backend.writer().map_err(io)?;
+    let mut new = 0;
+    for chunk in rows.chunks(SEED_CHUNK) {
+        let stored = writer.insert_batch(chunk).map_err(io)?;
+        new += stored.iter().filter(|&&s| s == store::Stored::New).count() as u64;
+    }
+    Ok(new)
 }
 
 /// Resolves when SIGINT or SIGTERM arrives.
@@ -178,24 +230,10 @@ pub fn run(args: &ServeArgs) -> Result<(), Error> {
         max_connections: count("--max-connections", args.max_connections)?,
         max_per_address: count("--max-connections-per-ip", args.max_connections_per_ip)?,
     };
-    // --database-url, else --db, else ESERVQUAL_DATABASE_URL, else eservqual.db.
-    let env_url = std::env::var(pg::URL_ENV).ok().filter(|u| !u.trim().is_empty());
-    let location = match (&args.db, &args.database_url, env_url) {
-        (_, Some(url), _) => Location::Url(url.clone()),
-        (Some(path), None, _) => Location::Sqlite(path.clone()),
-        (None, None, Some(url)) => Location::Url(url),
-        (None, None, None) => Location::Sqlite(PathBuf::from("eservqual.db")),
-    };
     if let Some(n) = args.pool_size {
         pg::set_pool_size(usize::from(n));
     }
-    let backend = store::open(&location).map_err(|e| {
-        if matches!(location, Location::Url(_)) {
-            arg_error("--database-url", e.0)
-        } else {
-            Error::Io { file: None, message: e.0 }
-        }
-    })?;
+    let backend = open_store(args.db.as_ref(), args.database_url.as_ref())?;
     let checker = ingest::Checker::new(registry).map_err(|m| Error::Io { file: None, message: m })?;
     let seeded = seed_store(args.seed, backend.as_ref(), &checker)?;
 

@@ -11,13 +11,17 @@
 //!   transaction-level advisory lock, so collectors starting together migrate once; a database
 //!   of a newer version is refused.
 //! - `INSERT ... ON CONFLICT (id) DO NOTHING RETURNING id`: of concurrent inserts of one id,
-//!   on any collector, exactly one is new. A batch is one statement, committed before it returns.
+//!   on any collector, exactly one is new. A batch is one transaction, committed before it
+//!   returns: the insert, then the summary rows of the new responses, each inserted or else
+//!   locked (`SELECT ... FOR UPDATE`) and updated, in key order, so that collectors updating
+//!   the same rows wait for each other and no update is lost.
 //! - TLS per `sslmode` in the URL: `disable`, `prefer`, `require` (encrypted, not verified),
 //!   `verify-ca`, `verify-full` (Mozilla's roots, or the PEM file of `sslrootcert=PATH`); when
 //!   the URL says nothing, off for loopback and Unix sockets, `prefer` otherwise.
 //! - No message ever carries the URL's password.
 
 use super::store::{same_response, Backend, Filter, NewRow, Reader, Row, StoreError, Stored, Writer, PROBE_BYTES};
+use super::summaries::{self, Key, Pending, Rebuild, StoredSummary};
 use deadpool_postgres::{Manager, ManagerConfig, Object, Pool, RecyclingMethod};
 use futures_util::StreamExt;
 use rustls::client::danger::{HandshakeSignatureValid, ServerCertVerified, ServerCertVerifier};
@@ -49,7 +53,31 @@ const MIGRATIONS: &[&str] = &[
     CREATE INDEX responses_form ON responses (instrument, format, submitted_at);",
     // The row the write probe of /healthz and of the start rewrites.
     "CREATE TABLE probe (id INTEGER PRIMARY KEY, at TEXT NOT NULL, pad TEXT);",
+    // Per-day summaries (serve/summaries.rs), and whether they cover every stored response:
+    // not on a database that already held responses, until `eservqual summaries rebuild`.
+    "CREATE TABLE summaries (
+        instrument TEXT COLLATE \"C\" NOT NULL,
+        format TEXT COLLATE \"C\" NOT NULL,
+        dimensions TEXT COLLATE \"C\" NOT NULL,
+        day TEXT COLLATE \"C\" NOT NULL,
+        fingerprint TEXT COLLATE \"C\" NOT NULL,
+        responses BIGINT NOT NULL,
+        flagged BIGINT NOT NULL,
+        summary TEXT,
+        PRIMARY KEY (instrument, format, dimensions, day, fingerprint)
+    );
+    CREATE TABLE summary_state (id INTEGER PRIMARY KEY, complete BOOLEAN NOT NULL);
+    INSERT INTO summary_state (id, complete) SELECT 1, NOT EXISTS (SELECT 1 FROM responses);",
 ];
+
+/// A summary row's key in a `WHERE`.
+const SUMMARY_KEY: &str = "instrument = $1 AND format = $2 AND dimensions = $3 AND day = $4 AND fingerprint = $5";
+
+/// A new summary row; nothing when another transaction made it first (after waiting for it).
+const SUMMARY_INSERT: &str = "INSERT INTO summaries
+    (instrument, format, dimensions, day, fingerprint, responses, flagged, summary)
+    VALUES ($1, $2, $3, $4, $5, $6, $7, $8)
+    ON CONFLICT (instrument, format, dimensions, day, fingerprint) DO NOTHING";
 
 /// The write probe: one row rewritten with as many random bytes as the largest response (hex
 /// digits of md5 sums, which compression cannot shrink much), so a probe that commits says a
@@ -456,6 +484,25 @@ impl Inner {
         self.run(self.pool.get()).map_err(|e| self.error("no connection to the database", &e))
     }
 
+    /// The result of a transaction over `client` that [`Inner::bounded`] (or `Ok` of
+    /// [`Inner::run`]) waited for; a broken connection is thrown away, not lent again.
+    fn settle<T>(
+        &self,
+        client: Object,
+        what: &str,
+        outcome: Result<Result<T, tokio_postgres::Error>, tokio::time::error::Elapsed>,
+    ) -> Result<T, StoreError> {
+        let (e, broken) = match outcome {
+            Ok(Ok(v)) => return Ok(v),
+            Ok(Err(e)) => (self.error(what, &e), e.as_db_error().is_none() || client.is_closed()),
+            Err(_) => (StoreError(format!("postgres: {what}: no answer within {} s", QUERY_TIMEOUT.as_secs())), true),
+        };
+        if broken {
+            drop(Object::take(client));
+        }
+        Err(e)
+    }
+
     /// Waits for `query`, a statement over `client`, for at most [`QUERY_TIMEOUT`]. The flag
     /// says the connection is broken (closed, timed out), not only the statement refused.
     fn with<T>(
@@ -521,7 +568,6 @@ impl Writer for PgWriter {
         if rows.is_empty() {
             return Ok(Vec::new());
         }
-        let client = self.inner.get()?;
         let col = |f: fn(&NewRow) -> &str| rows.iter().map(f).collect::<Vec<&str>>();
         let ids = col(|r| &r.id);
         let instruments = col(|r| &r.instrument);
@@ -531,27 +577,30 @@ impl Writer for PgWriter {
         let received = col(|r| &r.received_at);
         let mismatch: Vec<bool> = rows.iter().map(|r| r.scores_mismatch).collect();
         let payloads = col(|r| &r.payload);
-        // Autocommit: the statement is committed (and, with synchronous_commit on, flushed)
-        // before the answer comes back, so nothing is acknowledged before its commit.
         let params: [&(dyn ToSql + Sync); 8] =
             [&ids, &instruments, &formats, &dimensions, &submitted, &received, &mismatch, &payloads];
-        let c = &client;
+        let mut client = self.inner.get()?;
+        let c = &mut client;
+        // One transaction: the responses and the summaries they change, committed (and, with
+        // synchronous_commit on, flushed) before the answer comes back, so nothing is
+        // acknowledged before its commit.
         let query = async move {
-            let stmt = c.prepare_cached(INSERT).await?;
-            let returned = c.query(&stmt, &params).await?;
+            let tx = c.transaction().await?;
+            let stmt = tx.prepare_cached(INSERT).await?;
+            let returned = tx.query(&stmt, &params).await?;
             let mut fresh: HashSet<String> = returned.iter().map(|r| r.get::<_, String>(0)).collect();
             // Ids already there (a retry, another collector, or another body under a stored
             // id): their stored payloads tell a repeat from a different response.
             let repeated: Vec<&str> = rows.iter().map(|r| r.id.as_str()).filter(|id| !fresh.contains(*id)).collect();
             let mut before = std::collections::HashMap::new();
             if !repeated.is_empty() {
-                for row in c.query(STORED, &[&repeated]).await? {
+                for row in tx.query(STORED, &[&repeated]).await? {
                     before.insert(row.get::<_, String>(0), row.get::<_, String>(1));
                 }
             }
             // A batch may hold one id twice (two requests at once): the first is the one
             // inserted, and the later ones compare with it.
-            let stored = rows
+            let stored: Vec<Stored> = rows
                 .iter()
                 .map(|r| {
                     if fresh.remove(&r.id) {
@@ -564,19 +613,77 @@ impl Writer for PgWriter {
                     }
                 })
                 .collect();
+            update_summaries(&tx, &summaries::group(rows, &stored)).await?;
+            tx.commit().await?;
             Ok(stored)
         };
-        let result = self.inner.with(&client, "storing responses", query);
-        match result {
-            Ok(stored) => Ok(stored),
-            Err((e, broken)) => {
-                if broken {
-                    drop(Object::take(client));
-                }
-                Err(e)
-            }
-        }
+        let outcome = self.inner.bounded(query);
+        self.inner.settle(client, "storing responses", outcome)
     }
+
+    fn rebuild_summaries(&mut self, rebuild: &mut Rebuild<'_>) -> Result<(), StoreError> {
+        let mut client = self.inner.get()?;
+        let c = &mut client;
+        let query = async move {
+            let tx = c.transaction().await?;
+            // Collectors storing now wait here before they touch a summary; those that
+            // committed before are in the scan below, those after add to the rebuilt rows.
+            tx.batch_execute("LOCK TABLE summaries IN SHARE ROW EXCLUSIVE MODE; DELETE FROM summaries").await?;
+            let stream = tx
+                .query_raw(
+                    "SELECT payload, scores_mismatch, submitted_at FROM responses",
+                    std::iter::empty::<&(dyn ToSql + Sync)>(),
+                )
+                .await?;
+            let mut stream = std::pin::pin!(stream);
+            while let Some(row) = stream.next().await {
+                let row = row?;
+                let payload: &str = row.try_get(0)?;
+                let scores_mismatch: bool = row.try_get(1)?;
+                let submitted_at: &str = row.try_get(2)?;
+                rebuild.add(Row { payload, scores_mismatch }, submitted_at);
+            }
+            update_summaries(&tx, rebuild.pending()).await?;
+            tx.execute("UPDATE summary_state SET complete = true WHERE id = 1", &[]).await?;
+            tx.commit().await
+        };
+        let outcome = Ok(self.inner.run(query));
+        self.inner.settle(client, "rebuilding the summaries", outcome)
+    }
+}
+
+/// Adds `pending` to the summary rows within `tx`, in key order: each is inserted, or (when it
+/// exists, or another collector inserted it first) locked, read, merged and written back.
+async fn update_summaries(
+    tx: &deadpool_postgres::Transaction<'_>,
+    pending: &std::collections::BTreeMap<Key, Pending>,
+) -> Result<(), tokio_postgres::Error> {
+    if pending.is_empty() {
+        return Ok(());
+    }
+    let insert = tx.prepare_cached(SUMMARY_INSERT).await?;
+    let select = tx.prepare_cached(&format!("SELECT summary FROM summaries WHERE {SUMMARY_KEY} FOR UPDATE")).await?;
+    let update = tx
+        .prepare_cached(&format!(
+            "UPDATE summaries SET responses = responses + $6, flagged = flagged + $7, summary = $8 WHERE {SUMMARY_KEY}"
+        ))
+        .await?;
+    for (k, p) in pending {
+        let (n, f) = (p.responses as i64, p.flagged as i64);
+        let text = p.summary.to_json();
+        let key: [&(dyn ToSql + Sync); 5] = [&k.instrument, &k.format, &k.dimensions, &k.day, &k.fingerprint];
+        let new: [&(dyn ToSql + Sync); 8] =
+            [&k.instrument, &k.format, &k.dimensions, &k.day, &k.fingerprint, &n, &f, &Some(text)];
+        if tx.execute(&insert, &new).await? == 1 {
+            continue;
+        }
+        let stored: Option<String> = tx.query_one(&select, &key).await?.get(0);
+        let merged = summaries::fold(stored.as_deref(), p);
+        let args: [&(dyn ToSql + Sync); 8] =
+            [&k.instrument, &k.format, &k.dimensions, &k.day, &k.fingerprint, &n, &f, &merged];
+        tx.execute(&update, &args).await?;
+    }
+    Ok(())
 }
 
 impl PgWriter {
@@ -720,6 +827,50 @@ impl Reader for PgReader {
                 return Ok(());
             }
         }
+    }
+
+    fn summaries(
+        &self,
+        filter: &Filter,
+        days: &(Option<String>, Option<String>),
+    ) -> Result<Option<Vec<StoredSummary>>, StoreError> {
+        let mut parts = Vec::new();
+        let mut args = Vec::new();
+        for (sql, v) in [
+            ("instrument =", &filter.instrument),
+            ("format =", &filter.format),
+            ("dimensions =", &filter.dimensions),
+            ("day >=", &days.0),
+            ("day <", &days.1),
+        ] {
+            if let Some(v) = v {
+                args.push(v.clone());
+                parts.push(format!("{sql} ${}", args.len()));
+            }
+        }
+        let sql = if parts.is_empty() { String::new() } else { format!(" WHERE {}", parts.join(" AND ")) };
+        let sql = format!(
+            "SELECT day, fingerprint, responses, flagged, summary FROM summaries{sql} ORDER BY day, fingerprint"
+        );
+        let client = self.client()?;
+        self.with("reading summaries", async {
+            let complete = client.query_opt("SELECT complete FROM summary_state WHERE id = 1", &[]).await?;
+            if !complete.is_some_and(|r| r.get::<_, bool>(0)) {
+                return Ok(None);
+            }
+            let rows = client.query(sql.as_str(), &params(&args)).await?;
+            Ok(Some(
+                rows.iter()
+                    .map(|r| StoredSummary {
+                        day: r.get(0),
+                        fingerprint: r.get(1),
+                        responses: r.get::<_, i64>(2).max(0) as u64,
+                        flagged: r.get::<_, i64>(3).max(0) as u64,
+                        summary: r.get(4),
+                    })
+                    .collect(),
+            ))
+        })
     }
 }
 

@@ -1,14 +1,17 @@
 //! Storage of received responses behind a small trait (SQLite today; the backend is chosen in
 //! [`open`] only), with numbered schema migrations and portable SQL.
 
-use rusqlite::{params_from_iter, Connection, OpenFlags};
+use super::summaries::{self, Key, Pending, Rebuild, StoredSummary};
+use eservqual_core::payload::Response;
+use rusqlite::{params_from_iter, Connection, OpenFlags, OptionalExtension};
+use std::collections::BTreeMap;
 use std::fmt;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use std::time::Duration;
 
 /// One response to store: the payload text as received plus the columns the report needs.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
+#[derive(Debug, Clone, Default)]
 pub struct NewRow {
     /// The payload id, lower-case: the idempotency key.
     pub id: String,
@@ -24,6 +27,9 @@ pub struct NewRow {
     pub scores_mismatch: bool,
     /// The request body as received (UTF-8, without a byte-order mark).
     pub payload: String,
+    /// The validated response, added to the summaries when the row is new (`None`: the row
+    /// is stored without touching them).
+    pub response: Option<Arc<Response>>,
 }
 
 /// Which stored responses to read; `None` = any.
@@ -96,6 +102,9 @@ pub trait Writer: Send {
     /// Writes and commits (synced) one small row of its own, to show that writes succeed now:
     /// fails on a full disk or a database that cannot be written.
     fn probe(&mut self) -> Result<(), StoreError>;
+    /// Recomputes every summary from the stored payloads in one transaction (`rebuild` does
+    /// the arithmetic), and marks the summaries complete.
+    fn rebuild_summaries(&mut self, rebuild: &mut Rebuild<'_>) -> Result<(), StoreError>;
 }
 
 /// A reading connection (many may be open beside the writer).
@@ -107,6 +116,14 @@ pub trait Reader: Send {
     /// Calls `each` with every match in order of receipt (`received_at`, then `id` within one
     /// millisecond), until it says stop.
     fn scan(&self, filter: &Filter, each: &mut dyn FnMut(Row<'_>) -> bool) -> Result<(), StoreError>;
+    /// The summary rows of the form of `filter` (its instrument, format and dimensions) whose
+    /// day is in `[from, to)` (`YYYY-MM-DD`, `None` = open); `None` when the summaries do not
+    /// cover every stored response (a database from before them, not yet rebuilt).
+    fn summaries(
+        &self,
+        filter: &Filter,
+        days: &(Option<String>, Option<String>),
+    ) -> Result<Option<Vec<StoredSummary>>, StoreError>;
 }
 
 /// A storage backend: hands out the writer and readers.
@@ -164,6 +181,22 @@ const MIGRATIONS: &[&str] = &[
     CREATE INDEX responses_form ON responses (instrument, format, submitted_at);",
     // The row the write probe of /healthz and of the start rewrites.
     "CREATE TABLE probe (id INTEGER PRIMARY KEY, at TEXT NOT NULL, pad BLOB);",
+    // Per-day summaries (serve/summaries.rs), and whether they cover every stored response:
+    // not on a database that already held responses, until `eservqual summaries rebuild`.
+    "CREATE TABLE summaries (
+        instrument TEXT NOT NULL,
+        format TEXT NOT NULL,
+        dimensions TEXT NOT NULL,
+        day TEXT NOT NULL,
+        fingerprint TEXT NOT NULL,
+        responses INTEGER NOT NULL,
+        flagged INTEGER NOT NULL,
+        summary TEXT,
+        PRIMARY KEY (instrument, format, dimensions, day, fingerprint)
+    );
+    CREATE TABLE summary_state (id INTEGER PRIMARY KEY, complete INTEGER NOT NULL);
+    INSERT INTO summary_state (id, complete)
+        SELECT 1, CASE WHEN EXISTS (SELECT 1 FROM responses) THEN 0 ELSE 1 END;",
 ];
 
 /// Bytes the write probe commits: as much as the largest response, so a probe that succeeds
@@ -264,6 +297,7 @@ impl Writer for SqliteWriter {
         let mut out = Vec::with_capacity(rows.len());
         {
             let mut stmt = tx.prepare_cached(INSERT)?;
+            // (The summaries below, in the same transaction.)
             let mut stored = tx.prepare_cached("SELECT payload FROM responses WHERE id = ?1")?;
             for r in rows {
                 let n = stmt.execute(rusqlite::params![
@@ -288,8 +322,29 @@ impl Writer for SqliteWriter {
                 });
             }
         }
+        update_summaries(&tx, &summaries::group(rows, &out))?;
         tx.commit()?;
         Ok(out)
+    }
+
+    fn rebuild_summaries(&mut self, rebuild: &mut Rebuild<'_>) -> Result<(), StoreError> {
+        let tx = self.conn.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
+        tx.execute("DELETE FROM summaries", [])?;
+        {
+            let mut stmt = tx.prepare("SELECT payload, scores_mismatch, submitted_at FROM responses")?;
+            let mut rows = stmt.query([])?;
+            while let Some(row) = rows.next()? {
+                let payload =
+                    row.get_ref(0)?.as_str().map_err(|e| StoreError(format!("a stored payload is not text: {e}")))?;
+                let scores_mismatch = row.get::<_, i64>(1)? != 0;
+                let submitted_at: String = row.get(2)?;
+                rebuild.add(Row { payload, scores_mismatch }, &submitted_at);
+            }
+        }
+        update_summaries(&tx, rebuild.pending())?;
+        tx.execute("UPDATE summary_state SET complete = 1 WHERE id = 1", [])?;
+        tx.commit()?;
+        Ok(())
     }
 
     fn probe(&mut self) -> Result<(), StoreError> {
@@ -302,6 +357,38 @@ impl Writer for SqliteWriter {
         tx.commit()?;
         Ok(())
     }
+}
+
+/// Adds `pending` to the summary rows (inserted when missing), within `tx`.
+fn update_summaries(tx: &rusqlite::Transaction<'_>, pending: &BTreeMap<Key, Pending>) -> Result<(), StoreError> {
+    if pending.is_empty() {
+        return Ok(());
+    }
+    const KEY: &str = "instrument = ?1 AND format = ?2 AND dimensions = ?3 AND day = ?4 AND fingerprint = ?5";
+    let mut select = tx.prepare_cached(&format!("SELECT summary FROM summaries WHERE {KEY}"))?;
+    let mut insert = tx.prepare_cached(
+        "INSERT INTO summaries (instrument, format, dimensions, day, fingerprint, responses, flagged, summary)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
+    )?;
+    let mut update = tx.prepare_cached(&format!(
+        "UPDATE summaries SET responses = responses + ?6, flagged = flagged + ?7, summary = ?8 WHERE {KEY}"
+    ))?;
+    for (k, p) in pending {
+        let key = rusqlite::params![k.instrument, k.format, k.dimensions, k.day, k.fingerprint];
+        let stored: Option<Option<String>> = select.query_row(key, |r| r.get(0)).optional()?;
+        let (n, f) = (p.responses as i64, p.flagged as i64);
+        let text = match &stored {
+            None => Some(p.summary.to_json()),
+            Some(text) => summaries::fold(text.as_deref(), p),
+        };
+        let args = rusqlite::params![k.instrument, k.format, k.dimensions, k.day, k.fingerprint, n, f, text];
+        if stored.is_none() {
+            insert.execute(args)?;
+        } else {
+            update.execute(args)?;
+        }
+    }
+    Ok(())
 }
 
 struct SqliteReader {
@@ -363,6 +450,46 @@ impl Reader for SqliteReader {
         }
         Ok(())
     }
+
+    fn summaries(
+        &self,
+        filter: &Filter,
+        days: &(Option<String>, Option<String>),
+    ) -> Result<Option<Vec<StoredSummary>>, StoreError> {
+        let complete: Option<i64> =
+            self.conn.query_row("SELECT complete FROM summary_state WHERE id = 1", [], |r| r.get(0)).optional()?;
+        if complete != Some(1) {
+            return Ok(None);
+        }
+        let mut parts = Vec::new();
+        let mut args = Vec::new();
+        for (sql, v) in [
+            ("instrument =", &filter.instrument),
+            ("format =", &filter.format),
+            ("dimensions =", &filter.dimensions),
+            ("day >=", &days.0),
+            ("day <", &days.1),
+        ] {
+            if let Some(v) = v {
+                args.push(v.clone());
+                parts.push(format!("{sql} ?{}", args.len()));
+            }
+        }
+        let sql = if parts.is_empty() { String::new() } else { format!(" WHERE {}", parts.join(" AND ")) };
+        let mut stmt = self.conn.prepare(&format!(
+            "SELECT day, fingerprint, responses, flagged, summary FROM summaries{sql} ORDER BY day, fingerprint"
+        ))?;
+        let rows = stmt.query_map(params_from_iter(args), |r| {
+            Ok(StoredSummary {
+                day: r.get(0)?,
+                fingerprint: r.get(1)?,
+                responses: r.get::<_, i64>(2)?.max(0) as u64,
+                flagged: r.get::<_, i64>(3)?.max(0) as u64,
+                summary: r.get(4)?,
+            })
+        })?;
+        Ok(Some(rows.collect::<Result<Vec<_>, _>>()?))
+    }
 }
 
 #[cfg(test)]
@@ -379,6 +506,7 @@ mod tests {
             received_at: "2026-01-01T00:00:01.000Z".to_string(),
             scores_mismatch: false,
             payload: "{}".to_string(),
+            response: None,
         }
     }
 
@@ -404,6 +532,42 @@ mod tests {
         assert_eq!(r.count(&Filter::default()).expect("count"), 2);
         let f = Filter { from: Some("2026-01-02".to_string()), ..Filter::default() };
         assert_eq!(r.count(&f).expect("count"), 0);
+    }
+
+    #[test]
+    fn summaries_of_a_database_that_held_responses_before_them_are_incomplete_until_rebuilt() {
+        let path = std::env::temp_dir().join(format!("eservqual-store-v2-{}.db", std::process::id()));
+        let _ = std::fs::remove_file(&path);
+        {
+            // A database of schema version 2 (before summaries) with one response.
+            let conn = Connection::open(&path).expect("create");
+            conn.execute_batch(MIGRATIONS[0]).expect("v1");
+            conn.execute_batch(MIGRATIONS[1]).expect("v2");
+            conn.pragma_update(None, "user_version", 2).expect("version");
+            conn.execute(
+                "INSERT INTO responses VALUES ('a', 'e-s-qual', 'perception', 'EFF,SYS,FUL,PRI',
+                 '2026-01-01T00:00:00.000Z', '2026-01-01T00:00:01.000Z', 0, '{}')",
+                [],
+            )
+            .expect("insert");
+        }
+        let backend = open(&Location::Sqlite(path.clone())).expect("migrate");
+        let filter = Filter { instrument: Some("e-s-qual".to_string()), ..Filter::default() };
+        let r = backend.reader().expect("reader");
+        assert!(r.summaries(&filter, &(None, None)).expect("summaries").is_none(), "incomplete");
+        // The stored payload is not a valid response: the rebuild leaves it out, and the
+        // summaries are complete.
+        let registry = eservqual_core::Registry::builtin();
+        let mut rebuild = Rebuild::new(&registry);
+        backend.writer().and_then(|mut w| w.rebuild_summaries(&mut rebuild)).expect("rebuild");
+        assert_eq!((rebuild.responses, rebuild.skipped), (0, 1));
+        assert_eq!(r.summaries(&filter, &(None, None)).expect("summaries").map(|v| v.len()), Some(0));
+        // A new database is complete from the start.
+        let fresh = std::env::temp_dir().join(format!("eservqual-store-v3-{}.db", std::process::id()));
+        let _ = std::fs::remove_file(&fresh);
+        let backend = open(&Location::Sqlite(fresh)).expect("open");
+        let r = backend.reader().expect("reader");
+        assert!(r.summaries(&filter, &(None, None)).expect("summaries").is_some());
     }
 
     #[test]

@@ -1,0 +1,194 @@
+//! Per-day summaries of the stored responses (issue #15): what `/v1/report` reads instead of
+//! every stored payload.
+//!
+//! - One row per (instrument, format, dimension set, UTC day of `submitted_at`, fingerprint of
+//!   the form's definition) in the `summaries` table: the count of responses, how many of them
+//!   were stored with the `scores_mismatch` flag, and the core's [`Summary`] in its stored
+//!   form (`NULL` when a stored summary could not be read back: that row is then stale, and a
+//!   report over it falls back to the full scan until `eservqual summaries rebuild`).
+//! - The writer adds each newly stored response ([`Stored::New`] only: never a repeat, a 409 or
+//!   a refused body) in the insert's own transaction: [`group`] then, per key, insert-or-update
+//!   ([`fold`] merges into the stored text).
+//! - The fingerprint is part of the key, so a custom instrument redefined under the same id
+//!   starts new rows instead of merging sums of another definition; a report that meets rows
+//!   of another fingerprint than its form's falls back to the full scan (which re-scores every
+//!   payload with today's definition).
+//! - `summary_state.complete` says the table covers every stored response: false after the
+//!   migration on a database that already held responses, true after a rebuild. A report uses
+//!   the summaries only when it is true.
+
+use super::ingest::dimension_key;
+use super::store::{Filter, NewRow, Row, Stored};
+use eservqual_core::payload::{Payload, Response};
+use eservqual_core::summary::Summary;
+use eservqual_core::Registry;
+use std::collections::{BTreeMap, HashMap};
+
+/// The key of one summary row.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
+pub struct Key {
+    pub instrument: String,
+    pub format: String,
+    pub dimensions: String,
+    /// `YYYY-MM-DD`, the UTC date of the stored `submitted_at`.
+    pub day: String,
+    pub fingerprint: String,
+}
+
+/// What a batch (or a rebuild) adds to one summary row.
+#[derive(Debug, Clone)]
+pub struct Pending {
+    pub summary: Summary,
+    pub responses: u64,
+    pub flagged: u64,
+}
+
+/// The UTC day of a stored `submitted_at` (`YYYY-MM-DDTHH:MM:SS.mmmZ`).
+pub fn day_of(submitted_at: &str) -> &str {
+    submitted_at.get(..10).unwrap_or(submitted_at)
+}
+
+/// Sums pending by key. The fingerprint of a form is computed once per (instrument, format,
+/// dimension set): within one batch or rebuild the registry, and so each definition, is fixed.
+#[derive(Default)]
+struct Grouper {
+    fingerprints: HashMap<(String, &'static str, String), String>,
+    out: BTreeMap<Key, Pending>,
+}
+
+impl Grouper {
+    /// Adds one response to the pending sums of its key.
+    fn add(&mut self, response: &Response, submitted_at: &str, flagged: bool) {
+        let form = &response.form;
+        let (instrument, format, dimensions) = (form.instrument.id.clone(), form.format.as_str(), dimension_key(form));
+        let fingerprint = self
+            .fingerprints
+            .entry((instrument.clone(), format, dimensions.clone()))
+            .or_insert_with(|| Summary::new(form).fingerprint().to_string())
+            .clone();
+        let key = Key {
+            instrument,
+            format: format.to_string(),
+            dimensions,
+            day: day_of(submitted_at).to_string(),
+            fingerprint,
+        };
+        let pending =
+            self.out.entry(key).or_insert_with(|| Pending { summary: Summary::new(form), responses: 0, flagged: 0 });
+        // Same fingerprint by the key: adding cannot fail.
+        if pending.summary.add_response(response).is_ok() {
+            pending.responses += 1;
+            pending.flagged += u64::from(flagged);
+        }
+    }
+}
+
+/// The summary contributions of the rows of a batch that were newly stored, by key (in key
+/// order, so that concurrent writers lock summary rows in one order). Rows without their
+/// parsed response contribute nothing.
+pub fn group(rows: &[NewRow], stored: &[Stored]) -> BTreeMap<Key, Pending> {
+    let mut g = Grouper::default();
+    for (row, s) in rows.iter().zip(stored) {
+        if *s != Stored::New {
+            continue;
+        }
+        if let Some(response) = row.response.as_deref() {
+            g.add(response, &row.submitted_at, row.scores_mismatch);
+        }
+    }
+    g.out
+}
+
+/// The stored form after merging `pending` into the stored text `stored` (`None`: a stale
+/// row). `None` when the stored text cannot be read back for this form: the row becomes stale.
+pub fn fold(stored: Option<&str>, pending: &Pending) -> Option<String> {
+    let text = stored?;
+    match Summary::from_json(text, pending.summary.form()) {
+        Ok(mut s) => {
+            s.merge(&pending.summary);
+            Some(s.to_json())
+        }
+        Err(e) => {
+            tracing::warn!(
+                error = %e,
+                "a stored summary could not be read; it is marked stale (reports scan the responses): run `eservqual summaries rebuild`"
+            );
+            None
+        }
+    }
+}
+
+/// One stored summary row of a form, as a reader hands it out.
+#[derive(Debug, Clone)]
+pub struct StoredSummary {
+    pub day: String,
+    pub fingerprint: String,
+    pub responses: u64,
+    pub flagged: u64,
+    /// `None`: stale.
+    pub summary: Option<String>,
+}
+
+/// The day range `[from, to)` (`YYYY-MM-DD`, `None` = open) of a filter whose time bounds fall
+/// on UTC midnights; `None` when a bound is inside a day (the report then scans).
+pub fn whole_days(filter: &Filter) -> Option<(Option<String>, Option<String>)> {
+    let day = |b: &Option<String>| -> Option<Option<String>> {
+        match b {
+            None => Some(None),
+            Some(t) => t.strip_suffix("T00:00:00.000Z").filter(|d| d.len() == 10).map(|d| Some(d.to_string())),
+        }
+    };
+    Some((day(&filter.from)?, day(&filter.to)?))
+}
+
+/// Recomputes summaries from stored payloads (`eservqual summaries rebuild`).
+pub struct Rebuild<'a> {
+    registry: &'a Registry,
+    grouper: Grouper,
+    /// Stored payloads no longer valid (an instrument file not given?), left out.
+    pub skipped: u64,
+    pub responses: u64,
+}
+
+impl<'a> Rebuild<'a> {
+    pub fn new(registry: &'a Registry) -> Rebuild<'a> {
+        Rebuild { registry, grouper: Grouper::default(), skipped: 0, responses: 0 }
+    }
+
+    /// The summary rows computed so far, by key.
+    pub fn pending(&self) -> &BTreeMap<Key, Pending> {
+        &self.grouper.out
+    }
+
+    /// Adds one stored response (its `submitted_at` column as stored).
+    pub fn add(&mut self, row: Row<'_>, submitted_at: &str) {
+        match Payload::from_json(row.payload).and_then(|p| p.validate(self.registry)) {
+            Ok(response) => {
+                self.grouper.add(&response, submitted_at, row.scores_mismatch);
+                self.responses += 1;
+            }
+            Err(_) => self.skipped += 1,
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn only_bounds_on_utc_midnight_are_whole_days() {
+        let f = |from: Option<&str>, to: Option<&str>| Filter {
+            from: from.map(String::from),
+            to: to.map(String::from),
+            ..Filter::default()
+        };
+        assert_eq!(whole_days(&f(None, None)), Some((None, None)));
+        assert_eq!(
+            whole_days(&f(Some("2026-01-02T00:00:00.000Z"), Some("2026-01-05T00:00:00.000Z"))),
+            Some((Some("2026-01-02".to_string()), Some("2026-01-05".to_string())))
+        );
+        assert_eq!(whole_days(&f(Some("2026-01-02T00:00:00.001Z"), None)), None);
+        assert_eq!(whole_days(&f(None, Some("2026-01-02T12:00:00.000Z"))), None);
+    }
+}
