@@ -20,7 +20,10 @@
 //!   the URL says nothing, off for loopback and Unix sockets, `prefer` otherwise.
 //! - No message ever carries the URL's password.
 
-use super::store::{same_response, Backend, Filter, NewRow, Reader, Row, StoreError, Stored, Writer, PROBE_BYTES};
+use super::store::{
+    filter_conditions, same_response, summary_conditions, where_sql, Backend, Filter, NewRow, Reader, Row, StoreError,
+    Stored, Writer, PROBE_BYTES,
+};
 use super::summaries::{self, Key, Pending, Rebuild, StoredSummary};
 use deadpool_postgres::{Manager, ManagerConfig, Object, Pool, RecyclingMethod};
 use futures_util::StreamExt;
@@ -744,26 +747,6 @@ impl Drop for PgReader {
     }
 }
 
-/// `WHERE ...` with `$n` parameters for a filter.
-fn where_clause(filter: &Filter) -> (String, Vec<String>) {
-    let mut parts = Vec::new();
-    let mut args = Vec::new();
-    for (sql, v) in [
-        ("instrument =", &filter.instrument),
-        ("format =", &filter.format),
-        ("dimensions =", &filter.dimensions),
-        ("submitted_at >=", &filter.from),
-        ("submitted_at <", &filter.to),
-    ] {
-        if let Some(v) = v {
-            args.push(v.clone());
-            parts.push(format!("{sql} ${}", args.len()));
-        }
-    }
-    let sql = if parts.is_empty() { String::new() } else { format!(" WHERE {}", parts.join(" AND ")) };
-    (sql, args)
-}
-
 fn params(args: &[String]) -> Vec<&(dyn ToSql + Sync)> {
     args.iter().map(|a| a as &(dyn ToSql + Sync)).collect()
 }
@@ -784,7 +767,7 @@ impl Reader for PgReader {
     }
 
     fn count(&self, filter: &Filter) -> Result<u64, StoreError> {
-        let (sql, args) = where_clause(filter);
+        let (sql, args) = where_sql(&filter_conditions(filter), '$');
         let sql = format!("SELECT COUNT(*) FROM responses{sql}");
         let client = self.client()?;
         let n = self.with("counting responses", async {
@@ -795,7 +778,7 @@ impl Reader for PgReader {
     }
 
     fn scan(&self, filter: &Filter, each: &mut dyn FnMut(Row<'_>) -> bool) -> Result<(), StoreError> {
-        let (sql, args) = where_clause(filter);
+        let (sql, args) = where_sql(&filter_conditions(filter), '$');
         let sql = format!("SELECT payload, scores_mismatch FROM responses{sql} ORDER BY received_at, id");
         let client = self.client()?;
         let stream = self.with("reading responses", client.query_raw(sql.as_str(), params(&args)))?;
@@ -834,21 +817,7 @@ impl Reader for PgReader {
         filter: &Filter,
         days: &(Option<String>, Option<String>),
     ) -> Result<Option<Vec<StoredSummary>>, StoreError> {
-        let mut parts = Vec::new();
-        let mut args = Vec::new();
-        for (sql, v) in [
-            ("instrument =", &filter.instrument),
-            ("format =", &filter.format),
-            ("dimensions =", &filter.dimensions),
-            ("day >=", &days.0),
-            ("day <", &days.1),
-        ] {
-            if let Some(v) = v {
-                args.push(v.clone());
-                parts.push(format!("{sql} ${}", args.len()));
-            }
-        }
-        let sql = if parts.is_empty() { String::new() } else { format!(" WHERE {}", parts.join(" AND ")) };
+        let (sql, args) = where_sql(&summary_conditions(filter, days), '$');
         let sql = format!(
             "SELECT day, fingerprint, responses, flagged, summary FROM summaries{sql} ORDER BY day, fingerprint"
         );

@@ -395,23 +395,45 @@ struct SqliteReader {
     conn: Connection,
 }
 
-/// `WHERE ...` and its parameters for a filter.
-fn where_clause(filter: &Filter) -> (String, Vec<String>) {
+/// `WHERE a = ?1 AND b >= ?2 ...` of the conditions whose value is given, and those values in
+/// order; `mark` is the placeholders' sign before their number (`?` in SQLite, `$` in
+/// PostgreSQL). One builder for both backends, so their filters cannot drift apart.
+pub fn where_sql(conditions: &[(&str, &Option<String>)], mark: char) -> (String, Vec<String>) {
     let mut parts = Vec::new();
     let mut args = Vec::new();
-    let mut add = |sql: &str, v: &Option<String>| {
+    for (sql, v) in conditions {
         if let Some(v) = v {
             args.push(v.clone());
-            parts.push(format!("{sql} ?{}", args.len()));
+            parts.push(format!("{sql} {mark}{}", args.len()));
         }
-    };
-    add("instrument =", &filter.instrument);
-    add("format =", &filter.format);
-    add("dimensions =", &filter.dimensions);
-    add("submitted_at >=", &filter.from);
-    add("submitted_at <", &filter.to);
+    }
     let sql = if parts.is_empty() { String::new() } else { format!(" WHERE {}", parts.join(" AND ")) };
     (sql, args)
+}
+
+/// The conditions of a filter on the responses table.
+pub fn filter_conditions(filter: &Filter) -> [(&'static str, &Option<String>); 5] {
+    [
+        ("instrument =", &filter.instrument),
+        ("format =", &filter.format),
+        ("dimensions =", &filter.dimensions),
+        ("submitted_at >=", &filter.from),
+        ("submitted_at <", &filter.to),
+    ]
+}
+
+/// The conditions of a filter and a range of days on the summaries table.
+pub fn summary_conditions<'a>(
+    filter: &'a Filter,
+    days: &'a (Option<String>, Option<String>),
+) -> [(&'static str, &'a Option<String>); 5] {
+    [
+        ("instrument =", &filter.instrument),
+        ("format =", &filter.format),
+        ("dimensions =", &filter.dimensions),
+        ("day >=", &days.0),
+        ("day <", &days.1),
+    ]
 }
 
 impl Reader for SqliteReader {
@@ -427,7 +449,7 @@ impl Reader for SqliteReader {
     }
 
     fn count(&self, filter: &Filter) -> Result<u64, StoreError> {
-        let (sql, args) = where_clause(filter);
+        let (sql, args) = where_sql(&filter_conditions(filter), '?');
         let n: i64 =
             self.conn
                 .query_row(&format!("SELECT COUNT(*) FROM responses{sql}"), params_from_iter(args), |r| r.get(0))?;
@@ -435,7 +457,7 @@ impl Reader for SqliteReader {
     }
 
     fn scan(&self, filter: &Filter, each: &mut dyn FnMut(Row<'_>) -> bool) -> Result<(), StoreError> {
-        let (sql, args) = where_clause(filter);
+        let (sql, args) = where_sql(&filter_conditions(filter), '?');
         let mut stmt = self
             .conn
             .prepare(&format!("SELECT payload, scores_mismatch FROM responses{sql} ORDER BY received_at, id"))?;
@@ -461,21 +483,7 @@ impl Reader for SqliteReader {
         if complete != Some(1) {
             return Ok(None);
         }
-        let mut parts = Vec::new();
-        let mut args = Vec::new();
-        for (sql, v) in [
-            ("instrument =", &filter.instrument),
-            ("format =", &filter.format),
-            ("dimensions =", &filter.dimensions),
-            ("day >=", &days.0),
-            ("day <", &days.1),
-        ] {
-            if let Some(v) = v {
-                args.push(v.clone());
-                parts.push(format!("{sql} ?{}", args.len()));
-            }
-        }
-        let sql = if parts.is_empty() { String::new() } else { format!(" WHERE {}", parts.join(" AND ")) };
+        let (sql, args) = where_sql(&summary_conditions(filter, days), '?');
         let mut stmt = self.conn.prepare(&format!(
             "SELECT day, fingerprint, responses, flagged, summary FROM summaries{sql} ORDER BY day, fingerprint"
         ))?;
