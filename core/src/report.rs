@@ -431,8 +431,12 @@ pub(crate) fn quadrants(points: &[(String, f64, f64)]) -> Option<Quadrants> {
     let quadrant = points
         .iter()
         .map(|(code, imp, perf)| {
-            // A value equal to its crosshair counts as high (docs/scoring.md §3.9).
-            let q = match (*imp >= ci, *perf >= cp) {
+            // A value equal to its crosshair counts as high (docs/scoring.md §3.9). Equal within
+            // the tolerance of every number here: values that are equal in exact arithmetic
+            // (say every dimension with the same r, whose mean is then that r) may differ from
+            // their mean by a rounding, and which side a rounding falls on decides nothing.
+            let high = |v: f64, c: f64| v >= c - 1e-9 * c.abs().max(1.0);
+            let q = match (high(*imp, ci), high(*perf, cp)) {
                 (true, false) => "A",
                 (true, true) => "B",
                 (false, false) => "C",

@@ -566,8 +566,12 @@ def ipa(dims, dim_report, per_dim_rows, respondents):
         ci = sum(i for _, i, _ in plotted) / len(plotted)
         cp = sum(p for _, _, p in plotted) / len(plotted)
         names = {(True, False): "A", (True, True): "B", (False, False): "C", (False, True): "D"}
+
+        def high(v, c):  # a tie with the crosshair, within 1e-9 relative, is high
+            return v >= c - 1e-9 * max(1.0, abs(c))
+
         return {"crosshair_importance": ci, "crosshair_performance": cp,
-                "quadrant": {d: names[(i >= ci, p >= cp)] for d, i, p in plotted}}
+                "quadrant": {d: names[(high(i, ci), high(p, cp))] for d, i, p in plotted}}
 
     out = {"performance": performance}
     if stated is not None:
