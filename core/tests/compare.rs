@@ -4,6 +4,8 @@
 
 mod common;
 
+use common::Rng;
+
 use eservqual_core::compare::{compare, csat, holm, welch, Comparison};
 use eservqual_core::dataset::Dataset;
 use eservqual_core::payload::Answers;
@@ -12,24 +14,6 @@ use eservqual_core::stats::{self, Csat};
 use eservqual_core::summary::Summary;
 use eservqual_core::{Form, Format, Instrument};
 use std::sync::Arc;
-
-/// xorshift64*, and normal deviates by Box–Muller: runs are fixed by their seed.
-struct Rng(u64);
-
-impl Rng {
-    fn next(&mut self) -> u64 {
-        self.0 ^= self.0 >> 12;
-        self.0 ^= self.0 << 25;
-        self.0 ^= self.0 >> 27;
-        self.0.wrapping_mul(0x2545_f491_4f6c_dd1d)
-    }
-    fn uniform(&mut self) -> f64 {
-        ((self.next() >> 11) as f64 + 0.5) / (1u64 << 53) as f64
-    }
-    fn normal(&mut self) -> f64 {
-        (-2.0 * self.uniform().ln()).sqrt() * (2.0 * std::f64::consts::PI * self.uniform()).cos()
-    }
-}
 
 fn esqual() -> Form {
     Form::new(Arc::new(Instrument::builtin("e-s-qual").unwrap()), Format::Perception)

@@ -5,9 +5,9 @@
 
 mod common;
 
-use common::{assert_matches, json, read};
+use common::{assert_matches, json, read, read_wide, Rng};
 use eservqual_core::civil::civil_from_days;
-use eservqual_core::dataset::{Column, Dataset, WideRow};
+use eservqual_core::dataset::Dataset;
 use eservqual_core::exact::Exact;
 use eservqual_core::instrument::{Dimension, Item, LocalText};
 use eservqual_core::payload::{Answers, Payload};
@@ -72,30 +72,6 @@ fn forms() -> Vec<Form> {
         Form::new(Arc::new(custom(true)), Format::Gap),
         Form::new(Arc::new(custom(false)), Format::Zone),
     ]
-}
-
-/// xorshift64*: rows from a seed, so a failing case is one number.
-struct Rng(u64);
-
-impl Rng {
-    fn next(&mut self) -> u64 {
-        self.0 ^= self.0 >> 12;
-        self.0 ^= self.0 << 25;
-        self.0 ^= self.0 >> 27;
-        self.0.wrapping_mul(0x2545_f491_4f6c_dd1d)
-    }
-    fn below(&mut self, n: u64) -> u64 {
-        self.next() % n
-    }
-    fn chance(&mut self, p: f64) -> bool {
-        (self.next() >> 11) as f64 / (1u64 << 53) as f64 <= p
-    }
-    fn int(&mut self, lo: i16, hi: i16) -> i16 {
-        lo + self.below((hi - lo + 1) as u64) as i16
-    }
-    fn real(&mut self, hi: f64) -> f64 {
-        (self.next() >> 11) as f64 / (1u64 << 53) as f64 * hi
-    }
 }
 
 /// One stored row: id, submitted_at, answers.
@@ -204,24 +180,6 @@ fn same(actual: &Value, expected: &Value) -> Result<(), String> {
 
 // ---------------------------------------------------------------------------------------------
 // The vectors of tests/data
-
-/// Rows of a simple CSV (no quoting in the vectors) read with the core's wide-CSV row reader.
-fn read_wide(form: &Form, text: &str) -> Vec<(Option<String>, WideRow)> {
-    let mut lines = text.lines();
-    let headers: Vec<&str> = lines.next().unwrap().split(',').collect();
-    let cols: Vec<Column> = headers.iter().map(|h| Column::parse(h, form).unwrap()).collect();
-    lines
-        .filter(|l| !l.is_empty())
-        .map(|line| {
-            let mut row = WideRow::new(form);
-            for ((cell, col), h) in line.split(',').zip(&cols).zip(&headers) {
-                row.set(form, *col, h, cell).unwrap();
-            }
-            row.finish(form).unwrap();
-            (row.id().map(str::to_string), row)
-        })
-        .collect()
-}
 
 #[test]
 fn servqual_vector_report_from_a_summary() {

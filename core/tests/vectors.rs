@@ -3,8 +3,8 @@
 
 mod common;
 
-use common::{assert_matches, json, read};
-use eservqual_core::dataset::{Column, Dataset, WideRow};
+use common::{assert_matches, json, read, read_wide};
+use eservqual_core::dataset::Dataset;
 use eservqual_core::payload::Payload;
 use eservqual_core::report::report;
 use eservqual_core::score::{score, score_value};
@@ -14,24 +14,6 @@ use std::sync::Arc;
 
 fn servqual_gap() -> Form {
     Form::new(Arc::new(Instrument::builtin("servqual").unwrap()), Format::Gap)
-}
-
-/// Rows of a simple CSV (no quoting in the vectors) as (id, row buffer).
-fn read_wide(form: &Form, text: &str) -> Vec<(Option<String>, WideRow)> {
-    let mut lines = text.lines();
-    let headers: Vec<&str> = lines.next().unwrap().split(',').collect();
-    let cols: Vec<Column> = headers.iter().map(|h| Column::parse(h, form).unwrap()).collect();
-    lines
-        .filter(|l| !l.is_empty())
-        .map(|line| {
-            let mut row = WideRow::new(form);
-            for ((cell, col), h) in line.split(',').zip(&cols).zip(&headers) {
-                row.set(form, *col, h, cell).unwrap();
-            }
-            row.finish(form).unwrap();
-            (row.id().map(str::to_string), row)
-        })
-        .collect()
 }
 
 fn payload_scores(name: &str) -> Value {

@@ -433,23 +433,28 @@ fn malformed_payloads_are_rejected_naming_the_field_and_nothing_is_stored() {
     assert_eq!(s.count(), 1);
 }
 
-#[test]
-fn fifty_concurrent_posts_of_one_id_store_one_row() {
-    let dir = scratch("concurrent");
-    let s = Server::start(&dir, &["--rate-limit", "0"]);
-    let body = example("esqual_one.json").to_string();
-    let barrier = Arc::new(Barrier::new(50));
-    let url = s.url("/v1/responses");
-    let handles: Vec<_> = (0..50)
-        .map(|_| {
-            let (barrier, url, body) = (barrier.clone(), url.clone(), body.clone());
+/// `body` POSTed `n` times at once (released together by a barrier), the i-th time to
+/// `urls[i % urls.len()]`; the statuses in order.
+pub(crate) fn post_at_once(urls: &[String], body: &str, n: usize) -> Vec<u16> {
+    let barrier = Arc::new(Barrier::new(n));
+    let handles: Vec<_> = (0..n)
+        .map(|i| {
+            let (barrier, url, body) = (barrier.clone(), urls[i % urls.len()].clone(), body.to_string());
             std::thread::spawn(move || {
                 barrier.wait();
                 post_raw(&url, body.as_bytes(), None).0
             })
         })
         .collect();
-    let statuses: Vec<u16> = handles.into_iter().map(|h| h.join().expect("a client thread")).collect();
+    handles.into_iter().map(|h| h.join().expect("a client thread")).collect()
+}
+
+#[test]
+fn fifty_concurrent_posts_of_one_id_store_one_row() {
+    let dir = scratch("concurrent");
+    let s = Server::start(&dir, &["--rate-limit", "0"]);
+    let body = example("esqual_one.json").to_string();
+    let statuses = post_at_once(&[s.url("/v1/responses")], &body, 50);
     assert_eq!(statuses.iter().filter(|&&c| c == 201).count(), 1, "{statuses:?}");
     assert_eq!(statuses.iter().filter(|&&c| c == 200).count(), 49, "{statuses:?}");
     assert_eq!(s.count(), 1);

@@ -12,7 +12,7 @@ mod serve;
 
 use serde_json::{json, Value};
 use serve::common::pg;
-use serve::{agent, example, load, post, post_raw, scratch, store_args, uuid, Server};
+use serve::{agent, example, load, post, scratch, store_args, uuid, Server};
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 use std::process::Command;
@@ -47,18 +47,7 @@ fn fifty_concurrent_posts_of_one_id_over_two_collectors_store_one_row() {
     let dir = scratch("pg-two-50");
     let (a, b) = two(&dir);
     let body = example("esqual_one.json").to_string();
-    let barrier = Arc::new(Barrier::new(50));
-    let handles: Vec<_> = (0..50)
-        .map(|i| {
-            let url = if i % 2 == 0 { a.url("/v1/responses") } else { b.url("/v1/responses") };
-            let (barrier, body) = (barrier.clone(), body.clone());
-            std::thread::spawn(move || {
-                barrier.wait();
-                post_raw(&url, body.as_bytes(), None).0
-            })
-        })
-        .collect();
-    let statuses: Vec<u16> = handles.into_iter().map(|h| h.join().expect("a client thread")).collect();
+    let statuses = serve::post_at_once(&[a.url("/v1/responses"), b.url("/v1/responses")], &body, 50);
     assert_eq!(statuses.iter().filter(|&&c| c == 201).count(), 1, "{statuses:?}");
     assert_eq!(statuses.iter().filter(|&&c| c == 200).count(), 49, "{statuses:?}");
     assert_eq!(a.count(), 1);

@@ -2,6 +2,8 @@
 //! docs/scoring.md §1.2.
 #![allow(dead_code)]
 
+use eservqual_core::dataset::{Column, WideRow};
+use eservqual_core::Form;
 use serde_json::Value;
 use std::path::PathBuf;
 
@@ -60,4 +62,54 @@ pub fn assert_matches(actual: &Value, expected: &Value) {
     let mut out = Vec::new();
     diff(actual, expected, "$", &mut out);
     assert!(out.is_empty(), "{} differences:\n{}", out.len(), out.join("\n"));
+}
+
+/// Rows of a simple CSV (no quoting in the vectors) read with the core's wide-CSV row reader, as
+/// (id, row buffer).
+pub fn read_wide(form: &Form, text: &str) -> Vec<(Option<String>, WideRow)> {
+    let mut lines = text.lines();
+    let headers: Vec<&str> = lines.next().unwrap().split(',').collect();
+    let cols: Vec<Column> = headers.iter().map(|h| Column::parse(h, form).unwrap()).collect();
+    lines
+        .filter(|l| !l.is_empty())
+        .map(|line| {
+            let mut row = WideRow::new(form);
+            for ((cell, col), h) in line.split(',').zip(&cols).zip(&headers) {
+                row.set(form, *col, h, cell).unwrap();
+            }
+            row.finish(form).unwrap();
+            (row.id().map(str::to_string), row)
+        })
+        .collect()
+}
+
+/// xorshift64*: test data from a seed, so a failing case is one number; normal deviates by
+/// Box–Muller.
+pub struct Rng(pub u64);
+
+impl Rng {
+    pub fn next(&mut self) -> u64 {
+        self.0 ^= self.0 >> 12;
+        self.0 ^= self.0 << 25;
+        self.0 ^= self.0 >> 27;
+        self.0.wrapping_mul(0x2545_f491_4f6c_dd1d)
+    }
+    pub fn below(&mut self, n: u64) -> u64 {
+        self.next() % n
+    }
+    pub fn chance(&mut self, p: f64) -> bool {
+        (self.next() >> 11) as f64 / (1u64 << 53) as f64 <= p
+    }
+    pub fn int(&mut self, lo: i16, hi: i16) -> i16 {
+        lo + self.below((hi - lo + 1) as u64) as i16
+    }
+    pub fn real(&mut self, hi: f64) -> f64 {
+        (self.next() >> 11) as f64 / (1u64 << 53) as f64 * hi
+    }
+    pub fn uniform(&mut self) -> f64 {
+        ((self.next() >> 11) as f64 + 0.5) / (1u64 << 53) as f64
+    }
+    pub fn normal(&mut self) -> f64 {
+        (-2.0 * self.uniform().ln()).sqrt() * (2.0 * std::f64::consts::PI * self.uniform()).cos()
+    }
 }
