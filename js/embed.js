@@ -22,6 +22,9 @@ const base = new URL(".", (script && script.src) || location.href);
 
 /** Every config key (docs/interfaces.md "Config"); its data- attribute is the kebab-case form. */
 const KEYS = /^(endpoint|instrument|format|dimensions|recovery|outcomes|weights|locale|strings|mode|target|launcher|trigger|sampleRate|recontactDays|dismissDays|timeoutMs|consent|respectGpc|showSummary|theme|headers|beforeSend|site|meta)$/;
+/** data- attributes that other tools put on script tags (Cloudflare's Rocket Loader, consent
+ * managers, Next.js's <Script>, page optimisers): theirs, so neither read nor a mistake. */
+const FOREIGN = /^(cfasync|cookieconsent|cookiecategory|category|usercentrics|nscript|noOptimize|noDefer|noMinify|otIgnore)$/;
 /** An attribute the loader could not read (JSON that is not, an endpoint that is no URL). */
 let unreadable = false;
 
@@ -44,6 +47,7 @@ function typed(key, v) {
 const fromTag = {};
 if (script) {
   for (const [k, v] of Object.entries(script.dataset)) {
+    if (FOREIGN.test(k)) continue;
     try {
       fromTag[k] = typed(k, v);
     } catch {

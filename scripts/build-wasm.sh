@@ -7,8 +7,10 @@
 #   embed.js                the script-tag loader (js/embed.js), with the SRI hashes of both
 #   eservqual.d.ts          the hand-written declarations (js/eservqual.d.ts); package.json
 #   README.md, CHANGELOG.md, LICENSE-MIT, LICENSE-APACHE   copied from the root
-# esbuild bundles and minifies; beside what a browser downloads, pkg/ holds only the package's
-# metadata, README, changelog and licences.
+# esbuild bundles and minifies, then terser minifies again (its three compress passes and its
+# mangling take ~100 gzip bytes more off the module and ~65 off the loader than esbuild alone).
+# Beside what a browser downloads, pkg/ holds only the package's metadata, README, changelog and
+# licences.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -23,8 +25,8 @@ if [ "$have" != "$want" ]; then
   exit 1
 fi
 # wasm-opt from npm's binaryen (package.json); Debian's binaryen breaks wasm-bindgen output.
-if [ ! -x node_modules/.bin/wasm-opt ] || [ ! -x node_modules/.bin/esbuild ]; then
-  log "installing npm packages (binaryen, esbuild)"
+if [ ! -x node_modules/.bin/wasm-opt ] || [ ! -x node_modules/.bin/esbuild ] || [ ! -x node_modules/.bin/terser ]; then
+  log "installing npm packages (binaryen, esbuild, terser)"
   PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD=1 npm ci --no-audit --no-fund
 fi
 
@@ -83,12 +85,15 @@ log "esbuild: the ES module and the loader"
 cp js/index.js "$stage/index.js"
 cp "$stage/eservqual_wasm.js" "$stage/wasm-glue.js"
 node_modules/.bin/esbuild "$stage/index.js" --bundle --format=esm --minify --target=es2020 \
-  --log-level=warning --define:__ESQ_TEXT_SRI__="$text_sri" --outfile=pkg/eservqual.js
+  --log-level=warning --define:__ESQ_TEXT_SRI__="$text_sri" --outfile="$stage/eservqual.js"
+terse() { node_modules/.bin/terser "$@" --compress passes=3 --mangle; }
+terse "$stage/eservqual.js" --module --output pkg/eservqual.js
 
 node_modules/.bin/esbuild js/embed.js --bundle --format=iife --minify --target=es2020 --log-level=warning \
   --define:__ESQ_MODULE__='"eservqual.js"' --define:__ESQ_MODULE_SRI__="\"$(sri pkg/eservqual.js)\"" \
   --define:__ESQ_WASM__='"eservqual_wasm_bg.wasm"' --define:__ESQ_WASM_SRI__="\"$(sri pkg/eservqual_wasm_bg.wasm)\"" \
-  --outfile=pkg/embed.js
+  --outfile="$stage/embed.js"
+terse "$stage/embed.js" --output pkg/embed.js
 
 # The generated declarations describe only the raw exports; ours are the documented API.
 cp js/eservqual.d.ts pkg/eservqual.d.ts

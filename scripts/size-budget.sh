@@ -25,7 +25,8 @@ LOADER_BUDGET=2048
 # of the JS value once, with member names borrowed and one copy of optional-member reading per
 # value type, ~1,460; wasm-opt inlining only small one-caller functions (scripts/build-wasm.sh)
 # ~4,000: together 82,779. Keeping a delivered response's Web Lock for the page's life (so a
-# second tab reading localStorage stale cannot send it again) added ~120, to 82,893.
+# second tab reading localStorage stale cannot send it again) added ~120, to 82,893. terser after
+# esbuild (scripts/build-wasm.sh) took ~90 off the module, to 82,821.
 BUDGET=${ESERVQUAL_WASM_BUDGET:-83000}
 
 gz() { gzip -9 -c "$1" | wc -c | tr -d ' '; }

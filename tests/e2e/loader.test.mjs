@@ -159,6 +159,35 @@ test("a bare tag waits for the page's init(), however late, without a message", 
   await s.context.close();
 });
 
+// Other tools put data- attributes of their own on script tags (Cloudflare's Rocket Loader, a
+// consent manager, Next.js's <Script>): theirs are neither read nor a mistake, and do not make the
+// loader download the widget for a visitor who is not asked.
+const FOREIGN = { cfasync: "false", cookieconsent: "ignore", nscript: "afterInteractive", "no-optimize": "1" };
+for (const [name, draw, shown] of [
+  ["asked", 0, true],
+  ["not sampled", 0.999, false],
+]) {
+  test(`attributes of other tools on the tag are left alone: ${name}`, async () => {
+    const s = await page(chrome);
+    const fixture = embedPage(
+      { endpoint: "/v1/responses", trigger: "load", "sample-rate": "0.5", ...FOREIGN },
+      { script: "window.eservqual.ready.then(() => (window.__ready = true));" },
+    );
+    const file = `foreign-${draw}`;
+    writeFileSync(join(server.dir, `www/t/${file}.html`), fixture.html.replace('src="page.js"', `src="${file}.js"`));
+    writeFileSync(join(server.dir, `www/t/${file}.js`), fixture.script);
+    await s.page.addInitScript((d) => localStorage.setItem("eservqual.memory", JSON.stringify({ draw: d })), draw);
+    await s.page.goto(`${server.url}/t/${file}.html`);
+    await s.page.waitForFunction(() => window.__ready === true, null, { timeout: 30000 });
+    if (shown) await s.page.locator("[data-eservqual]").first().waitFor({ state: "attached", timeout: 30000 });
+    else assert.deepEqual(downloadedWidget(s.requests), [], "a visitor who is not asked downloads nothing");
+    await s.page.waitForTimeout(200);
+    assert.deepEqual(s.problems, []);
+    assert.equal(await s.page.locator("[data-eservqual]").count() > 0, shown);
+    await s.context.close();
+  });
+}
+
 test("init() with a mistake rejects, with one console message; object options as JSON attributes work", async () => {
   const s = await page(chrome);
   const script = `window.eservqual.init({ sampleRate: "abc" }).catch((e) => (window.__err = [e.name, e.code, e.field]));`;
