@@ -1,6 +1,6 @@
 # The two commands of the README (`make demo`, `make test`) and their parts. Every step is a
 # script under scripts/ that runs on its own; each target installs what it needs first.
-.PHONY: setup build pkg test test-native test-pg test-wasm test-crosscheck test-js test-e2e check-core check-standalone lint demo bench clean
+.PHONY: setup build pkg test test-native test-pg test-e2e-pg test-wasm test-crosscheck test-js test-e2e check-core check-standalone lint demo bench clean
 
 SHELL := /bin/bash
 CARGO ?= cargo
@@ -16,8 +16,8 @@ build: setup pkg
 # Every suite: the style and static checks, the repository standing on its own, the core's purity, native tests (core,
 # binary), the report against the independent reference implementation, wasm tests in headless Chromium, the release build of
 # pkg/ against its size budget, then the JS tests of the loader and the package (Node) and the
-# end-to-end tests in Chromium.
-test: setup lint check-standalone check-core test-native test-pg test-crosscheck test-wasm pkg test-js test-e2e
+# end-to-end tests in Chromium (also through a collector on PostgreSQL whose database restarts).
+test: setup lint check-standalone check-core test-native test-pg test-crosscheck test-wasm pkg test-js test-e2e test-e2e-pg
 
 # The npm package in pkg/ (also copied to www/pkg/ for the demo pages and the browser tests).
 pkg:
@@ -51,6 +51,12 @@ test-native:
 # run as the postgres user, on a private port, removed afterwards) for tests/serve_pg.rs.
 test-pg:
 	scripts/pg-cluster.sh run $(CARGO) test -p eservqual-server --locked --test serve_pg
+
+# The real widget in Chromium through a collector on PostgreSQL while the database is stopped and
+# started (its own throw-away cluster; needs `pkg` and the debug binary, as test-e2e).
+test-e2e-pg:
+	$(CARGO) build -p eservqual-server --locked
+	scripts/pg-cluster.sh run node --test --test-concurrency=1 tests/e2e-pg/
 
 test-crosscheck:
 	$(CARGO) build -p eservqual-server --locked

@@ -12,6 +12,8 @@ pub const MAX_BACKOFF_MS: f64 = 60_000.0;
 pub const MAX_RETRY_AFTER_MS: f64 = 300_000.0;
 /// Counted attempts (the first send included) after which delivery gives up.
 pub const MAX_ATTEMPTS: u32 = 10;
+/// The least `Retry-After` wait of a 429 or 503 that keeps the attempt from counting.
+pub const PATIENT_MS: f64 = 1_000.0;
 /// How long after the first attempt delivery gives up.
 pub const MAX_AGE_MS: f64 = 24.0 * 3_600_000.0;
 
@@ -113,9 +115,17 @@ fn unit(random: f64) -> f64 {
 
 /// Decides what follows an attempt.
 pub fn next(a: &Attempt<'_>) -> Next {
+    let server_wait = match a.outcome {
+        Outcome::Status(_) => a.retry_after.and_then(|h| retry_after_ms(h, a.now_ms)),
+        _ => None,
+    };
     let counts = match a.outcome {
         Outcome::Status(s) if (200..300).contains(&s) => return Next::Delivered,
         Outcome::Status(s) if !retryable(s) => return Next::GiveUp(GiveUp::Rejected(s)),
+        // A server that answers 429 or 503 and asks for a wait of a second or more is up and
+        // asks for patience (busy, or its database restarting): waiting as asked does not use up
+        // the ten attempts, which would otherwise be gone within a minute of such answers.
+        Outcome::Status(429 | 503) if server_wait.is_some_and(|w| w >= PATIENT_MS) => false,
         Outcome::Status(_) | Outcome::Timeout => true,
         // Never reached a server: retried without counting, so an hour offline loses nothing.
         Outcome::NetworkError | Outcome::Offline => false,
@@ -127,10 +137,6 @@ pub fn next(a: &Attempt<'_>) -> Next {
     if a.now_ms - a.first_ms >= MAX_AGE_MS {
         return Next::GiveUp(GiveUp::TooOld);
     }
-    let server_wait = match a.outcome {
-        Outcome::Status(_) => a.retry_after.and_then(|h| retry_after_ms(h, a.now_ms)),
-        _ => None,
-    };
     let wait = server_wait.unwrap_or_else(|| backoff_ms(attempts.max(1), a.random));
     Next::Retry { at_ms: a.now_ms + wait, attempts }
 }

@@ -57,9 +57,9 @@ fn table() -> Vec<Row> {
         row("408 retries", Status(408), 0, None, 0.0, 0.5, RetryIn(500.0, 1)),
         row("425 retries", Status(425), 0, None, 0.0, 0.5, RetryIn(500.0, 1)),
         row("429 without Retry-After backs off", Status(429), 0, None, 0.0, 0.5, RetryIn(500.0, 1)),
-        row("429 Retry-After seconds", Status(429), 0, Some("120"), 0.0, 0.5, RetryIn(120_000.0, 1)),
-        row("503 Retry-After seconds with spaces", Status(503), 2, Some("  7 "), 0.0, 0.5, RetryIn(7_000.0, 3)),
-        row("Retry-After capped at 300 s", Status(429), 0, Some("86400"), 0.0, 0.5, RetryIn(300_000.0, 1)),
+        row("429 Retry-After seconds: waits as asked, not counted", Status(429), 0, Some("120"), 0.0, 0.5, RetryIn(120_000.0, 0)),
+        row("503 Retry-After seconds with spaces", Status(503), 2, Some("  7 "), 0.0, 0.5, RetryIn(7_000.0, 2)),
+        row("Retry-After capped at 300 s", Status(429), 0, Some("86400"), 0.0, 0.5, RetryIn(300_000.0, 0)),
         row(
             "Retry-After with 40 digits is capped, not an overflow",
             Status(429),
@@ -67,9 +67,16 @@ fn table() -> Vec<Row> {
             Some("9999999999999999999999999999999999999999"),
             0.0,
             0.5,
-            RetryIn(300_000.0, 1),
+            RetryIn(300_000.0, 0),
         ),
         row("Retry-After 0 sends at once", Status(503), 0, Some("0"), 0.0, 0.9, RetryIn(0.0, 1)),
+        // A 429 or 503 asking for a second or more is patience, not failure: a database that
+        // restarts behind the collector for minutes uses up none of the ten attempts.
+        row("503 Retry-After at the tenth attempt still waits", Status(503), 9, Some("5"), 0.0, 0.5, RetryIn(5_000.0, 9)),
+        row("Retry-After of exactly 1 s is patience", Status(429), 3, Some("1"), 0.0, 0.5, RetryIn(1_000.0, 3)),
+        row("patience still ends 24 h after the first attempt", Status(503), 0, Some("5"), 24.0 * HOUR, 0.5, Give(GiveUp::TooOld)),
+        row("502 with Retry-After waits as asked and counts", Status(502), 0, Some("30"), 0.0, 0.5, RetryIn(30_000.0, 1)),
+        row("500 with Retry-After at the tenth attempt gives up", Status(500), 9, Some("5"), 0.0, 0.5, Give(GiveUp::TooManyAttempts)),
         row(
             "Retry-After HTTP-date 90 s ahead",
             Status(429),
@@ -77,7 +84,7 @@ fn table() -> Vec<Row> {
             Some("Tue, 01 Dec 2026 10:01:30 GMT"),
             0.0,
             0.5,
-            RetryIn(90_000.0, 1),
+            RetryIn(90_000.0, 0),
         ),
         row(
             "Retry-After HTTP-date an hour ahead is capped",
@@ -86,7 +93,7 @@ fn table() -> Vec<Row> {
             Some("Tue, 01 Dec 2026 11:00:00 GMT"),
             0.0,
             0.5,
-            RetryIn(300_000.0, 1),
+            RetryIn(300_000.0, 0),
         ),
         row(
             "Retry-After HTTP-date in the past: no wait",
@@ -104,7 +111,7 @@ fn table() -> Vec<Row> {
             Some("Tuesday, 01-Dec-26 10:00:45 GMT"),
             0.0,
             0.5,
-            RetryIn(45_000.0, 1),
+            RetryIn(45_000.0, 0),
         ),
         row(
             "Retry-After asctime date",
@@ -113,7 +120,7 @@ fn table() -> Vec<Row> {
             Some("Tue Dec  1 10:00:10 2026"),
             0.0,
             0.5,
-            RetryIn(10_000.0, 1),
+            RetryIn(10_000.0, 0),
         ),
         row(
             "malformed Retry-After (fraction) falls back to backoff",

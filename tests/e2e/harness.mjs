@@ -19,11 +19,12 @@ export async function dashboardUrl(base) {
 }
 
 /**
- * Starts the collector on 127.0.0.1 with a fresh database and a www folder holding the built
- * package (pkg/) and the given pages ({"path/file.html": "<html>…"}), or the folder `www` as it
- * is. Resolves to { url, dir, stop(), responses() }.
+ * Starts the collector on 127.0.0.1 with a fresh database (SQLite, or the PostgreSQL database at
+ * `databaseUrl`) and a www folder holding the built package (pkg/) and the given pages
+ * ({"path/file.html": "<html>…"}), or the folder `www` as it is. Resolves to
+ * { url, dir, stop(), responses() }.
  */
-export async function collector(pages = {}, extraArgs = [], { www: ownWww } = {}) {
+export async function collector(pages = {}, extraArgs = [], { www: ownWww, databaseUrl } = {}) {
   const dir = mkdtempSync(join(tmpdir(), "eservqual-e2e-"));
   const www = ownWww || join(dir, "www");
   if (!ownWww) {
@@ -38,7 +39,7 @@ export async function collector(pages = {}, extraArgs = [], { www: ownWww } = {}
   const bin = join(ROOT, "target/debug/eservqual");
   const child = spawn(
     bin,
-    ["serve", "--addr", "127.0.0.1:0", "--db", join(dir, "e2e.db"), "--www", www, "--admin-token", TOKEN, "--rate-limit", "0", ...extraArgs],
+    ["serve", "--addr", "127.0.0.1:0", ...(databaseUrl ? ["--database-url", databaseUrl] : ["--db", join(dir, "e2e.db")]), "--www", www, "--admin-token", TOKEN, "--rate-limit", "0", ...extraArgs],
     { stdio: ["ignore", "pipe", "pipe"] },
   );
   let log = "";
