@@ -1985,3 +1985,38 @@ fn summaries_of_the_previous_version_are_scanned_past_said_once_until_a_rebuild(
     execute_sql(&dir, "t.db", "DELETE FROM summaries");
     assert_eq!(admin_json(&s, &format!("/v1/distributions?{q}"))["responses"], 0);
 }
+
+#[test]
+fn comments_stored_before_the_has_comment_column_are_found_after_the_migration() {
+    let dir = scratch("comments-migration");
+    let s = Server::start(&dir, &["--rate-limit", "0"]);
+    let mut rng = Rng(0xc033_e475);
+    let posted: Vec<Value> = (0..30).map(|n| with_outcomes(&mut rng, n)).collect();
+    for (n, v) in posted.iter().enumerate() {
+        let mut text = v.to_string();
+        if n % 2 == 0 {
+            // The key written with an escape, as JSON allows: still a comment.
+            text = text.replace("\"comment\":", "\"comm\\u0065nt\":");
+        }
+        let (status, _, body) = post_raw(&s.url("/v1/responses"), text.as_bytes(), None);
+        assert_eq!(status, 201, "{body}");
+    }
+    let q = "instrument=e-s-qual&format=perception";
+    let all: Vec<&Value> = posted.iter().collect();
+    let expected = json!(expected_comments(&all, 100));
+    assert_eq!(admin_json(&s, &format!("/v1/comments?{q}&limit=100"))["comments"], expected);
+    drop(s);
+    // Back to schema version 3, before the column: the next start migrates and fills it in.
+    let downgrade = if on_postgres() {
+        "DROP INDEX responses_comments; ALTER TABLE responses DROP COLUMN has_comment;
+         DELETE FROM schema_version WHERE version = 4"
+    } else {
+        "DROP INDEX responses_comments; ALTER TABLE responses DROP COLUMN has_comment; PRAGMA user_version = 3"
+    };
+    execute_sql(&dir, "t.db", downgrade);
+    let s = Server::start(&dir, &["--rate-limit", "0"]);
+    assert_eq!(admin_json(&s, &format!("/v1/comments?{q}&limit=100"))["comments"], expected);
+    let counted = expected.as_array().map(Vec::len).expect("a list");
+    assert!(counted > 5, "{counted} comments");
+    assert_eq!(admin_json(&s, &format!("/v1/distributions?{q}"))["comments"], counted);
+}
