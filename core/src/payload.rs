@@ -274,6 +274,12 @@ pub const VALUE_ITEMS: usize = 4;
 pub const LOYALTY_ITEMS: usize = 5;
 /// Longest comment kept, in characters.
 pub const COMMENT_MAX_CHARS: usize = 2000;
+
+/// A comment that says something: not empty and not only whitespace. What the collector counts
+/// and lists as comments (the widget sends what was typed, spaces and line breaks included).
+pub fn is_comment(text: &str) -> bool {
+    !text.trim().is_empty()
+}
 /// Longest `locale`, in characters (a BCP 47 tag fits in 35).
 pub const LOCALE_MAX_CHARS: usize = 35;
 /// Longest `site`, `instrument.version`, `sdk.name`, `sdk.version` and `meta` key, in characters.

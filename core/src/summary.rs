@@ -14,8 +14,11 @@
 //! the same `f64::from(s) / f64::from(c)`, the overall scores and the class come from
 //! [`finish_row`]), and then only sums of the row's numbers are kept:
 //!
-//! - **Integers** (answers, reversed answers, item gaps / MSA / MSS, NPS, CSAT, CES and
-//!   satisfaction answers, every count) in `u64` / `i64`: n, Σx and Σx² per item and kind (the
+//! - **Counts per value** of the NPS (0-10), CSAT (1-5) and CES (1-7) answers, and the count of
+//!   responses with a comment: the [`Distributions`] a dashboard draws, from which the report's
+//!   `nps`, `csat` and `ces` are derived (n, Σx and the share counts are sums over the values).
+//! - **Integers** (answers, reversed answers, item gaps / MSA / MSS, satisfaction answers,
+//!   every count) in `u64` / `i64`: n, Σx and Σx² per item and kind (the
 //!   item `stats`, the item non-response), and per dimension over the listwise rows the item
 //!   sums and cross-products Σxᵢxⱼ of alpha (`alpha.p`, `alpha.gap`, alpha-if-deleted,
 //!   item-total r) — the very sums `stats::stats_of_integers` and `stats::cronbach_integers`
@@ -74,9 +77,10 @@
 //!
 //! # Stored form
 //!
-//! [`Summary::to_json`] writes `{"version": 1, "instrument", "format", "dimensions",
+//! [`Summary::to_json`] writes `{"version": 2, "instrument", "format", "dimensions",
 //! "fingerprint", "sums"}`; [`Summary::from_json`] reads it back for a given form, refusing
-//! another version (`unsupported-schema`), another form or another definition of the same
+//! another version (`unsupported-schema`; version 1, from before the counts per value, too: the
+//! collector then reads the stored payloads until `eservqual summaries rebuild`), another form or another definition of the same
 //! instrument (`wrong-form`, by the fingerprint of its dimensions, items, reverse keys and
 //! scale), and sums of the wrong shape.
 
@@ -84,7 +88,7 @@ use crate::dataset::epoch_day;
 use crate::error::{Error, ErrorCode};
 use crate::exact::Exact;
 use crate::instrument::{Field, Form, Format, Instrument};
-use crate::payload::{Answers, Response};
+use crate::payload::{is_comment, Answers, OutcomeAnswers, Response};
 use crate::report::{civil, item_kinds, Classes, DimensionReport, Ipa, ItemReport, Report, Week};
 use crate::score::{finish_row, half_rule, headline_kind, overall_keys, weakest_of, Kind, RowScores};
 use crate::stats::{self, Stats};
@@ -93,8 +97,79 @@ use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 use std::sync::Arc;
 
-/// The version of the stored form written by [`Summary::to_json`].
-pub const VERSION: u64 = 1;
+/// The version of the stored form written by [`Summary::to_json`]. Version 2 counts the
+/// outcome answers per value (version 1 kept only n, Σx and the share counts of the report).
+pub const VERSION: u64 = 2;
+
+/// The answers of the outcome questions counted per value, and the responses with a comment:
+/// what a chart of each distribution needs, exact and mergeable by addition like the rest of a
+/// summary. Also what a full scan gives, adding each response with [`Distributions::add`].
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Distributions {
+    /// Responses added.
+    pub responses: u64,
+    /// NPS answers: `nps[x]` is how many answered x, 0 to 10.
+    pub nps: [u64; 11],
+    /// CSAT answers: `csat[x - 1]` is how many answered x, 1 to 5.
+    pub csat: [u64; 5],
+    /// CES answers: `ces[x - 1]` is how many answered x, 1 to 7.
+    pub ces: [u64; 7],
+    /// Responses with a comment ([`is_comment`]).
+    pub comments: u64,
+}
+
+impl Distributions {
+    /// Counts one response's outcome answers. Answers are taken as validated (on their
+    /// scales: docs/interfaces.md §2); a value off its scale is not counted.
+    pub fn add(&mut self, o: &OutcomeAnswers) {
+        fn count(counts: &mut [u64], lowest: i16, x: Option<i16>) {
+            if let Some(slot) = x.and_then(|x| usize::try_from(x - lowest).ok()).and_then(|i| counts.get_mut(i)) {
+                *slot += 1;
+            }
+        }
+        self.responses += 1;
+        count(&mut self.nps, 0, o.nps);
+        count(&mut self.csat, 1, o.csat);
+        count(&mut self.ces, 1, o.ces);
+        self.comments += u64::from(o.comment.as_deref().is_some_and(is_comment));
+    }
+
+    /// Adds the counts of `other`: exact, in any order.
+    pub fn merge(&mut self, other: &Distributions) {
+        self.responses += other.responses;
+        self.nps.iter_mut().zip(other.nps).for_each(|(a, b)| *a += b);
+        self.csat.iter_mut().zip(other.csat).for_each(|(a, b)| *a += b);
+        self.ces.iter_mut().zip(other.ces).for_each(|(a, b)| *a += b);
+        self.comments += other.comments;
+    }
+
+    /// n, Σx and the count of answers of at least `from`, of counts of the values `lowest`...
+    fn moments(counts: &[u64], lowest: u64, from: u64) -> (usize, f64, usize) {
+        let n: u64 = counts.iter().sum();
+        let sum: u64 = counts.iter().zip(lowest..).map(|(c, x)| c * x).sum();
+        let high: u64 = counts.iter().zip(lowest..).filter(|(_, x)| *x >= from).map(|(c, _)| c).sum();
+        (n as usize, sum as f64, high as usize)
+    }
+
+    /// The report's `nps`: promoters answered 9-10, detractors 0-6.
+    pub fn nps(&self) -> stats::Nps {
+        let n: u64 = self.nps.iter().sum();
+        let detractors: u64 = self.nps[..7].iter().sum();
+        stats::nps_from_counts(n as usize, (self.nps[9] + self.nps[10]) as usize, detractors as usize)
+    }
+
+    /// The report's `csat`: top-2 is 4-5.
+    pub fn csat(&self) -> stats::Csat {
+        let (n, sum, top) = Distributions::moments(&self.csat, 1, 4);
+        stats::csat_from_counts(n, sum, top)
+    }
+
+    /// The report's `ces`: agree is 5-7.
+    pub fn ces(&self) -> stats::Ces {
+        let (n, sum, agree) = Distributions::moments(&self.ces, 1, 5);
+        stats::ces_from_counts(n, sum, agree)
+    }
+}
 
 /// n, Σx, Σx² of integer values.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
@@ -458,12 +533,9 @@ struct Sums {
     overall: Vec<Reals>,
     /// dissatisfied, satisfied, delighted, unclassified.
     classes: [u64; 4],
-    /// n, promoters (9-10), detractors (0-6).
-    nps: [u64; 3],
-    /// n, Σx, top-2 (4-5).
-    csat: (u64, i64, u64),
-    /// n, Σx, agree (5-7).
-    ces: (u64, i64, u64),
+    /// NPS, CSAT and CES answers per value, and the responses with a comment: the report's
+    /// `nps`, `csat` and `ces` are derived from these counts.
+    outcomes: Distributions,
     satisfaction: Ints,
     /// Respondents who gave weights, and per dimension Σ 100·w_d / Σw.
     weighted: u64,
@@ -562,9 +634,7 @@ impl Summary {
             recovery: recovery_form.as_ref().map(Block::new),
             overall: vec![Reals::default(); overall_keys(form.format).len()],
             classes: [0; 4],
-            nps: [0; 3],
-            csat: (0, 0, 0),
-            ces: (0, 0, 0),
+            outcomes: Distributions::default(),
             satisfaction: Ints::default(),
             weighted: 0,
             stated: vec![Exact::new(); nd],
@@ -582,6 +652,12 @@ impl Summary {
     /// How many responses were added.
     pub fn responses(&self) -> u64 {
         self.sums.rows
+    }
+
+    /// The answers of the outcome questions per value and the count of comments: the same
+    /// counts as [`Distributions::add`] of every response added.
+    pub fn distributions(&self) -> &Distributions {
+        &self.sums.outcomes
     }
 
     /// A hash of what the sums depend on (instrument id, format, scale, the dimensions of D
@@ -641,21 +717,7 @@ impl Summary {
             }
         }
         let o = &answers.outcomes;
-        if let Some(x) = o.nps {
-            s.nps[0] += 1;
-            s.nps[1] += u64::from(x >= 9);
-            s.nps[2] += u64::from(x <= 6);
-        }
-        if let Some(x) = o.csat {
-            s.csat.0 += 1;
-            s.csat.1 += i64::from(x);
-            s.csat.2 += u64::from(x >= 4);
-        }
-        if let Some(x) = o.ces {
-            s.ces.0 += 1;
-            s.ces.1 += i64::from(x);
-            s.ces.2 += u64::from(x >= 5);
-        }
+        s.outcomes.add(o);
         if let Some(x) = o.satisfaction {
             s.satisfaction.add(i64::from(x));
             for (slot, pairs) in row.dims.iter().zip(&mut s.derived) {
@@ -715,9 +777,7 @@ impl Summary {
         }
         s.overall.iter_mut().zip(&o.overall).for_each(|(a, b)| a.merge(b));
         s.classes.iter_mut().zip(o.classes).for_each(|(a, b)| *a += b);
-        s.nps.iter_mut().zip(o.nps).for_each(|(a, b)| *a += b);
-        s.csat = (s.csat.0 + o.csat.0, s.csat.1 + o.csat.1, s.csat.2 + o.csat.2);
-        s.ces = (s.ces.0 + o.ces.0, s.ces.1 + o.ces.1, s.ces.2 + o.ces.2);
+        s.outcomes.merge(&o.outcomes);
         s.satisfaction.merge(&o.satisfaction);
         s.weighted += o.weighted;
         s.stated.iter_mut().zip(&o.stated).for_each(|(a, b)| a.add(b));
@@ -747,15 +807,15 @@ impl Summary {
             _ => None,
         };
         let [dissatisfied, satisfied, delighted, unclassified] = s.classes.map(|c| c as usize);
-        let ces = stats::ces_from_counts(s.ces.0 as usize, s.ces.1 as f64, s.ces.2 as usize);
+        let ces = s.outcomes.ces();
         let satisfaction = s.satisfaction.stats();
         Report {
             instrument: form.instrument.id.clone(),
             format: form.format,
             responses: s.rows as usize,
             dimension_set: (!form.all_dimensions()).then(|| form.dimensions().map(|d| d.code.clone()).collect()),
-            nps: stats::nps_from_counts(s.nps[0] as usize, s.nps[1] as usize, s.nps[2] as usize),
-            csat: stats::csat_from_counts(s.csat.0 as usize, s.csat.1 as f64, s.csat.2 as usize),
+            nps: s.outcomes.nps(),
+            csat: s.outcomes.csat(),
             weakest,
             recovery,
             ces: (ces.n > 0).then_some(ces),

@@ -12,7 +12,7 @@ use eservqual_core::exact::Exact;
 use eservqual_core::instrument::{Dimension, Item, LocalText};
 use eservqual_core::payload::{Answers, Payload};
 use eservqual_core::report::report;
-use eservqual_core::summary::Summary;
+use eservqual_core::summary::{Distributions, Summary};
 use eservqual_core::{ErrorCode, Form, Format, Instrument, Registry, Scale};
 use proptest::prelude::*;
 use serde_json::Value;
@@ -130,6 +130,12 @@ fn row(form: &Form, rng: &mut Rng, i: usize, days: u64) -> Row {
     o.csat = rng.chance(0.7).then(|| rng.int(1, 5));
     o.ces = rng.chance(0.5).then(|| rng.int(1, 7));
     o.satisfaction = rng.chance(0.7).then(|| (level + rng.int(-1, 1)).clamp(scale.min, scale.max));
+    // Comments, some of them only whitespace (which is no comment).
+    o.comment = match rng.below(5) {
+        0 => Some(format!("comment {i}")),
+        1 => Some([" ", "", "\n\t", " x "][rng.below(4) as usize].to_string()),
+        _ => None,
+    };
     if form.instrument.id == "e-s-qual" && rng.chance(0.35) {
         a.recovery = Some((0..11).map(|_| (!rng.chance(missing)).then(|| rng.int(1, 5))).collect());
     }
@@ -160,6 +166,27 @@ fn summarise(form: &Form, rows: &[Row]) -> Summary {
         s.add(at.as_deref(), a);
     }
     s
+}
+
+/// The distributions of `rows` counted here, value by value: NPS 0-10, CSAT 1-5, CES 1-7, and
+/// the comments with some text.
+fn counted<'a>(rows: impl IntoIterator<Item = &'a Row>) -> Distributions {
+    let mut d = Distributions::default();
+    for (_, _, a) in rows {
+        let o = &a.outcomes;
+        d.responses += 1;
+        for x in 0..=10 {
+            d.nps[x as usize] += u64::from(o.nps == Some(x));
+        }
+        for x in 1..=5 {
+            d.csat[x as usize - 1] += u64::from(o.csat == Some(x));
+        }
+        for x in 1..=7 {
+            d.ces[x as usize - 1] += u64::from(o.ces == Some(x));
+        }
+        d.comments += u64::from(o.comment.as_ref().is_some_and(|c| c.chars().any(|ch| !ch.is_whitespace())));
+    }
+    d
 }
 
 fn finished(s: &Summary) -> Value {
@@ -268,6 +295,9 @@ fn thousands_of_responses_per_day_summaries_equal_the_full_scan() {
             merged.merge(&Summary::from_json(&s.to_json(), form).unwrap());
         }
         assert_eq!(merged.responses(), 2500);
+        let mut seen = HashSet::new();
+        let firsts: Vec<&Row> = all.iter().filter(|r| seen.insert(r.0.clone())).collect();
+        assert_eq!(*merged.distributions(), counted(firsts), "form {f}");
         let actual = finished(&merged);
         same(&actual, &expected).unwrap_or_else(|e| panic!("form {f} ({}): {e}", form.instrument.id));
         assert!(actual["trend"].as_array().unwrap().len() >= 8);
@@ -343,6 +373,7 @@ proptest! {
         }
         let merged = pieces.pop().unwrap();
         prop_assert!(merged == whole);
+        prop_assert_eq!(merged.distributions(), &counted(&rows));
         prop_assert_eq!(finished(&merged), finished(&whole));
         prop_assert!(same(&finished(&merged), &full_scan(form, &rows)).is_ok());
     }
@@ -368,14 +399,59 @@ fn another_version_is_refused_with_a_clear_error() {
     let form = builtin("e-s-qual", Format::Perception, None);
     let s = summarise(&form, &rows(&form, 7, 10, 5));
     let mut v: Value = serde_json::from_str(&s.to_json()).unwrap();
-    assert_eq!(v["version"], 1);
-    v["version"] = 2.into();
-    let err = Summary::from_json(&v.to_string(), &form).unwrap_err();
-    assert_eq!((err.code, err.field.as_str()), (ErrorCode::UnsupportedSchema, "version"));
-    assert!(err.message.contains("version 2 is not supported"), "{}", err.message);
+    assert_eq!(v["version"], 2);
+    // Version 1, from before the counts per value, and a later one are both refused.
+    for other in [1, 3] {
+        v["version"] = other.into();
+        let err = Summary::from_json(&v.to_string(), &form).unwrap_err();
+        assert_eq!((err.code, err.field.as_str()), (ErrorCode::UnsupportedSchema, "version"));
+        assert!(err.message.contains(&format!("version {other} is not supported")), "{}", err.message);
+    }
     v.as_object_mut().unwrap().remove("version");
     assert_eq!(Summary::from_json(&v.to_string(), &form).unwrap_err().code, ErrorCode::MissingField);
     assert_eq!(Summary::from_json("{", &form).unwrap_err().code, ErrorCode::InvalidJson);
+}
+
+/// The counts per value merge by addition, and the report's `nps`, `csat` and `ces` come from
+/// them: a hand-made case, checked against numbers worked out by hand.
+#[test]
+fn distributions_merge_exactly_and_give_the_report_numbers() {
+    let form = builtin("e-s-qual", Format::Perception, None);
+    let answers = |nps: Option<i16>, csat: Option<i16>, ces: Option<i16>, comment: Option<&str>| {
+        let mut a = Answers::empty(form.instrument.item_count());
+        a.outcomes.nps = nps;
+        a.outcomes.csat = csat;
+        a.outcomes.ces = ces;
+        a.outcomes.comment = comment.map(String::from);
+        a
+    };
+    let (mut one, mut two) = (Summary::new(&form), Summary::new(&form));
+    one.add(Some("2026-01-05T10:00:00Z"), &answers(Some(10), Some(5), Some(7), Some("great")));
+    one.add(Some("2026-01-05T11:00:00Z"), &answers(Some(0), Some(1), None, Some("  \n")));
+    two.add(Some("2026-01-06T09:00:00Z"), &answers(Some(10), Some(4), Some(1), None));
+    two.add(Some("2026-01-06T09:30:00Z"), &answers(Some(7), None, Some(5), Some("ok")));
+    two.add(None, &answers(None, Some(2), None, None));
+    let mut both = one.clone();
+    both.merge(&two);
+    let d = both.distributions();
+    assert_eq!(d.responses, 5);
+    assert_eq!(d.nps, [1, 0, 0, 0, 0, 0, 0, 1, 0, 0, 2]);
+    assert_eq!(d.csat, [1, 1, 0, 1, 1]);
+    assert_eq!(d.ces, [1, 0, 0, 0, 1, 0, 1]);
+    assert_eq!(d.comments, 2, "a comment of whitespace only is none");
+    // Merged the other way round: the same counts.
+    let mut other = two.clone();
+    other.merge(&one);
+    assert_eq!(other.distributions(), d);
+    let report = finished(&both);
+    // NPS: 4 answers, 2 promoters (10, 10), 1 detractor (0): 100 * (2 - 1) / 4.
+    assert_eq!(report["nps"]["n"], 4);
+    assert_eq!(report["nps"]["score"], 25.0);
+    // CSAT: 5, 1, 4, 2: mean 3, top-2 2 of 4. CES: 7, 1, 5: mean 13/3, agree 2 of 3.
+    assert_eq!((report["csat"]["n"].clone(), report["csat"]["mean"].clone()), (4.into(), 3.0.into()));
+    assert_eq!(report["csat"]["top2"], 0.5);
+    assert_eq!(report["ces"]["mean"], 13.0 / 3.0);
+    assert_eq!(report["ces"]["agree"], 2.0 / 3.0);
 }
 
 #[test]

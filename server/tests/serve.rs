@@ -549,6 +549,8 @@ fn admin_routes_need_the_token() {
     assert!(post(&s, &example("esqual_one.json")).0 == 201);
     let routes = [
         "/v1/report?instrument=e-s-qual",
+        "/v1/distributions?instrument=e-s-qual",
+        "/v1/comments?instrument=e-s-qual",
         "/v1/responses.jsonl",
         "/v1/responses.csv?instrument=e-s-qual",
         "/dashboard",
@@ -1740,4 +1742,281 @@ fn two_collectors_posting_at_once_keep_the_summaries_equal_to_the_scan() {
         );
         assert_eq!(served["responses"], 600);
     }
+}
+
+/// An e-s-qual payload `n` submitted `n`·1500 s ago (up to about 40 hours for n < 96) with
+/// outcomes drawn from `rng`: NPS, CSAT and CES now and then, a comment with text, one of
+/// whitespace only (which is no comment) or none, a locale and a page now and then.
+fn with_outcomes(rng: &mut Rng, n: u64) -> Value {
+    let mut v = example("esqual_one.json");
+    v.as_object_mut().expect("an object").remove("started_at");
+    v["id"] = json!(uuid((0xd157 << 32) | n));
+    v["submitted_at"] = json!(now_text(-(n as i64) * 1500 - 5));
+    let mut o = serde_json::Map::new();
+    if rng.chance(80) {
+        o.insert("nps".into(), json!(rng.range(0, 10)));
+    }
+    if rng.chance(60) {
+        o.insert("csat".into(), json!(rng.range(1, 5)));
+    }
+    if rng.chance(40) {
+        o.insert("ces".into(), json!(rng.range(1, 7)));
+    }
+    match rng.range(0, 3) {
+        0 | 1 => {
+            o.insert("comment".into(), json!(format!("comment {n}: <b>slow</b> \"checkout\"")));
+        }
+        2 => {
+            o.insert("comment".into(), json!(" \n\t "));
+        }
+        _ => {}
+    }
+    v["outcomes"] = Value::Object(o);
+    v["locale"] = json!(if n % 3 == 0 { "en" } else { "zh-CN" });
+    if n % 4 == 0 {
+        v.as_object_mut().expect("an object").remove("page");
+    }
+    v
+}
+
+/// What `/v1/distributions` should say of `posted`, counted here value by value.
+fn expected_distributions(posted: &[&Value]) -> Value {
+    let count = |key: &str, lo: i64, hi: i64| -> Vec<u64> {
+        (lo..=hi).map(|x| posted.iter().filter(|v| v["outcomes"][key] == json!(x)).count() as u64).collect()
+    };
+    let comments =
+        posted.iter().filter(|v| v["outcomes"]["comment"].as_str().is_some_and(|c| !c.trim().is_empty())).count();
+    json!({
+        "instrument": "e-s-qual", "format": "perception", "responses": posted.len(),
+        "nps": { "counts": count("nps", 0, 10) }, "csat": { "counts": count("csat", 1, 5) },
+        "ces": { "counts": count("ces", 1, 7) }, "comments": comments,
+    })
+}
+
+/// The stored form of a `submitted_at` written in whole UTC seconds.
+fn stored_time(t: &Value) -> String {
+    t.as_str().expect("a time").replace('Z', ".000Z")
+}
+
+/// What `/v1/comments` should list of `posted`: those with text, newest first, at most `limit`.
+fn expected_comments(posted: &[&Value], limit: usize) -> Vec<Value> {
+    let mut with: Vec<&&Value> =
+        posted.iter().filter(|v| v["outcomes"]["comment"].as_str().is_some_and(|c| !c.trim().is_empty())).collect();
+    with.sort_by(|a, b| {
+        (stored_time(&b["submitted_at"]), &b["id"].to_string())
+            .cmp(&(stored_time(&a["submitted_at"]), &a["id"].to_string()))
+    });
+    with.iter()
+        .take(limit)
+        .map(|v| {
+            let or_null = |x: &Value| if x.is_null() { Value::Null } else { x.clone() };
+            json!({
+                "id": v["id"], "submitted_at": stored_time(&v["submitted_at"]),
+                "comment": v["outcomes"]["comment"], "nps": or_null(&v["outcomes"]["nps"]),
+                "csat": or_null(&v["outcomes"]["csat"]), "locale": v["locale"], "page": or_null(&v["page"]),
+            })
+        })
+        .collect()
+}
+
+/// GET `path` with the token: 200, not cached, JSON.
+fn admin_json(s: &Server, path: &str) -> Value {
+    let (status, h, body) = get(&s.url(path), Some(TOKEN));
+    assert_eq!(status, 200, "{path}: {body}");
+    assert_eq!(h.get("cache-control").map(String::as_str), Some("no-store"), "{path}");
+    assert!(h.get("content-type").is_some_and(|c| c.starts_with("application/json")), "{path}: {h:?}");
+    serde_json::from_str(&body).unwrap_or_else(|e| panic!("{path}: {e}: {body}"))
+}
+
+#[test]
+fn distributions_and_comments_are_those_of_the_posted_payloads_from_summaries_or_the_scan() {
+    let dir = scratch("distributions");
+    let s = Server::start(&dir, &["--rate-limit", "0"]);
+    let mut rng = Rng(0x0dd5_eed5);
+    let posted: Vec<Value> = (0..90).map(|n| with_outcomes(&mut rng, n)).collect();
+    for v in &posted {
+        let (status, _, body) = post(&s, v);
+        assert_eq!(status, 201, "{body}");
+    }
+    // A response of another form is in neither answer.
+    assert_eq!(post(&s, &example("zone_one.json")).0, 201);
+    let all: Vec<&Value> = posted.iter().collect();
+    let since = |from: &str| -> Vec<&Value> {
+        posted.iter().filter(|v| stored_time(&v["submitted_at"]).as_str() >= from).collect()
+    };
+    let q = "instrument=e-s-qual&format=perception";
+
+    // Whole days (the summaries) and a bound inside a day (the scan), against the counts here.
+    let ranges = [
+        (String::new(), all.clone()),
+        (format!("&from={}", date(-1)), since(&format!("{}T00:00:00.000Z", date(-1)))),
+        (format!("&from={}&to={}", date(-1), date(-1)), {
+            let to = format!("{}T00:00:00.000Z", date(0));
+            since(&format!("{}T00:00:00.000Z", date(-1)))
+                .into_iter()
+                .filter(|v| stored_time(&v["submitted_at"]) < to)
+                .collect()
+        }),
+        (format!("&from={}", now_text(-10 * 3600)), since(&stored_time(&json!(now_text(-10 * 3600))))),
+    ];
+    for (range, expected) in &ranges {
+        assert!(!expected.is_empty(), "{range}");
+        let served = admin_json(&s, &format!("/v1/distributions?{q}{range}"));
+        assert_eq!(served, expected_distributions(expected), "{range}");
+        let served = admin_json(&s, &format!("/v1/comments?{q}{range}&limit=100"));
+        assert_eq!(served["comments"], json!(expected_comments(expected, 100)), "{range}");
+    }
+    let whole = admin_json(&s, &format!("/v1/distributions?{q}"));
+    assert_eq!(whole["responses"], 90);
+    assert!(whole["comments"].as_u64().is_some_and(|n| n > 20 && n < 90), "{whole}");
+    // The counts agree with the report's own numbers.
+    let report = admin_json(&s, &format!("/v1/report?{q}"));
+    let nps: Vec<u64> = serde_json::from_value(whole["nps"]["counts"].clone()).expect("counts");
+    assert_eq!(report["nps"]["n"], nps.iter().sum::<u64>());
+    assert_eq!(report["nps"]["promoters"].as_f64(), Some((nps[9] + nps[10]) as f64 / nps.iter().sum::<u64>() as f64));
+    // The scan gives what the summaries give: the same range, its end moved inside a day.
+    let scanned = admin_json(&s, &format!("/v1/distributions?{q}&from={}&to={}", date(-3), now_text(3600)));
+    assert_eq!(scanned, whole);
+
+    // The comments: newest first, 20 by default, `limit` from 1 to 100.
+    let listed = admin_json(&s, &format!("/v1/comments?{q}"));
+    assert_eq!(listed["comments"], json!(expected_comments(&all, 20)));
+    assert_eq!(listed["limit"], 20);
+    let first = &listed["comments"][0];
+    assert!(first["comment"].as_str().is_some_and(|c| c.contains("<b>slow</b> \"checkout\"")), "{first}");
+    for limit in [1, 7, 100] {
+        let served = admin_json(&s, &format!("/v1/comments?{q}&limit={limit}"));
+        assert_eq!(served["comments"], json!(expected_comments(&all, limit)), "limit {limit}");
+    }
+    for bad in ["0", "101", "-1", "abc", "2.5", ""] {
+        let (status, h, body) = get(&s.url(&format!("/v1/comments?{q}&limit={bad}")), Some(TOKEN));
+        assert_eq!(status, 400, "limit={bad}: {body}");
+        assert_eq!(error_of(&body)["field"], "limit", "limit={bad}");
+        assert!(h.get("content-type").is_some_and(|c| c.starts_with("application/json")));
+    }
+    // The errors of the report, for both routes; and the token.
+    for route in ["/v1/distributions", "/v1/comments"] {
+        for (query, field) in [
+            ("instrument=nope", "instrument"),
+            ("instrument=e-s-qual&from=June", "from"),
+            ("instrument=e-s-qual&format=x", "format"),
+            ("format=gap", "instrument"),
+        ] {
+            let (status, _, body) = get(&s.url(&format!("{route}?{query}")), Some(TOKEN));
+            assert_eq!(status, 400, "{route}?{query}: {body}");
+            assert_eq!(error_of(&body)["field"], field, "{route}?{query}");
+        }
+        let (status, h, _) = get(&s.url(&format!("{route}?{q}")), None);
+        assert_eq!(status, 401, "{route}");
+        assert!(h.contains_key("www-authenticate"), "{route}");
+    }
+
+    // Repeats (200) and another body under a stored id (409) change nothing.
+    for v in posted.iter().step_by(5) {
+        assert_eq!(post(&s, v).0, 200);
+        let mut other = v.clone();
+        other["outcomes"]["comment"] = json!("a different comment");
+        other["outcomes"]["nps"] = json!(if v["outcomes"]["nps"] == json!(0) { 1 } else { 0 });
+        assert_eq!(post(&s, &other).0, 409);
+    }
+    assert_eq!(admin_json(&s, &format!("/v1/distributions?{q}")), whole);
+    assert_eq!(admin_json(&s, &format!("/v1/comments?{q}&limit=100"))["comments"], json!(expected_comments(&all, 100)));
+
+    // The whole range is read from the summaries: emptied, it is empty, while the scan of a
+    // range cut inside a day still counts every response.
+    execute_sql(&dir, "t.db", "DELETE FROM summaries");
+    assert_eq!(admin_json(&s, &format!("/v1/distributions?{q}"))["responses"], 0);
+    assert_eq!(admin_json(&s, &format!("/v1/distributions?{q}&from={}&to={}", date(-3), now_text(3600))), whole);
+    rebuild(&dir);
+    assert_eq!(admin_json(&s, &format!("/v1/distributions?{q}")), whole);
+}
+
+/// `eservqual summaries rebuild` on the store `t.db` of `dir`.
+fn rebuild(dir: &Path) -> String {
+    let out = Command::new(env!("CARGO_BIN_EXE_eservqual"))
+        .args(["summaries", "rebuild"])
+        .args(store_args(dir, "t.db"))
+        .env_remove("ESERVQUAL_DATABASE_URL")
+        .output()
+        .expect("rebuild runs");
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    String::from_utf8_lossy(&out.stdout).to_string()
+}
+
+#[test]
+fn summaries_of_the_previous_version_are_scanned_past_said_once_until_a_rebuild() {
+    let dir = scratch("summaries-v1");
+    let s = Server::start(&dir, &["--rate-limit", "0"]);
+    let mut rng = Rng(0x5eed_0001);
+    let posted: Vec<Value> = (0..40).map(|n| with_outcomes(&mut rng, n)).collect();
+    for v in &posted {
+        assert_eq!(post(&s, v).0, 201);
+    }
+    let q = "instrument=e-s-qual&format=perception";
+    let all: Vec<&Value> = posted.iter().collect();
+    let expected = expected_distributions(&all);
+    let report = admin_json(&s, &format!("/v1/report?{q}"));
+    drop(s);
+    // The stored summaries as an older collector wrote them: version 1.
+    execute_sql(&dir, "t.db", "UPDATE summaries SET summary = replace(summary, '{\"version\":2,', '{\"version\":1,')");
+    let s = Server::start(&dir, &["--rate-limit", "0"]);
+    // Read past, not used: the answers are the scan's, right to the count.
+    for _ in 0..3 {
+        assert_eq!(admin_json(&s, &format!("/v1/distributions?{q}")), expected);
+        let again = admin_json(&s, &format!("/v1/report?{q}"));
+        assert_eq!(again["responses"], 40);
+        assert_same(&again, &report, "the report over summaries of version 1");
+    }
+    // A new response of a day whose summary is of version 1 marks it stale; it is counted.
+    let mut v = with_outcomes(&mut rng, 0);
+    v["id"] = json!(uuid(0x7e57));
+    v["outcomes"]["nps"] = json!(10);
+    assert_eq!(post(&s, &v).0, 201);
+    let after = admin_json(&s, &format!("/v1/distributions?{q}"));
+    assert_eq!(after["responses"], 41);
+    assert_eq!(after["nps"]["counts"][10], expected["nps"]["counts"][10].as_u64().expect("a count") + 1);
+    // Said once, naming the way back.
+    let log = s.log();
+    let told = log.matches("`eservqual summaries rebuild` brings the summaries back").count();
+    assert_eq!(told, 1, "{log}");
+    // Rebuilt: the summaries are read again (emptying them now empties the whole range).
+    rebuild(&dir);
+    assert_eq!(admin_json(&s, &format!("/v1/distributions?{q}")), after);
+    execute_sql(&dir, "t.db", "DELETE FROM summaries");
+    assert_eq!(admin_json(&s, &format!("/v1/distributions?{q}"))["responses"], 0);
+}
+
+#[test]
+fn comments_stored_before_the_has_comment_column_are_found_after_the_migration() {
+    let dir = scratch("comments-migration");
+    let s = Server::start(&dir, &["--rate-limit", "0"]);
+    let mut rng = Rng(0xc033_e475);
+    let posted: Vec<Value> = (0..30).map(|n| with_outcomes(&mut rng, n)).collect();
+    for (n, v) in posted.iter().enumerate() {
+        let mut text = v.to_string();
+        if n % 2 == 0 {
+            // The key written with an escape, as JSON allows: still a comment.
+            text = text.replace("\"comment\":", "\"comm\\u0065nt\":");
+        }
+        let (status, _, body) = post_raw(&s.url("/v1/responses"), text.as_bytes(), None);
+        assert_eq!(status, 201, "{body}");
+    }
+    let q = "instrument=e-s-qual&format=perception";
+    let all: Vec<&Value> = posted.iter().collect();
+    let expected = json!(expected_comments(&all, 100));
+    assert_eq!(admin_json(&s, &format!("/v1/comments?{q}&limit=100"))["comments"], expected);
+    drop(s);
+    // Back to schema version 3, before the column: the next start migrates and fills it in.
+    let downgrade = if on_postgres() {
+        "DROP INDEX responses_comments; ALTER TABLE responses DROP COLUMN has_comment;
+         DELETE FROM schema_version WHERE version = 4"
+    } else {
+        "DROP INDEX responses_comments; ALTER TABLE responses DROP COLUMN has_comment; PRAGMA user_version = 3"
+    };
+    execute_sql(&dir, "t.db", downgrade);
+    let s = Server::start(&dir, &["--rate-limit", "0"]);
+    assert_eq!(admin_json(&s, &format!("/v1/comments?{q}&limit=100"))["comments"], expected);
+    let counted = expected.as_array().map(Vec::len).expect("a list");
+    assert!(counted > 5, "{counted} comments");
+    assert_eq!(admin_json(&s, &format!("/v1/distributions?{q}"))["comments"], counted);
 }

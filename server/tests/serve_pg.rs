@@ -20,8 +20,8 @@ use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::sync::{Arc, Barrier, Mutex};
 use std::time::{Duration, Instant};
 
-/// The schema version this build writes (responses, the probe row, summaries).
-const SCHEMA_VERSION: &str = "3";
+/// The schema version this build writes (responses, the probe row, summaries, has_comment).
+const SCHEMA_VERSION: &str = "4";
 
 /// Two collectors on one database (of the test folder `dir`).
 fn two(dir: &Path) -> (Server, Server) {

@@ -6,7 +6,9 @@
 // Builds nothing itself. Starts the collector on a free port with a temporary database,
 // 300 seeded responses and a known admin token, posts an XSS comment and a few gap and zone
 // responses, then checks at 1280 and 375 px, in English and Chinese: the one-time URL, the
-// "fix first" callout (= report.weakest), every chart and its data table, comments as text,
+// "fix first" callout (= report.weakest), every chart and its data table, the NPS and CSAT tables
+// equal to /v1/distributions and the comments to /v1/comments (the export itself is never
+// downloaded by the page: no request to /v1/responses.jsonl), comments as text,
 // export links, keyboard use, axe-core (WCAG 2.x A/AA) with 0 violations, no console error,
 // no page error, and no CSP violation under the strict policy the collector should send.
 // Screenshots go to $DASHBOARD_SHOTS (default /tmp).
@@ -151,6 +153,9 @@ async function open(width, locale = 'en-US') {
   context.setDefaultTimeout(15_000);
   const page = await context.newPage();
   const problems = [];
+  // The paths the page requested, in order.
+  const requested = [];
+  page.on('request', (r) => requested.push(new URL(r.url()).pathname));
   page.on('console', (m) => { if (m.type() === 'error') problems.push('console: ' + m.text()); });
   page.on('pageerror', (e) => problems.push('pageerror: ' + e.message));
   page.on('dialog', (d) => { problems.push('dialog: ' + d.message()); d.dismiss().catch(() => {}); });
@@ -165,7 +170,7 @@ async function open(width, locale = 'en-US') {
       problems.push(`the dashboard was served without the strict CSP: ${r.headers()['content-security-policy']}`);
     }
   });
-  return { context, page, problems };
+  return { context, page, problems, requested };
 }
 
 async function ready(page) {
@@ -206,10 +211,32 @@ async function tablesFilled(page, ids) {
   }
 }
 
+// The NPS and CSAT tables hold the counts of /v1/distributions; the comments are those of
+// /v1/comments, counted "20 of M" with M its total; and (given what the page requested so far)
+// the page fetched those, not the export.
+async function outcomesFromTheServer(page, requested) {
+  const dist = await admin('/v1/distributions?instrument=e-s-qual&format=perception');
+  const latest = await admin('/v1/comments?instrument=e-s-qual&format=perception&limit=20');
+  assert.equal(dist.nps.counts.length, 11);
+  assert.ok(dist.comments > 20, `seeded comments: ${dist.comments}`);
+  const column = (id, col) => page.locator(`#${id} table tbody tr`).evaluateAll((trs, c) => trs.map((tr) => tr.children[c].textContent), col);
+  assert.deepEqual((await column('table-nps', 2)).map((x) => Number(x.replace(/\D/g, ''))), dist.nps.counts);
+  assert.deepEqual((await column('table-csat', 1)).map((x) => Number(x.replace(/\D/g, ''))), dist.csat.counts);
+  const texts = await page.locator('#comments .comment-text').allTextContents();
+  assert.deepEqual(texts, latest.comments.map((c) => c.comment));
+  const sub = await page.locator('#comments-sub').textContent();
+  assert.ok(sub.includes(String(dist.comments)) || sub.includes(dist.comments.toLocaleString('en-US')), sub);
+  if (requested) {
+    assert.ok(requested.includes('/v1/distributions') && requested.includes('/v1/comments'), requested.join(' '));
+    assert.ok(!requested.includes('/v1/responses.jsonl'), 'the page downloaded the JSONL export');
+  }
+  return texts;
+}
+
 async function check(width) {
   const report = await admin('/v1/report?instrument=e-s-qual&format=perception');
   assert.ok(report.weakest, 'the report names a weakest dimension');
-  const { context, page, problems } = await open(width);
+  const { context, page, problems, requested } = await open(width);
   try {
     await page.goto(await oneTimeUrl());
     assert.equal(new URL(page.url()).pathname, '/dashboard');
@@ -226,6 +253,7 @@ async function check(width) {
 
     await chartsDrawn(page, CHARTS);
     await tablesFilled(page, TABLES);
+    await outcomesFromTheServer(page, requested);
     assert.ok(await page.evaluate(() => document.documentElement.scrollWidth <= window.innerWidth), 'no horizontal scroll');
 
     // Comments are text: the XSS comment shows literally and creates no element.
@@ -263,6 +291,8 @@ async function check(width) {
     assert.ok(await page.evaluate(() => document.documentElement.scrollWidth <= window.innerWidth), 'no horizontal scroll (zh)');
     assert.ok((await page.locator('#comments .comment-text').allTextContents()).includes(XSS));
     assert.equal(await page.locator('img').count(), 0);
+    // (The export links were fetched above on purpose: the requests are not checked again.)
+    await outcomesFromTheServer(page, null);
     await page.screenshot({ path: join(SHOTS, `dashboard-${width}-zh.png`), fullPage: true });
     await axe(page, `zh, ${width} px`);
 

@@ -1,6 +1,9 @@
-// The eservqual dashboard: reads the collector's aggregate report (/v1/report) and the JSONL
-// export (answer distributions, comments), and draws them with the vendored Chart.js.
-// Every piece of data reaches the page through textContent: nothing is parsed as HTML.
+// The eservqual dashboard: reads the collector's aggregate report (/v1/report), the NPS, CSAT
+// and CES answers counted per value with the count of comments (/v1/distributions) and the
+// latest comments (/v1/comments), and draws them with the vendored Chart.js. Each costs the
+// server the days or the comments asked for, never a read of every response: the exports are
+// only linked, for download. Every piece of data reaches the page through textContent: nothing
+// is parsed as HTML.
 (function () {
   'use strict';
 
@@ -21,7 +24,7 @@
 
   const state = {
     lang: 'en', instrument: 'e-s-qual', format: '', from: '', to: '',
-    ipaSource: null, report: null, rows: null, rowsError: null, seq: 0,
+    ipaSource: null, report: null, dist: null, comments: null, extraError: null, seq: 0,
   };
   const charts = {};
   const $ = (id) => document.getElementById(id);
@@ -328,15 +331,22 @@
       const report = await (await fetchOrFail('/v1/report?' + query())).json();
       if (seq !== state.seq) return;
       state.report = report;
-      state.rows = null;
-      state.rowsError = null;
+      state.dist = null;
+      state.comments = null;
+      state.extraError = null;
       updateExports(report.format);
       try {
-        const text = await (await fetchOrFail('/v1/responses.jsonl?' + query({ format: report.format }))).text();
+        const q = query({ format: report.format });
+        const [dist, comments] = await Promise.all([
+          fetchOrFail('/v1/distributions?' + q).then((res) => res.json()),
+          fetchOrFail('/v1/comments?' + q + '&limit=' + COMMENTS_MAX).then((res) => res.json()),
+        ]);
         if (seq !== state.seq) return;
-        state.rows = parseJsonl(text);
+        state.dist = dist;
+        state.comments = Array.isArray(comments.comments) ? comments.comments : [];
       } catch (e) {
-        state.rowsError = e.message;
+        if (seq !== state.seq) return;
+        state.extraError = e.message;
       }
       render();
       $('status').textContent = t('loaded', { n: int(report.responses), format: t('fmt.' + report.format) });
@@ -347,17 +357,6 @@
       $('error').hidden = false;
       $('content').hidden = true;
     }
-  }
-
-  function parseJsonl(text) {
-    const rows = [];
-    for (const line of text.split('\n')) {
-      if (!line.trim()) continue;
-      try {
-        rows.push(JSON.parse(line));
-      } catch (e) { /* a cut line: skip */ }
-    }
-    return rows;
   }
 
   function updateExports(format) {
@@ -396,8 +395,8 @@
       $('error').hidden = false;
       return;
     }
-    $('error').hidden = !state.rowsError;
-    if (state.rowsError) $('error').textContent = t('err.comments', { message: state.rowsError });
+    $('error').hidden = !state.extraError;
+    if (state.extraError) $('error').textContent = t('err.comments', { message: state.extraError });
     renderHeadline(r);
     renderKpis(r);
     renderDims(r);
@@ -739,13 +738,13 @@
     })));
   }
 
+  // The answers lo..hi of an outcome counted per value, as /v1/distributions gives them (zeros
+  // when they could not be loaded).
   function histogram(field, lo, hi) {
-    const counts = new Array(hi - lo + 1).fill(0);
-    for (const row of state.rows || []) {
-      const v = row && row.outcomes ? row.outcomes[field] : null;
-      if (Number.isInteger(v) && v >= lo && v <= hi) counts[v - lo] += 1;
-    }
-    return counts;
+    const given = state.dist && state.dist[field] ? state.dist[field].counts : null;
+    const size = hi - lo + 1;
+    if (!Array.isArray(given) || given.length !== size) return new Array(size).fill(0);
+    return given.map((n) => (Number.isInteger(n) && n >= 0 ? n : 0));
   }
 
   function renderNps(r) {
@@ -883,20 +882,22 @@
 
   function renderComments() {
     const list = clear($('comments'));
-    const rows = (state.rows || []).filter((p) => p && p.outcomes && typeof p.outcomes.comment === 'string' && p.outcomes.comment.trim());
-    rows.sort((a, b) => String(b.submitted_at || '').localeCompare(String(a.submitted_at || '')));
-    const shown = rows.slice(0, COMMENTS_MAX);
-    $('comments-sub').textContent = !rows.length
+    // The latest, newest first, as /v1/comments sends them; the total is the count of
+    // /v1/distributions over the same selection.
+    const shown = (state.comments || []).filter((c) => c && typeof c.comment === 'string').slice(0, COMMENTS_MAX);
+    const counted = state.dist ? state.dist.comments : NaN;
+    const total = Number.isInteger(counted) && counted >= shown.length ? counted : shown.length;
+    $('comments-sub').textContent = !shown.length
       ? t('comments.none')
-      : shown.length < rows.length
-        ? t('comments.sub', { shown: int(shown.length), total: int(rows.length) })
-        : tn('comments.all', rows.length);
+      : shown.length < total
+        ? t('comments.sub', { shown: int(shown.length), total: int(total) })
+        : tn('comments.all', total);
     for (const p of shown) {
       const li = el('li', 'comment');
-      li.appendChild(el('p', 'comment-text', p.outcomes.comment));
+      li.appendChild(el('p', 'comment-text', p.comment));
       const meta = el('p', 'comment-meta');
       meta.appendChild(el('span', null, day(p.submitted_at, true)));
-      const n = p.outcomes.nps;
+      const n = p.nps;
       if (Number.isInteger(n)) {
         const cat = n <= 6 ? 'detractor' : n <= 8 ? 'passive' : 'promoter';
         meta.appendChild(el('span', 'nps-tag ' + cat, 'NPS ' + n + ' · ' + t('cat.' + cat)));

@@ -1,13 +1,15 @@
 //! Reading stored responses back (blocking code, run off the async runtime): the aggregate
-//! report through the same core code as `eservqual report`, and the JSONL and wide-CSV exports.
+//! report through the same core code as `eservqual report`, the outcome distributions, the
+//! latest comments, and the JSONL and wide-CSV exports.
 
 use super::store::{Filter, Reader, Row, StoreError};
 use super::summaries;
 use eservqual_core::dataset::{wide_header, wide_row, Dataset};
 use eservqual_core::payload::{Payload, Response};
 use eservqual_core::report::{report, Report};
-use eservqual_core::summary::Summary;
+use eservqual_core::summary::{Distributions, Summary};
 use eservqual_core::{Form, Registry};
+use serde_json::{json, Value};
 
 /// A stored payload validated again (the same checks as at ingest).
 fn response_of(text: &str, registry: &Registry) -> Result<Response, eservqual_core::Error> {
@@ -25,16 +27,17 @@ pub fn report_json(
     filter: &Filter,
 ) -> Result<String, StoreError> {
     match from_summaries(reader, form, filter)? {
-        Some((report, flagged)) => with_flag_count(&report, flagged),
+        Some((summary, flagged)) => with_flag_count(&summary.finish(), flagged),
         None => report_by_scan(reader, registry, form, filter),
     }
 }
 
-/// The report from the summary rows of a whole-day range (or none), merged, and the count of
-/// flagged responses; `None` when the summaries cannot give it: a bound inside a day, summaries
-/// not covering every stored response (a database from before them, not rebuilt), a stale row,
-/// or rows of another definition of the instrument than `form`'s.
-pub fn from_summaries(reader: &dyn Reader, form: &Form, filter: &Filter) -> Result<Option<(Report, u64)>, StoreError> {
+/// The summary rows of a whole-day range (or none), merged, and the count of flagged
+/// responses; `None` when the summaries cannot give them: a bound inside a day, summaries not
+/// covering every stored response (a database from before them, not rebuilt), a stale row, a
+/// row of another summary version, or rows of another definition of the instrument than
+/// `form`'s.
+pub fn from_summaries(reader: &dyn Reader, form: &Form, filter: &Filter) -> Result<Option<(Summary, u64)>, StoreError> {
     let Some(days) = summaries::whole_days(filter) else { return Ok(None) };
     let Some(rows) = reader.summaries(filter, &days)? else {
         tracing::warn!("the summaries do not cover every stored response: the report scans them all; run `eservqual summaries rebuild`");
@@ -50,13 +53,95 @@ pub fn from_summaries(reader: &dyn Reader, form: &Form, filter: &Filter) -> Resu
         match Summary::from_json(text, form) {
             Ok(s) => total.merge(&s),
             Err(e) => {
-                tracing::warn!(error = %e, day = %row.day, "a stored summary could not be read: the report scans");
+                summaries::unreadable(&e, &row.day, "the report scans");
                 return Ok(None);
             }
         }
         flagged += row.flagged;
     }
-    Ok(Some((total.finish(), flagged)))
+    Ok(Some((total, flagged)))
+}
+
+/// `GET /v1/distributions`: the NPS, CSAT and CES answers of the stored responses of `form`
+/// that match `filter`, counted per value, and how many have a comment. From the summaries when
+/// they can give them (as the report), else by reading every matching payload.
+pub fn distributions_json(
+    reader: &dyn Reader,
+    registry: &Registry,
+    form: &Form,
+    filter: &Filter,
+) -> Result<String, StoreError> {
+    let counts = match from_summaries(reader, form, filter)? {
+        Some((summary, _)) => summary.distributions().clone(),
+        None => distributions_by_scan(reader, registry, form, filter)?,
+    };
+    let doc = json!({
+        "instrument": form.instrument.id,
+        "format": form.format.as_str(),
+        "responses": counts.responses,
+        "nps": { "counts": counts.nps },
+        "csat": { "counts": counts.csat },
+        "ces": { "counts": counts.ces },
+        "comments": counts.comments,
+    });
+    Ok(doc.to_string())
+}
+
+/// The distributions by reading and validating every matching stored payload (those of another
+/// form, or no longer valid, left out as by the report's scan).
+pub fn distributions_by_scan(
+    reader: &dyn Reader,
+    registry: &Registry,
+    form: &Form,
+    filter: &Filter,
+) -> Result<Distributions, StoreError> {
+    let mut counts = Distributions::default();
+    reader.scan(filter, &mut |row: Row<'_>| {
+        if let Ok(r) = response_of(row.payload, registry) {
+            if same_form(&r, form) {
+                counts.add(&r.answers.outcomes);
+            }
+        }
+        true
+    })?;
+    Ok(counts)
+}
+
+/// A response to `form`: the same instrument, format and dimension set.
+fn same_form(r: &Response, form: &Form) -> bool {
+    r.form.instrument.id == form.instrument.id && r.form.format == form.format && r.form.active == form.active
+}
+
+/// `GET /v1/comments`: the latest `limit` comments of the stored responses matching `filter`,
+/// newest first, each `{id, submitted_at, comment, nps, csat, locale, page}` (`null` where the
+/// payload has none). Reads `limit` rows through the comments index, never every response.
+pub fn comments_json(reader: &dyn Reader, form: &Form, filter: &Filter, limit: usize) -> Result<String, StoreError> {
+    let rows = reader.comments(filter, limit)?;
+    let comments: Vec<Value> = rows
+        .into_iter()
+        .map(|c| {
+            // Stored payloads were validated when they came: the members are as the schema says.
+            let payload: Value = serde_json::from_str(&c.payload).unwrap_or(Value::Null);
+            let member = |v: &Value, key: &str| v.get(key).cloned().unwrap_or(Value::Null);
+            let outcomes = member(&payload, "outcomes");
+            json!({
+                "id": c.id,
+                "submitted_at": c.submitted_at,
+                "comment": member(&outcomes, "comment"),
+                "nps": member(&outcomes, "nps"),
+                "csat": member(&outcomes, "csat"),
+                "locale": member(&payload, "locale"),
+                "page": member(&payload, "page"),
+            })
+        })
+        .collect();
+    let doc = json!({
+        "instrument": form.instrument.id,
+        "format": form.format.as_str(),
+        "limit": limit,
+        "comments": comments,
+    });
+    Ok(doc.to_string())
 }
 
 /// `report` as JSON with the member `scores_mismatch`.
@@ -134,7 +219,7 @@ pub fn csv_header(form: &Form) -> Vec<u8> {
 /// (or no longer valid), and nothing is written.
 pub fn csv_row(row: Row<'_>, registry: &Registry, form: &Form, out: &mut Vec<u8>) -> bool {
     let Ok(r) = response_of(row.payload, registry) else { return false };
-    if r.form.instrument.id != form.instrument.id || r.form.format != form.format || r.form.active != form.active {
+    if !same_form(&r, form) {
         return false;
     }
     wide_row(&r, out);

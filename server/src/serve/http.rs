@@ -93,6 +93,8 @@ pub fn router(app: Shared) -> Router {
         .route("/v1/responses", post(ingest).layer(cors))
         .route("/v1/session", post(session))
         .route("/v1/report", get(report))
+        .route("/v1/distributions", get(distributions))
+        .route("/v1/comments", get(comments))
         .route("/v1/responses.jsonl", get(export_jsonl))
         .route("/v1/responses.csv", get(export_csv))
         .route("/healthz", get(healthz))
@@ -345,6 +347,42 @@ async fn read_body(mut body: Body, declared: Option<u64>) -> Result<Bytes, BodyE
     }
 }
 
+/// Latest comments sent when `limit` is not given, and the most one request may ask for.
+pub const COMMENTS_LIMIT: (usize, usize) = (20, 100);
+
+/// The query of `/v1/comments`: the form query and `limit`.
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct CommentsQuery {
+    instrument: Option<String>,
+    format: Option<String>,
+    dimensions: Option<String>,
+    from: Option<String>,
+    to: Option<String>,
+    /// Text, so that a bad value is a 400 naming `limit` rather than a generic query error.
+    limit: Option<String>,
+}
+
+impl CommentsQuery {
+    /// The form query and the limit (1..=100, default 20).
+    fn split(self) -> Result<(FormQuery, usize), ApiError> {
+        let (default, most) = COMMENTS_LIMIT;
+        let limit = match self.limit.as_deref() {
+            None => default,
+            Some(text) => text.parse::<usize>().ok().filter(|n| (1..=most).contains(n)).ok_or_else(|| {
+                ApiError::from(error(
+                    StatusCode::BAD_REQUEST,
+                    "out-of-range",
+                    "limit",
+                    &format!("limit '{text}': give a whole number from 1 to {most}"),
+                ))
+            })?,
+        };
+        let CommentsQuery { instrument, format, dimensions, from, to, .. } = self;
+        Ok((FormQuery { instrument, format, dimensions, from, to }, limit))
+    }
+}
+
 /// The query of the report and the exports.
 #[derive(Debug, Default, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -473,13 +511,39 @@ async fn form_request(
 async fn report(State(app): State<Shared>, headers: HeaderMap, q: QueryResult<FormQuery>) -> Answer {
     let (form, filter, reader) = form_request(&app, &headers, q).await?;
     let app2 = app.clone();
-    match blocking(move || export::report_json(reader.as_ref(), &app2.checker.registry, &form, &filter)).await {
+    json_answer(blocking(move || export::report_json(reader.as_ref(), &app2.checker.registry, &form, &filter)).await)
+}
+
+/// A JSON answer that is not cached, or a 503 when the store failed.
+fn json_answer(result: Result<String, StoreError>) -> Answer {
+    match result {
         Ok(json) => {
             Ok(([(header::CONTENT_TYPE, "application/json"), (header::CACHE_CONTROL, "no-store")], json)
                 .into_response())
         }
         Err(e) => Err(unavailable(&e).into()),
     }
+}
+
+/// `GET /v1/distributions?instrument=ID&format=F[&dimensions=..][&from=&to=]`: the NPS, CSAT and
+/// CES answers counted per value and the count of comments, from the summaries as the report.
+async fn distributions(State(app): State<Shared>, headers: HeaderMap, q: QueryResult<FormQuery>) -> Answer {
+    let (form, filter, reader) = form_request(&app, &headers, q).await?;
+    let app2 = app.clone();
+    json_answer(
+        blocking(move || export::distributions_json(reader.as_ref(), &app2.checker.registry, &form, &filter)).await,
+    )
+}
+
+/// `GET /v1/comments?instrument=ID&format=F[&dimensions=..][&from=&to=][&limit=N]`: the latest
+/// comments, newest first.
+async fn comments(State(app): State<Shared>, headers: HeaderMap, q: QueryResult<CommentsQuery>) -> Answer {
+    admin(&app, &headers)?;
+    let (q, limit) = query(q)?.split()?;
+    let form = q.form(&app)?;
+    let filter = form_filter(&q, &form)?;
+    let reader = reader(&app).await?;
+    json_answer(blocking(move || export::comments_json(reader.as_ref(), &form, &filter, limit)).await)
 }
 
 /// A streamed body fed by a blocking producer through a bounded channel.
@@ -720,6 +784,8 @@ const PLAIN_DASHBOARD: &str = "eservqual collector
 
 No dashboard is installed (www/dashboard/index.html). With the admin token:
   GET /v1/report?instrument=e-s-qual&format=perception   the aggregate report (JSON)
+  GET /v1/distributions?instrument=e-s-qual              NPS, CSAT and CES answers per value (JSON)
+  GET /v1/comments?instrument=e-s-qual&limit=20          the latest comments (JSON)
   GET /v1/responses.jsonl                                all payloads as received
   GET /v1/responses.csv?instrument=e-s-qual              the wide CSV of one instrument
 ";

@@ -112,6 +112,7 @@ impl Checker {
             submitted_at,
             received_at: received_at.to_string(),
             scores_mismatch: !scores_match(&expected, &payload.scores),
+            has_comment: response.answers.outcomes.comment.as_deref().is_some_and(eservqual_core::payload::is_comment),
             payload: text.to_string(),
             response: Some(std::sync::Arc::new(response)),
         })

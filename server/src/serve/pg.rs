@@ -21,8 +21,8 @@
 //! - No message ever carries the URL's password.
 
 use super::store::{
-    filter_conditions, same_response, summary_conditions, where_sql, Backend, Filter, NewRow, Reader, Row, StoreError,
-    Stored, Writer, PROBE_BYTES,
+    comments_sql, filter_conditions, payload_has_comment, same_response, summary_conditions, where_sql, Backend,
+    Filter, NewRow, Reader, Row, StoreError, Stored, StoredComment, Writer, HAS_COMMENT_VERSION, PROBE_BYTES,
 };
 use super::summaries::{self, Key, Pending, Rebuild, StoredSummary};
 use deadpool_postgres::{Manager, ManagerConfig, Object, Pool, RecyclingMethod};
@@ -71,7 +71,42 @@ const MIGRATIONS: &[&str] = &[
     );
     CREATE TABLE summary_state (id INTEGER PRIMARY KEY, complete BOOLEAN NOT NULL);
     INSERT INTO summary_state (id, complete) SELECT 1, NOT EXISTS (SELECT 1 FROM responses);",
+    // Which responses carry a comment, and an index of only those, for the latest comments
+    // without reading every response; the stored rows are filled in by `backfill_comments` in
+    // the same transaction.
+    "ALTER TABLE responses ADD COLUMN has_comment BOOLEAN NOT NULL DEFAULT false;
+    CREATE INDEX responses_comments ON responses (instrument, format, submitted_at) WHERE has_comment;",
 ];
+
+/// Only these stored payloads can have a comment: the key spelt out, or written with a `\u`
+/// escape somewhere (JSON allows `"comm\u0065nt"`). The others are not parsed by the backfill.
+const MAY_HAVE_COMMENT: &str = "(payload LIKE '%comment%' OR strpos(payload, '\\u') > 0)";
+
+/// Ids set in one `UPDATE` of the backfill.
+const BACKFILL_CHUNK: usize = 10_000;
+
+/// Sets `has_comment` on the stored responses that have one (the migration to
+/// [`HAS_COMMENT_VERSION`]), within its transaction.
+async fn backfill_comments(tx: &deadpool_postgres::Transaction<'_>) -> Result<(), tokio_postgres::Error> {
+    let stream = tx
+        .query_raw(
+            &format!("SELECT id, payload FROM responses WHERE {MAY_HAVE_COMMENT}"),
+            std::iter::empty::<&(dyn ToSql + Sync)>(),
+        )
+        .await?;
+    let mut stream = std::pin::pin!(stream);
+    let mut ids: Vec<String> = Vec::new();
+    while let Some(row) = stream.next().await {
+        let row = row?;
+        if payload_has_comment(row.try_get(1)?) {
+            ids.push(row.try_get(0)?);
+        }
+    }
+    for chunk in ids.chunks(BACKFILL_CHUNK) {
+        tx.execute("UPDATE responses SET has_comment = true WHERE id = ANY($1)", &[&chunk]).await?;
+    }
+    Ok(())
+}
 
 /// A summary row's key in a `WHERE`.
 const SUMMARY_KEY: &str = "instrument = $1 AND format = $2 AND dimensions = $3 AND day = $4 AND fingerprint = $5";
@@ -452,6 +487,9 @@ async fn migrate(client: &mut Object) -> Result<(), StoreError> {
     }
     for (i, sql) in MIGRATIONS.iter().enumerate().skip(version.max(0) as usize) {
         tx.batch_execute(sql).await.map_err(e)?;
+        if i + 1 == HAS_COMMENT_VERSION {
+            backfill_comments(&tx).await.map_err(e)?;
+        }
         tx.execute("INSERT INTO schema_version (version) VALUES ($1)", &[&(i as i32 + 1)]).await.map_err(e)?;
         tracing::info!(version = i + 1, "database migrated");
     }
@@ -551,9 +589,10 @@ impl Backend for Postgres {
 /// One statement for a whole batch: the rows in id order (so two collectors inserting
 /// overlapping batches take the key locks in the same order), the new ones returned.
 const INSERT: &str = "INSERT INTO responses
-    (id, instrument, format, dimensions, submitted_at, received_at, scores_mismatch, payload)
-    SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::bool[], $8::text[])
-        AS t (id, instrument, format, dimensions, submitted_at, received_at, scores_mismatch, payload)
+    (id, instrument, format, dimensions, submitted_at, received_at, scores_mismatch, payload, has_comment)
+    SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::bool[], $8::text[],
+            $9::bool[])
+        AS t (id, instrument, format, dimensions, submitted_at, received_at, scores_mismatch, payload, has_comment)
     ORDER BY id
     ON CONFLICT (id) DO NOTHING
     RETURNING id";
@@ -580,8 +619,9 @@ impl Writer for PgWriter {
         let received = col(|r| &r.received_at);
         let mismatch: Vec<bool> = rows.iter().map(|r| r.scores_mismatch).collect();
         let payloads = col(|r| &r.payload);
-        let params: [&(dyn ToSql + Sync); 8] =
-            [&ids, &instruments, &formats, &dimensions, &submitted, &received, &mismatch, &payloads];
+        let commented: Vec<bool> = rows.iter().map(|r| r.has_comment).collect();
+        let params: [&(dyn ToSql + Sync); 9] =
+            [&ids, &instruments, &formats, &dimensions, &submitted, &received, &mismatch, &payloads, &commented];
         let mut client = self.inner.get()?;
         let c = &mut client;
         // One transaction: the responses and the summaries they change, committed (and, with
@@ -681,7 +721,7 @@ async fn update_summaries(
             continue;
         }
         let stored: Option<String> = tx.query_one(&select, &key).await?.get(0);
-        let merged = summaries::fold(stored.as_deref(), p);
+        let merged = summaries::fold(&k.day, stored.as_deref(), p);
         let args: [&(dyn ToSql + Sync); 8] =
             [&k.instrument, &k.format, &k.dimensions, &k.day, &k.fingerprint, &n, &f, &merged];
         tx.execute(&update, &args).await?;
@@ -839,6 +879,15 @@ impl Reader for PgReader {
                     })
                     .collect(),
             ))
+        })
+    }
+
+    fn comments(&self, filter: &Filter, limit: usize) -> Result<Vec<StoredComment>, StoreError> {
+        let (sql, args) = comments_sql(filter, limit, '$');
+        let client = self.client()?;
+        self.with("reading comments", async {
+            let rows = client.query(sql.as_str(), &params(&args)).await?;
+            Ok(rows.iter().map(|r| StoredComment { id: r.get(0), submitted_at: r.get(1), payload: r.get(2) }).collect())
         })
     }
 }

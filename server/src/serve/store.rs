@@ -25,6 +25,9 @@ pub struct NewRow {
     pub received_at: String,
     /// The client's `scores` differ from the collector's re-scoring.
     pub scores_mismatch: bool,
+    /// The payload has a comment ([`eservqual_core::payload::is_comment`]): the rows the
+    /// latest comments are read from.
+    pub has_comment: bool,
     /// The request body as received (UTF-8, without a byte-order mark).
     pub payload: String,
     /// The validated response, added to the summaries when the row is new (`None`: the row
@@ -42,6 +45,15 @@ pub struct Filter {
     pub from: Option<String>,
     /// `submitted_at < to`.
     pub to: Option<String>,
+}
+
+/// One stored response with a comment, as [`Reader::comments`] hands it out.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct StoredComment {
+    pub id: String,
+    /// As stored: UTC, `YYYY-MM-DDTHH:MM:SS.mmmZ`.
+    pub submitted_at: String,
+    pub payload: String,
 }
 
 /// A storage failure (disk, corruption, a database made by a newer version, ...).
@@ -124,6 +136,10 @@ pub trait Reader: Send {
         filter: &Filter,
         days: &(Option<String>, Option<String>),
     ) -> Result<Option<Vec<StoredSummary>>, StoreError>;
+    /// The latest `limit` matches with a comment, newest `submitted_at` first (then the greatest
+    /// id): read through the partial index `responses_comments`, so the cost is that of
+    /// `limit` rows, not of every match.
+    fn comments(&self, filter: &Filter, limit: usize) -> Result<Vec<StoredComment>, StoreError>;
 }
 
 /// A storage backend: hands out the writer and readers.
@@ -197,7 +213,49 @@ const MIGRATIONS: &[&str] = &[
     CREATE TABLE summary_state (id INTEGER PRIMARY KEY, complete INTEGER NOT NULL);
     INSERT INTO summary_state (id, complete)
         SELECT 1, CASE WHEN EXISTS (SELECT 1 FROM responses) THEN 0 ELSE 1 END;",
+    // Which responses carry a comment, and an index of only those, for the latest comments
+    // (`GET /v1/comments`) without reading every response; the stored rows are filled in by
+    // [`backfill_comments`] in the same transaction.
+    "ALTER TABLE responses ADD COLUMN has_comment INTEGER NOT NULL DEFAULT 0;
+    CREATE INDEX responses_comments ON responses (instrument, format, submitted_at) WHERE has_comment;",
 ];
+
+/// The schema version that adds `has_comment`: after its SQL, [`backfill_comments`] runs.
+pub const HAS_COMMENT_VERSION: usize = 4;
+
+/// Only these stored payloads can have a comment: the key spelt out, or written with a `\u`
+/// escape somewhere (JSON allows `"comm\u0065nt"`). The others are not parsed by the backfill.
+const MAY_HAVE_COMMENT: &str = "(payload LIKE '%comment%' OR instr(payload, '\\u') > 0)";
+
+/// Whether a stored payload has a comment, as the insert decides it for a new one (a payload
+/// that no longer parses has none).
+pub fn payload_has_comment(payload: &str) -> bool {
+    eservqual_core::payload::Payload::from_json(payload)
+        .ok()
+        .and_then(|p| p.outcomes)
+        .and_then(|o| o.comment)
+        .is_some_and(|c| eservqual_core::payload::is_comment(&c))
+}
+
+/// Sets `has_comment` on the stored responses that have one (the migration to
+/// [`HAS_COMMENT_VERSION`]), within its transaction.
+fn backfill_comments(tx: &rusqlite::Transaction<'_>) -> Result<(), StoreError> {
+    let mut ids = Vec::new();
+    {
+        let mut stmt = tx.prepare(&format!("SELECT id, payload FROM responses WHERE {MAY_HAVE_COMMENT}"))?;
+        let mut rows = stmt.query([])?;
+        while let Some(row) = rows.next()? {
+            if row.get_ref(1)?.as_str().is_ok_and(payload_has_comment) {
+                ids.push(row.get::<_, String>(0)?);
+            }
+        }
+    }
+    let mut update = tx.prepare("UPDATE responses SET has_comment = 1 WHERE id = ?1")?;
+    for id in &ids {
+        update.execute([id])?;
+    }
+    Ok(())
+}
 
 /// Bytes the write probe commits: as much as the largest response, so a probe that succeeds
 /// says a response of any accepted size can be stored too. Random bytes: SQLite skips rewriting
@@ -252,6 +310,9 @@ fn migrate(conn: &mut Connection) -> Result<(), StoreError> {
     }
     for (i, sql) in MIGRATIONS.iter().enumerate().skip(version.max(0) as usize) {
         tx.execute_batch(sql)?;
+        if i + 1 == HAS_COMMENT_VERSION {
+            backfill_comments(&tx)?;
+        }
         tx.pragma_update(None, "user_version", (i + 1) as i64)?;
     }
     tx.commit()?;
@@ -288,8 +349,8 @@ struct SqliteWriter {
 /// Portable: `ON CONFLICT DO NOTHING` is the same in SQLite and PostgreSQL; a concurrent repeat
 /// of an id meets the primary key, never a second row.
 const INSERT: &str = "INSERT INTO responses
-    (id, instrument, format, dimensions, submitted_at, received_at, scores_mismatch, payload)
-    VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8) ON CONFLICT (id) DO NOTHING";
+    (id, instrument, format, dimensions, submitted_at, received_at, scores_mismatch, payload, has_comment)
+    VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9) ON CONFLICT (id) DO NOTHING";
 
 impl Writer for SqliteWriter {
     fn insert_batch(&mut self, rows: &[NewRow]) -> Result<Vec<Stored>, StoreError> {
@@ -308,7 +369,8 @@ impl Writer for SqliteWriter {
                     r.submitted_at,
                     r.received_at,
                     i64::from(r.scores_mismatch),
-                    r.payload
+                    r.payload,
+                    i64::from(r.has_comment)
                 ])?;
                 out.push(if n == 1 {
                     Stored::New
@@ -379,7 +441,7 @@ fn update_summaries(tx: &rusqlite::Transaction<'_>, pending: &BTreeMap<Key, Pend
         let (n, f) = (p.responses as i64, p.flagged as i64);
         let text = match &stored {
             None => Some(p.summary.to_json()),
-            Some(text) => summaries::fold(text.as_deref(), p),
+            Some(text) => summaries::fold(&k.day, text.as_deref(), p),
         };
         let args = rusqlite::params![k.instrument, k.format, k.dimensions, k.day, k.fingerprint, n, f, text];
         if stored.is_none() {
@@ -420,6 +482,18 @@ pub fn filter_conditions(filter: &Filter) -> [(&'static str, &Option<String>); 5
         ("submitted_at >=", &filter.from),
         ("submitted_at <", &filter.to),
     ]
+}
+
+/// The query of [`Reader::comments`] (placeholders marked with `mark`) and its arguments: the
+/// filter plus `has_comment`, the very condition of the partial index, so that the index is
+/// read backwards from the end of the range and the scan stops after `limit` rows.
+pub fn comments_sql(filter: &Filter, limit: usize, mark: char) -> (String, Vec<String>) {
+    let (sql, args) = where_sql(&filter_conditions(filter), mark);
+    let has = if sql.is_empty() { " WHERE has_comment" } else { " AND has_comment" };
+    let sql = format!(
+        "SELECT id, submitted_at, payload FROM responses{sql}{has} ORDER BY submitted_at DESC, id DESC LIMIT {limit}"
+    );
+    (sql, args)
 }
 
 /// The conditions of a filter and a range of days on the summaries table.
@@ -498,6 +572,15 @@ impl Reader for SqliteReader {
         })?;
         Ok(Some(rows.collect::<Result<Vec<_>, _>>()?))
     }
+
+    fn comments(&self, filter: &Filter, limit: usize) -> Result<Vec<StoredComment>, StoreError> {
+        let (sql, args) = comments_sql(filter, limit, '?');
+        let mut stmt = self.conn.prepare(&sql)?;
+        let rows = stmt.query_map(params_from_iter(args), |r| {
+            Ok(StoredComment { id: r.get(0)?, submitted_at: r.get(1)?, payload: r.get(2)? })
+        })?;
+        Ok(rows.collect::<Result<Vec<_>, _>>()?)
+    }
 }
 
 #[cfg(test)]
@@ -513,6 +596,7 @@ mod tests {
             submitted_at: "2026-01-01T00:00:00.000Z".to_string(),
             received_at: "2026-01-01T00:00:01.000Z".to_string(),
             scores_mismatch: false,
+            has_comment: false,
             payload: "{}".to_string(),
             response: None,
         }
@@ -576,6 +660,83 @@ mod tests {
         let backend = open(&Location::Sqlite(fresh)).expect("open");
         let r = backend.reader().expect("reader");
         assert!(r.summaries(&filter, &(None, None)).expect("summaries").is_some());
+    }
+
+    #[test]
+    fn the_comments_migration_fills_has_comment_and_the_latest_comments_read_the_partial_index() {
+        let path = std::env::temp_dir().join(format!("eservqual-store-v3c-{}.db", std::process::id()));
+        let _ = std::fs::remove_file(&path);
+        let payload = |comment: Option<&str>| {
+            let mut v: serde_json::Value =
+                serde_json::from_str(include_str!("../../../tests/data/esqual_one.json")).expect("the example");
+            match comment {
+                Some(c) => v["outcomes"]["comment"] = c.into(),
+                None => {
+                    v["outcomes"].as_object_mut().map(|o| o.remove("comment"));
+                }
+            }
+            v.to_string()
+        };
+        // Payloads written as a client may: the key escaped, a comment of spaces only.
+        let escaped = payload(Some("escaped key")).replace("\"comment\"", "\"comm\\u0065nt\"");
+        let stored = [
+            ("a", payload(Some("slow checkout")), true),
+            ("b", payload(None), false),
+            ("c", payload(Some(" \n\t ")), false),
+            ("d", escaped, true),
+            ("e", "{}".to_string(), false),
+        ];
+        {
+            // A database of schema version 3 (before has_comment) with those responses.
+            let conn = Connection::open(&path).expect("create");
+            for sql in &MIGRATIONS[..3] {
+                conn.execute_batch(sql).expect("migration");
+            }
+            conn.pragma_update(None, "user_version", 3).expect("version");
+            for (id, text, _) in &stored {
+                conn.execute(
+                    "INSERT INTO responses VALUES (?1, 'e-s-qual', 'perception', 'EFF,SYS,FUL,PRI',
+                     '2026-01-01T00:00:00.000Z', '2026-01-01T00:00:01.000Z', 0, ?2)",
+                    rusqlite::params![id, text],
+                )
+                .expect("insert");
+            }
+        }
+        let backend = open(&Location::Sqlite(path.clone())).expect("migrate");
+        let conn = Connection::open(&path).expect("open");
+        for (id, _, expected) in &stored {
+            let has: i64 =
+                conn.query_row("SELECT has_comment FROM responses WHERE id = ?1", [id], |r| r.get(0)).expect("row");
+            assert_eq!(has != 0, *expected, "{id}");
+        }
+        // A new row carries its own flag; the latest come first, ties by id.
+        let mut w = backend.writer().expect("writer");
+        let mut new = row("f");
+        new.submitted_at = "2026-01-02T00:00:00.000Z".to_string();
+        new.has_comment = true;
+        w.insert_batch(&[new]).expect("insert");
+        let filter = Filter {
+            instrument: Some("e-s-qual".to_string()),
+            format: Some("perception".to_string()),
+            dimensions: Some("EFF,SYS,FUL,PRI".to_string()),
+            ..Filter::default()
+        };
+        let r = backend.reader().expect("reader");
+        let ids = |limit| -> Vec<String> {
+            r.comments(&filter, limit).expect("comments").into_iter().map(|c| c.id).collect()
+        };
+        assert_eq!(ids(20), ["f", "d", "a"]);
+        assert_eq!(ids(2), ["f", "d"]);
+        // The plan reads the partial index, not the table.
+        let (sql, args) = comments_sql(&filter, 20, '?');
+        let mut stmt = conn.prepare(&format!("EXPLAIN QUERY PLAN {sql}")).expect("explain");
+        let plan: Vec<String> = stmt
+            .query_map(params_from_iter(args), |r| r.get::<_, String>(3))
+            .expect("plan")
+            .collect::<Result<_, _>>()
+            .expect("plan rows");
+        assert!(plan.iter().any(|p| p.contains("USING INDEX responses_comments")), "{plan:?}");
+        assert!(!plan.iter().any(|p| p.contains("USE TEMP B-TREE FOR ORDER BY")), "a full sort: {plan:?}");
     }
 
     #[test]

@@ -16,13 +16,40 @@
 //! - `summary_state.complete` says the table covers every stored response: false after the
 //!   migration on a database that already held responses, true after a rebuild. A report uses
 //!   the summaries only when it is true.
+//! - Stored summaries of another version (written before an upgrade that changed what is summed)
+//!   cannot be read back: reports over their days scan, and a batch that meets one marks it
+//!   stale. That is said once per process ([`unreadable`]), naming the rebuild that ends it.
 
 use super::ingest::dimension_key;
 use super::store::{Filter, NewRow, Row, Stored};
 use eservqual_core::payload::{Payload, Response};
 use eservqual_core::summary::Summary;
+use eservqual_core::ErrorCode;
 use eservqual_core::Registry;
 use std::collections::{BTreeMap, HashMap};
+use std::sync::atomic::{AtomicBool, Ordering};
+
+/// Whether [`unreadable`] has told of summaries of another version in this process.
+static OTHER_VERSION_TOLD: AtomicBool = AtomicBool::new(false);
+
+/// The warning logged (once per process) when stored summaries are of another version.
+pub const OTHER_VERSION: &str = "stored summaries of another version (made before an upgrade): reports over \
+     their days read the stored responses instead; `eservqual summaries rebuild` brings the summaries back";
+
+/// Logs that the stored summary of `day` could not be read, and `then` what follows. A summary
+/// of another version is told once per process: after an upgrade every report over the old days
+/// meets them, until the rebuild the message names.
+pub fn unreadable(e: &eservqual_core::Error, day: &str, then: &str) {
+    if e.code == ErrorCode::UnsupportedSchema {
+        if !OTHER_VERSION_TOLD.swap(true, Ordering::Relaxed) {
+            tracing::warn!(error = %e, "{OTHER_VERSION}");
+        } else {
+            tracing::debug!(error = %e, day, "a stored summary of another version: {then}");
+        }
+    } else {
+        tracing::warn!(error = %e, day, "a stored summary could not be read: {then}; run `eservqual summaries rebuild`");
+    }
+}
 
 /// The key of one summary row.
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
@@ -99,9 +126,10 @@ pub fn group(rows: &[NewRow], stored: &[Stored]) -> BTreeMap<Key, Pending> {
     g.out
 }
 
-/// The stored form after merging `pending` into the stored text `stored` (`None`: a stale
-/// row). `None` when the stored text cannot be read back for this form: the row becomes stale.
-pub fn fold(stored: Option<&str>, pending: &Pending) -> Option<String> {
+/// The stored form after merging `pending` into the stored text `stored` of `day` (`None`: a
+/// stale row). `None` when the stored text cannot be read back for this form: the row becomes
+/// stale.
+pub fn fold(day: &str, stored: Option<&str>, pending: &Pending) -> Option<String> {
     let text = stored?;
     match Summary::from_json(text, pending.summary.form()) {
         Ok(mut s) => {
@@ -109,10 +137,7 @@ pub fn fold(stored: Option<&str>, pending: &Pending) -> Option<String> {
             Some(s.to_json())
         }
         Err(e) => {
-            tracing::warn!(
-                error = %e,
-                "a stored summary could not be read; it is marked stale (reports scan the responses): run `eservqual summaries rebuild`"
-            );
+            unreadable(&e, day, "it is marked stale (reports scan the responses)");
             None
         }
     }
