@@ -20,6 +20,9 @@ pub enum Error {
     },
     /// A read or write that failed on a file or a stream: exit status 1.
     Io { file: Option<String>, message: String },
+    /// Standard output was closed by its reader (`eservqual sample | head`): the reader has all
+    /// it wanted, which is no failure (exit status 0, no message).
+    ClosedOutput,
 }
 
 impl Error {
@@ -37,6 +40,9 @@ impl Error {
     /// including a file that does not exist or is a directory (exit status 1, as `--help` says).
     pub fn io(file: Option<&str>, err: &std::io::Error) -> Error {
         use std::io::ErrorKind;
+        if file.is_none() && err.kind() == ErrorKind::BrokenPipe {
+            return Error::ClosedOutput;
+        }
         let message = match err.kind() {
             ErrorKind::NotFound => "no such file".to_string(),
             ErrorKind::IsADirectory => "is a directory, not a file".to_string(),
@@ -50,6 +56,7 @@ impl Error {
         match self {
             Error::Input { .. } => 2,
             Error::Io { .. } => 1,
+            Error::ClosedOutput => 0,
         }
     }
 }
@@ -77,6 +84,7 @@ impl fmt::Display for Error {
         let (file, line, field, message) = match self {
             Error::Input { file, line, field, message } => (file, *line, field.as_str(), message),
             Error::Io { file, message } => (file, None, "", message),
+            Error::ClosedOutput => return f.write_str("eservqual: standard output was closed"),
         };
         f.write_str("eservqual: ")?;
         if let Some(file) = file {

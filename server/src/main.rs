@@ -44,9 +44,7 @@ fn main() -> ExitCode {
     match result {
         Ok(()) => ExitCode::SUCCESS,
         // A closed pipe (`eservqual sample | head`) is not a failure worth a message.
-        Err(eservqual_server::error::Error::Io { file: None, message }) if message.contains("Broken pipe") => {
-            ExitCode::SUCCESS
-        }
+        Err(eservqual_server::error::Error::ClosedOutput) => ExitCode::SUCCESS,
         Err(err) => {
             let _ = writeln!(io::stderr(), "{err}");
             ExitCode::from(err.exit_code())

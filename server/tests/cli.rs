@@ -790,3 +790,24 @@ fn a_comment_column_is_read_and_not_scored() {
     assert!(stderr.is_empty(), "{stderr}");
     assert_matches(&report, &vector_report());
 }
+
+/// A reader that stops early (`eservqual sample | head -1`) closes the pipe: the binary stops
+/// quietly with status 0, as other command-line tools do, instead of reporting a failed write.
+#[test]
+fn sample_into_a_pipe_closed_early_exits_quietly() {
+    use std::io::Read;
+    use std::process::Stdio;
+    let mut child = Command::new(env!("CARGO_BIN_EXE_eservqual"))
+        .args(["sample", "--instrument", "e-s-qual", "--respondents", "200000"])
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("the binary runs");
+    let mut head = [0u8; 64];
+    child.stdout.take().expect("stdout").read_exact(&mut head).expect("the first bytes");
+    // The read end is dropped here: the writes that follow meet a closed pipe.
+    let out = child.wait_with_output().expect("the binary ends");
+    assert!(head.starts_with(b"id,"), "{}", String::from_utf8_lossy(&head));
+    assert_eq!(out.status.code(), Some(0), "{}", String::from_utf8_lossy(&out.stderr));
+    assert_eq!(String::from_utf8_lossy(&out.stderr), "");
+}

@@ -560,8 +560,18 @@ fn admin_routes_need_the_token() {
         let (status, h, body) = get(&s.url(route), None);
         assert_eq!(status, 401, "{route}: {body}");
         assert!(h.contains_key("www-authenticate"), "{route}");
+        assert_eq!(error_of(&body)["code"], "unauthorized", "{route}");
         assert_eq!(get(&s.url(route), Some("test-admin-token-0123456789abcdeX")).0, 401, "{route}");
-        assert_eq!(get(&s.url(route), Some(TOKEN)).0, 200, "{route}");
+        let (status, h, _) = get(&s.url(route), Some(TOKEN));
+        assert_eq!(status, 200, "{route}");
+        // An admin answer is never kept by a cache, nor is its refusal or a bad query.
+        assert_eq!(h.get("cache-control").map(String::as_str), Some("no-store"), "{route}");
+    }
+    for route in ["/v1/report?instrument=nope", "/v1/comments?instrument=e-s-qual&limit=0", "/v1/report"] {
+        let (status, h, _) = get(&s.url(route), Some(TOKEN));
+        assert_eq!(status, 400, "{route}");
+        assert_eq!(h.get("cache-control").map(String::as_str), Some("no-store"), "{route}");
+        assert_eq!(get(&s.url(route), None).0, 401, "{route}: the token is checked before the query");
     }
     // The one-time URL sets a session cookie and sends the browser on without the code.
     let url = one_time_url(&s);

@@ -1,10 +1,11 @@
 //! The HTTP layer: routes of docs/interfaces.md "Collector HTTP API", JSON errors, the origin guard
 //! and CORS, body limit, timeouts, compression, tracing; handlers hand blocking work to threads.
 
+use super::api_error::{ApiError, Code};
 use super::auth::{self, Admin};
 use super::export;
 use super::files;
-use super::ingest::{bound, dimension_key, utc_text, Checker, Rejection};
+use super::ingest::{bound, dimension_key, utc_text, Checker};
 use super::limit::{retry_after_secs, Limiter};
 use super::proxy::Proxies;
 use super::store::{Backend, Filter, Reader, Row, StoreError, Stored};
@@ -16,7 +17,7 @@ use axum::middleware::{self, Next};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 use axum::Router;
-use eservqual_core::{Form, Format};
+use eservqual_core::{ErrorCode, Form, Format};
 use http_body_util::BodyExt;
 use serde::Deserialize;
 use std::collections::HashSet;
@@ -89,21 +90,29 @@ pub fn router(app: Shared) -> Router {
             tracing::info_span!("request", %client, method = %req.method(), path = %req.uri().path())
         })
         .on_response(DefaultOnResponse::new().level(tracing::Level::INFO));
-    let mut router = Router::new()
-        .route("/v1/responses", post(ingest).layer(cors))
-        .route("/v1/session", post(session))
+    // What only the admin may read: the token or a live session first (one route layer, so a
+    // path that matches none of these still falls through to the static files), and never
+    // cached, errors included.
+    let admin_routes = Router::new()
         .route("/v1/report", get(report))
         .route("/v1/distributions", get(distributions))
         .route("/v1/comments", get(comments))
         .route("/v1/responses.jsonl", get(export_jsonl))
         .route("/v1/responses.csv", get(export_csv))
+        .route("/dashboard/{*file}", get(dashboard_file))
+        .route_layer(middleware::from_fn_with_state(app.clone(), require_admin))
+        .layer(SetResponseHeaderLayer::overriding(header::CACHE_CONTROL, HeaderValue::from_static("no-store")));
+    Router::new()
+        .route("/v1/responses", post(ingest).layer(cors))
+        .route("/v1/session", post(session))
         .route("/healthz", get(healthz))
         .route("/", get(dashboard))
         .route("/dashboard", get(dashboard))
-        .route("/dashboard/{*file}", get(dashboard_file));
-    router = router.fallback(static_file);
-    router
-        .layer(CatchPanicLayer::custom(|_| error(StatusCode::INTERNAL_SERVER_ERROR, "internal", "", "internal error")))
+        .merge(admin_routes)
+        .fallback(static_file)
+        .layer(CatchPanicLayer::custom(|_| {
+            ApiError::new(StatusCode::INTERNAL_SERVER_ERROR, Code::Internal, "", "internal error").into_response()
+        }))
         .layer(CompressionLayer::new())
         .layer(middleware::from_fn_with_state(app.clone(), timeout))
         .layer(middleware::from_fn_with_state(app.clone(), origin_guard))
@@ -116,55 +125,8 @@ pub fn router(app: Shared) -> Router {
         .with_state(app)
 }
 
-/// `{"error": {"code", "field", "message"}}` with `status`.
-fn error(status: StatusCode, code: &str, field: &str, message: &str) -> Response {
-    let body = serde_json::json!({ "error": { "code": code, "field": field, "message": message } });
-    (status, [(header::CONTENT_TYPE, "application/json")], body.to_string()).into_response()
-}
-
-/// An error answer on its way out of a handler (boxed: a `Response` is large).
-struct ApiError(Box<Response>);
-
-impl From<Response> for ApiError {
-    fn from(res: Response) -> Self {
-        ApiError(Box::new(res))
-    }
-}
-
-impl IntoResponse for ApiError {
-    fn into_response(self) -> Response {
-        *self.0
-    }
-}
-
 type Answer = Result<Response, ApiError>;
 type QueryResult<T> = Result<Query<T>, axum::extract::rejection::QueryRejection>;
-
-fn rejected(r: &Rejection) -> Response {
-    error(StatusCode::BAD_REQUEST, &r.code, &r.field, &r.message)
-}
-
-fn unavailable(e: &StoreError) -> Response {
-    tracing::error!(error = %e, "storage failed");
-    let mut res = error(StatusCode::SERVICE_UNAVAILABLE, "storage", "", "the response could not be stored; try again");
-    res.headers_mut().insert(header::RETRY_AFTER, HeaderValue::from_static("5"));
-    res
-}
-
-fn unauthorized() -> Response {
-    let mut res = error(
-        StatusCode::UNAUTHORIZED,
-        "unauthorized",
-        "Authorization",
-        "send 'Authorization: Bearer <admin token>' or open the dashboard URL printed at startup",
-    );
-    res.headers_mut().insert(header::WWW_AUTHENTICATE, HeaderValue::from_static("Bearer"));
-    res
-}
-
-async fn not_found() -> Response {
-    error(StatusCode::NOT_FOUND, "not-found", "", "no such route")
-}
 
 /// The request reached the collector over https: only a trusted proxy can say so (the
 /// collector itself speaks plain HTTP).
@@ -179,10 +141,14 @@ async fn timeout(State(app): State<Shared>, req: Request, next: Next) -> Respons
         Ok(res) => res,
         Err(_) => {
             let secs = app.request_timeout.as_secs_f64();
-            let mut res =
-                error(StatusCode::REQUEST_TIMEOUT, "timeout", "", &format!("the request took longer than {secs} s"));
-            res.headers_mut().insert(header::CONNECTION, HeaderValue::from_static("close"));
-            res
+            ApiError::new(
+                StatusCode::REQUEST_TIMEOUT,
+                Code::Timeout,
+                "",
+                format!("the request took longer than {secs} s"),
+            )
+            .with_header(header::CONNECTION, HeaderValue::from_static("close"))
+            .into_response()
         }
     }
 }
@@ -203,12 +169,8 @@ async fn origin_guard(State(app): State<Shared>, req: Request, next: Next) -> Re
         if let Some(origin) = req.headers().get(header::ORIGIN) {
             let origin = normal_origin(origin.to_str().unwrap_or(""));
             if !app.own_origins.contains(&origin) && !app.origins.contains(&origin) {
-                return error(
-                    StatusCode::FORBIDDEN,
-                    "forbidden-origin",
-                    "Origin",
-                    "this origin may not send responses here",
-                );
+                let message = "this origin may not send responses here";
+                return ApiError::new(StatusCode::FORBIDDEN, Code::ForbiddenOrigin, "Origin", message).into_response();
             }
         }
     }
@@ -241,7 +203,7 @@ async fn ingest(
     ConnectInfo(peer): ConnectInfo<SocketAddr>,
     headers: HeaderMap,
     body: Body,
-) -> Response {
+) -> Answer {
     // The body is read (or drained, when over the limit) before any answer, so the client
     // reads the answer instead of meeting a connection reset.
     // Behind a trusted proxy each visitor has its own bucket (the forwarded address).
@@ -252,80 +214,61 @@ async fn ingest(
     let body = read_body(body, declared).await;
     if let Some(wait) = limited {
         let secs = retry_after_secs(wait);
-        let mut res = error(
-            StatusCode::TOO_MANY_REQUESTS,
-            "rate-limited",
-            "",
-            &format!("too many responses from this client; retry in {secs} s"),
-        );
-        res.headers_mut().insert(header::RETRY_AFTER, HeaderValue::from(secs));
-        return res;
+        let message = format!("too many responses from this client; retry in {secs} s");
+        return Err(ApiError::new(StatusCode::TOO_MANY_REQUESTS, Code::RateLimited, "", message)
+            .with_header(header::RETRY_AFTER, HeaderValue::from(secs)));
     }
-    let bytes = match body {
-        Ok(bytes) => bytes,
-        Err(BodyError::TooLarge) => {
-            return error(
-                StatusCode::PAYLOAD_TOO_LARGE,
-                "too-large",
-                "",
-                &format!("the body is over {} KiB", BODY_LIMIT / 1024),
-            )
-        }
-        Err(BodyError::Unreadable) => {
-            return error(StatusCode::BAD_REQUEST, "invalid-body", "", "the body could not be read")
-        }
-    };
+    let bytes = body?;
     if !acceptable_type(&headers) {
-        return error(
+        let message = "send the payload as text/plain or application/json, in UTF-8";
+        return Err(ApiError::new(
             StatusCode::UNSUPPORTED_MEDIA_TYPE,
-            "unsupported-media-type",
+            Code::UnsupportedMediaType,
             "Content-Type",
-            "send the payload as text/plain or application/json, in UTF-8",
-        );
+            message,
+        ));
     }
     let received_at = utc_text(jiff::Timestamp::now());
-    let row = match app.checker.check(&bytes, &received_at) {
-        Ok(row) => row,
-        Err(r) => return rejected(&r),
-    };
+    let row = app.checker.check(&bytes, &received_at)?;
     let id = row.id.clone();
     let mismatch = row.scores_mismatch;
-    match app.writer.insert(row).await {
-        Ok(Stored::Different) => error(
-            StatusCode::CONFLICT,
-            "conflict",
-            "id",
-            "a different response with this id is stored already; a new response needs a new id",
-        ),
-        Ok(stored) => {
+    match app.writer.insert(row).await? {
+        Stored::Different => {
+            let message = "a different response with this id is stored already; a new response needs a new id";
+            Err(ApiError::new(StatusCode::CONFLICT, Code::Conflict, "id", message))
+        }
+        stored => {
             let new = stored == Stored::New;
             if mismatch && new {
                 tracing::warn!(%id, "client scores differ from the collector's; stored with a flag");
             }
             let status = if new { StatusCode::CREATED } else { StatusCode::OK };
             let body = serde_json::json!({ "id": id, "stored": new, "duplicate": !new, "scores_mismatch": mismatch });
-            (status, [(header::CONTENT_TYPE, "application/json")], body.to_string()).into_response()
+            Ok((status, [(header::CONTENT_TYPE, "application/json")], body.to_string()).into_response())
         }
-        Err(e) => unavailable(&e),
     }
-}
-
-enum BodyError {
-    TooLarge,
-    Unreadable,
 }
 
 /// Reads a body of at most [`BODY_LIMIT`] bytes. A larger one is still read (and dropped) up to
 /// [`DRAIN_LIMIT`], so the client gets to read the 413 instead of a connection reset.
-async fn read_body(mut body: Body, declared: Option<u64>) -> Result<Bytes, BodyError> {
+async fn read_body(mut body: Body, declared: Option<u64>) -> Result<Bytes, ApiError> {
+    let too_large = || {
+        ApiError::new(
+            StatusCode::PAYLOAD_TOO_LARGE,
+            Code::TooLarge,
+            "",
+            format!("the body is over {} KiB", BODY_LIMIT / 1024),
+        )
+    };
     if declared.is_some_and(|n| n > DRAIN_LIMIT as u64) {
-        return Err(BodyError::TooLarge);
+        return Err(too_large());
     }
     let mut buf: Vec<u8> = Vec::with_capacity(declared.map_or(8192, |n| n.min(BODY_LIMIT as u64) as usize));
     let mut seen = 0usize;
     let mut over = declared.is_some_and(|n| n > BODY_LIMIT as u64);
     while let Some(frame) = body.frame().await {
-        let frame = frame.map_err(|_| BodyError::Unreadable)?;
+        let frame = frame
+            .map_err(|_| ApiError::new(StatusCode::BAD_REQUEST, Code::InvalidBody, "", "the body could not be read"))?;
         let Ok(data) = frame.into_data() else { continue };
         seen = seen.saturating_add(data.len());
         if seen > BODY_LIMIT {
@@ -341,7 +284,7 @@ async fn read_body(mut body: Body, declared: Option<u64>) -> Result<Bytes, BodyE
         buf.extend_from_slice(&data);
     }
     if over {
-        Err(BodyError::TooLarge)
+        Err(too_large())
     } else {
         Ok(Bytes::from(buf))
     }
@@ -370,12 +313,8 @@ impl CommentsQuery {
         let limit = match self.limit.as_deref() {
             None => default,
             Some(text) => text.parse::<usize>().ok().filter(|n| (1..=most).contains(n)).ok_or_else(|| {
-                ApiError::from(error(
-                    StatusCode::BAD_REQUEST,
-                    "out-of-range",
-                    "limit",
-                    &format!("limit '{text}': give a whole number from 1 to {most}"),
-                ))
+                let message = format!("limit '{text}': give a whole number from 1 to {most}");
+                ApiError::bad(ErrorCode::OutOfRange, "limit", message)
             })?,
         };
         let CommentsQuery { instrument, format, dimensions, from, to, .. } = self;
@@ -398,32 +337,23 @@ impl FormQuery {
     /// The form named by `instrument`, `format` (default: the instrument's) and `dimensions`.
     fn form(&self, app: &App) -> Result<Form, ApiError> {
         let Some(id) = self.instrument.as_deref() else {
-            return Err(error(
-                StatusCode::BAD_REQUEST,
-                "missing-field",
-                "instrument",
-                "name the instrument: ?instrument=ID",
-            )
-            .into());
+            return Err(ApiError::bad(ErrorCode::MissingField, "instrument", "name the instrument: ?instrument=ID"));
         };
         let Some(instrument) = app.checker.registry.get(id) else {
-            return Err(error(
-                StatusCode::BAD_REQUEST,
-                "unknown-instrument",
+            return Err(ApiError::bad(
+                ErrorCode::UnknownInstrument,
                 "instrument",
-                &format!("unknown instrument '{id}'"),
-            )
-            .into());
+                format!("unknown instrument '{id}'"),
+            ));
         };
         let format = match self.format.as_deref() {
             None => instrument.default_format,
             Some(f) => Format::parse(f).ok_or_else(|| {
-                ApiError::from(error(
-                    StatusCode::BAD_REQUEST,
-                    "invalid-format",
+                ApiError::bad(
+                    ErrorCode::InvalidFormat,
                     "format",
-                    &format!("unknown format '{f}': use perception, gap or zone"),
-                ))
+                    format!("unknown format '{f}': use perception, gap or zone"),
+                )
             })?,
         };
         match self.dimensions.as_deref() {
@@ -431,8 +361,7 @@ impl FormQuery {
             Some(list) => {
                 let codes: Vec<String> =
                     list.split(',').map(|c| c.trim().to_string()).filter(|c| !c.is_empty()).collect();
-                Form::with_dimensions(instrument, format, &codes, "dimensions")
-                    .map_err(|e| error(StatusCode::BAD_REQUEST, e.code.as_str(), &e.field, &e.message).into())
+                Ok(Form::with_dimensions(instrument, format, &codes, "dimensions")?)
             }
         }
     }
@@ -442,12 +371,8 @@ impl FormQuery {
         for (name, value, end) in [("from", &self.from, false), ("to", &self.to, true)] {
             if let Some(v) = value {
                 let t = bound(v, end).ok_or_else(|| {
-                    ApiError::from(error(
-                        StatusCode::BAD_REQUEST,
-                        "invalid-time",
-                        name,
-                        &format!("'{v}' is neither an RFC 3339 time nor a date YYYY-MM-DD"),
-                    ))
+                    let message = format!("'{v}' is neither an RFC 3339 time nor a date YYYY-MM-DD");
+                    ApiError::bad(ErrorCode::InvalidTime, name, message)
                 })?;
                 if end {
                     filter.to = Some(t);
@@ -463,15 +388,15 @@ impl FormQuery {
 /// The parsed query, or a 400 naming what is wrong with it.
 fn query<T>(q: QueryResult<T>) -> Result<T, ApiError> {
     q.map(|Query(q)| q)
-        .map_err(|e| error(StatusCode::BAD_REQUEST, "invalid-query", "", &format!("bad query: {e}")).into())
+        .map_err(|e| ApiError::new(StatusCode::BAD_REQUEST, Code::InvalidQuery, "", format!("bad query: {e}")))
 }
 
-/// 401 unless the request carries the admin token.
-fn admin(app: &App, headers: &HeaderMap) -> Result<(), ApiError> {
-    if app.admin.admits(headers) {
-        Ok(())
+/// The admin routes' gate: 401 unless the request carries the admin token or a live session.
+async fn require_admin(State(app): State<Shared>, req: Request, next: Next) -> Response {
+    if app.admin.admits(req.headers()) {
+        next.run(req).await
     } else {
-        Err(unauthorized().into())
+        ApiError::unauthorized().into_response()
     }
 }
 
@@ -490,17 +415,12 @@ fn form_filter(q: &FormQuery, form: &Form) -> Result<Filter, ApiError> {
 /// Opens a reader off the runtime.
 async fn reader(app: &App) -> Result<Box<dyn Reader>, ApiError> {
     let backend = app.backend.clone();
-    blocking(move || backend.reader()).await.map_err(|e| unavailable(&e).into())
+    Ok(blocking(move || backend.reader()).await?)
 }
 
-/// The common start of the admin routes over one form: the token, the query, the form it
-/// names, the filter, and a reader off the runtime.
-async fn form_request(
-    app: &App,
-    headers: &HeaderMap,
-    q: QueryResult<FormQuery>,
-) -> Result<(Form, Filter, Box<dyn Reader>), ApiError> {
-    admin(app, headers)?;
+/// The common start of the admin routes over one form: the query, the form it names, the
+/// filter, and a reader off the runtime.
+async fn form_request(app: &App, q: QueryResult<FormQuery>) -> Result<(Form, Filter, Box<dyn Reader>), ApiError> {
     let q = query(q)?;
     let form = q.form(app)?;
     let filter = form_filter(&q, &form)?;
@@ -508,27 +428,21 @@ async fn form_request(
 }
 
 /// `GET /v1/report?instrument=ID&format=F[&dimensions=..][&from=&to=]`.
-async fn report(State(app): State<Shared>, headers: HeaderMap, q: QueryResult<FormQuery>) -> Answer {
-    let (form, filter, reader) = form_request(&app, &headers, q).await?;
+async fn report(State(app): State<Shared>, q: QueryResult<FormQuery>) -> Answer {
+    let (form, filter, reader) = form_request(&app, q).await?;
     let app2 = app.clone();
     json_answer(blocking(move || export::report_json(reader.as_ref(), &app2.checker.registry, &form, &filter)).await)
 }
 
-/// A JSON answer that is not cached, or a 503 when the store failed.
+/// A JSON answer, or a 503 when the store failed.
 fn json_answer(result: Result<String, StoreError>) -> Answer {
-    match result {
-        Ok(json) => {
-            Ok(([(header::CONTENT_TYPE, "application/json"), (header::CACHE_CONTROL, "no-store")], json)
-                .into_response())
-        }
-        Err(e) => Err(unavailable(&e).into()),
-    }
+    Ok(([(header::CONTENT_TYPE, "application/json")], result?).into_response())
 }
 
 /// `GET /v1/distributions?instrument=ID&format=F[&dimensions=..][&from=&to=]`: the NPS, CSAT and
 /// CES answers counted per value and the count of comments, from the summaries as the report.
-async fn distributions(State(app): State<Shared>, headers: HeaderMap, q: QueryResult<FormQuery>) -> Answer {
-    let (form, filter, reader) = form_request(&app, &headers, q).await?;
+async fn distributions(State(app): State<Shared>, q: QueryResult<FormQuery>) -> Answer {
+    let (form, filter, reader) = form_request(&app, q).await?;
     let app2 = app.clone();
     json_answer(
         blocking(move || export::distributions_json(reader.as_ref(), &app2.checker.registry, &form, &filter)).await,
@@ -537,8 +451,7 @@ async fn distributions(State(app): State<Shared>, headers: HeaderMap, q: QueryRe
 
 /// `GET /v1/comments?instrument=ID&format=F[&dimensions=..][&from=&to=][&limit=N]`: the latest
 /// comments, newest first.
-async fn comments(State(app): State<Shared>, headers: HeaderMap, q: QueryResult<CommentsQuery>) -> Answer {
-    admin(&app, &headers)?;
+async fn comments(State(app): State<Shared>, q: QueryResult<CommentsQuery>) -> Answer {
     let (q, limit) = query(q)?.split()?;
     let form = q.form(&app)?;
     let filter = form_filter(&q, &form)?;
@@ -595,7 +508,6 @@ fn streamed(
     let mut res = Response::new(body);
     let h = res.headers_mut();
     h.insert(header::CONTENT_TYPE, HeaderValue::from_static(content_type));
-    h.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
     if let Ok(v) = HeaderValue::from_str(&disposition) {
         h.insert(header::CONTENT_DISPOSITION, v);
     }
@@ -603,8 +515,7 @@ fn streamed(
 }
 
 /// `GET /v1/responses.jsonl[?instrument=&format=&dimensions=&from=&to=]`: payloads as received.
-async fn export_jsonl(State(app): State<Shared>, headers: HeaderMap, q: QueryResult<FormQuery>) -> Answer {
-    admin(&app, &headers)?;
+async fn export_jsonl(State(app): State<Shared>, q: QueryResult<FormQuery>) -> Answer {
     let q = query(q)?;
     let mut filter = Filter::default();
     if q.instrument.is_some() {
@@ -614,7 +525,7 @@ async fn export_jsonl(State(app): State<Shared>, headers: HeaderMap, q: QueryRes
         filter.dimensions = q.dimensions.is_some().then(|| dimension_key(&form));
     } else if q.format.is_some() || q.dimensions.is_some() {
         let message = "format and dimensions filter one instrument: add ?instrument=ID";
-        return Err(error(StatusCode::BAD_REQUEST, "missing-field", "instrument", message).into());
+        return Err(ApiError::bad(ErrorCode::MissingField, "instrument", message));
     }
     q.times(&mut filter)?;
     let reader = reader(&app).await?;
@@ -627,8 +538,8 @@ async fn export_jsonl(State(app): State<Shared>, headers: HeaderMap, q: QueryRes
 }
 
 /// `GET /v1/responses.csv?instrument=ID[&format=F&dimensions=..&from=&to=]`: the wide CSV.
-async fn export_csv(State(app): State<Shared>, headers: HeaderMap, q: QueryResult<FormQuery>) -> Answer {
-    let (form, filter, reader) = form_request(&app, &headers, q).await?;
+async fn export_csv(State(app): State<Shared>, q: QueryResult<FormQuery>) -> Answer {
+    let (form, filter, reader) = form_request(&app, q).await?;
     let app2 = app.clone();
     Ok(streamed("text/csv; charset=utf-8", "responses.csv", move |sink| {
         sink.buf.extend_from_slice(&export::csv_header(&form));
@@ -665,8 +576,9 @@ struct DashboardQuery {
 /// `POST /v1/session` with the bearer token: a new one-time dashboard URL,
 /// `{"url": "/dashboard?code=...", "expires_in": seconds}`.
 async fn session(State(app): State<Shared>, headers: HeaderMap) -> Response {
+    // The bearer token only: a dashboard session cannot make more dashboard URLs.
     if !app.admin.token.bearer(&headers) {
-        return unauthorized();
+        return ApiError::unauthorized().into_response();
     }
     match app.admin.new_code() {
         Ok(code) => {
@@ -681,7 +593,7 @@ async fn session(State(app): State<Shared>, headers: HeaderMap) -> Response {
             )
                 .into_response()
         }
-        Err(m) => error(StatusCode::INTERNAL_SERVER_ERROR, "internal", "", &m),
+        Err(m) => ApiError::new(StatusCode::INTERNAL_SERVER_ERROR, Code::Internal, "", m).into_response(),
     }
 }
 
@@ -697,21 +609,15 @@ async fn dashboard(
 ) -> Response {
     let q = q.map(|Query(q)| q).ok();
     if q.as_ref().is_some_and(|q| q.token.is_some()) {
-        return error(
-            StatusCode::UNAUTHORIZED,
-            "unauthorized",
-            "token",
-            "the token is not taken in a URL: open the one-time dashboard URL printed at startup, or POST /v1/session with the token for a new one",
-        );
+        let message = "the token is not taken in a URL: open the one-time dashboard URL printed at startup, or POST \
+                       /v1/session with the token for a new one";
+        return ApiError::new(StatusCode::UNAUTHORIZED, Code::Unauthorized, "token", message).into_response();
     }
     if let Some(code) = q.and_then(|q| q.code) {
         let Some(id) = app.admin.exchange(&code) else {
-            return error(
-                StatusCode::UNAUTHORIZED,
-                "unauthorized",
-                "code",
-                "this dashboard URL was used already or has expired: POST /v1/session with the admin token for a new one",
-            );
+            let message = "this dashboard URL was used already or has expired: POST /v1/session with the admin token \
+                           for a new one";
+            return ApiError::new(StatusCode::UNAUTHORIZED, Code::Unauthorized, "code", message).into_response();
         };
         let mut res = (StatusCode::SEE_OTHER, [(header::LOCATION, "/dashboard")]).into_response();
         let h = res.headers_mut();
@@ -723,7 +629,7 @@ async fn dashboard(
         return res;
     }
     if !app.admin.admits(&headers) {
-        return unauthorized();
+        return ApiError::unauthorized().into_response();
     }
     let page = match app.dashboard.as_deref().and_then(|dir| files::resolve(dir, "/index.html", None)) {
         Some(path) => tokio::fs::read(path).await.ok(),
@@ -744,12 +650,9 @@ async fn dashboard(
 /// the page itself (the browser sends the cookie with them).
 async fn dashboard_file(State(app): State<Shared>, req: Request) -> Response {
     let uri = req.uri().clone();
-    if !app.admin.admits(req.headers()) {
-        return unauthorized();
-    }
-    let Some(dir) = &app.dashboard else { return not_found().await };
+    let Some(dir) = &app.dashboard else { return ApiError::not_found().into_response() };
     let rest = uri.path().strip_prefix("/dashboard").unwrap_or("/");
-    let Some(file) = files::resolve(dir, rest, None) else { return not_found().await };
+    let Some(file) = files::resolve(dir, rest, None) else { return ApiError::not_found().into_response() };
     static_answer(file, req, files::DASHBOARD_CSP, "no-store").await
 }
 
@@ -757,16 +660,16 @@ async fn dashboard_file(State(app): State<Shared>, req: Request) -> Response {
 /// headers; revalidated on each use (`no-cache`: the file's date answers a conditional GET).
 async fn static_file(State(app): State<Shared>, req: Request) -> Response {
     if !matches!(*req.method(), Method::GET | Method::HEAD) {
-        return not_found().await;
+        return ApiError::not_found().into_response();
     }
-    let Some(dir) = &app.www else { return not_found().await };
+    let Some(dir) = &app.www else { return ApiError::not_found().into_response() };
     let path = req.uri().path();
     if files::wants_slash(dir, path, Some("dashboard")) {
         let mut res = (StatusCode::PERMANENT_REDIRECT, [(header::LOCATION, format!("{path}/"))]).into_response();
         files::secure(res.headers_mut(), files::STATIC_CSP, "no-cache");
         return res;
     }
-    let Some(file) = files::resolve(dir, path, Some("dashboard")) else { return not_found().await };
+    let Some(file) = files::resolve(dir, path, Some("dashboard")) else { return ApiError::not_found().into_response() };
     static_answer(file, req, files::STATIC_CSP, "no-cache").await
 }
 
@@ -776,7 +679,8 @@ async fn static_answer(file: PathBuf, req: Request, csp: &'static str, cache: &'
             files::secure(res.headers_mut(), csp, cache);
             res
         }
-        None => error(StatusCode::INTERNAL_SERVER_ERROR, "internal", "", "the file could not be read"),
+        None => ApiError::new(StatusCode::INTERNAL_SERVER_ERROR, Code::Internal, "", "the file could not be read")
+            .into_response(),
     }
 }
 

@@ -1,37 +1,18 @@
 //! One POSTed body to a row to store: UTF-8 and JSON checks, the core's payload validation, the
 //! published JSON Schema, and the re-scoring compared with the client's `scores`.
 
+use super::api_error::{ApiError, Code};
 use super::store::NewRow;
+use axum::http::StatusCode;
 use eservqual_core::payload::Payload;
 use eservqual_core::score::score;
+use eservqual_core::ErrorCode;
 use eservqual_core::Registry;
 use jsonschema::error::ValidationErrorKind;
 use serde_json::Value;
 
 /// The published payload schema, embedded at build time.
 const RESPONSE_SCHEMA: &str = include_str!("../../../schema/response.schema.json");
-
-/// Why a body was refused: the `{"error": {"code", "field", "message"}}` of a 400.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Rejection {
-    pub code: String,
-    /// JSON path of the fault (`answers.EFF1.p`); empty for the whole body.
-    pub field: String,
-    pub message: String,
-}
-
-impl Rejection {
-    pub fn new(code: &str, field: impl Into<String>, message: impl Into<String>) -> Rejection {
-        Rejection { code: code.to_string(), field: field.into(), message: message.into() }
-    }
-}
-
-impl From<eservqual_core::Error> for Rejection {
-    fn from(e: eservqual_core::Error) -> Self {
-        let e = e.into_inner();
-        Rejection { code: e.code.as_str().to_string(), field: e.field, message: e.message }
-    }
-}
 
 /// Checks payloads; built once at startup.
 pub struct Checker {
@@ -52,28 +33,41 @@ impl Checker {
     }
 
     /// Validates `body` and makes the row to store (received at `received_at`).
-    pub fn check(&self, body: &[u8], received_at: &str) -> Result<NewRow, Rejection> {
+    pub fn check(&self, body: &[u8], received_at: &str) -> Result<NewRow, ApiError> {
         let Ok(text) = std::str::from_utf8(body) else {
-            return Err(Rejection::new("invalid-json", "", "the body is not UTF-8 text"));
+            return Err(ApiError::bad(ErrorCode::InvalidJson, "", "the body is not UTF-8 text"));
         };
         let text = text.strip_prefix('\u{feff}').unwrap_or(text).trim();
         if text.is_empty() {
-            return Err(Rejection::new("invalid-json", "", "the body is empty: send one response payload as JSON"));
+            return Err(ApiError::bad(
+                ErrorCode::InvalidJson,
+                "",
+                "the body is empty: send one response payload as JSON",
+            ));
         }
         // serde_json stops at 128 levels of nesting: a deeply nested body is an error, not a
         // stack overflow.
         let value: Value = serde_json::from_str(text).map_err(|e| {
             let message = e.to_string();
             let message = message.find(" at line ").map_or(message.as_str(), |cut| &message[..cut]);
-            Rejection::new("invalid-json", "", format!("the body is not JSON: {message}"))
+            ApiError::bad(ErrorCode::InvalidJson, "", format!("the body is not JSON: {message}"))
         })?;
         if !value.is_object() {
-            return Err(Rejection::new("invalid-type", "", "the body must be one JSON object (a response payload)"));
+            return Err(ApiError::bad(
+                ErrorCode::InvalidType,
+                "",
+                "the body must be one JSON object (a response payload)",
+            ));
         }
         // serde_json keeps the last of repeated keys, while the text is stored as received: a
         // reader of the text could see the other value. Refused.
         if let Some(path) = duplicate_key(text) {
-            return Err(Rejection::new("duplicate-key", path.clone(), format!("the key '{path}' appears twice")));
+            return Err(ApiError::new(
+                StatusCode::BAD_REQUEST,
+                Code::DuplicateKey,
+                path.clone(),
+                format!("the key '{path}' appears twice"),
+            ));
         }
         // The core first: its errors carry the stable codes. Then the schema, for what only the
         // schema says (a required instrument.version, the shape of meta and scores, ...). The
@@ -84,7 +78,7 @@ impl Checker {
         let response = payload.validate(&self.registry)?;
         if !schema_ok {
             let value: Value =
-                serde_json::from_str(text).map_err(|e| Rejection::new("invalid-json", "", e.to_string()))?;
+                serde_json::from_str(text).map_err(|e| ApiError::bad(ErrorCode::InvalidJson, "", e.to_string()))?;
             let rejection = self.schema.iter_errors(&value).next().map(|err| schema_rejection(&err));
             if let Some(rejection) = rejection {
                 return Err(rejection);
@@ -95,14 +89,15 @@ impl Checker {
             eservqual_core::payload::check_submitted(&payload.submitted_at, received_ms)?;
         }
         let submitted_at = utc_text_of(&payload.submitted_at).ok_or_else(|| {
-            Rejection::new(
-                "invalid-time",
+            ApiError::bad(
+                ErrorCode::InvalidTime,
                 "submitted_at",
                 format!("'{}' is not an RFC 3339 date-time", payload.submitted_at),
             )
         })?;
-        let expected = serde_json::to_value(score(&response.form, &response.answers))
-            .map_err(|e| Rejection::new("invalid-json", "scores", format!("the scores could not be computed: {e}")))?;
+        let expected = serde_json::to_value(score(&response.form, &response.answers)).map_err(|e| {
+            ApiError::bad(ErrorCode::InvalidJson, "scores", format!("the scores could not be computed: {e}"))
+        })?;
         let form = &response.form;
         Ok(NewRow {
             id: response.id.to_ascii_lowercase(),
@@ -191,8 +186,8 @@ pub fn dimension_key(form: &eservqual_core::Form) -> String {
     form.dimensions().map(|d| d.code.as_str()).collect::<Vec<_>>().join(",")
 }
 
-/// A schema error as a rejection naming the field (`answers.EFF1.p`, `outcomes.value[0]`).
-fn schema_rejection(err: &jsonschema::ValidationError<'_>) -> Rejection {
+/// A schema error as a 400 naming the field (`answers.EFF1.p`, `outcomes.value[0]`).
+fn schema_rejection(err: &jsonschema::ValidationError<'_>) -> ApiError {
     let mut field = String::new();
     let pointer = err.instance_path.to_string();
     for segment in pointer.split('/').skip(1) {
@@ -208,19 +203,21 @@ fn schema_rejection(err: &jsonschema::ValidationError<'_>) -> Rejection {
     }
     let join = |field: &str, name: &str| if field.is_empty() { name.to_string() } else { format!("{field}.{name}") };
     let (code, field) = match &err.kind {
-        ValidationErrorKind::Required { property } => ("missing-field", join(&field, property.as_str().unwrap_or(""))),
-        ValidationErrorKind::AdditionalProperties { unexpected } => {
-            ("unknown-field", unexpected.first().map_or(field.clone(), |name| join(&field, name)))
+        ValidationErrorKind::Required { property } => {
+            (ErrorCode::MissingField, join(&field, property.as_str().unwrap_or("")))
         }
-        ValidationErrorKind::Type { .. } => ("invalid-type", field),
-        ValidationErrorKind::Format { .. } => ("invalid-time", field),
-        ValidationErrorKind::Constant { .. } if field == "schema" => ("unsupported-schema", field),
-        ValidationErrorKind::Pattern { .. } if field == "id" => ("invalid-id", field),
-        _ => ("out-of-range", field),
+        ValidationErrorKind::AdditionalProperties { unexpected } => {
+            (ErrorCode::UnknownField, unexpected.first().map_or(field.clone(), |name| join(&field, name)))
+        }
+        ValidationErrorKind::Type { .. } => (ErrorCode::InvalidType, field),
+        ValidationErrorKind::Format { .. } => (ErrorCode::InvalidTime, field),
+        ValidationErrorKind::Constant { .. } if field == "schema" => (ErrorCode::UnsupportedSchema, field),
+        ValidationErrorKind::Pattern { .. } if field == "id" => (ErrorCode::InvalidId, field),
+        _ => (ErrorCode::OutOfRange, field),
     };
     let message = err.to_string();
     let message: String = message.chars().take(300).collect();
-    Rejection::new(code, field, format!("does not match the payload schema: {message}"))
+    ApiError::bad(code, field, format!("does not match the payload schema: {message}"))
 }
 
 /// `s` (RFC 3339) in UTC as `YYYY-MM-DDTHH:MM:SS.mmmZ`.

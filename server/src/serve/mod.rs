@@ -1,6 +1,7 @@
 //! `eservqual serve`, the reference collector: reads the options, opens the store, seeds it
 //! when asked, and runs the HTTP server until SIGINT/SIGTERM, draining requests in flight.
 
+pub mod api_error;
 pub mod auth;
 pub mod export;
 pub mod files;
@@ -157,7 +158,7 @@ fn seed_store(n: u32, backend: &dyn store::Backend, checker: &ingest::Checker) -
         // The same checks as a POST: a seeded response is one the collector would accept.
         let row = checker.check(text.as_bytes(), &ingest::utc_text(received)).map_err(|r| Error::Io {
             file: None,
-            message: format!("--seed made an invalid payload: {}: {}", r.field, r.message),
+            message: format!("--seed made an invalid payload: {}: {}", r.field(), r.message()),
         })?;
         rows.push(row);
     }
