@@ -3,6 +3,7 @@
 //! dimensions, straight-liners, weights that do not always total 100, recovery for those who
 //! had a problem, outcomes that follow the experience.
 
+use eservqual_core::dataset::wide_header;
 use eservqual_core::{Form, Format, Scale};
 use rand::rngs::ChaCha8Rng;
 use rand::{RngExt, SeedableRng};
@@ -59,35 +60,6 @@ fn cell(out: &mut Vec<u8>, x: Option<i16>) {
     }
 }
 
-/// The header row.
-fn header(form: &Form, with_recovery: bool) -> Vec<String> {
-    let mut h = vec!["id".to_string(), "submitted_at".to_string()];
-    let fields: &[&str] = match form.format {
-        Format::Perception => &["p"],
-        Format::Gap => &["e", "p"],
-        Format::Zone => &["min", "des", "p"],
-    };
-    for dim in form.dimensions() {
-        for item in &dim.items {
-            for f in fields {
-                h.push(format!("{}.{f}", item.code));
-            }
-        }
-    }
-    if with_recovery {
-        for code in ["RES1", "RES2", "RES3", "RES4", "RES5", "COM1", "COM2", "COM3", "CON1", "CON2", "CON3"] {
-            h.push(format!("recovery.{code}"));
-        }
-    }
-    for dim in form.dimensions() {
-        h.push(format!("weight.{}", dim.code));
-    }
-    h.extend(["nps", "csat", "ces", "satisfaction"].map(String::from));
-    h.extend((1..=4).map(|i| format!("value{i}")));
-    h.extend((1..=5).map(|i| format!("loyalty{i}")));
-    h
-}
-
 /// Writes the CSV to `out`.
 pub fn write(spec: &Spec, out: impl Write) -> io::Result<()> {
     let form = &spec.form;
@@ -96,8 +68,12 @@ pub fn write(spec: &Spec, out: impl Write) -> io::Result<()> {
     let scale = form.scale();
     let (lo, hi) = (f64::from(scale.min), f64::from(scale.max));
     let span = hi - lo;
-    let with_recovery = form.instrument.id == "e-s-qual";
-    writeln!(out, "{}", header(form, with_recovery).join(","))?;
+    // The core's wide-CSV columns, as the collector's export has them; no comment is made up,
+    // so that column stays empty.
+    let header = wide_header(form);
+    let recovery_items = header.iter().filter(|h| h.starts_with("recovery.")).count();
+    let with_recovery = recovery_items > 0;
+    writeln!(out, "{}", header.join(","))?;
 
     let dims: Vec<(usize, usize)> = form.dimensions().map(|d| (d.items.len(), 0)).collect();
     let offsets: Vec<f64> = form.active.iter().map(|&d| DIMENSION_OFFSET[d % DIMENSION_OFFSET.len()]).collect();
@@ -163,7 +139,7 @@ pub fn write(spec: &Spec, out: impl Write) -> io::Result<()> {
         let overall = dim_level.iter().sum::<f64>() / dim_level.len().max(1) as f64;
         if with_recovery {
             let had_problem = rng.random_bool(0.25);
-            for _ in 0..11 {
+            for _ in 0..recovery_items {
                 row.push(b',');
                 let x = on(Scale::new(1, 5), 3.3 + 0.9 * overall + 0.8 * normal(&mut rng));
                 cell(&mut row, (had_problem && !rng.random_bool(0.05)).then_some(x));
@@ -205,7 +181,8 @@ pub fn write(spec: &Spec, out: impl Write) -> io::Result<()> {
             row.push(b',');
             cell(&mut row, (with_loyalty && !rng.random_bool(0.05)).then_some(x));
         }
-        row.push(b'\n');
+        // The comment column, empty.
+        row.extend_from_slice(b",\n");
         out.write_all(&row)?;
     }
     out.flush()

@@ -846,6 +846,9 @@ def read_csv(path, instrument, fmt=None, only=None):
                     r.setdefault("meta", {})[field] = None if (text or "").strip() in ("", "NA") else text.strip()
                 elif code == "weight" and field in dims:
                     weights[field] = _cell(text, where, integer=False)
+                elif column == "comment":
+                    if (text or "").strip():
+                        r["outcomes"]["comment"] = text
                 elif column in ("nps", "csat", "ces", "satisfaction"):
                     r["outcomes"][column] = _cell(text, where)
                 elif column.startswith("value") and column[5:].isdigit() and 1 <= int(column[5:]) <= VALUE_ITEMS:
