@@ -1,7 +1,7 @@
 //! When to ask: the shared decision table (`ask_table.json`, also run by the loader's tests),
 //! trigger parsing and firing, the visitor's memory, and properties of `decide`.
 
-mod common;
+use crate::common;
 
 use common::from_value;
 use eservqual_core::ask::{
