@@ -138,12 +138,12 @@ def brotli11(path):
 
 
 def esqual_items():
-    """The 22 E-S-QUAL items (code, English text) from the core's text table."""
-    text = (ROOT / "core" / "src" / "text.rs").read_text()
-    items = re.findall(r'key: "item\.((?:EFF|SYS|FUL|PRI)\d)",\s*en: "((?:[^"\\]|\\.)*)"', text)
+    """The 22 E-S-QUAL items (code, English text) from the core's English wording file."""
+    text = (ROOT / "core" / "src" / "text" / "en.txt").read_text()
+    items = re.findall(r"^item\.((?:EFF|SYS|FUL|PRI)\d) = (.*)$", text, re.M)
     order = {"EFF": 0, "SYS": 1, "FUL": 2, "PRI": 3}
     items.sort(key=lambda kv: (order[kv[0][:3]], int(kv[0][3:])))
-    assert len(items) == 22, f"expected 22 E-S-QUAL items in core/src/text.rs, found {len(items)}"
+    assert len(items) == 22, f"expected 22 E-S-QUAL items in core/src/text/en.txt, found {len(items)}"
     return items
 
 

@@ -4,7 +4,7 @@
 //! follows is the outbox's business (`outbox.rs`).
 
 use crate::dom::{self, Timeout};
-use eservqual_core::payload::Keyed;
+use eservqual_core::keyed::Keyed;
 use eservqual_core::retry::Outcome;
 use std::cell::Cell;
 use std::rc::Rc;

@@ -5,8 +5,8 @@
 //! Both by hand rather than through serde-wasm-bindgen and `serde_json::Value`, which cost
 //! ~24 KB gzip of wasm; `tests/score.rs` holds the result equal to the core's JSON.
 
-use eservqual_core::error::{Source, Tree, MAX_DEPTH};
-use eservqual_core::payload::Keyed;
+use eservqual_core::json::{Source, Tree, MAX_DEPTH};
+use eservqual_core::keyed::Keyed;
 use eservqual_core::score::{ItemScores, ScoreMap, Scores};
 use js_sys::{Array, Object};
 use wasm_bindgen::{JsCast, JsValue};

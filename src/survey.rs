@@ -17,7 +17,7 @@ use eservqual_core::ask::{
 };
 use eservqual_core::build::{build, summary, Envelope};
 use eservqual_core::config::{pick_locale, Config, Consent, Mode, Target, ThemeMode, UiLocale};
-use eservqual_core::payload::Keyed;
+use eservqual_core::keyed::Keyed;
 use eservqual_core::{Error, ErrorCode, Registry};
 use js_sys::{Function, Object, Promise};
 use std::cell::{Cell, RefCell};
@@ -793,7 +793,7 @@ impl Survey {
     /// Calls `handler(detail)` on each `event`; returns the function that unsubscribes it.
     pub fn on(&self, event: &str, handler: JsValue) -> Result<JsValue, JsValue> {
         let Some(&name) = EVENTS.iter().find(|e| **e == event) else {
-            let message = eservqual_core::error::list("unknown event; expected one of: ", EVENTS.iter().copied());
+            let message = eservqual_core::json::list("unknown event; expected one of: ", EVENTS.iter().copied());
             return Err(error::to_js(Error::new(ErrorCode::OutOfRange, "event", message)));
         };
         let Some(f) = handler.dyn_ref::<Function>() else {

@@ -1,6 +1,7 @@
 //! When to ask: triggers, what a site remembers of a visitor, and the decision to ask, as pure functions of settings, memory and environment.
 
-use crate::error::{list, read_bool, read_number, read_string, At, Error, ErrorCode, Fields, Json, Kind as JsonKind};
+use crate::error::{Error, ErrorCode};
+use crate::json::{list, read_bool, read_number, read_string, At, Fields, Json, Kind as JsonKind};
 use serde::de::{self, Deserializer, Unexpected};
 use serde::{Deserialize, Serialize, Serializer};
 use std::fmt;
@@ -316,8 +317,8 @@ pub fn trigger_fires(trigger: &Trigger, state: &TriggerState) -> bool {
 /// the loader and the widget alike:
 /// `{"draw":0.42,"submittedAt":1700000000000,"dismissedAt":1700000000000,"pageviews":3}`.
 /// Absent fields are left out; unknown fields are ignored, so a newer writer does not wipe it.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
-#[serde(default, rename_all = "camelCase")]
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+#[serde(rename_all = "camelCase")]
 pub struct Memory {
     /// The visitor's sampling draw in [0, 1), drawn once and kept so that the decision to
     /// sample is stable per visitor ([`draw_for`]).
@@ -341,23 +342,8 @@ fn is_zero(n: &u32) -> bool {
 impl Memory {
     /// Reads stored memory, field by field: storage can be edited or damaged, and one bad
     /// field should not cost the others (a lost draw would re-sample the visitor). Anything
-    /// unusable reads as absent; text that is not a JSON object reads as empty memory.
-    pub fn from_json(text: &str) -> Memory {
-        let Ok(serde_json::Value::Object(obj)) = serde_json::from_str::<serde_json::Value>(text) else {
-            return Memory::default();
-        };
-        let number = |key: &str| obj.get(key).and_then(serde_json::Value::as_f64).filter(|v| v.is_finite());
-        Memory {
-            draw: number("draw").filter(|d| valid_draw(*d)),
-            submitted_at: number("submittedAt"),
-            dismissed_at: number("dismissedAt"),
-            // Saturating: `as` maps negatives to 0 and huge counts to u32::MAX.
-            pageviews: number("pageviews").map_or(0, |n| n as u32),
-        }
-    }
-
-    /// Reads stored memory from any JSON view (the wasm passes the parsed storage text), with
-    /// the same field-by-field leniency as [`Memory::from_json`].
+    /// unusable reads as absent; unknown fields are ignored. The one reader of memory: the
+    /// wasm passes the parsed storage text, [`Memory::from_json`] the text natively.
     pub fn read(v: &impl Json) -> Memory {
         let mut m = Memory::default();
         for (key, value) in v.members().unwrap_or_default() {
@@ -372,6 +358,14 @@ impl Memory {
             }
         }
         m
+    }
+
+    /// Reads stored memory text with [`Memory::read`]; text that is not JSON reads as empty memory.
+    pub fn from_json(text: &str) -> Memory {
+        match serde_json::from_str::<serde_json::Value>(text) {
+            Ok(v) => Memory::read(&&v),
+            Err(_) => Memory::default(),
+        }
     }
 
     /// The compact JSON to store.

@@ -4,7 +4,8 @@
 
 use crate::config::{Config, Meta, Outcome, UiLocale};
 use crate::instrument::{Field, Form, Format, Instrument, Scale};
-use crate::payload::{Answer, Answers, InstrumentRef, Keyed, Outcomes, Payload, Sdk, SCHEMA_ID};
+use crate::keyed::Keyed;
+use crate::payload::{Answer, Answers, InstrumentRef, Outcomes, Payload, Sdk, SCHEMA_ID};
 use crate::score::{headline_kind, score, Scores};
 use crate::stats::EPS;
 use crate::text::fill;

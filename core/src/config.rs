@@ -8,12 +8,13 @@
 //! layer takes and checks the values themselves.
 
 use crate::ask::{Settings, Trigger};
-use crate::error::{
-    list, read_array, read_bool, read_number, read_string, read_strings, At, Error, ErrorCode, Fields, Json, Kind,
-    Source,
-};
+use crate::error::{Error, ErrorCode};
 use crate::instrument::{Form, Format, Instrument, Registry};
-use crate::payload::{read_codes, Keyed};
+use crate::json::{
+    list, read_array, read_bool, read_number, read_string, read_strings, At, Fields, Json, Kind, Source,
+};
+use crate::keyed::Keyed;
+use crate::payload::read_codes;
 use crate::text::{self, Locale};
 use std::sync::Arc;
 
@@ -410,7 +411,7 @@ fn read_headers<J: Json>(v: &J, at: &At) -> Result<Keyed<String>, Error> {
 
 fn read_meta<J: Json>(v: &J, at: &At) -> Result<Keyed<Meta>, Error> {
     let mut out = Keyed::new();
-    for (k, x) in crate::error::read_object(v, at)? {
+    for (k, x) in crate::json::read_object(v, at)? {
         let here = at.key(k);
         let value = match x.kind() {
             Kind::String => Meta::Text(read_string(&x, &here)?),

@@ -1,10 +1,9 @@
 //! Instruments (built-in and custom), answer formats and scales, and the `Form`: an instrument
 //! as administered (format + the deployment's dimension set D).
 
-use crate::error::{
-    list, read_array, read_bool, read_i16, read_string, read_strings, At, Error, ErrorCode, Fields, Json,
-};
-use crate::payload::Keyed;
+use crate::error::{Error, ErrorCode};
+use crate::json::{list, read_array, read_bool, read_i16, read_string, read_strings, At, Fields, Json};
+use crate::keyed::Keyed;
 use crate::text::int;
 use serde::Serialize;
 use std::sync::Arc;
@@ -206,7 +205,7 @@ impl Instrument {
 
     /// Loads a custom instrument from JSON text; errors name the JSON path of the fault.
     pub fn from_json(text: &str) -> Result<Instrument, Error> {
-        Instrument::read(&&crate::error::parse_json(text)?, &At::ROOT)
+        Instrument::read(&&crate::json::parse_json(text)?, &At::ROOT)
     }
 
     /// Loads a custom instrument from a parsed JSON value.

@@ -2,10 +2,12 @@
 //! weights, recovery, outcomes, satisfaction class, weakest dimension, NPS category, and the
 //! `scores` object of §2.9. The report scores each row with the same functions.
 
-use crate::error::{read_string, At, Error, ErrorCode, Fields, Json, Kind as JsonKind};
+use crate::error::{Error, ErrorCode};
 use crate::instrument::{Field, Form, Format, Instrument, Registry, Scale};
+use crate::json::{read_string, At, Fields, Json, Kind as JsonKind};
+use crate::keyed::Keyed;
 use crate::payload::{
-    answers_of, form_of, read_answers, read_codes, read_weights, Answers, InstrumentRef, Keyed, Outcomes, ScoreParts,
+    answers_of, form_of, read_answers, read_codes, read_weights, Answers, InstrumentRef, Outcomes, ScoreParts,
 };
 use crate::stats::EPS;
 use crate::text::int;
@@ -463,7 +465,7 @@ pub fn score_value(input: serde_json::Value, registry: &Registry) -> Result<Scor
 }
 
 /// [`score_value`] on any JSON view (the wasm crate passes the JS value itself).
-pub fn score_input(input: &impl crate::error::Source, registry: &Registry) -> Result<Scores, Error> {
+pub fn score_input(input: &impl crate::json::Source, registry: &Registry) -> Result<Scores, Error> {
     // Taken out of its source first: the readers then walk plain references.
     score_tree(&&input.tree(), registry)
 }

@@ -4,7 +4,7 @@
 //! installed pingouin package (GPL data: never copied here) with the figures its documentation
 //! publishes, and the SERVQUAL vectors.
 
-mod common;
+use crate::common;
 
 use common::{close, data_dir, json};
 use eservqual_core::stats::{

@@ -2,7 +2,7 @@
 //! from summaries as from the full scan, and the properties: a planted change is found, and
 //! under no change the verdict is "no clear change" at the documented level.
 
-mod common;
+use crate::common;
 
 use common::Rng;
 

@@ -1,7 +1,7 @@
 //! Kano categories, Better / Worse and Fong's test against `kano_5resp.csv` and its reference
 //! numbers in `servqual_5resp.extra.json`, plus the whole category table.
 
-mod common;
+use crate::common;
 
 use common::{assert_matches, json, read};
 use eservqual_core::kano::{category, feature, Answer, Category};

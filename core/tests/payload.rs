@@ -2,7 +2,7 @@
 //! instrument loader (`Instrument::from_json`): valid inputs pass, each invalid one gives its
 //! error code and the exact path of the fault, and no input makes either panic.
 
-mod common;
+use crate::common;
 
 use common::json;
 use eservqual_core::instrument::Field;

@@ -1,7 +1,7 @@
 //! Property tests of scoring and the report: order and repeats do not matter, a complete gap
 //! response has gap = P − E, weights are normalised per respondent.
 
-mod common;
+use crate::common;
 
 use eservqual_core::dataset::Dataset;
 use eservqual_core::payload::Answers;

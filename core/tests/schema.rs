@@ -1,7 +1,7 @@
 //! The published JSON Schemas (`schema/`) against the shared payloads and the example custom
 //! instrument: valid documents pass, and mutated payloads are rejected at the offending path.
 
-mod common;
+use crate::common;
 
 use common::json;
 use jsonschema::Validator;

@@ -3,7 +3,7 @@
 //! split of the rows merge, in any order, into the very same summary; the stored form reads
 //! back equal, and refuses another version or another form.
 
-mod common;
+use crate::common;
 
 use common::{assert_matches, json, read, read_wide, Rng};
 use eservqual_core::civil::civil_from_days;

@@ -1,7 +1,7 @@
 //! The scoring core against the independent vectors in `tests/data`: per-respondent scores of
 //! all three formats, and the aggregate report of the five SERVQUAL respondents.
 
-mod common;
+use crate::common;
 
 use common::{assert_matches, json, read, read_wide};
 use eservqual_core::dataset::Dataset;

@@ -3,7 +3,7 @@
 #![allow(dead_code)]
 
 use eservqual_core::dataset::{Column, WideRow};
-use eservqual_core::Form;
+use eservqual_core::{Error, ErrorCode, Form};
 use serde_json::Value;
 use std::path::PathBuf;
 
@@ -112,4 +112,54 @@ impl Rng {
     pub fn normal(&mut self) -> f64 {
         (-2.0 * self.uniform().ln()).sqrt() * (2.0 * std::f64::consts::PI * self.uniform()).cos()
     }
+}
+
+/// Deserializes `T` from a JSON value, turning a serde error into an [`Error`] with its path:
+/// for the serde-derived types the tests read from tables (the crate's own readers are
+/// hand-written and need none of this).
+pub fn from_value<T: serde::de::DeserializeOwned>(value: Value) -> Result<T, Error> {
+    serde_path_to_error::deserialize(value).map_err(|e| {
+        let path = e.path().to_string();
+        let path = if path == "." { String::new() } else { path };
+        from_serde(&path, e.inner())
+    })
+}
+
+/// Maps a serde error met at `path` to an error value with a code.
+pub fn from_serde(path: &str, err: &dyn std::fmt::Display) -> Error {
+    let text = err.to_string();
+    let code = if text.starts_with("missing field") {
+        ErrorCode::MissingField
+    } else if text.starts_with("unknown field") {
+        ErrorCode::UnknownField
+    } else if text.starts_with("unknown variant") || text.starts_with("invalid value") {
+        ErrorCode::OutOfRange
+    } else if text.contains("invalid type") {
+        ErrorCode::InvalidType
+    } else {
+        ErrorCode::InvalidJson
+    };
+    // An unknown format name is a format error, not just any value out of range.
+    let code = if code == ErrorCode::OutOfRange && (path == "format" || path.ends_with(".format")) {
+        ErrorCode::InvalidFormat
+    } else {
+        code
+    };
+    // serde names a missing or unknown field in the message, not in the path: move it there
+    // (the path of an unknown field may already end with its name).
+    let field = match code {
+        ErrorCode::MissingField | ErrorCode::UnknownField => match text.split('`').nth(1) {
+            Some(name) if code == ErrorCode::UnknownField && (path == name || path.ends_with(&format!(".{name}"))) => {
+                path.to_string()
+            }
+            Some(name) => Error::new(code, name, "").within(path).field.clone(),
+            None => path.to_string(),
+        },
+        _ => path.to_string(),
+    };
+    let message = match text.find(" at line ") {
+        Some(cut) => text[..cut].to_string(),
+        None => text,
+    };
+    Error::new(code, field, message)
 }
