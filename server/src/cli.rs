@@ -109,7 +109,8 @@ pub struct StoreArgs {
 }
 
 const SERVE_AFTER_HELP: &str = "\
-Routes: POST /v1/responses (browsers, no token); GET /v1/report?instrument=ID&format=F[&from=&to=],
+Routes: POST /v1/responses (browsers, no token); GET /v1/report?instrument=ID&format=F[&from=&to=]
+[&compare=FROM..TO][&by=meta.KEY of a --segment key],
 GET /v1/responses.jsonl, GET /v1/responses.csv?instrument=ID&format=F, GET /dashboard (admin
 token: 'Authorization: Bearer TOKEN', or the cookie set by the one-time dashboard URL);
 GET /healthz. The admin token comes from --admin-token-file, ESERVQUAL_ADMIN_TOKEN or
@@ -170,6 +171,10 @@ pub struct ServeArgs {
     /// Forwarded / X-Forwarded-Proto are believed, for the rate limit, the logs and the Secure cookie.
     #[arg(long = "trust-proxy", value_name = "CIDR", num_args = 1..)]
     pub trust_proxy: Vec<String>,
+    /// `meta` keys a report may be segmented by (`/v1/report?by=meta.KEY`), e.g. channel,device
+    /// (comma-separated or repeated); keys not named here are not aggregated.
+    #[arg(long = "segment", value_name = "KEYS", value_delimiter = ',')]
+    pub segments: Vec<String>,
     /// Seconds a client has to send a request's headers; a connection idle this long is closed.
     #[arg(long, value_name = "SECONDS", default_value_t = 10.0)]
     pub header_timeout: f64,

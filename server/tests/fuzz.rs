@@ -50,6 +50,7 @@ fn rig() -> &'static Rig {
             www: None,
             dashboard: None,
             request_timeout: Duration::from_secs(30),
+            segments: Vec::new(),
         };
         let router = rt.block_on(async { router(Arc::new(app)) });
         Rig { rt, router }

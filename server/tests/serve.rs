@@ -2030,3 +2030,63 @@ fn comments_stored_before_the_has_comment_column_are_found_after_the_migration()
     assert!(counted > 5, "{counted} comments");
     assert_eq!(admin_json(&s, &format!("/v1/distributions?{q}"))["comments"], counted);
 }
+
+#[test]
+fn the_report_compares_periods_and_segments_as_eservqual_report_does() {
+    let dir = scratch("compare");
+    let s = Server::start(&dir, &["--rate-limit", "0", "--segment", "channel,device"]);
+    let mut rng = Rng(0x51ed_270b_27a5_3c6d);
+    let form = forms().into_iter().find(|f| f.0 == "e-s-qual" && f.1 == "gap").expect("the e-s-qual gap form");
+    for i in 0..400u64 {
+        let mut v = synthetic(&mut rng, (11 << 40) | i, &form);
+        // Two channels, one device key, and some responses without a channel.
+        if !rng.chance(10) {
+            v["meta"] = json!({ "channel": if rng.chance(50) { "web" } else { "app" }, "device": "mobile" });
+        }
+        let (status, _, body) = post(&s, &v);
+        assert_eq!(status, 201, "{body}");
+    }
+    let (today, before) = (date(0), date(-2));
+    let yesterday = date(-1);
+    let query =
+        format!("instrument=e-s-qual&format=gap&from={today}&to={today}&compare={before}..{yesterday}&by=meta.channel");
+    let (status, _, body) = get(&s.url(&format!("/v1/report?{query}")), Some(TOKEN));
+    assert_eq!(status, 200, "{body}");
+    let mut served: Value = serde_json::from_str(&body).expect("report JSON");
+    served.as_object_mut().expect("object").remove("scores_mismatch");
+    // The CLI on the whole export, told the same periods and segment key.
+    let (status, _, jsonl) = get(&s.url("/v1/responses.jsonl"), Some(TOKEN));
+    assert_eq!(status, 200);
+    let file = dir.join("compare-export.jsonl");
+    std::fs::write(&file, &jsonl).expect("write the export");
+    let compare = format!("{before}..{yesterday}");
+    let expected =
+        cli_report(&file, &["--from", &today, "--to", &today, "--compare", &compare, "--by", "meta.channel"]);
+    assert_same(&served, &expected, "/v1/report with compare and by, and eservqual report on the export");
+    assert!(served["compare"]["dimensions"].is_object(), "{}", served["compare"]);
+    let web = &served["segments"]["values"]["web"];
+    assert!(web["responses"].as_u64().is_some_and(|n| n > 0) && web["against_rest"].is_object(), "{web}");
+    // Every response of today counted once: the segments and those without a channel.
+    let in_segments: u64 = served["segments"]["values"]
+        .as_object()
+        .expect("values")
+        .values()
+        .map(|v| v["responses"].as_u64().unwrap())
+        .sum();
+    assert_eq!(
+        in_segments + served["segments"]["without_value"].as_u64().unwrap(),
+        served["responses"].as_u64().unwrap()
+    );
+
+    // Mistakes name their parameter; keys the collector was not told are not aggregated.
+    for (q, field) in [
+        ("instrument=e-s-qual&by=meta.page", "by"),
+        ("instrument=e-s-qual&by=channel", "by"),
+        ("instrument=e-s-qual&compare=2026-01-01", "compare"),
+        ("instrument=e-s-qual&compare=2026-01-01..June", "compare"),
+    ] {
+        let (status, _, body) = get(&s.url(&format!("/v1/report?{q}")), Some(TOKEN));
+        assert_eq!(status, 400, "{q}: {body}");
+        assert_eq!(error_of(&body)["field"], field, "{q}: {body}");
+    }
+}

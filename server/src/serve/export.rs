@@ -4,7 +4,8 @@
 
 use super::store::{Filter, Reader, Row, StoreError};
 use super::summaries;
-use eservqual_core::dataset::{wide_header, wide_row, Dataset};
+use eservqual_core::compare::{self, Segments};
+use eservqual_core::dataset::{meta_text, wide_header, wide_row, Dataset};
 use eservqual_core::payload::{Payload, Response};
 use eservqual_core::report::{report, Report};
 use eservqual_core::summary::{Distributions, Summary};
@@ -14,6 +15,81 @@ use serde_json::{json, Value};
 /// A stored payload validated again (the same checks as at ingest).
 fn response_of(text: &str, registry: &Registry) -> Result<Response, eservqual_core::Error> {
     Payload::from_json(text)?.validate(registry)
+}
+
+/// The report of the stored responses of `form` that match `filter` and how many of them were
+/// flagged (see [`report_json`]), and, with a segment key, the report of every value of
+/// `meta.KEY` against the rest (docs/scoring.md §8.7) — those by reading every matching
+/// payload, the report itself from the summaries when it can.
+pub fn report_parts(
+    reader: &dyn Reader,
+    registry: &Registry,
+    form: &Form,
+    filter: &Filter,
+    segment_key: Option<&str>,
+) -> Result<(Report, u64, Option<Segments>), StoreError> {
+    if segment_key.is_none() {
+        if let Some((summary, flagged)) = from_summaries(reader, form, filter)? {
+            return Ok((summary.finish(), flagged, None));
+        }
+    }
+    let mut dataset = Dataset::new(form.clone());
+    dataset.set_segment_key(segment_key);
+    let flagged = scan_into(reader, registry, filter, &mut dataset)?;
+    let segments = compare::segments(&dataset, 1);
+    Ok((report(&dataset), flagged, segments))
+}
+
+/// Reads every stored payload that matches `filter` into `dataset` (with its segment value when
+/// the dataset has a segment key); the count of flagged ones kept.
+fn scan_into(
+    reader: &dyn Reader,
+    registry: &Registry,
+    filter: &Filter,
+    dataset: &mut Dataset,
+) -> Result<u64, StoreError> {
+    let (mut skipped, mut flagged) = (0u64, 0u64);
+    reader.scan(filter, &mut |row: Row<'_>| {
+        let added = Payload::from_json(row.payload).and_then(|payload| {
+            let segment = dataset.segment_key().and_then(|k| payload.meta.as_ref()?.get(k)).and_then(meta_text);
+            dataset.push_response_in(&payload.validate(registry)?, segment.as_deref())
+        });
+        match added {
+            Ok(true) => flagged += u64::from(row.scores_mismatch),
+            Ok(false) => {}
+            Err(_) => skipped += 1,
+        }
+        true
+    })?;
+    if skipped > 0 {
+        tracing::warn!(
+            skipped,
+            "stored responses no longer valid (an instrument file removed?) left out of the report"
+        );
+    }
+    Ok(flagged)
+}
+
+/// A report as JSON with `scores_mismatch` and, when given, the `compare` and `segments` blocks
+/// of `eservqual report` (docs/interfaces.md "Report JSON").
+pub fn report_doc(
+    report: &Report,
+    flagged: u64,
+    compare: Option<&crate::Compared>,
+    segments: Option<&Segments>,
+) -> Result<String, StoreError> {
+    let fail = |e: serde_json::Error| StoreError(format!("could not write the report: {e}"));
+    let mut json = serde_json::to_value(report).map_err(fail)?;
+    if let Some(map) = json.as_object_mut() {
+        map.insert("scores_mismatch".to_string(), flagged.into());
+        if let Some(c) = compare {
+            map.insert("compare".to_string(), serde_json::to_value(c).map_err(fail)?);
+        }
+        if let Some(s) = segments {
+            map.insert("segments".to_string(), serde_json::to_value(s).map_err(fail)?);
+        }
+    }
+    serde_json::to_string(&json).map_err(fail)
 }
 
 /// The aggregate report JSON of the stored responses of `form` that match `filter`, with
@@ -26,10 +102,8 @@ pub fn report_json(
     form: &Form,
     filter: &Filter,
 ) -> Result<String, StoreError> {
-    match from_summaries(reader, form, filter)? {
-        Some((summary, flagged)) => with_flag_count(&summary.finish(), flagged),
-        None => report_by_scan(reader, registry, form, filter),
-    }
+    let (report, flagged, _) = report_parts(reader, registry, form, filter, None)?;
+    report_doc(&report, flagged, None, None)
 }
 
 /// The summary rows of a whole-day range (or none), merged, and the count of flagged
@@ -142,43 +216,6 @@ pub fn comments_json(reader: &dyn Reader, form: &Form, filter: &Filter, limit: u
         "comments": comments,
     });
     Ok(doc.to_string())
-}
-
-/// `report` as JSON with the member `scores_mismatch`.
-fn with_flag_count(report: &Report, flagged: u64) -> Result<String, StoreError> {
-    let fail = |e: serde_json::Error| StoreError(format!("could not write the report: {e}"));
-    let mut json = serde_json::to_value(report).map_err(fail)?;
-    if let Some(map) = json.as_object_mut() {
-        map.insert("scores_mismatch".to_string(), flagged.into());
-    }
-    serde_json::to_string(&json).map_err(fail)
-}
-
-/// The report by reading and scoring every matching stored payload (what `eservqual report`
-/// does with the export).
-pub fn report_by_scan(
-    reader: &dyn Reader,
-    registry: &Registry,
-    form: &Form,
-    filter: &Filter,
-) -> Result<String, StoreError> {
-    let mut dataset = Dataset::new(form.clone());
-    let (mut skipped, mut flagged) = (0u64, 0u64);
-    reader.scan(filter, &mut |row: Row<'_>| {
-        match response_of(row.payload, registry).and_then(|r| dataset.push_response(&r)) {
-            Ok(true) => flagged += u64::from(row.scores_mismatch),
-            Ok(false) => {}
-            Err(_) => skipped += 1,
-        }
-        true
-    })?;
-    if skipped > 0 {
-        tracing::warn!(
-            skipped,
-            "stored responses no longer valid (an instrument file removed?) left out of the report"
-        );
-    }
-    with_flag_count(&report(&dataset), flagged)
 }
 
 /// The member added to a flagged payload in the JSONL export (`eservqual report` ignores it).

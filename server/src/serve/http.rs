@@ -60,6 +60,8 @@ pub struct App {
     pub dashboard: Option<PathBuf>,
     /// A request (body included) that takes longer is answered 408.
     pub request_timeout: Duration,
+    /// The `meta` keys a report may be segmented by (`serve --segment`).
+    pub segments: Vec<String>,
 }
 
 type Shared = Arc<App>;
@@ -427,11 +429,96 @@ async fn form_request(app: &App, q: QueryResult<FormQuery>) -> Result<(Form, Fil
     Ok((form, filter, reader(app).await?))
 }
 
-/// `GET /v1/report?instrument=ID&format=F[&dimensions=..][&from=&to=]`.
-async fn report(State(app): State<Shared>, q: QueryResult<FormQuery>) -> Answer {
-    let (form, filter, reader) = form_request(&app, q).await?;
+/// The query of `/v1/report`: the form query, a base period to compare with
+/// (`compare=FROM..TO`, the same forms as `from` and `to`) and a segment key (`by=meta.KEY`).
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct ReportQuery {
+    instrument: Option<String>,
+    format: Option<String>,
+    dimensions: Option<String>,
+    from: Option<String>,
+    to: Option<String>,
+    compare: Option<String>,
+    by: Option<String>,
+}
+
+impl ReportQuery {
+    /// The form query, the base period's query (the form query with the compare range's
+    /// bounds) and the segment key, which must be one the collector segments by.
+    fn split(self, app: &App) -> Result<(FormQuery, Option<FormQuery>, Option<String>), ApiError> {
+        let ReportQuery { instrument, format, dimensions, from, to, compare, by } = self;
+        let base = match compare {
+            None => None,
+            Some(range) => {
+                let Some((from, to)) = range.split_once("..") else {
+                    let message = format!("'{range}' is no range FROM..TO (dates YYYY-MM-DD or RFC 3339 times)");
+                    return Err(ApiError::bad(ErrorCode::InvalidTime, "compare", message));
+                };
+                let bound = |b: &str| (!b.trim().is_empty()).then(|| b.trim().to_string());
+                let q = FormQuery {
+                    instrument: instrument.clone(),
+                    format: format.clone(),
+                    dimensions: dimensions.clone(),
+                    from: bound(from),
+                    to: bound(to),
+                };
+                // Named as `compare` in an error, not as `from`/`to`.
+                q.times(&mut Filter::default())
+                    .map_err(|e| ApiError::bad(ErrorCode::InvalidTime, "compare", e.message()))?;
+                Some(q)
+            }
+        };
+        let key = match by {
+            None => None,
+            Some(by) => match by.trim().strip_prefix("meta.") {
+                Some(key) if app.segments.iter().any(|s| s == key) => Some(key.to_string()),
+                _ => {
+                    let declared = if app.segments.is_empty() { "none".to_string() } else { app.segments.join(", ") };
+                    let message = format!(
+                        "'{by}' is not meta.KEY of a key this collector segments by (serve --segment KEY; now: {declared})"
+                    );
+                    return Err(ApiError::bad(ErrorCode::OutOfRange, "by", message));
+                }
+            },
+        };
+        Ok((FormQuery { instrument, format, dimensions, from, to }, base, key))
+    }
+}
+
+/// `GET /v1/report?instrument=ID&format=F[&dimensions=..][&from=&to=][&compare=FROM..TO][&by=meta.KEY]`.
+async fn report(State(app): State<Shared>, q: QueryResult<ReportQuery>) -> Answer {
+    let (q, base, key) = query(q)?.split(&app)?;
+    let form = q.form(&app)?;
+    let filter = form_filter(&q, &form)?;
+    let base_filter = base.as_ref().map(|b| form_filter(b, &form)).transpose()?;
+    let reader = reader(&app).await?;
     let app2 = app.clone();
-    json_answer(blocking(move || export::report_json(reader.as_ref(), &app2.checker.registry, &form, &filter)).await)
+    json_answer(
+        blocking(move || {
+            let registry = &app2.checker.registry;
+            let (report, flagged, segments) =
+                export::report_parts(reader.as_ref(), registry, &form, &filter, key.as_deref())?;
+            let compared = match (base, base_filter) {
+                (Some(b), Some(bf)) => {
+                    let (base_report, _, _) = export::report_parts(reader.as_ref(), registry, &form, &bf, None)?;
+                    let info = |from: &Option<String>, to: &Option<String>, responses| crate::PeriodInfo {
+                        from: from.clone(),
+                        to: to.clone(),
+                        responses,
+                    };
+                    Some(crate::Compared {
+                        current: info(&q.from, &q.to, report.responses),
+                        base: info(&b.from, &b.to, base_report.responses),
+                        comparison: eservqual_core::compare::compare(&report, &base_report),
+                    })
+                }
+                _ => None,
+            };
+            export::report_doc(&report, flagged, compared.as_ref(), segments.as_ref())
+        })
+        .await,
+    )
 }
 
 /// A JSON answer, or a 503 when the store failed.

@@ -266,6 +266,7 @@ pub fn run(args: &ServeArgs) -> Result<(), Error> {
         www,
         dashboard,
         request_timeout,
+        segments: args.segments.iter().map(|k| k.trim().to_string()).filter(|k| !k.is_empty()).collect(),
     });
 
     let result = runtime.block_on(async {
