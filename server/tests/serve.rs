@@ -1829,6 +1829,14 @@ fn expected_comments(posted: &[&Value], limit: usize) -> Vec<Value> {
         .collect()
 }
 
+/// The members of listed comments that come from the payload as posted (the collector's scores
+/// of each respondent are checked apart).
+fn basic(list: &Value) -> Value {
+    let keys = ["id", "submitted_at", "comment", "nps", "csat", "locale", "page"];
+    let keep = |c: &Value| keys.iter().map(|k| (k.to_string(), c[*k].clone())).collect::<serde_json::Map<_, _>>();
+    Value::Array(list.as_array().expect("comments").iter().map(|c| Value::Object(keep(c))).collect())
+}
+
 /// GET `path` with the token: 200, not cached, JSON.
 fn admin_json(s: &Server, path: &str) -> Value {
     let (status, h, body) = get(&s.url(path), Some(TOKEN));
@@ -1874,7 +1882,7 @@ fn distributions_and_comments_are_those_of_the_posted_payloads_from_summaries_or
         let served = admin_json(&s, &format!("/v1/distributions?{q}{range}"));
         assert_eq!(served, expected_distributions(expected), "{range}");
         let served = admin_json(&s, &format!("/v1/comments?{q}{range}&limit=100"));
-        assert_eq!(served["comments"], json!(expected_comments(expected, 100)), "{range}");
+        assert_eq!(basic(&served["comments"]), json!(expected_comments(expected, 100)), "{range}");
     }
     let whole = admin_json(&s, &format!("/v1/distributions?{q}"));
     assert_eq!(whole["responses"], 90);
@@ -1890,13 +1898,13 @@ fn distributions_and_comments_are_those_of_the_posted_payloads_from_summaries_or
 
     // The comments: newest first, 20 by default, `limit` from 1 to 100.
     let listed = admin_json(&s, &format!("/v1/comments?{q}"));
-    assert_eq!(listed["comments"], json!(expected_comments(&all, 20)));
+    assert_eq!(basic(&listed["comments"]), json!(expected_comments(&all, 20)));
     assert_eq!(listed["limit"], 20);
     let first = &listed["comments"][0];
     assert!(first["comment"].as_str().is_some_and(|c| c.contains("<b>slow</b> \"checkout\"")), "{first}");
     for limit in [1, 7, 100] {
         let served = admin_json(&s, &format!("/v1/comments?{q}&limit={limit}"));
-        assert_eq!(served["comments"], json!(expected_comments(&all, limit)), "limit {limit}");
+        assert_eq!(basic(&served["comments"]), json!(expected_comments(&all, limit)), "limit {limit}");
     }
     for bad in ["0", "101", "-1", "abc", "2.5", ""] {
         let (status, h, body) = get(&s.url(&format!("/v1/comments?{q}&limit={bad}")), Some(TOKEN));
@@ -1930,7 +1938,10 @@ fn distributions_and_comments_are_those_of_the_posted_payloads_from_summaries_or
         assert_eq!(post(&s, &other).0, 409);
     }
     assert_eq!(admin_json(&s, &format!("/v1/distributions?{q}")), whole);
-    assert_eq!(admin_json(&s, &format!("/v1/comments?{q}&limit=100"))["comments"], json!(expected_comments(&all, 100)));
+    assert_eq!(
+        basic(&admin_json(&s, &format!("/v1/comments?{q}&limit=100"))["comments"]),
+        json!(expected_comments(&all, 100))
+    );
 
     // The whole range is read from the summaries: emptied, it is empty, while the scan of a
     // range cut inside a day still counts every response.
@@ -2014,7 +2025,7 @@ fn comments_stored_before_the_has_comment_column_are_found_after_the_migration()
     let q = "instrument=e-s-qual&format=perception";
     let all: Vec<&Value> = posted.iter().collect();
     let expected = json!(expected_comments(&all, 100));
-    assert_eq!(admin_json(&s, &format!("/v1/comments?{q}&limit=100"))["comments"], expected);
+    assert_eq!(basic(&admin_json(&s, &format!("/v1/comments?{q}&limit=100"))["comments"]), expected);
     drop(s);
     // Back to schema version 3, before the column: the next start migrates and fills it in.
     let downgrade = if on_postgres() {
@@ -2025,7 +2036,7 @@ fn comments_stored_before_the_has_comment_column_are_found_after_the_migration()
     };
     execute_sql(&dir, "t.db", downgrade);
     let s = Server::start(&dir, &["--rate-limit", "0"]);
-    assert_eq!(admin_json(&s, &format!("/v1/comments?{q}&limit=100"))["comments"], expected);
+    assert_eq!(basic(&admin_json(&s, &format!("/v1/comments?{q}&limit=100"))["comments"]), expected);
     let counted = expected.as_array().map(Vec::len).expect("a list");
     assert!(counted > 5, "{counted} comments");
     assert_eq!(admin_json(&s, &format!("/v1/distributions?{q}"))["comments"], counted);
@@ -2086,6 +2097,92 @@ fn the_report_compares_periods_and_segments_as_eservqual_report_does() {
         ("instrument=e-s-qual&compare=2026-01-01..June", "compare"),
     ] {
         let (status, _, body) = get(&s.url(&format!("/v1/report?{q}")), Some(TOKEN));
+        assert_eq!(status, 400, "{q}: {body}");
+        assert_eq!(error_of(&body)["field"], field, "{q}: {body}");
+    }
+}
+
+#[test]
+fn comments_filter_by_class_nps_weakest_segment_and_words_with_each_respondents_scores() {
+    let dir = scratch("comment-filters");
+    let s = Server::start(&dir, &["--rate-limit", "0", "--segment", "channel"]);
+    let dims = ["EFF", "SYS", "FUL", "PRI"];
+    // Known by construction: all items 5 but one dimension 4 (delighted, that dimension weakest),
+    // or all 2 but one dimension 1 (dissatisfied); NPS i mod 11; two channels; two kinds of words.
+    let mut posted = Vec::new();
+    for i in 0..66u64 {
+        let mut v = example("esqual_one.json");
+        v["id"] = json!(uuid((13 << 40) | i));
+        v["submitted_at"] = json!(now_text(-60 * (i as i64 + 1)));
+        v.as_object_mut().expect("payload").remove("started_at");
+        v["scores"] = json!({});
+        let (high, weakest) = (i % 2 == 0, dims[(i / 2) as usize % 4]);
+        for (code, a) in v["answers"].as_object_mut().expect("answers") {
+            let low = code.starts_with(weakest);
+            a["p"] = json!(match (high, low) {
+                (true, false) => 5,
+                (true, true) => 4,
+                (false, false) => 2,
+                (false, true) => 1,
+            });
+        }
+        let comment =
+            if i % 3 == 0 { format!("The parcel was LATE again ({i})") } else { format!("Great service {i}") };
+        v["outcomes"] = json!({ "nps": i % 11, "comment": comment });
+        v["meta"] = json!({ "channel": if i % 4 < 2 { "web" } else { "app" } });
+        let (status, _, body) = post(&s, &v);
+        assert_eq!(status, 201, "{body}");
+        posted.push((i, high, weakest, v));
+    }
+    let category = |n: u64| match n {
+        0..=6 => "detractor",
+        7 | 8 => "passive",
+        _ => "promoter",
+    };
+    // Newest first: the smallest i first.
+    let ids = |keep: &dyn Fn(u64, bool, &str, &Value) -> bool, limit: usize| -> Vec<Value> {
+        posted
+            .iter()
+            .filter(|(i, h, w, v)| keep(*i, *h, w, v))
+            .take(limit)
+            .map(|(_, _, _, v)| v["id"].clone())
+            .collect()
+    };
+    let listed =
+        |q: &str| -> Value { admin_json(&s, &format!("/v1/comments?instrument=e-s-qual&format=perception{q}")) };
+    let listed_ids = |q: &str| -> Vec<Value> {
+        listed(q)["comments"].as_array().expect("comments").iter().map(|c| c["id"].clone()).collect()
+    };
+    assert_eq!(listed_ids("&class=delighted&limit=100"), ids(&|_, h, _, _| h, 100));
+    assert_eq!(listed_ids("&class=dissatisfied&limit=5"), ids(&|_, h, _, _| !h, 5));
+    assert_eq!(listed_ids("&nps=promoter&limit=100"), ids(&|i, _, _, _| category(i % 11) == "promoter", 100));
+    assert_eq!(listed_ids("&weakest=FUL&limit=100"), ids(&|_, _, w, _| w == "FUL", 100));
+    assert_eq!(listed_ids("&segment=channel:app&limit=100"), ids(&|i, _, _, _| i % 4 >= 2, 100));
+    assert_eq!(listed_ids("&q=late&limit=100"), ids(&|i, _, _, _| i % 3 == 0, 100));
+    assert_eq!(
+        listed_ids("&q=%20LATE%20&class=delighted&nps=detractor&segment=channel:web&limit=100"),
+        ids(&|i, h, _, _| i % 3 == 0 && h && category(i % 11) == "detractor" && i % 4 < 2, 100)
+    );
+    assert!(listed_ids("&q=nothing%20like%20this").is_empty());
+    // Each comment carries the respondent's scores as the collector computes them.
+    let first = &listed("&limit=1")["comments"][0];
+    assert_eq!((first["class"].as_str(), first["weakest"].as_str()), (Some("delighted"), Some("EFF")), "{first}");
+    assert_eq!(
+        (first["dimensions"]["EFF"]["p"].as_f64(), first["dimensions"]["SYS"]["p"].as_f64()),
+        (Some(4.0), Some(5.0))
+    );
+    assert_eq!((first["nps_category"].as_str(), first["meta"]["channel"].as_str()), (Some("detractor"), Some("web")));
+    assert_eq!(listed("&class=delighted")["truncated"], false);
+    // Mistakes name their parameter.
+    for (q, field) in [
+        ("&class=happy", "class"),
+        ("&nps=fan", "nps"),
+        ("&weakest=TAN", "weakest"),
+        ("&segment=device:mobile", "segment"),
+        ("&segment=channel", "segment"),
+        (&format!("&q={}", "x".repeat(101)), "q"),
+    ] {
+        let (status, _, body) = get(&s.url(&format!("/v1/comments?instrument=e-s-qual{q}")), Some(TOKEN));
         assert_eq!(status, 400, "{q}: {body}");
         assert_eq!(error_of(&body)["field"], field, "{q}: {body}");
     }

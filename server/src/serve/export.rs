@@ -8,6 +8,7 @@ use eservqual_core::compare::{self, Segments};
 use eservqual_core::dataset::{meta_text, wide_header, wide_row, Dataset};
 use eservqual_core::payload::{Payload, Response};
 use eservqual_core::report::{report, Report};
+use eservqual_core::score::score;
 use eservqual_core::summary::{Distributions, Summary};
 use eservqual_core::{Form, Registry};
 use serde_json::{json, Value};
@@ -186,36 +187,132 @@ fn same_form(r: &Response, form: &Form) -> bool {
     r.form.instrument.id == form.instrument.id && r.form.format == form.format && r.form.active == form.active
 }
 
-/// `GET /v1/comments`: the latest `limit` comments of the stored responses matching `filter`,
-/// newest first, each `{id, submitted_at, comment, nps, csat, locale, page}` (`null` where the
-/// payload has none). Reads `limit` rows through the comments index, never every response.
-pub fn comments_json(reader: &dyn Reader, form: &Form, filter: &Filter, limit: usize) -> Result<String, StoreError> {
-    let rows = reader.comments(filter, limit)?;
-    let comments: Vec<Value> = rows
-        .into_iter()
-        .map(|c| {
-            // Stored payloads were validated when they came: the members are as the schema says.
-            let payload: Value = serde_json::from_str(&c.payload).unwrap_or(Value::Null);
-            let member = |v: &Value, key: &str| v.get(key).cloned().unwrap_or(Value::Null);
-            let outcomes = member(&payload, "outcomes");
-            json!({
-                "id": c.id,
-                "submitted_at": c.submitted_at,
-                "comment": member(&outcomes, "comment"),
-                "nps": member(&outcomes, "nps"),
-                "csat": member(&outcomes, "csat"),
-                "locale": member(&payload, "locale"),
-                "page": member(&payload, "page"),
-            })
-        })
-        .collect();
+/// Which comments `GET /v1/comments` keeps besides the form and the period: the respondent's
+/// class and NPS category, the dimension they scored lowest, one `meta` value, and words the
+/// comment contains (docs/interfaces.md "Collector HTTP API").
+#[derive(Debug, Default, Clone)]
+pub struct CommentFilter {
+    pub class: Option<String>,
+    pub nps_category: Option<String>,
+    pub weakest: Option<String>,
+    /// `meta.KEY` equal to the value.
+    pub segment: Option<(String, String)>,
+    /// Lower case; matched against the lower-cased comment.
+    pub text: Option<String>,
+}
+
+impl CommentFilter {
+    fn is_empty(&self) -> bool {
+        self.class.is_none()
+            && self.nps_category.is_none()
+            && self.weakest.is_none()
+            && self.segment.is_none()
+            && self.text.is_none()
+    }
+}
+
+/// Most stored comments one filtered request reads: it stops there (saying so with
+/// `"truncated": true`), so a filter that matches little cannot make a request read every comment.
+pub const COMMENTS_READ_MAX: usize = 5_000;
+/// Comments read per query while filtering.
+const COMMENTS_PAGE: usize = 200;
+
+/// `GET /v1/comments`: the latest `limit` comments of the stored responses matching `filter` and
+/// `which`, newest first, each `{id, submitted_at, comment, nps, csat, locale, page, meta, class,
+/// nps_category, weakest, dimensions}`: the payload's members (`null` where it has none) and the
+/// respondent's scores as the collector computes them. Pages of the partial index are read until
+/// `limit` comments match, the range ends, or [`COMMENTS_READ_MAX`] were read.
+pub fn comments_json(
+    reader: &dyn Reader,
+    registry: &Registry,
+    form: &Form,
+    filter: &Filter,
+    which: &CommentFilter,
+    limit: usize,
+) -> Result<String, StoreError> {
+    let page = if which.is_empty() { limit } else { COMMENTS_PAGE };
+    let (mut comments, mut before, mut read, mut truncated) = (Vec::new(), None, 0usize, false);
+    'pages: loop {
+        let rows = reader.comments(filter, before.as_ref(), page)?;
+        let full = rows.len() == page;
+        for c in rows {
+            read += 1;
+            if let Some(entry) = comment_entry(&c.payload, &c.id, &c.submitted_at, registry, which) {
+                comments.push(entry);
+                if comments.len() == limit {
+                    break 'pages;
+                }
+            }
+            before = Some((c.submitted_at, c.id));
+        }
+        if !full {
+            break;
+        }
+        if read >= COMMENTS_READ_MAX {
+            truncated = true;
+            break;
+        }
+    }
     let doc = json!({
         "instrument": form.instrument.id,
         "format": form.format.as_str(),
         "limit": limit,
         "comments": comments,
+        "truncated": truncated,
     });
     Ok(doc.to_string())
+}
+
+/// One stored comment as `/v1/comments` shows it, or `None` when `which` leaves it out. A payload
+/// that no longer validates (its custom instrument file no longer given) has no scores: it is
+/// shown without them when nothing is filtered, and left out otherwise.
+fn comment_entry(
+    text: &str,
+    id: &str,
+    submitted_at: &str,
+    registry: &Registry,
+    which: &CommentFilter,
+) -> Option<Value> {
+    // Stored payloads were validated when they came: the members are as the schema says.
+    let raw: Value = serde_json::from_str(text).unwrap_or(Value::Null);
+    let member = |v: &Value, key: &str| v.get(key).cloned().unwrap_or(Value::Null);
+    let outcomes = member(&raw, "outcomes");
+    let comment = outcomes.get("comment").and_then(Value::as_str).unwrap_or("");
+    if which.text.as_ref().is_some_and(|words| !comment.to_lowercase().contains(words.as_str())) {
+        return None;
+    }
+    if let Some((key, value)) = &which.segment {
+        if raw.get("meta").and_then(|m| m.get(key)).and_then(meta_text).as_deref() != Some(value.as_str()) {
+            return None;
+        }
+    }
+    let scores = response_of(text, registry).ok().map(|r| score(&r.form, &r.answers));
+    let wanted = |want: &Option<String>, got: Option<&str>| want.as_deref().is_none_or(|w| Some(w) == got);
+    let kept = match &scores {
+        Some(sc) => {
+            wanted(&which.class, sc.class)
+                && wanted(&which.nps_category, sc.nps_category)
+                && wanted(&which.weakest, sc.weakest.as_deref())
+        }
+        None => which.is_empty(),
+    };
+    if !kept {
+        return None;
+    }
+    Some(json!({
+        "id": id,
+        "submitted_at": submitted_at,
+        "comment": member(&outcomes, "comment"),
+        "nps": member(&outcomes, "nps"),
+        "csat": member(&outcomes, "csat"),
+        "locale": member(&raw, "locale"),
+        "page": member(&raw, "page"),
+        "meta": member(&raw, "meta"),
+        "class": scores.as_ref().and_then(|s| s.class),
+        "nps_category": scores.as_ref().and_then(|s| s.nps_category),
+        "weakest": scores.as_ref().and_then(|s| s.weakest.clone()),
+        "dimensions": scores.as_ref().map(|s| serde_json::to_value(&s.dimensions).unwrap_or(Value::Null)),
+    }))
 }
 
 /// The member added to a flagged payload in the JSONL export (`eservqual report` ignores it).

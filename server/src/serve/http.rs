@@ -295,7 +295,8 @@ async fn read_body(mut body: Body, declared: Option<u64>) -> Result<Bytes, ApiEr
 /// Latest comments sent when `limit` is not given, and the most one request may ask for.
 pub const COMMENTS_LIMIT: (usize, usize) = (20, 100);
 
-/// The query of `/v1/comments`: the form query and `limit`.
+/// The query of `/v1/comments`: the form query, `limit`, and what to keep (`class`, `nps`,
+/// `weakest`, `segment=KEY:VALUE`, `q`).
 #[derive(Debug, Default, Deserialize)]
 #[serde(deny_unknown_fields)]
 struct CommentsQuery {
@@ -306,11 +307,20 @@ struct CommentsQuery {
     to: Option<String>,
     /// Text, so that a bad value is a 400 naming `limit` rather than a generic query error.
     limit: Option<String>,
+    class: Option<String>,
+    nps: Option<String>,
+    weakest: Option<String>,
+    segment: Option<String>,
+    q: Option<String>,
 }
 
+/// The longest `q` of `/v1/comments`, in characters.
+const COMMENTS_QUERY_MAX: usize = 100;
+
 impl CommentsQuery {
-    /// The form query and the limit (1..=100, default 20).
-    fn split(self) -> Result<(FormQuery, usize), ApiError> {
+    /// The form query, the limit (1..=100, default 20) and the comment filter; `weakest` must be
+    /// a dimension of `form`, and a segment key one the collector segments by.
+    fn split(self, app: &App) -> Result<(FormQuery, usize, export::CommentFilter), ApiError> {
         let (default, most) = COMMENTS_LIMIT;
         let limit = match self.limit.as_deref() {
             None => default,
@@ -319,8 +329,46 @@ impl CommentsQuery {
                 ApiError::bad(ErrorCode::OutOfRange, "limit", message)
             })?,
         };
-        let CommentsQuery { instrument, format, dimensions, from, to, .. } = self;
-        Ok((FormQuery { instrument, format, dimensions, from, to }, limit))
+        let one_of = |field: &str, value: Option<String>, allowed: &[&str]| match value {
+            Some(v) if !allowed.contains(&v.as_str()) => Err(ApiError::bad(
+                ErrorCode::OutOfRange,
+                field,
+                format!("'{v}': expected one of {}", allowed.join(", ")),
+            )),
+            v => Ok(v),
+        };
+        let class = one_of("class", self.class, &["dissatisfied", "satisfied", "delighted"])?;
+        let nps_category = one_of("nps", self.nps, &["detractor", "passive", "promoter"])?;
+        let segment = match self.segment {
+            None => None,
+            Some(text) => match text.split_once(':') {
+                Some((key, value)) if app.segments.iter().any(|s| s == key.trim()) => {
+                    Some((key.trim().to_string(), value.trim().to_string()))
+                }
+                _ => {
+                    let message = format!("'{text}': expected KEY:VALUE of a key given to serve --segment");
+                    return Err(ApiError::bad(ErrorCode::OutOfRange, "segment", message));
+                }
+            },
+        };
+        let text = match self.q {
+            Some(q) if q.chars().count() > COMMENTS_QUERY_MAX => {
+                let message = format!("at most {COMMENTS_QUERY_MAX} characters");
+                return Err(ApiError::bad(ErrorCode::OutOfRange, "q", message));
+            }
+            q => q.map(|q| q.trim().to_lowercase()).filter(|q| !q.is_empty()),
+        };
+        let CommentsQuery { instrument, format, dimensions, from, to, weakest, .. } = self;
+        let q = FormQuery { instrument, format, dimensions, from, to };
+        let form = q.form(app)?;
+        if let Some(w) = &weakest {
+            if !form.dimensions().any(|d| &d.code == w) {
+                let codes: Vec<&str> = form.dimensions().map(|d| d.code.as_str()).collect();
+                let message = format!("'{w}' is not a dimension of this report: {}", codes.join(", "));
+                return Err(ApiError::bad(ErrorCode::UnknownDimension, "weakest", message));
+            }
+        }
+        Ok((q, limit, export::CommentFilter { class, nps_category, weakest, segment, text }))
     }
 }
 
@@ -539,11 +587,15 @@ async fn distributions(State(app): State<Shared>, q: QueryResult<FormQuery>) -> 
 /// `GET /v1/comments?instrument=ID&format=F[&dimensions=..][&from=&to=][&limit=N]`: the latest
 /// comments, newest first.
 async fn comments(State(app): State<Shared>, q: QueryResult<CommentsQuery>) -> Answer {
-    let (q, limit) = query(q)?.split()?;
+    let (q, limit, which) = query(q)?.split(&app)?;
     let form = q.form(&app)?;
     let filter = form_filter(&q, &form)?;
     let reader = reader(&app).await?;
-    json_answer(blocking(move || export::comments_json(reader.as_ref(), &form, &filter, limit)).await)
+    let app2 = app.clone();
+    json_answer(
+        blocking(move || export::comments_json(reader.as_ref(), &app2.checker.registry, &form, &filter, &which, limit))
+            .await,
+    )
 }
 
 /// A streamed body fed by a blocking producer through a bounded channel.

@@ -22,7 +22,7 @@
 
 use super::store::{
     comments_sql, filter_conditions, payload_has_comment, same_response, summary_conditions, where_sql, Backend,
-    Filter, NewRow, Reader, Row, StoreError, Stored, StoredComment, Writer, HAS_COMMENT_VERSION, PROBE_BYTES,
+    Cursor, Filter, NewRow, Reader, Row, StoreError, Stored, StoredComment, Writer, HAS_COMMENT_VERSION, PROBE_BYTES,
 };
 use super::summaries::{self, Key, Pending, Rebuild, StoredSummary};
 use deadpool_postgres::{Manager, ManagerConfig, Object, Pool, RecyclingMethod};
@@ -882,8 +882,13 @@ impl Reader for PgReader {
         })
     }
 
-    fn comments(&self, filter: &Filter, limit: usize) -> Result<Vec<StoredComment>, StoreError> {
-        let (sql, args) = comments_sql(filter, limit, '$');
+    fn comments(
+        &self,
+        filter: &Filter,
+        before: Option<&Cursor>,
+        limit: usize,
+    ) -> Result<Vec<StoredComment>, StoreError> {
+        let (sql, args) = comments_sql(filter, before, limit, '$');
         let client = self.client()?;
         self.with("reading comments", async {
             let rows = client.query(sql.as_str(), &params(&args)).await?;

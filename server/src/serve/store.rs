@@ -47,6 +47,9 @@ pub struct Filter {
     pub to: Option<String>,
 }
 
+/// Where a page of comments ended: the last one's `submitted_at` (as stored) and `id`.
+pub type Cursor = (String, String);
+
 /// One stored response with a comment, as [`Reader::comments`] hands it out.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct StoredComment {
@@ -137,9 +140,14 @@ pub trait Reader: Send {
         days: &(Option<String>, Option<String>),
     ) -> Result<Option<Vec<StoredSummary>>, StoreError>;
     /// The latest `limit` matches with a comment, newest `submitted_at` first (then the greatest
-    /// id): read through the partial index `responses_comments`, so the cost is that of
-    /// `limit` rows, not of every match.
-    fn comments(&self, filter: &Filter, limit: usize) -> Result<Vec<StoredComment>, StoreError>;
+    /// id), after `before` when given (the next page): read through the partial index
+    /// `responses_comments`, so the cost is that of `limit` rows, not of every match.
+    fn comments(
+        &self,
+        filter: &Filter,
+        before: Option<&Cursor>,
+        limit: usize,
+    ) -> Result<Vec<StoredComment>, StoreError>;
 }
 
 /// A storage backend: hands out the writer and readers.
@@ -486,12 +494,19 @@ pub fn filter_conditions(filter: &Filter) -> [(&'static str, &Option<String>); 5
 
 /// The query of [`Reader::comments`] (placeholders marked with `mark`) and its arguments: the
 /// filter plus `has_comment`, the very condition of the partial index, so that the index is
-/// read backwards from the end of the range and the scan stops after `limit` rows.
-pub fn comments_sql(filter: &Filter, limit: usize, mark: char) -> (String, Vec<String>) {
-    let (sql, args) = where_sql(&filter_conditions(filter), mark);
-    let has = if sql.is_empty() { " WHERE has_comment" } else { " AND has_comment" };
+/// read backwards from the end of the range and the scan stops after `limit` rows; with a
+/// cursor, only the rows that sort after it (older, or as old with a smaller id).
+pub fn comments_sql(filter: &Filter, before: Option<&Cursor>, limit: usize, mark: char) -> (String, Vec<String>) {
+    let (mut sql, mut args) = where_sql(&filter_conditions(filter), mark);
+    sql.push_str(if sql.is_empty() { " WHERE has_comment" } else { " AND has_comment" });
+    if let Some((at, id)) = before {
+        args.push(at.clone());
+        args.push(id.clone());
+        let n = args.len();
+        sql.push_str(&format!(" AND (submitted_at, id) < ({mark}{}, {mark}{n})", n - 1));
+    }
     let sql = format!(
-        "SELECT id, submitted_at, payload FROM responses{sql}{has} ORDER BY submitted_at DESC, id DESC LIMIT {limit}"
+        "SELECT id, submitted_at, payload FROM responses{sql} ORDER BY submitted_at DESC, id DESC LIMIT {limit}"
     );
     (sql, args)
 }
@@ -573,8 +588,13 @@ impl Reader for SqliteReader {
         Ok(Some(rows.collect::<Result<Vec<_>, _>>()?))
     }
 
-    fn comments(&self, filter: &Filter, limit: usize) -> Result<Vec<StoredComment>, StoreError> {
-        let (sql, args) = comments_sql(filter, limit, '?');
+    fn comments(
+        &self,
+        filter: &Filter,
+        before: Option<&Cursor>,
+        limit: usize,
+    ) -> Result<Vec<StoredComment>, StoreError> {
+        let (sql, args) = comments_sql(filter, before, limit, '?');
         let mut stmt = self.conn.prepare(&sql)?;
         let rows = stmt.query_map(params_from_iter(args), |r| {
             Ok(StoredComment { id: r.get(0)?, submitted_at: r.get(1)?, payload: r.get(2)? })
@@ -723,12 +743,17 @@ mod tests {
         };
         let r = backend.reader().expect("reader");
         let ids = |limit| -> Vec<String> {
-            r.comments(&filter, limit).expect("comments").into_iter().map(|c| c.id).collect()
+            r.comments(&filter, None, limit).expect("comments").into_iter().map(|c| c.id).collect()
         };
         assert_eq!(ids(20), ["f", "d", "a"]);
         assert_eq!(ids(2), ["f", "d"]);
-        // The plan reads the partial index, not the table.
-        let (sql, args) = comments_sql(&filter, 20, '?');
+        // The next page starts after the cursor, and a page ends with the range.
+        let cursor = ("2026-01-02T00:00:00.000Z".to_string(), "f".to_string());
+        let next: Vec<String> =
+            r.comments(&filter, Some(&cursor), 20).expect("page").into_iter().map(|c| c.id).collect();
+        assert_eq!(next, ["d", "a"]);
+        // The plan reads the partial index, not the table, with a cursor too.
+        let (sql, args) = comments_sql(&filter, Some(&cursor), 20, '?');
         let mut stmt = conn.prepare(&format!("EXPLAIN QUERY PLAN {sql}")).expect("explain");
         let plan: Vec<String> = stmt
             .query_map(params_from_iter(args), |r| r.get::<_, String>(3))
