@@ -98,11 +98,13 @@ pub fn fields_in_order(format: Format) -> &'static [Field] {
 
 impl Questionnaire {
     /// The answer of group `name`.
+    #[inline]
     pub fn get(&self, name: &str) -> Option<Val> {
         self.answers.get(name).copied()
     }
 
     /// Whether the screening question was answered yes.
+    #[inline]
     pub fn screened_in(&self) -> bool {
         self.get(SCREEN) == Some(Val::N(1))
     }
@@ -133,17 +135,20 @@ impl Questionnaire {
     }
 
     /// Whether the current step is the last (its button says Submit).
+    #[inline]
     pub fn is_last(&self, cfg: &Config) -> bool {
         self.step + 1 >= self.steps(cfg).len()
     }
 
     /// Whether the number of steps is known: with recovery, not until the screening question
     /// is answered (a yes adds three steps).
+    #[inline]
     pub fn total_known(&self, cfg: &Config) -> bool {
         !cfg.recovery || self.get(SCREEN).is_some()
     }
 
     /// The step counter: the current step (from 1) and the number of steps so far.
+    #[inline]
     pub fn progress(&self, cfg: &Config) -> (usize, usize) {
         let total = self.steps(cfg).len();
         ((self.step + 1).min(total), total)
@@ -187,6 +192,7 @@ impl Questionnaire {
     }
 
     /// Back pressed: the previous step, with no errors shown.
+    #[inline]
     pub fn back(&mut self) {
         self.step = self.step.saturating_sub(1);
         self.errors.clear();
@@ -262,21 +268,21 @@ pub fn dimension<'a>(cfg: &'a Config, recovery: &'a Instrument, step: Step) -> O
 /// format's order, the recovery items' perceptions, the screening question. Outcomes are
 /// optional and the weights are checked by their total.
 pub fn required(cfg: &Config, step: Step) -> Vec<String> {
-    let form = &cfg.form;
-    match step {
-        Step::Dim(d) => {
-            let mut out = Vec::new();
-            for item in &form.instrument.dimensions[d].items {
-                for &f in fields_in_order(form.format) {
-                    out.push(key(&item.code, f));
-                }
-            }
-            out
+    let recovery_instrument;
+    let (dim, fields) = match step {
+        Step::Dim(d) => (cfg.form.instrument.dimensions.get(d), fields_in_order(cfg.form.format)),
+        Step::Rec(d) => {
+            recovery_instrument = recovery();
+            (recovery_instrument.as_ref().and_then(|r| r.dimensions.get(d)), fields_in_order(Format::Perception))
         }
-        Step::Rec(d) => recovery()
-            .and_then(|r| r.dimensions.get(d).map(|dim| dim.items.iter().map(|i| key(&i.code, Field::P)).collect()))
-            .unwrap_or_default(),
-        Step::Screen => vec![SCREEN.to_string()],
-        Step::Outcomes | Step::Weights => Vec::new(),
+        Step::Screen => return vec![SCREEN.to_string()],
+        Step::Outcomes | Step::Weights => return Vec::new(),
+    };
+    let mut out = Vec::new();
+    for item in dim.map_or(&[][..], |d| &d.items) {
+        for &f in fields {
+            out.push(key(&item.code, f));
+        }
     }
+    out
 }
