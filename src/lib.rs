@@ -7,8 +7,10 @@ mod error;
 mod js;
 mod outbox;
 mod style;
+mod submit;
 mod survey;
 mod text;
+mod triggers;
 mod ui;
 
 use eservqual_core::Registry;

@@ -1,30 +1,33 @@
-//! The JS class `Survey` and what `init(config)` builds: the config read through the core, the
-//! decision to ask (core `ask`), the triggers, the questionnaire in its shadow root (rendered by
-//! `ui`), submitting (core `build`) and delivery events.
+//! The JS class `Survey` and its lifecycle: what `init(config)` builds (the config read
+//! through the core, the consent hook, the target), the decision to ask (core `ask`), then
+//! mounting, opening, closing and `destroy()`; the respondent's acts applied to the core's
+//! questionnaire and drawn by `ui`; the events the page subscribes to with `on()`. The
+//! triggers are in `triggers`, building and delivering the response in `submit`.
 //!
 //! State lives in one `RefCell`; no borrow is held while page code runs (event handlers, the
-//! consent and beforeSend hooks), so a handler that calls back into the survey is safe.
+//! consent and beforeSend hooks, focus), so a handler that calls back into the survey is safe.
 
 use crate::delivery::Transport;
-use crate::dom::{self, Callback, Listener, Timeout};
+use crate::dom::{self, Callback, Listener};
 use crate::error;
 use crate::js::{self, set};
 use crate::outbox::{Outbox, Report};
-use crate::ui::{self, Val};
+use crate::submit;
+use crate::triggers::{Wake, Watch};
+use crate::ui::{self, Act, Thanks, Ui, View};
 use eservqual_core::ask::{
     self, decide, draw_for, privacy_skip, record_dismiss, record_pageview, record_submit, Env, Memory, Trigger,
-    TriggerState,
 };
-use eservqual_core::build::{build, summary, Envelope};
-use eservqual_core::config::{pick_locale, Config, Consent, Mode, Target, ThemeMode, UiLocale};
-use eservqual_core::keyed::Keyed;
+use eservqual_core::build::summary;
+use eservqual_core::config::{pick_locale, Config, Consent, Mode, Target};
+use eservqual_core::questionnaire::{Next, Questionnaire, Val, SCREEN};
 use eservqual_core::{Error, ErrorCode, Registry};
 use js_sys::{Function, Object, Promise};
 use std::cell::{Cell, RefCell};
-use std::rc::{Rc, Weak};
+use std::rc::Rc;
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
-use web_sys::{Document, Element, HtmlDialogElement, MouseEvent};
+use web_sys::{Element, HtmlDialogElement};
 
 /// The events `on()` accepts.
 const EVENTS: [&str; 7] = ["open", "close", "answer", "submit", "queued", "delivered", "failed"];
@@ -36,13 +39,12 @@ pub struct Survey {
 }
 
 pub(crate) struct Inner {
-    pub cfg: Config,
-    pub loc: UiLocale,
-    pub doc: Document,
+    /// The config, the locale and the document the view is drawn with.
+    ui: Ui,
     target: Option<Element>,
     consent_fn: Option<Function>,
     before_send: Option<Function>,
-    pub st: RefCell<State>,
+    st: RefCell<State>,
     handlers: RefCell<Vec<(u32, &'static str, Function)>>,
     next_handler: Cell<u32>,
     /// The one function behind every unsubscribe function (bound to a handler id).
@@ -53,35 +55,22 @@ pub(crate) struct Inner {
 
 /// Everything the widget holds on the page; `destroy()` empties it.
 #[derive(Default)]
-pub(crate) struct State {
-    pub destroyed: bool,
+struct State {
+    destroyed: bool,
     /// `None` while the consent function has not answered.
-    pub asked: Option<bool>,
+    asked: Option<bool>,
     memory: Memory,
-    pub host: Option<Element>,
-    pub launcher: Option<Element>,
-    /// The `<dialog>` (popover) or `<section>` (inline).
-    pub frame: Option<Element>,
-    pub live: Option<Element>,
-    pub body: Option<Element>,
-    pub open: bool,
-    pub step: usize,
-    pub answers: Keyed<Val>,
-    pub comment: String,
-    /// Group names missing on the current step, or a weights error (`"weights"`).
-    pub errors: Vec<String>,
-    pub started_at: Option<String>,
-    pub submitted: bool,
+    /// The mounted nodes.
+    view: Option<View>,
+    open: bool,
+    q: Questionnaire,
+    started_at: Option<String>,
+    /// After submit: what the thank-you shows.
+    thanks: Option<Thanks>,
     /// The id of the response this widget submitted: its delivery drives the status line.
     sent_id: Option<String>,
-    pub status: Option<String>,
-    pub summary: Vec<String>,
     listeners: Vec<Listener>,
-    trigger_handles: Vec<Listener>,
-    timers: Vec<Timeout>,
-    events: Vec<String>,
-    exit_intent: bool,
-    max_scroll: f64,
+    watch: Watch,
 }
 
 /// `init(config)`: the Survey, or the config's error (one console message).
@@ -130,9 +119,7 @@ pub(crate) fn create(config: &JsValue) -> Result<Survey, Error> {
     };
     let loc = pick_locale(cfg.locale.as_deref(), &dom::languages());
     let inner = Rc::new(Inner {
-        cfg,
-        loc,
-        doc,
+        ui: Ui { cfg, loc, doc },
         target,
         consent_fn,
         before_send,
@@ -154,9 +141,9 @@ pub(crate) fn create(config: &JsValue) -> Result<Survey, Error> {
         *slot = Some(off);
     }
     let transport = Transport {
-        endpoint: inner.cfg.endpoint.clone(),
-        headers: inner.cfg.headers.clone(),
-        timeout_ms: inner.cfg.timeout_ms,
+        endpoint: inner.ui.cfg.endpoint.clone(),
+        headers: inner.ui.cfg.headers.clone(),
+        timeout_ms: inner.ui.cfg.timeout_ms,
     };
     let weak = Rc::downgrade(&inner);
     let outbox = Outbox::start(transport, move |report| {
@@ -174,7 +161,7 @@ pub(crate) fn create(config: &JsValue) -> Result<Survey, Error> {
 /// The decision to ask: the privacy gates first (nothing stored is read or written without
 /// consent), then memory, sampling and recontact windows.
 fn start(inner: &Rc<Inner>) {
-    match (&inner.consent_fn, inner.cfg.consent) {
+    match (&inner.consent_fn, inner.ui.cfg.consent) {
         (Some(f), _) => {
             let f = f.clone();
             let weak = Rc::downgrade(inner);
@@ -198,7 +185,7 @@ fn start(inner: &Rc<Inner>) {
 
 #[inline(never)]
 fn decided(inner: &Rc<Inner>, consent: bool) {
-    let settings = &inner.cfg.settings;
+    let settings = &inner.ui.cfg.settings;
     let mut env = Env { now_ms: js_sys::Date::now(), gpc: dom::gpc(), consent: Some(consent) };
     let ask = if privacy_skip(settings, &env).is_some() {
         false
@@ -228,9 +215,8 @@ fn decided(inner: &Rc<Inner>, consent: bool) {
 }
 
 impl Inner {
-    /// Text of `key` in the widget's locale.
-    pub fn t(&self, key: &str) -> String {
-        self.cfg.text(&self.loc, key)
+    fn cfg(&self) -> &Config {
+        &self.ui.cfg
     }
 
     /// Calls the handlers of `event` with `detail`; a handler that throws is reported on the
@@ -246,177 +232,73 @@ impl Inner {
         }
     }
 
-    /// Builds the host element, its open shadow root, stylesheet, launcher and frame.
+    /// Mounts the view (`ui`) and listens to what the respondent does in it.
     #[inline(never)]
     fn mount(self: &Rc<Self>) {
-        let doc = &self.doc;
-        let host = dom::el(doc, "div");
-        dom::attr(&host, "data-eservqual", "");
-        let theme = match self.cfg.theme.mode {
-            ThemeMode::Light => "light",
-            ThemeMode::Dark => "dark",
-            ThemeMode::Auto => "auto",
-        };
-        dom::attr(&host, "data-theme", theme);
-        dom::attr(&host, "lang", &self.loc.tag);
-        let root = dom::attach_open_shadow(&host);
-        if let Ok(sheet) = web_sys::CssStyleSheet::new() {
-            let _ = sheet.replace_sync(&crate::style::sheet(&self.cfg.theme));
-            root.set_adopted_style_sheets(&js_sys::Array::of1(&sheet));
-        }
-        let inline = self.cfg.mode == Mode::Inline;
-        let launcher = (!inline && self.cfg.launcher).then(|| {
-            let b = dom::el(doc, "button");
-            b.set_class_name("launcher");
-            dom::attr(&b, "type", "button");
-            dom::attr(&b, "data-act", "open");
-            dom::attr(&b, "aria-haspopup", "dialog");
-            b.set_text_content(Some(&self.t("ui.launcher")));
-            dom::append(&root, &b);
-            b
-        });
-        let frame = dom::el(doc, if inline { "section" } else { "dialog" });
-        frame.set_class_name("eq");
-        dom::attr(&frame, "aria-labelledby", "eq-title");
-        dom::append(&root, &frame);
-        let form = dom::el(doc, "form");
-        dom::attr(&form, "novalidate", "");
-        let top = dom::add(doc, &form, "div", "top");
-        let h2 = dom::add_text(doc, &top, "h2", "", &self.t("ui.title"));
-        h2.set_id("eq-title");
-        if !inline {
-            let x = dom::add_text(doc, &top, "button", "x", "\u{00d7}");
-            dom::attr(&x, "type", "button");
-            dom::attr(&x, "data-act", "close");
-            dom::attr(&x, "aria-label", &self.t("ui.close"));
-        }
-        let live = dom::add(doc, &form, "p", "sr");
-        dom::attr(&live, "aria-live", "polite");
-        dom::attr(&live, "role", "status");
-        let body = dom::add(doc, &form, "div", "");
-        dom::append(&frame, &form);
-
-        let root_target: &web_sys::EventTarget = root.as_ref();
+        let view = self.ui.mount(self.target.as_ref());
         let weak = Rc::downgrade(self);
-        let on = |kind: &'static str, f: fn(&Rc<Inner>, JsValue)| {
-            let weak: Weak<Inner> = weak.clone();
-            Listener::new(root_target, kind, false, move |ev| {
+        let on = |(kind, read): (&'static str, ui::Read)| {
+            let weak = weak.clone();
+            Listener::new(view.root.as_ref(), kind, false, move |ev| {
                 if let Some(inner) = weak.upgrade() {
-                    f(&inner, ev);
+                    if let Some(a) = read(&ev) {
+                        inner.act(a);
+                    }
                 }
             })
         };
-        let mut listeners = vec![
-            on("click", Inner::on_click),
-            on("submit", Inner::on_submit),
-            on("change", Inner::on_change),
-            on("input", Inner::on_input),
-        ];
-        if !inline {
-            let weak = weak.clone();
-            listeners.push(Listener::new(frame.as_ref(), "close", false, move |_| {
+        let [a, b, c, d] = ui::READERS;
+        let mut listeners = vec![on(a), on(b), on(c), on(d)];
+        if self.cfg().mode != Mode::Inline {
+            listeners.push(Listener::new(view.frame.as_ref(), "close", false, move |_| {
                 if let Some(inner) = weak.upgrade() {
                     inner.closed();
                 }
             }));
         }
-        if inline {
-            dom::attr(&host, "hidden", "");
-        }
-        let parent: Option<Element> = match &self.target {
-            Some(t) => Some(t.clone()),
-            None => doc.body().map(Into::into),
-        };
-        if let Some(p) = parent {
-            dom::append(&p, &host);
-        }
         {
             let Ok(mut st) = self.st.try_borrow_mut() else { return };
-            st.host = Some(host);
-            st.launcher = launcher;
-            st.frame = Some(frame);
-            st.live = Some(live);
-            st.body = Some(body);
+            st.view = Some(view);
             st.listeners = listeners;
         }
         self.render();
     }
 
-    /// Wires the configured trigger; each fires at most once.
-    #[inline(never)]
+    /// Wires the configured trigger (`triggers`).
     fn arm(self: &Rc<Self>) {
         let weak = Rc::downgrade(self);
-        let check = move |_: JsValue| {
-            if let Some(inner) = weak.upgrade() {
-                inner.check_trigger();
+        let wake = move |w: Wake| {
+            let Some(inner) = weak.upgrade() else { return };
+            match w {
+                Wake::Open => inner.open(),
+                Wake::Exit => {
+                    if let Ok(mut st) = inner.st.try_borrow_mut() {
+                        st.watch.exit_intent = true;
+                    }
+                    inner.check_trigger();
+                }
+                Wake::Check => inner.check_trigger(),
             }
         };
-        let mut handles = Vec::new();
-        let mut timers = Vec::new();
-        match &self.cfg.trigger {
-            Trigger::Manual if self.cfg.mode == Mode::Inline => {
-                let weak = Rc::downgrade(self);
-                timers.push(Timeout::new(0.0, move |_| {
-                    if let Some(inner) = weak.upgrade() {
-                        inner.open();
-                    }
-                }));
-            }
-            Trigger::Manual | Trigger::Event { .. } => {}
-            Trigger::Load | Trigger::Pageviews { .. } => timers.push(Timeout::new(0.0, check)),
-            Trigger::Delay { ms } => timers.push(Timeout::new(ms - dom::elapsed_ms(), check)),
-            Trigger::ExitIntent => {
-                let weak = Rc::downgrade(self);
-                handles.push(Listener::new(self.doc.as_ref(), "mouseout", true, move |ev| {
-                    let Some(m) = ev.dyn_ref::<MouseEvent>() else { return };
-                    if m.related_target().is_none() && m.client_y() <= 0 {
-                        if let Some(inner) = weak.upgrade() {
-                            if let Ok(mut st) = inner.st.try_borrow_mut() {
-                                st.exit_intent = true;
-                            }
-                            inner.check_trigger();
-                        }
-                    }
-                }));
-            }
-            Trigger::Scroll { .. } => {
-                timers.push(Timeout::new(0.0, check.clone()));
-                if let Some(w) = dom::window() {
-                    handles.push(Listener::new(w.as_ref(), "scroll", true, check));
-                }
-            }
-        }
+        let inline = self.cfg().mode == Mode::Inline;
         if let Ok(mut st) = self.st.try_borrow_mut() {
-            st.trigger_handles = handles;
-            st.timers = timers;
+            st.watch.arm(&self.ui.doc, &self.ui.cfg.trigger, inline, wake);
         }
     }
 
     /// Opens the survey when the trigger fires on what has been observed.
     fn check_trigger(self: &Rc<Self>) {
-        let fires = {
+        let disarmed = {
             let Ok(mut st) = self.st.try_borrow_mut() else { return };
             if st.destroyed || st.asked != Some(true) {
                 return;
             }
-            st.max_scroll = st.max_scroll.max(dom::scroll_percent());
-            let state = TriggerState {
-                elapsed_ms: dom::elapsed_ms(),
-                max_scroll_percent: st.max_scroll,
-                exit_intent: st.exit_intent,
-                pageviews: st.memory.pageviews,
-                events: st.events.clone(),
-            };
-            let fires = ask::trigger_fires(&self.cfg.trigger, &state);
-            if fires {
-                // Disarm: listeners and timers go (drop after the borrow ends).
-                let old = (std::mem::take(&mut st.trigger_handles), std::mem::take(&mut st.timers));
-                drop(st);
-                drop(old);
-            }
-            fires
+            let pageviews = st.memory.pageviews;
+            st.watch.fires(&self.ui.cfg.trigger, pageviews)
         };
-        if fires {
+        // The trigger's listeners and timers go, after the borrow ended.
+        if let Some(disarmed) = disarmed {
+            drop(disarmed);
             self.open();
         }
     }
@@ -427,14 +309,15 @@ impl Inner {
             if st.destroyed || st.asked != Some(true) || st.open {
                 return;
             }
-            let Some(frame) = st.frame.clone() else { return };
+            let Some(view) = &st.view else { return };
+            if self.cfg().mode == Mode::Inline {
+                dom::remove_attr(&view.host, "hidden");
+            }
+            let frame = view.frame.clone();
             st.open = true;
             let first = st.started_at.is_none();
             if first {
                 st.started_at = Some(dom::now_rfc3339());
-            }
-            if let (Mode::Inline, Some(h)) = (self.cfg.mode, &st.host) {
-                dom::remove_attr(h, "hidden");
             }
             (frame, first)
         };
@@ -455,16 +338,14 @@ impl Inner {
             if !st.open {
                 return;
             }
-            st.frame.clone()
+            st.view.as_ref().map(|v| v.frame.clone())
         };
         match frame.as_ref().and_then(|f| f.dyn_ref::<HtmlDialogElement>()) {
             // The dialog's `close` event does the rest.
             Some(d) => d.close(),
             None => {
-                if let Ok(st) = self.st.try_borrow() {
-                    if let Some(h) = &st.host {
-                        dom::attr(h, "hidden", "");
-                    }
+                if let Some(v) = self.st.try_borrow().ok().as_ref().and_then(|st| st.view.as_ref()) {
+                    dom::attr(&v.host, "hidden", "");
                 }
                 self.closed();
             }
@@ -479,11 +360,11 @@ impl Inner {
                 return;
             }
             st.open = false;
-            if !st.submitted {
+            if st.thanks.is_none() {
                 record_dismiss(&mut st.memory, js_sys::Date::now());
                 dom::storage_set(ask::MEMORY_KEY, &js::memory_json(&st.memory));
             }
-            st.launcher.clone()
+            st.view.as_ref().and_then(|v| v.launcher.clone())
         };
         if let Some(l) = launcher {
             dom::focus(&l);
@@ -494,8 +375,8 @@ impl Inner {
     pub fn destroy(&self) {
         let taken = {
             let Ok(mut st) = self.st.try_borrow_mut() else { return };
-            if let Some(h) = &st.host {
-                h.remove();
+            if let Some(v) = &st.view {
+                v.host.remove();
             }
             let taken = std::mem::take(&mut *st);
             st.destroyed = true;
@@ -507,81 +388,90 @@ impl Inner {
         drop(taken);
     }
 
+    /// Focuses the step's heading (with no borrow held: focus events run page code).
     fn focus_heading(&self) {
-        let body = self.st.try_borrow().ok().and_then(|st| st.body.clone());
-        if let Some(h) = body.and_then(|b| b.query_selector("h3").ok().flatten()) {
+        let heading = self.st.try_borrow().ok().and_then(|st| ui::step_heading(&st.view.as_ref()?.body));
+        if let Some(h) = heading {
             dom::focus(&h);
         }
     }
 
     /// Says `text` in the live region.
-    pub fn announce(&self, text: &str) {
-        let live = self.st.try_borrow().ok().and_then(|st| st.live.clone());
-        if let Some(l) = live {
-            l.set_text_content(Some(text));
+    fn announce(&self, text: &str) {
+        if let Some(v) = self.st.try_borrow().ok().as_ref().and_then(|st| st.view.as_ref()) {
+            v.live.set_text_content(Some(text));
         }
     }
 
-    fn on_click(self: &Rc<Self>, ev: JsValue) {
-        let Some(el) = dom::target_element(&ev) else { return };
-        let Some(act) = dom::closest(&el, "[data-act]").and_then(|b| dom::get_attr(&b, "data-act")) else { return };
-        match act.as_str() {
-            "open" => self.open(),
-            "close" => self.close(),
-            "back" => {
+    /// What the respondent did, applied to the questionnaire and drawn.
+    fn act(self: &Rc<Self>, act: Act) {
+        match act {
+            Act::Open => self.open(),
+            Act::Close => self.close(),
+            Act::Back => {
                 if let Ok(mut st) = self.st.try_borrow_mut() {
-                    st.step = st.step.saturating_sub(1);
-                    st.errors.clear();
+                    st.q.back();
                 }
-                self.render_step(true);
+                self.render_step();
             }
-            _ => {}
+            Act::Next => self.next(),
+            Act::Answer(name, val) => self.answered(name, val),
+            Act::Comment(text) => {
+                let Ok(mut st) = self.st.try_borrow_mut() else { return };
+                st.q.comment = text;
+                let st = &*st;
+                if let Some(v) = &st.view {
+                    ui::update_counter(&self.ui, &v.body, &st.q);
+                }
+            }
+            Act::Number(name, n) => {
+                let Ok(mut st) = self.st.try_borrow_mut() else { return };
+                st.q.number(&name, n);
+                let st = &*st;
+                if let Some(v) = &st.view {
+                    ui::update_total(&self.ui, &v.body, &st.q);
+                }
+            }
         }
     }
 
-    fn on_submit(self: &Rc<Self>, ev: JsValue) {
-        dom::prevent_default(&ev);
-        let (last, missing) = {
+    /// Next or Submit: the errors shown, the next step, or the response submitted.
+    fn next(self: &Rc<Self>) {
+        let next = {
             let Ok(mut st) = self.st.try_borrow_mut() else { return };
-            if st.submitted {
+            if st.thanks.is_some() {
                 return;
             }
-            let plan = ui::plan(self, &st);
-            let Some(&step) = plan.get(st.step) else { return };
-            let missing = ui::missing(self, &st, step);
-            st.errors = missing.clone();
-            (st.step + 1 >= plan.len(), missing)
+            st.q.next(&self.ui.cfg)
         };
-        if !missing.is_empty() {
-            self.render();
-            ui::show_errors(self);
-            return;
-        }
-        if last {
-            self.submit();
-        } else {
-            if let Ok(mut st) = self.st.try_borrow_mut() {
-                st.step += 1;
+        match next {
+            Next::Missing => {
+                self.render();
+                // Announce the errors and focus the first missing item.
+                let shown = self.st.try_borrow().ok().and_then(|st| ui::errors_shown(&st.view.as_ref()?.body, &st.q));
+                if let Some((text, input)) = shown {
+                    self.announce(&text);
+                    if let Some(i) = input {
+                        dom::focus(&i);
+                    }
+                }
             }
-            self.render_step(true);
+            Next::Moved => self.render_step(),
+            Next::Submit => self.submit(),
         }
     }
 
-    fn on_change(self: &Rc<Self>, ev: JsValue) {
-        let Some(input) = dom::target_element(&ev).and_then(|e| dom::input_of(&e.into())) else { return };
-        if input.type_() != "radio" {
-            return;
-        }
-        let (name, value) = (input.name(), input.value());
-        let val = if value == "na" { Val::Na } else { value.parse::<i16>().map_or(Val::Na, Val::N) };
+    fn answered(self: &Rc<Self>, name: String, val: Val) {
         {
             let Ok(mut st) = self.st.try_borrow_mut() else { return };
-            st.answers.insert(name.clone(), val);
-            st.errors.retain(|e| *e != name);
-        }
-        ui::clear_error(self, &name);
-        if name == "screen" {
-            ui::update_progress(self);
+            st.q.answer(&name, val);
+            let st = &*st;
+            if let Some(v) = &st.view {
+                ui::clear_error(&v.body, &st.q, &name);
+                if name == SCREEN {
+                    ui::update_progress(&self.ui, &v.body, &st.q);
+                }
+            }
         }
         let detail = Object::new();
         set(&detail, "key", name.as_str().into());
@@ -596,60 +486,35 @@ impl Inner {
         self.emit("answer", &detail.into());
     }
 
-    fn on_input(self: &Rc<Self>, ev: JsValue) {
-        let Some(el) = dom::target_element(&ev) else { return };
-        if let Some(t) = el.dyn_ref::<web_sys::HtmlTextAreaElement>() {
-            let value = t.value();
-            if let Ok(mut st) = self.st.try_borrow_mut() {
-                st.comment = value;
-            }
-            ui::update_counter(self);
-        } else if let Some(i) = dom::input_of(&el.into()) {
-            if i.type_() == "number" {
-                // `valueAsNumber` (NaN when empty): no float parser in the wasm.
-                let v = i.value_as_number();
-                let n = v.is_finite().then(|| v.clamp(0.0, 100.0).round() as i16);
-                if let Ok(mut st) = self.st.try_borrow_mut() {
-                    match n {
-                        Some(n) => st.answers.insert(i.name(), Val::N(n)),
-                        None => st.answers.0.retain(|(k, _)| *k != i.name()),
-                    }
-                }
-                ui::update_total(self);
-            }
+    /// Renders the current step (or the thank-you).
+    fn render(&self) {
+        let Ok(st) = self.st.try_borrow() else { return };
+        if let Some(v) = &st.view {
+            ui::render(&self.ui, &v.body, &st.q, st.thanks.as_ref());
         }
     }
 
-    /// Renders the current step (or the thank-you) and announces it.
-    pub fn render(&self) {
-        ui::render(self);
-    }
-
-    fn render_step(&self, announce: bool) {
+    /// Renders the step moved to, announces it and focuses its heading.
+    fn render_step(&self) {
         self.render();
-        if announce {
-            ui::announce_step(self);
-            self.focus_heading();
+        let text = match self.st.try_borrow() {
+            Ok(st) if st.thanks.is_none() => st.view.as_ref().map(|v| ui::step_announcement(&self.ui, &v.body, &st.q)),
+            _ => None,
+        };
+        if let Some(t) = text {
+            self.announce(&t);
         }
+        self.focus_heading();
     }
 
     #[inline(never)]
     fn submit(self: &Rc<Self>) {
         let built = {
             let Ok(mut st) = self.st.try_borrow_mut() else { return };
-            let answers = ui::answers(self, &st);
-            let env = Envelope {
-                id: dom::uuid_v4(),
-                locale: self.loc.tag.clone(),
-                started_at: st.started_at.clone(),
-                submitted_at: dom::now_rfc3339(),
-                page: dom::pathname(),
-                sdk_version: env!("CARGO_PKG_VERSION").into(),
-            };
-            let out = build(&self.cfg, &answers, env);
-            st.submitted = true;
-            st.summary = if self.cfg.show_summary { summary(&self.cfg, &self.loc, &out.scores) } else { Vec::new() };
-            st.status = Some(self.t("ui.status.sending"));
+            let cfg = &self.ui.cfg;
+            let out = submit::response(cfg, &self.ui.loc, &st.q, st.started_at.clone());
+            let summary = if cfg.show_summary { summary(cfg, &self.ui.loc, &out.scores) } else { Vec::new() };
+            st.thanks = Some(Thanks { summary, status: Some(self.ui.t("ui.status.sending")) });
             record_submit(&mut st.memory, js_sys::Date::now());
             dom::storage_set(ask::MEMORY_KEY, &js::memory_json(&st.memory));
             out
@@ -657,7 +522,7 @@ impl Inner {
         let payload = js::outgoing(&built);
         let scores = js::scores(&built.scores);
         self.render();
-        self.announce(&self.t("ui.thanks.title"));
+        self.announce(&self.ui.t("ui.thanks.title"));
         self.focus_heading();
         let detail = Object::new();
         set(&detail, "payload", payload.clone());
@@ -665,73 +530,39 @@ impl Inner {
         self.emit("submit", &detail.into());
         let inner = self.clone();
         let id = built.id;
-        dom::later(move || inner.deliver(id, payload));
+        dom::later(move || {
+            let hook = inner.before_send.clone();
+            submit::before_send(hook, payload, move |payload, r| inner.send(id, payload, r));
+        });
     }
 
-    /// Runs `beforeSend` (awaiting a Promise it returns), then sends.
-    fn deliver(self: Rc<Self>, id: String, payload: JsValue) {
-        let Some(f) = &self.before_send else { return self.send(id, payload, Ok(JsValue::UNDEFINED)) };
-        match dom::call1(f, &payload).map(|v| v.dyn_into::<Promise>()) {
-            Ok(Ok(p)) => dom::settle(&p, move |r| self.send(id, payload, r)),
-            Ok(Err(v)) => self.send(id, payload, Ok(v)),
-            Err(e) => self.send(id, payload, Err(e)),
-        }
-    }
-
-    /// Sends what `beforeSend` answered (`undefined`: the payload itself; `null`: nothing).
-    fn send(self: Rc<Self>, id: String, payload: JsValue, hook: dom::Settled) {
-        let body = match hook {
-            Ok(v) if v.is_null() => {
-                self.set_status(None);
-                self.emit("failed", &delivery_event(&id, Some("cancelled"), None).into());
-                return;
+    /// Hands what `beforeSend` answered to the outbox, or says why nothing is sent.
+    fn send(&self, id: String, payload: JsValue, hook: dom::Settled) {
+        match submit::body(payload, hook) {
+            Ok(text) => {
+                if let Ok(mut st) = self.st.try_borrow_mut() {
+                    st.sent_id = Some(id.clone());
+                }
+                let outbox = self.outbox.try_borrow().ok().and_then(|o| o.clone());
+                if let Some(o) = outbox {
+                    o.submit(id, text);
+                }
             }
-            Ok(v) if v.is_undefined() => payload,
-            Ok(v) => v,
-            Err(_) => {
-                self.set_status(Some(self.t("ui.status.failed")));
-                self.emit("failed", &delivery_event(&id, Some("before-send"), None).into());
-                return;
+            Err(reason) => {
+                // Cancelled by the page: no failure to show.
+                self.set_status((reason != "cancelled").then(|| self.ui.t("ui.status.failed")));
+                self.emit("failed", &submit::delivery_event(&id, Some(reason), None).into());
             }
-        };
-        let Some(text) = js_sys::JSON::stringify(&body).ok().and_then(|s| s.as_string()) else {
-            self.set_status(Some(self.t("ui.status.failed")));
-            self.emit("failed", &delivery_event(&id, Some("invalid-payload"), None).into());
-            return;
-        };
-        if let Ok(mut st) = self.st.try_borrow_mut() {
-            st.sent_id = Some(id.clone());
-        }
-        let outbox = self.outbox.try_borrow().ok().and_then(|o| o.clone());
-        if let Some(o) = outbox {
-            o.submit(id, text);
         }
     }
 
     /// Turns what the outbox reports into an event, and into the status line when it is about
     /// this widget's own response.
     fn delivery_report(&self, report: Report) {
-        // (the event with its detail, if the page is told; the id; the status line's key)
-        let (event, id, status_key) = match &report {
-            Report::Queued { id, stored } => {
-                let d = delivery_event(id, None, None);
-                set(&d, "stored", (*stored).into());
-                (Some(("queued", d)), id, None)
-            }
-            // A retry is scheduled: no event of its own, only the saved-for-later status.
-            Report::Waiting { id } => (None, id, Some("ui.status.queued")),
-            Report::Delivered { id, status, attempts } => {
-                let d = delivery_event(id, None, Some(*status));
-                set(&d, "attempts", (*attempts).into());
-                (Some(("delivered", d)), id, Some("ui.status.sent"))
-            }
-            Report::Failed { id, reason, status } => {
-                (Some(("failed", delivery_event(id, Some(reason), *status))), id, Some("ui.status.failed"))
-            }
-        };
-        let own = self.st.try_borrow().is_ok_and(|st| st.sent_id.as_ref() == Some(id));
+        let (event, id, status_key) = submit::report_event(&report);
+        let own = self.st.try_borrow().is_ok_and(|st| st.sent_id.as_deref() == Some(id));
         if let (true, Some(key)) = (own, status_key) {
-            self.set_status(Some(self.t(key)));
+            self.set_status(Some(self.ui.t(key)));
         }
         if let Some((name, detail)) = event {
             self.emit(name, &detail.into());
@@ -739,28 +570,23 @@ impl Inner {
     }
 
     fn set_status(&self, text: Option<String>) {
-        if let Ok(mut st) = self.st.try_borrow_mut() {
+        {
+            let Ok(mut st) = self.st.try_borrow_mut() else { return };
             if st.destroyed {
                 return;
             }
-            st.status = text.clone();
+            let st = &mut *st;
+            if let Some(t) = &mut st.thanks {
+                t.status = text.clone();
+            }
+            if let Some(v) = &st.view {
+                ui::update_status(&v.body, text.as_deref());
+            }
         }
-        ui::update_status(self);
         if let Some(t) = text {
             self.announce(&t);
         }
     }
-}
-
-/// The detail of a `queued`, `delivered` or `failed` event.
-fn delivery_event(id: &str, reason: Option<&str>, status: Option<u16>) -> Object {
-    let d = Object::new();
-    set(&d, "id", id.into());
-    if let Some(r) = reason {
-        set(&d, "reason", r.into());
-    }
-    set(&d, "status", status.map_or(JsValue::NULL, JsValue::from));
-    d
 }
 
 #[wasm_bindgen]
@@ -783,9 +609,9 @@ impl Survey {
     /// Fires an `{on: "event", name}` trigger.
     pub fn trigger(&self, name: &str) {
         if let Ok(mut st) = self.inner.st.try_borrow_mut() {
-            st.events.push(name.to_string());
+            st.watch.events.push(name.to_string());
         }
-        if matches!(&self.inner.cfg.trigger, Trigger::Event { name: n } if n == name) {
+        if matches!(&self.inner.ui.cfg.trigger, Trigger::Event { name: n } if n == name) {
             self.inner.check_trigger();
         }
     }

@@ -28,6 +28,7 @@ pub mod kano;
 pub mod keyed;
 pub mod outbox;
 pub mod payload;
+pub mod questionnaire;
 pub mod report;
 pub mod retry;
 pub mod score;
