@@ -24,7 +24,7 @@ const base = new URL(".", (script && script.src) || location.href);
 const KEYS = /^(endpoint|instrument|format|dimensions|recovery|outcomes|weights|locale|strings|mode|target|launcher|trigger|sampleRate|recontactDays|dismissDays|timeoutMs|consent|respectGpc|showSummary|theme|headers|beforeSend|site|meta)$/;
 /** data- attributes that other tools put on script tags (Cloudflare's Rocket Loader, consent
  * managers, Next.js's <Script>, page optimisers): theirs, so neither read nor a mistake. */
-const FOREIGN = /^(cfasync|cookieconsent|cookiecategory|category|usercentrics|nscript|noOptimize|noDefer|noMinify|otIgnore)$/;
+const FOREIGN = /^(cfasync|cookie(consent|category)|category|usercentrics|nscript|no(Optimize|Defer|Minify)|otIgnore)$/;
 /** An attribute the loader could not read (JSON that is not, an endpoint that is no URL). */
 let unreadable = false;
 
@@ -191,9 +191,6 @@ w.eservqual = {
       run(config);
     }
   },
-  open: (...a) => call("open", a),
-  close: (...a) => call("close", a),
-  destroy: (...a) => call("destroy", a),
-  trigger: (...a) => call("trigger", a),
-  on: (...a) => call("on", a),
 };
+// The Survey's methods, queued until the widget is there.
+for (const name of ["open", "close", "destroy", "trigger", "on"]) w.eservqual[name] = (...a) => call(name, a);

@@ -7,8 +7,9 @@
 #   embed.js                the script-tag loader (js/embed.js), with the SRI hashes of both
 #   eservqual.d.ts          the hand-written declarations (js/eservqual.d.ts); package.json
 #   README.md, CHANGELOG.md, LICENSE-MIT, LICENSE-APACHE   copied from the root
-# esbuild bundles and minifies, then terser minifies again (its three compress passes and its
-# mangling take ~100 gzip bytes more off the module and ~65 off the loader than esbuild alone).
+# esbuild bundles and minifies, then terser minifies again (three compress passes, functions
+# hoisted, names mangled: ~100 gzip bytes more off the module and ~70 off the loader than esbuild
+# alone).
 # Beside what a browser downloads, pkg/ holds only the package's metadata, README, changelog and
 # licences.
 set -euo pipefail
@@ -86,7 +87,7 @@ cp js/index.js "$stage/index.js"
 cp "$stage/eservqual_wasm.js" "$stage/wasm-glue.js"
 node_modules/.bin/esbuild "$stage/index.js" --bundle --format=esm --minify --target=es2020 \
   --log-level=warning --define:__ESQ_TEXT_SRI__="$text_sri" --outfile="$stage/eservqual.js"
-terse() { node_modules/.bin/terser "$@" --compress passes=3 --mangle; }
+terse() { node_modules/.bin/terser "$@" --compress passes=3,hoist_funs=true --mangle; }
 terse "$stage/eservqual.js" --module --output pkg/eservqual.js
 
 node_modules/.bin/esbuild js/embed.js --bundle --format=iife --minify --target=es2020 --log-level=warning \
