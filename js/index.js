@@ -33,10 +33,24 @@ export async function init(config) {
   // An older browser (README "Browser support": no constructable stylesheets, no `:has()`) is
   // never asked: the widget is made as without consent, so it shows nothing and only delivers.
   if (!document.adoptedStyleSheets || !CSS.supports("selector(:has(a))")) config = { ...config, consent: false };
-  // Without consent the widget never asks, so it shows no text: it only delivers what is
-  // pending (the loader's case for a visitor who is not asked), and needs no wording file.
-  if (!(config && config.consent === false)) await loadText(wasm.textLocale(config));
-  return wasm.init(config);
+  try {
+    // Without consent the widget never asks, so it shows no text: it only delivers what is
+    // pending (the loader's case for a visitor who is not asked), and needs no wording file.
+    if (!(config && config.consent === false)) await loadText(wasm.textLocale(config));
+    return await wasm.init(config);
+  } catch (err) {
+    // The mistake, once on the console: the key, what is allowed, and the value found (a
+    // string quoted, its first 40 characters; a number as it is), which only this side has.
+    // (Anything else thrown, such as a trap of the wasm, is written as it is.)
+    let value = config;
+    for (const key of String(err.field).split(/[.[\]]/)) if (key) value = value?.[key];
+    const type = typeof value;
+    if (type == "string" || type == "number") {
+      err.message = err.message.replace(/, found .*/, "") + ", found " + (type == "string" ? JSON.stringify(value.slice(0, 40)) : value);
+    }
+    console.error("eservqual: " + (err.field ? err.field + ": " : "") + err.message);
+    throw err;
+  }
 }
 
 // The wording of each built-in locale is a file beside this one (text-<tag>.txt); a visitor
@@ -59,10 +73,8 @@ function loadText(tag) {
       })
       .catch((cause) => {
         delete texts[tag];
-        // Like the widget's config errors, init()'s rejection has its one console message.
-        const err = notLoaded(`eservqual: the ${tag} wording could not be loaded (${cause.message})`);
-        console.error(err.message);
-        throw err;
+        // init() writes its one console message.
+        throw notLoaded(`the ${tag} wording could not be loaded (${cause.message})`);
       });
   }
   return texts[tag];

@@ -339,7 +339,3 @@ pub fn now_rfc3339() -> String {
     js_sys::Date::new_0().to_iso_string().into()
 }
 
-/// One message on the console (the one line a failed `init` leaves).
-pub fn console_error(message: &str) {
-    web_sys::console::error_1(&JsValue::from_str(message));
-}

@@ -73,20 +73,12 @@ struct State {
     watch: Watch,
 }
 
-/// `init(config)`: the Survey, or the config's error (one console message).
+/// `init(config)`: the Survey, or the config's error (its one console message, naming the
+/// value found, is written by the JS entry, js/index.js, which has the config at hand).
 pub fn init(config: JsValue) -> Promise {
     match create(&config) {
         Ok(s) => Promise::resolve(&JsValue::from(s)),
-        Err(e) => {
-            let mut line = String::from("eservqual: ");
-            if !e.field.is_empty() {
-                line.push_str(&e.field);
-                line.push_str(": ");
-            }
-            line.push_str(&e.message);
-            dom::console_error(&line);
-            Promise::reject(&error::to_js(e))
-        }
+        Err(e) => Promise::reject(&error::to_js(e)),
     }
 }
 

@@ -111,13 +111,14 @@ test("a tampered wasm is refused: one console message, no uncaught error", async
 // is allowed, never a silent "not asked" (issue #19). The loader cannot judge every value within its
 // 2 KB: what it doubts it hands to the widget, whose check of the config writes the message.
 const MISTAKES = [
-  ["sample rate abc", { endpoint: "/v1/responses", "sample-rate": "abc" }, /sampleRate: .*number/],
-  ["sample rate -1", { endpoint: "/v1/responses", "sample-rate": "-1" }, /sampleRate: .*0 to 1/],
-  ["sample rate 20%", { endpoint: "/v1/responses", "sample-rate": "20%" }, /sampleRate: .*number/],
+  ["sample rate abc", { endpoint: "/v1/responses", "sample-rate": "abc" }, /sampleRate: expected a number.*, found "abc"$/],
+  ["sample rate -1", { endpoint: "/v1/responses", "sample-rate": "-1" }, /sampleRate: .*0 to 1, found -1$/],
+  ["sample rate 20%", { endpoint: "/v1/responses", "sample-rate": "20%" }, /sampleRate: .*number, found "20%"$/],
   ["no endpoint", { trigger: "load" }, /endpoint/],
   ["misspelt endpoint", { endpiont: "/v1/responses", trigger: "load" }, /endpiont: unknown/],
   ["unknown attribute", { endpoint: "/v1/responses", colour: "blue" }, /colour: unknown/],
-  ["a value the widget refuses", { endpoint: "/v1/responses", mode: "modal" }, /mode: .*popover or inline/],
+  ["a value the widget refuses", { endpoint: "/v1/responses", mode: "modal" }, /mode: .*popover or inline.*, found "modal"$/],
+  ["a long wrong value is cut", { endpoint: "/v1/responses", mode: "m".repeat(60) }, /mode: .*, found "m{40}"$/],
   ["object option that is not JSON", { endpoint: "/v1/responses", theme: "{'mode':'dark'}" }, /theme: .*object/],
 ];
 
