@@ -980,7 +980,8 @@ def peak_rss_kib(pid):
 def summaries_at(backend, n, store):
     log(f"report_summaries: {backend}, seeding {n:,} responses")
     t0 = time.monotonic()
-    p, port = start_collector(store, ["--seed", str(n)], timeout=3600)
+    # The scan of 1 M takes longer than the default request timeout (30 s, answered 408).
+    p, port = start_collector(store, ["--seed", str(n), "--request-timeout", "600"], timeout=3600)
     seeded = time.monotonic() - t0
     try:
         seed_rss = peak_rss_kib(p.pid)
