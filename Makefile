@@ -72,7 +72,10 @@ demo: setup
 
 # The benchmarks of BENCHMARKS.md (not part of `make test`): installs the pinned peers (npm ci and
 # a venv in bench/, wrk and time from Debian), writes bench/results/*.json and regenerates the
-# tables of BENCHMARKS.md. About 5 minutes after `build`.
+# tables of BENCHMARKS.md. The PostgreSQL parts run in a throw-away cluster that bench/run.py
+# starts itself (scripts/pg-cluster.sh start, removed at the end), or in the database of
+# ESERVQUAL_TEST_DATABASE_URL when set. About 25 minutes after `build` (the 1 M report alone
+# takes most of it); `bench/run.py NAME...` runs some of them.
 bench: build
 	bench/run.py
 

@@ -3,16 +3,23 @@
 tables of BENCHMARKS.md (between its `<!-- bench:NAME -->` markers).
 
     bench/run.py                 # setup, then every benchmark (what `make bench` runs)
-    bench/run.py size report     # only these (setup first, tables of the others kept)
+    bench/run.py size report     # only these (their setup first, tables of the others kept)
     bench/run.py --tables        # only regenerate BENCHMARKS.md from the committed JSON
 
 Each benchmark is one function `bench_NAME() -> dict` in BENCHMARKS; its dict is the JSON
 result, and `table_NAME(result) -> str` renders its table. The machine facts go into every
 result. Big temporary files (CSVs, databases, profiles) go to bench/results/tmp/ (gitignored).
 Needs the release binary (`cargo build --release -p eservqual-server`, `make build`) and pkg/
-(`scripts/build-wasm.sh`); installs its own peers: bench/package.json (npm ci),
-bench/requirements.txt (a venv in bench/.venv), wrk and time (Debian), bench/sqlite-raw (cargo).
+(`scripts/build-wasm.sh`); installs its own peers, only those the chosen benchmarks use:
+bench/package.json (npm ci), bench/requirements.txt (a venv in bench/.venv), wrk and time
+(Debian), bench/sqlite-raw and bench/pg-raw (cargo).
+
+The PostgreSQL benchmarks (report_summaries, ingest_pg) use the database of
+ESERVQUAL_TEST_DATABASE_URL when it is set (`scripts/pg-cluster.sh run bench/run.py`), else a
+throw-away cluster that the runner starts with `scripts/pg-cluster.sh start` in a temporary
+folder and removes at the end. Each benchmark makes and drops databases of its own in it.
 """
+import atexit
 import datetime
 import json
 import os
@@ -25,7 +32,9 @@ import sqlite3
 import statistics
 import subprocess
 import sys
+import tempfile
 import time
+import urllib.request
 from pathlib import Path
 
 BENCH = Path(__file__).resolve().parent
@@ -35,6 +44,8 @@ TMP = RESULTS / "tmp"
 BIN = ROOT / "target" / "release" / "eservqual"
 VENV_PY = BENCH / ".venv" / "bin" / "python"
 RAW = BENCH / "sqlite-raw" / "target" / "release" / "sqlite-raw"
+PG_RAW = BENCH / "pg-raw" / "target" / "release" / "pg-raw"
+TOKEN = "bench-admin-token-not-secret-0123456789"
 DOC = ROOT / "BENCHMARKS.md"
 
 # Benchmark sizes and repetitions; ESERVQUAL_BENCH_QUICK=1 shrinks them for trying the runner.
@@ -46,6 +57,8 @@ CONCURRENCIES = [1, 8, 32] if QUICK else [1, 8, 32, 128]
 INGEST_ROUNDS = 1 if QUICK else 3
 INGEST_SECONDS = 3 if QUICK else 5
 RAW_SECONDS = 1 if QUICK else 3
+PG_CONCURRENCIES = [1, 8] if QUICK else [1, 8, 32]
+SUMMARY_SIZES = [10_000, 100_000] if QUICK else [10_000, 100_000, 1_000_000]
 NOT_YET = "not measured yet: the widget's init() lands with issue #4"
 
 
@@ -65,36 +78,93 @@ def out(cmd, **kw):
 # ---------------------------------------------------------------------------------------------
 # Setup: everything the benchmarks need, skipping what is there.
 
-def setup():
+# What each benchmark needs installed or built before it runs.
+NEEDS = {
+    "size": {"npm", "venv", "pkg", "twiggy"},
+    "render": {"npm", "pkg"},
+    "report": {"time", "venv"},
+    "ingest": {"wrk", "sqlite-raw"},
+    "browser_scoring": {"npm", "pkg"},
+    "report_summaries": {"postgres"},
+    "ingest_pg": {"wrk", "pg-raw", "postgres"},
+}
+
+
+def setup(names):
+    needs = set().union(*(NEEDS[n] for n in names))
     TMP.mkdir(parents=True, exist_ok=True)
-    missing = [p for p, exe in (("wrk", "wrk"), ("time", "/usr/bin/time")) if not shutil.which(exe)]
+    missing = [p for p, exe in (("wrk", "wrk"), ("time", "/usr/bin/time")) if p in needs and not shutil.which(exe)]
     if missing:
         log(f"installing {' '.join(missing)} (apt-get)")
         sudo = [] if os.geteuid() == 0 else ["sudo"]
         run(sudo + ["apt-get", "update", "-qq"])
         run(sudo + ["apt-get", "install", "-y", "-qq", *missing], env={**os.environ, "DEBIAN_FRONTEND": "noninteractive"})
     lock, stamp = BENCH / "package-lock.json", BENCH / "node_modules" / ".package-lock.json"
-    if not stamp.exists() or lock.stat().st_mtime > stamp.stat().st_mtime:
+    if "npm" in needs and (not stamp.exists() or lock.stat().st_mtime > stamp.stat().st_mtime):
         log("installing the npm peers (npm ci in bench/)")
         run(["npm", "ci", "--no-audit", "--no-fund", "--silent"], cwd=BENCH)
     req, req_stamp = BENCH / "requirements.txt", BENCH / ".venv" / "requirements.installed"
-    if not req_stamp.exists() or req_stamp.read_text() != req.read_text():
+    if "venv" in needs and (not req_stamp.exists() or req_stamp.read_text() != req.read_text()):
         log("installing the Python peers (venv bench/.venv, bench/requirements.txt)")
         if not VENV_PY.exists():
             run([sys.executable, "-m", "venv", str(BENCH / ".venv")])
         run([str(VENV_PY), "-m", "pip", "install", "--quiet", "--disable-pip-version-check", "-r", str(req)])
         req_stamp.write_text(req.read_text())
-    log("building bench/sqlite-raw (cargo, release)")
-    run(["cargo", "build", "--release", "--quiet", "--manifest-path", str(BENCH / "sqlite-raw" / "Cargo.toml")])
+    for raw in ("sqlite-raw", "pg-raw"):
+        if raw in needs:
+            log(f"building bench/{raw} (cargo, release)")
+            run(["cargo", "build", "--release", "--quiet", "--manifest-path", str(BENCH / raw / "Cargo.toml")])
     if not BIN.exists():
         log("building the release binary")
         run(["cargo", "build", "--release", "-p", "eservqual-server"], cwd=ROOT)
-    if not (ROOT / "pkg" / "eservqual_wasm_bg.wasm").exists() or not STAGE_WASM.exists():
+    if "pkg" in needs and (not (ROOT / "pkg" / "eservqual_wasm_bg.wasm").exists() or not STAGE_WASM.exists()):
         log("building pkg/ (scripts/build-wasm.sh)")
         run([str(ROOT / "scripts" / "build-wasm.sh")], cwd=ROOT)
-    if not shutil.which("twiggy"):
+    if "twiggy" in needs and not shutil.which("twiggy"):
         log("installing twiggy (cargo install, for the size breakdown)")
         run(["cargo", "install", "--quiet", "--locked", "twiggy"])
+    if "postgres" in needs:
+        postgres()
+
+
+_pg_url = None
+
+
+def postgres():
+    """The URL of a PostgreSQL cluster: ESERVQUAL_TEST_DATABASE_URL, or a throw-away one of
+    scripts/pg-cluster.sh, stopped and removed when the runner exits."""
+    global _pg_url
+    if _pg_url is None:
+        _pg_url = os.environ.get("ESERVQUAL_TEST_DATABASE_URL")
+        if not _pg_url:
+            # Under /tmp rather than bench/results/tmp: the server runs as the postgres user,
+            # which must be able to reach the folder.
+            folder = tempfile.mkdtemp(prefix="eservqual-pg-bench.")
+            script = str(ROOT / "scripts" / "pg-cluster.sh")
+            atexit.register(lambda: subprocess.run([script, "remove", folder], check=False))
+            log(f"starting a throw-away PostgreSQL cluster in {folder} (scripts/pg-cluster.sh)")
+            _pg_url = out([script, "start", folder])
+    return _pg_url
+
+
+# psql without its NOTICEs (a DROP ... IF EXISTS of nothing).
+PSQL_ENV = {**os.environ, "PGOPTIONS": "-c client_min_messages=warning"}
+
+
+def pg_database(name):
+    """A new empty database `name` in the cluster (dropped first if left over); its URL."""
+    url = postgres()
+    for sql in (f"DROP DATABASE IF EXISTS {name} WITH (FORCE)", f"CREATE DATABASE {name}"):
+        run(["psql", "-q", "-v", "ON_ERROR_STOP=1", url, "-c", sql], stdout=subprocess.DEVNULL, env=PSQL_ENV)
+    return url.rsplit("/", 1)[0] + "/" + name
+
+
+def pg_drop(name):
+    run(["psql", "-q", "-v", "ON_ERROR_STOP=1", postgres(), "-c", f"DROP DATABASE IF EXISTS {name} WITH (FORCE)"], stdout=subprocess.DEVNULL, env=PSQL_ENV)
+
+
+def pg_value(url, sql):
+    return out(["psql", "-At", "-v", "ON_ERROR_STOP=1", url, "-c", sql])
 
 
 def first_line(cmd):
@@ -356,26 +426,27 @@ def timed(cmd, stdout_path):
             "max_rss_kib": int(grab("Maximum resident set size (kbytes)"))}
 
 
-def compare(ours, theirs, path="", rel=1e-9):
-    """Every number pandas computed equals ours within rel·max(1, |ours|) (docs/scoring.md §1.2)."""
+def compare(ours, theirs, path="", rel=1e-9, names=("eservqual", "pandas")):
+    """Every number `theirs` holds equals ours within rel·max(1, |ours|) (docs/scoring.md §1.2),
+    every other value exactly; keys only in `ours` are not looked at."""
     bad = []
     if isinstance(theirs, dict):
         for k, v in theirs.items():
             if not isinstance(ours, dict) or k not in ours:
-                bad.append(f"{path}.{k}: missing in eservqual's report")
+                bad.append(f"{path}.{k}: missing in {names[0]}")
             else:
-                bad += compare(ours[k], v, f"{path}.{k}", rel)
+                bad += compare(ours[k], v, f"{path}.{k}", rel, names)
     elif isinstance(theirs, list):
         if not isinstance(ours, list) or len(ours) != len(theirs):
             bad.append(f"{path}: {ours} vs {theirs}")
         else:
             for i, (a, b) in enumerate(zip(ours, theirs)):
-                bad += compare(a, b, f"{path}[{i}]", rel)
+                bad += compare(a, b, f"{path}[{i}]", rel, names)
     elif isinstance(theirs, (int, float)) and not isinstance(theirs, bool):
-        if not isinstance(ours, (int, float)) or abs(ours - theirs) > rel * max(1.0, abs(ours)):
-            bad.append(f"{path}: eservqual {ours} vs pandas {theirs}")
+        if not isinstance(ours, (int, float)) or isinstance(ours, bool) or abs(ours - theirs) > rel * max(1.0, abs(ours)):
+            bad.append(f"{path}: {names[0]} {ours} vs {names[1]} {theirs}")
     elif ours != theirs:
-        bad.append(f"{path}: eservqual {ours!r} vs pandas {theirs!r}")
+        bad.append(f"{path}: {names[0]} {ours!r} vs {names[1]} {theirs!r}")
     return bad
 
 
@@ -534,15 +605,19 @@ def free_port():
         return s.getsockname()[1]
 
 
-def start_collector(db, extra=()):
+def start_collector(store, extra=(), timeout=10):
+    """`serve` on `store` (["--db", FILE] or ["--database-url", URL]); waits up to `timeout`
+    seconds for it to listen (a `--seed` is stored before it does)."""
     port = free_port()
     logf = open(TMP / "serve.log", "a")
     # wrk's connections all come from 127.0.0.1: lift the per-address connection cap (64).
-    p = subprocess.Popen([str(BIN), "serve", "--addr", f"127.0.0.1:{port}", "--db", str(db), "--rate-limit", "0",
-                          "--max-connections-per-ip", "1024",
-                          "--admin-token", "bench-admin-token-not-secret-0123456789", *extra],
+    p = subprocess.Popen([str(BIN), "serve", "--addr", f"127.0.0.1:{port}", *store, "--rate-limit", "0",
+                          "--max-connections-per-ip", "1024", "--admin-token", TOKEN, *extra],
                          stdout=logf, stderr=logf, env={**os.environ, "ESERVQUAL_LOG": "warn"})
-    for _ in range(200):
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if p.poll() is not None:
+            raise SystemExit(f"bench: the collector exited ({p.returncode}); see bench/results/tmp/serve.log")
         try:
             with socket.create_connection(("127.0.0.1", port), timeout=0.1):
                 return p, port
@@ -550,6 +625,10 @@ def start_collector(db, extra=()):
             time.sleep(0.05)
     p.kill()
     raise SystemExit("bench: the collector did not start (see bench/results/tmp/serve.log)")
+
+
+def sqlite_store(db):
+    return ["--db", str(db)]
 
 
 def stop(p):
@@ -569,9 +648,9 @@ def template_payload():
     """One real payload: seeded by the collector itself (scores from the core), exported."""
     db = TMP / "seed.db"
     fresh(db)
-    p, port = start_collector(db, ["--seed", "1"])
+    p, port = start_collector(sqlite_store(db), ["--seed", "1"])
     try:
-        body = out(["curl", "-sf", "-H", "Authorization: Bearer bench-admin-token-not-secret-0123456789", f"http://127.0.0.1:{port}/v1/responses.jsonl"])
+        body = out(["curl", "-sf", "-H", f"Authorization: Bearer {TOKEN}", f"http://127.0.0.1:{port}/v1/responses.jsonl"])
     finally:
         stop(p)
     path = TMP / "payload.json"
@@ -636,11 +715,29 @@ def profile_collector(pid, seconds):
             "by_dso_percent": by_dso, "by_purpose_percent": dict(sorted(by_group.items(), key=lambda kv: -kv[1]))}
 
 
+def wrk_start(port, connections, payload, salt):
+    """wrk with bench/ingest.lua against the collector on `port` for INGEST_SECONDS; `salt` makes
+    its ids differ from those of every other wrk run against the same store."""
+    return subprocess.Popen(["wrk", f"-t{min(2, connections)}", f"-c{connections}", f"-d{INGEST_SECONDS}s", "--timeout", "10s",
+                             "-s", str(BENCH / "ingest.lua"), f"http://127.0.0.1:{port}", "--", str(payload), str(salt)],
+                            stdout=subprocess.PIPE, text=True)
+
+
+def wrk_result(wrk):
+    """The RESULT line of a finished wrk_start, with its rate of new responses."""
+    res, _ = wrk.communicate()
+    if wrk.returncode != 0:
+        raise SystemExit(f"bench: wrk failed: {res}")
+    r = json.loads(next(l for l in res.splitlines() if l.startswith("RESULT "))[7:])
+    r["responses_per_s"] = r["created"] / (r["duration_us"] / 1e6)
+    return r
+
+
 def bench_ingest():
     payload = template_payload()
     db = TMP / "ingest.db"
     fresh(db)
-    p, port = start_collector(db)
+    p, port = start_collector(sqlite_store(db))
     loads, raws, profile = [], [], None
     try:
         for i, c in enumerate(CONCURRENCIES):
@@ -650,17 +747,11 @@ def bench_ingest():
             for k in range(INGEST_ROUNDS):
                 raw_rounds.append(raw_insert(c, RAW_SECONDS, payload))
                 log(f"ingest: wrk, {c} connections, {INGEST_SECONDS} s (round {k + 1}/{INGEST_ROUNDS})")
-                wrk = subprocess.Popen(["wrk", f"-t{min(2, c)}", f"-c{c}", f"-d{INGEST_SECONDS}s", "--timeout", "10s", "-s", str(BENCH / "ingest.lua"),
-                                        f"http://127.0.0.1:{port}", "--", str(payload), str(1000 + 10 * i + k)], stdout=subprocess.PIPE, text=True)
+                wrk = wrk_start(port, c, payload, 1000 + 10 * i + k)
                 if c == CONCURRENCIES[-1] and k == 0:
                     time.sleep(1)
                     profile = profile_collector(p.pid, max(1, INGEST_SECONDS - 2))
-                res, _ = wrk.communicate()
-                if wrk.returncode != 0:
-                    raise SystemExit(f"bench: wrk failed: {res}")
-                r = json.loads(next(l for l in res.splitlines() if l.startswith("RESULT "))[7:])
-                r["responses_per_s"] = r["created"] / (r["duration_us"] / 1e6)
-                rounds.append(r)
+                rounds.append(wrk_result(wrk))
             med = lambda xs: statistics.median(xs)
             loads.append({
                 "concurrency": c,
@@ -738,6 +829,218 @@ def table_ingest(r):
 
 
 # ---------------------------------------------------------------------------------------------
+# 4, on PostgreSQL: one collector, two collectors on one database, raw inserts
+
+def pg_raw_insert(url, batch, seconds, payload):
+    log(f"ingest_pg: raw PostgreSQL inserts, {batch} per transaction, {seconds} s")
+    return json.loads(out([str(PG_RAW), url, str(payload), str(seconds), str(batch)]))
+
+
+def merge_rounds(rounds):
+    """The medians over rounds of one load (each round a wrk result, or the sum of two)."""
+    med = statistics.median
+    return {
+        "rounds": rounds,
+        "responses_per_s": med([r["responses_per_s"] for r in rounds]),
+        "latency_us": {q: med([r["latency_us"][q] for r in rounds]) for q in ("p50", "p90", "p99", "max", "mean")},
+        "created": sum(r["created"] for r in rounds),
+        "non_201": sum(r["duplicate"] + r["other_status"] + sum(r["errors"].values()) for r in rounds),
+    }
+
+
+def both(a, b):
+    """Two wrk runs that ran at the same time as one load: their rates add up; the latency of
+    each quantile is the worse of the two (the two histograms cannot be merged from here)."""
+    return {
+        "responses_per_s": a["responses_per_s"] + b["responses_per_s"],
+        "per_collector_per_s": [a["responses_per_s"], b["responses_per_s"]],
+        "latency_us": {q: max(a["latency_us"][q], b["latency_us"][q]) for q in a["latency_us"]},
+        "created": a["created"] + b["created"], "duplicate": a["duplicate"] + b["duplicate"],
+        "other_status": a["other_status"] + b["other_status"],
+        "errors": {e: a["errors"][e] + b["errors"][e] for e in a["errors"]},
+    }
+
+
+def bench_ingest_pg():
+    payload = template_payload()
+    url, raw_url = pg_database("bench_ingest_pg"), pg_database("bench_ingest_raw")
+    a, port_a = start_collector(["--database-url", url])
+    b, port_b = start_collector(["--database-url", url])
+    loads = []
+    try:
+        for i, c in enumerate(PG_CONCURRENCIES):
+            # Two collectors share the same c connections in all (c/2 each; one each at c = 1).
+            half = max(1, c // 2)
+            raws, ones, twos = [], [], []
+            for k in range(INGEST_ROUNDS):
+                # Side by side in each round, raw then one collector then two: the machine's
+                # speed drifts, and the medians of the rounds are reported.
+                salt = 2000 + 100 * i + 10 * k
+                raws.append(pg_raw_insert(raw_url, c, RAW_SECONDS, payload))
+                log(f"ingest_pg: one collector, {c} connections, {INGEST_SECONDS} s (round {k + 1}/{INGEST_ROUNDS})")
+                ones.append(wrk_result(wrk_start(port_a, c, payload, salt)))
+                log(f"ingest_pg: two collectors, {half} connections each, {INGEST_SECONDS} s (round {k + 1}/{INGEST_ROUNDS})")
+                w1, w2 = wrk_start(port_a, half, payload, salt + 1), wrk_start(port_b, half, payload, salt + 2)
+                twos.append(both(wrk_result(w1), wrk_result(w2)))
+            raw = {"batch": c, "rounds": raws, "rows_per_s": statistics.median(x["rows_per_s"] for x in raws),
+                   "commits_per_s": statistics.median(x["commits"] / x["seconds"] for x in raws)}
+            one, two = merge_rounds(ones), merge_rounds(twos)
+            two["connections_each"] = half
+            loads.append({"connections": c, "raw": raw, "one": one, "two": two,
+                          "one_to_raw": one["responses_per_s"] / raw["rows_per_s"],
+                          "two_to_raw": two["responses_per_s"] / raw["rows_per_s"],
+                          "two_to_one": two["responses_per_s"] / one["responses_per_s"]})
+    finally:
+        stop(a)
+        stop(b)
+    # Every 201 is a stored row. A few more rows may be stored: wrk stops counting at the end of
+    # a round with one request in flight on each connection, which the collector still stores.
+    stored = int(pg_value(url, "SELECT count(*) FROM responses"))
+    answered = sum(l[w]["created"] for l in loads for w in ("one", "two"))
+    in_flight = INGEST_ROUNDS * sum(l["connections"] + 2 * l["two"]["connections_each"] for l in loads)
+    if not answered <= stored <= answered + in_flight:
+        raise SystemExit(f"bench: {answered} responses answered 201 but {stored} rows stored (at most {in_flight} in flight)")
+    first = loads[0]["raw"]["rounds"][0]
+    pg_drop("bench_ingest_pg")
+    pg_drop("bench_ingest_raw")
+    return {
+        "load_generator": (first_line(["sh", "-c", "wrk -v 2>&1 | head -1"]) or "wrk").split(" Copyright")[0],
+        "postgres": first["postgres"], "synchronous_commit": first["synchronous_commit"], "fsync": first["fsync"],
+        "payload_bytes": payload.stat().st_size,
+        "seconds_per_round": INGEST_SECONDS, "rounds": INGEST_ROUNDS, "raw_seconds_per_round": RAW_SECONDS,
+        "stored_rows_after": stored, "answered_201": answered, "in_flight_at_round_ends_at_most": in_flight,
+        "loads": loads,
+        "goals": {"all_201": all(l[w]["non_201"] == 0 for l in loads for w in ("one", "two")), "every_201_stored": stored >= answered},
+    }
+
+
+def table_ingest_pg(r):
+    ms = lambda us: f"{us / 1000:.2f} ms"
+    lines = [f"PostgreSQL {r['postgres']} (synchronous_commit={r['synchronous_commit']}, fsync={r['fsync']}); medians of "
+             f"{r['rounds']} rounds of {r['seconds_per_round']} s each (raw: {r['raw_seconds_per_round']} s each), "
+             "raw, one collector and two collectors side by side in every round.", "",
+             "| connections | one collector: responses/s (201) | p50 | p99 | raw PostgreSQL, same rows per commit | one / raw "
+             "| two collectors: responses/s (each) | p50 | p99 | two / one | two / raw | one collector, per round | two collectors, per round |",
+             "|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|"]
+    for l in r["loads"]:
+        o, t, raw = l["one"], l["two"], l["raw"]
+        each = " + ".join(f"{x:,.0f}" for x in statistics_each(t))
+        conns = f"{l['connections']}" + (f" (2 × {t['connections_each']})" if 2 * t["connections_each"] != l["connections"] else "")
+        lines.append(f"| {conns} | {o['responses_per_s']:,.0f} | {ms(o['latency_us']['p50'])} | {ms(o['latency_us']['p99'])} | "
+                     f"{raw['rows_per_s']:,.0f} rows/s ({raw['batch']}/tx) | {l['one_to_raw'] * 100:.0f}% | "
+                     f"{t['responses_per_s']:,.0f} ({each}) | {ms(t['latency_us']['p50'])} | {ms(t['latency_us']['p99'])} | "
+                     f"{l['two_to_one']:.2f}× | {l['two_to_raw'] * 100:.0f}% | "
+                     + ", ".join(f"{x['responses_per_s']:,.0f}" for x in o["rounds"]) + " | "
+                     + ", ".join(f"{x['responses_per_s']:,.0f}" for x in t["rounds"]) + " |")
+    lines += ["", "| raw PostgreSQL rows per transaction | rows/s (median) | commits/s | rows/s per round |", "|--:|--:|--:|--:|"]
+    lines += [f"| {l['raw']['batch']} | {l['raw']['rows_per_s']:,.0f} | {l['raw']['commits_per_s']:,.0f} | "
+              + ", ".join(f"{y['rows_per_s']:,.0f}" for y in l["raw"]["rounds"]) + " |" for l in r["loads"]]
+    g = r["goals"]
+    lines += ["", f"Every request a new 201: {'met' if g['all_201'] else '**not met**'}; rows stored after the run "
+              f"{r['stored_rows_after']:,}, 201s counted by wrk {r['answered_201']:,} (checked: every 201 stored, the rest at most "
+              f"the {r['in_flight_at_round_ends_at_most']} requests in flight when rounds ended). {r['load_generator']}; "
+              f"payload {r['payload_bytes']} bytes."]
+    return "\n".join(lines)
+
+
+def statistics_each(two):
+    """The median over rounds of each collector's own rate in the two-collector load."""
+    return [statistics.median(x["per_collector_per_s"][j] for x in two["rounds"]) for j in (0, 1)]
+
+
+# ---------------------------------------------------------------------------------------------
+# 6. Report from summaries against the full scan, on SQLite and PostgreSQL
+
+SUMMARY_REPORT = "/v1/report?instrument=e-s-qual&format=perception"
+# A bound inside a day: the summaries cannot answer it, so every stored payload is read.
+SCAN_REPORT = SUMMARY_REPORT + "&from=2000-01-01T00:00:01Z"
+SUMMARY_RUNS = 30
+
+
+def scan_runs(n):
+    # The scan grows with n (tens of seconds at 1 M): fewer runs of the larger ones.
+    return 10 if n < 100_000 else 5 if n < 1_000_000 else 3
+
+
+def http_get(port, path):
+    """Wall time of one GET (a new connection each) and its JSON answer."""
+    req = urllib.request.Request(f"http://127.0.0.1:{port}{path}", headers={"Authorization": f"Bearer {TOKEN}"})
+    t0 = time.perf_counter()
+    with urllib.request.urlopen(req, timeout=600) as r:
+        body = r.read()
+    return time.perf_counter() - t0, json.loads(body)
+
+
+def peak_rss_kib(pid):
+    """The process's peak resident set so far (VmHWM)."""
+    status = Path(f"/proc/{pid}/status").read_text()
+    return int(re.search(r"VmHWM:\s+(\d+) kB", status).group(1))
+
+
+def summaries_at(backend, n, store):
+    log(f"report_summaries: {backend}, seeding {n:,} responses")
+    t0 = time.monotonic()
+    # The scan of 1 M takes longer than the default request timeout (30 s, answered 408).
+    p, port = start_collector(store, ["--seed", str(n), "--request-timeout", "600"], timeout=3600)
+    seeded = time.monotonic() - t0
+    try:
+        seed_rss = peak_rss_kib(p.pid)
+        _, fast = http_get(port, SUMMARY_REPORT)
+        _, slow = http_get(port, SCAN_REPORT)
+        if fast.get("responses") != n or slow.get("responses") != n:
+            raise SystemExit(f"bench: {backend} {n}: the reports count {fast.get('responses')} and {slow.get('responses')}, not {n}")
+        diff = compare(fast, slow, names=("summaries", "scan")) + compare(slow, fast, names=("scan", "summaries"))
+        if diff:
+            raise SystemExit(f"bench: {backend} {n}: summaries and scan differ:\n  " + "\n  ".join(diff[:20]))
+        log(f"report_summaries: {backend}, {n:,}: timing ({SUMMARY_RUNS} from summaries, {scan_runs(n)} scans)")
+        fast_runs = [http_get(port, SUMMARY_REPORT)[0] for _ in range(SUMMARY_RUNS)]
+        slow_runs = [http_get(port, SCAN_REPORT)[0] for _ in range(scan_runs(n))]
+        scan_rss = peak_rss_kib(p.pid)
+    finally:
+        stop(p)
+    row = {
+        "backend": backend, "responses": n, "seed_seconds": round(seeded, 1), "seed_peak_rss_kib": seed_rss,
+        "peak_rss_after_scans_kib": scan_rss, "weeks": len(fast.get("trend") or []),
+        "numbers_compared": count_numbers(fast), "agree_rel_1e-9": True,
+        "summaries_runs_ms": [round(x * 1000, 2) for x in fast_runs], "scan_runs_ms": [round(x * 1000, 1) for x in slow_runs],
+        "summaries_ms": statistics.median(fast_runs) * 1000,
+        "summaries_p90_ms": sorted(fast_runs)[int(0.9 * len(fast_runs)) - 1] * 1000,
+        "scan_ms": statistics.median(slow_runs) * 1000,
+    }
+    row["ratio"] = row["scan_ms"] / row["summaries_ms"]
+    log(f"report_summaries: {backend}, {n:,}: {row['summaries_ms']:.1f} ms against {row['scan_ms']:.0f} ms")
+    return row
+
+
+def bench_report_summaries():
+    rows = []
+    for n in SUMMARY_SIZES:
+        db = TMP / f"summaries-{n}.db"
+        fresh(db)
+        rows.append(summaries_at("SQLite", n, sqlite_store(db)))
+        fresh(db)
+        name = f"bench_summaries_{n}"
+        rows.append(summaries_at("PostgreSQL", n, ["--database-url", pg_database(name)]))
+        pg_drop(name)
+    rows.sort(key=lambda r: (r["backend"] != "SQLite", r["responses"]))
+    return {"report": SUMMARY_REPORT, "scan": SCAN_REPORT, "summary_runs": SUMMARY_RUNS, "rows": rows,
+            "postgres": pg_value(postgres(), "SHOW server_version")}
+
+
+def table_report_summaries(r):
+    lines = [f"PostgreSQL {r['postgres']}. {r['summary_runs']} runs from summaries; full scan: "
+             + ", ".join(f"{scan_runs(n)} runs at {n:,}" for n in sorted({x['responses'] for x in r['rows']})) + "; medians.", "",
+             "| backend | stored responses | from summaries: median (p90) | full scan: median | ratio | numbers checked equal "
+             "| seeding: time, peak RSS | peak RSS after the scans |",
+             "|---|--:|--:|--:|--:|--:|--:|--:|"]
+    for x in r["rows"]:
+        lines.append(f"| {x['backend']} | {x['responses']:,} | {x['summaries_ms']:.1f} ms ({x['summaries_p90_ms']:.1f} ms) | "
+                     f"{x['scan_ms']:,.0f} ms | {x['ratio']:,.0f}× | {x['numbers_compared']} | "
+                     f"{x['seed_seconds']:.0f} s, {x['seed_peak_rss_kib'] / 1024:.0f} MiB | {x['peak_rss_after_scans_kib'] / 1024:.0f} MiB |")
+    return "\n".join(lines)
+
+
+# ---------------------------------------------------------------------------------------------
 # 5. In-browser scoring (from the same Chromium session as 2)
 
 def bench_browser_scoring():
@@ -761,7 +1064,9 @@ BENCHMARKS = {
     "render": (bench_render, table_render),
     "report": (bench_report, table_report),
     "ingest": (bench_ingest, table_ingest),
+    "ingest_pg": (bench_ingest_pg, table_ingest_pg),
     "browser_scoring": (bench_browser_scoring, table_browser_scoring),
+    "report_summaries": (bench_report_summaries, table_report_summaries),
 }
 
 
@@ -801,7 +1106,7 @@ def main(argv):
     unknown = [n for n in names if n not in BENCHMARKS]
     if unknown:
         raise SystemExit(f"bench: unknown benchmark {', '.join(unknown)}; one of {', '.join(BENCHMARKS)}")
-    setup()
+    setup(names)
     m = machine()
     (RESULTS / "machine.json").write_text(json.dumps(m, indent=2) + "\n")
     for name in names:

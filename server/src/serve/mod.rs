@@ -151,23 +151,29 @@ fn seed_store(n: u32, backend: &dyn store::Backend, checker: &ingest::Checker) -
         return Ok(0);
     }
     let now = jiff::Timestamp::now();
-    let payloads = seed::payloads(n, now, now.as_second().unsigned_abs(), &checker.registry)
-        .map_err(|m| Error::Io { file: None, message: format!("--seed: {m}") })?;
-    let mut rows = Vec::with_capacity(payloads.len());
-    for (text, received) in payloads {
-        // The same checks as a POST: a seeded response is one the collector would accept.
-        let row = checker.check(text.as_bytes(), &ingest::utc_text(received)).map_err(|r| Error::Io {
-            file: None,
-            message: format!("--seed made an invalid payload: {}: {}", r.field(), r.message()),
-        })?;
-        rows.push(row);
-    }
-    // In transactions of bounded size (a large seed is one statement per chunk, well within the
-    // statement timeout of PostgreSQL).
+    let seed_error = |m| Error::Io { file: None, message: format!("--seed: {m}") };
+    let mut payloads = seed::payloads(n, now, now.as_second().unsigned_abs(), &checker.registry).map_err(seed_error)?;
+    // Made, checked and stored a chunk at a time (one transaction each: a large seed is one
+    // statement per chunk, well within the statement timeout of PostgreSQL), so a seed of
+    // millions never holds more than one chunk of payloads in memory.
     let mut writer = backend.writer().map_err(io)?;
     let mut new = 0;
-    for chunk in rows.chunks(SEED_CHUNK) {
-        let stored = writer.insert_batch(chunk).map_err(io)?;
+    let mut chunk = Vec::with_capacity(SEED_CHUNK);
+    loop {
+        chunk.clear();
+        for made in payloads.by_ref().take(SEED_CHUNK) {
+            let (text, received) = made.map_err(seed_error)?;
+            // The same checks as a POST: a seeded response is one the collector would accept.
+            let row = checker.check(text.as_bytes(), &ingest::utc_text(received)).map_err(|r| Error::Io {
+                file: None,
+                message: format!("--seed made an invalid payload: {}: {}", r.field(), r.message()),
+            })?;
+            chunk.push(row);
+        }
+        if chunk.is_empty() {
+            break;
+        }
+        let stored = writer.insert_batch(&chunk).map_err(io)?;
         new += stored.iter().filter(|&&s| s == store::Stored::New).count() as u64;
     }
     Ok(new)
