@@ -34,4 +34,4 @@ demo: starting the collector on $base (Ctrl-C stops it)
   Vite example (npm package)  $base/examples/vite/dist/
   dashboard                   the one-time URL printed below (token in .demo/admin-token)
 TEXT
-exec "$bin" serve --addr "$addr" --db .demo/demo.db --www www --seed 400 --admin-token-file .demo/admin-token
+exec "$bin" serve --addr "$addr" --db .demo/demo.db --www www --seed 400 --segment channel,device --admin-token-file .demo/admin-token

@@ -2187,3 +2187,20 @@ fn comments_filter_by_class_nps_weakest_segment_and_words_with_each_respondents_
         assert_eq!(error_of(&body)["field"], field, "{q}: {body}");
     }
 }
+
+#[test]
+fn the_demo_data_has_a_segment_to_find_and_the_segment_comparison_finds_it() {
+    let dir = scratch("seed-segments");
+    // The seed plants weaker system availability for customers in the app.
+    let s = Server::start(&dir, &["--rate-limit", "0", "--seed", "1500", "--segment", "channel,device"]);
+    let report = admin_json(&s, "/v1/report?instrument=e-s-qual&by=meta.channel");
+    let app = &report["segments"]["values"]["app"];
+    assert!(app["responses"].as_u64().is_some_and(|n| n > 300), "{app}");
+    let sys = &app["against_rest"]["dimensions"]["SYS"];
+    assert_eq!(sys["verdict"], "down", "{sys}");
+    assert!(sys["difference"].as_f64().is_some_and(|d| d < -0.2), "{sys}");
+    assert_eq!(report["segments"]["without_value"], 0);
+    let devices = admin_json(&s, "/v1/report?instrument=e-s-qual&by=meta.device");
+    let names: Vec<&String> = devices["segments"]["values"].as_object().expect("values").keys().collect();
+    assert_eq!(names, ["desktop", "mobile"]);
+}

@@ -14,6 +14,8 @@ use serde_json::{json, Map, Value};
 /// Quality offset per dimension (EFF, SYS, FUL, PRI): fulfilment is the shop's short plank.
 const OFFSET: [f64; 4] = [0.25, 0.05, -0.55, 0.35];
 const SPAN_SECONDS: i64 = 56 * 86_400;
+/// The dimension (SYS) that customers in the app rate lower.
+const APP_WEAK: usize = 1;
 
 const COMPLAINTS: &[&str] = &[
     "Delivery was two days late",
@@ -70,8 +72,16 @@ fn one(
     esq: &Instrument,
     recs: &Instrument,
 ) -> Result<(String, jiff::Timestamp), String> {
+    // Where the customer came from (`meta`, what `serve --segment channel,device` segments by):
+    // in the app, system availability is weaker, so a segment comparison has something to find.
+    let app = rng.random_bool(0.35);
+    let mobile = app || rng.random_bool(0.45);
     let general = normal(rng);
-    let levels: Vec<f64> = OFFSET.iter().map(|o| 0.75 * general + 0.45 * normal(rng) + o * 1.6).collect();
+    let levels: Vec<f64> = OFFSET
+        .iter()
+        .enumerate()
+        .map(|(d, o)| 0.75 * general + 0.45 * normal(rng) + o * 1.6 - if app && d == APP_WEAK { 0.6 } else { 0.0 })
+        .collect();
     let overall = levels.iter().sum::<f64>() / levels.len() as f64;
 
     let mut answers = Map::new();
@@ -130,6 +140,7 @@ fn one(
         "outcomes": outcomes,
         "site": "demo-shop",
         "page": PAGES[rng.random_range(0..PAGES.len())],
+        "meta": { "channel": if app { "app" } else { "web" }, "device": if mobile { "mobile" } else { "desktop" } },
         "scores": {},
         "sdk": { "name": "eservqual", "version": env!("CARGO_PKG_VERSION") },
     });
