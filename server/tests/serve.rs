@@ -2200,6 +2200,8 @@ fn the_demo_data_has_a_segment_to_find_and_the_segment_comparison_finds_it() {
     assert_eq!(sys["verdict"], "down", "{sys}");
     assert!(sys["difference"].as_f64().is_some_and(|d| d < -0.2), "{sys}");
     assert_eq!(report["segments"]["without_value"], 0);
+    assert_eq!(admin_json(&s, "/v1/segments"), json!({ "keys": ["channel", "device"] }));
+    assert_eq!(get(&s.url("/v1/segments"), None).0, 401);
     let devices = admin_json(&s, "/v1/report?instrument=e-s-qual&by=meta.device");
     let names: Vec<&String> = devices["segments"]["values"].as_object().expect("values").keys().collect();
     assert_eq!(names, ["desktop", "mobile"]);

@@ -99,6 +99,7 @@ pub fn router(app: Shared) -> Router {
         .route("/v1/report", get(report))
         .route("/v1/distributions", get(distributions))
         .route("/v1/comments", get(comments))
+        .route("/v1/segments", get(segments))
         .route("/v1/responses.jsonl", get(export_jsonl))
         .route("/v1/responses.csv", get(export_csv))
         .route("/dashboard/{*file}", get(dashboard_file))
@@ -596,6 +597,13 @@ async fn comments(State(app): State<Shared>, q: QueryResult<CommentsQuery>) -> A
         blocking(move || export::comments_json(reader.as_ref(), &app2.checker.registry, &form, &filter, &which, limit))
             .await,
     )
+}
+
+/// `GET /v1/segments`: the `meta` keys this collector segments by (`serve --segment`), for the
+/// dashboard's segment selector: `{"keys": ["channel", "device"]}`.
+async fn segments(State(app): State<Shared>) -> Answer {
+    let body = serde_json::json!({ "keys": app.segments });
+    Ok(([(header::CONTENT_TYPE, "application/json")], body.to_string()).into_response())
 }
 
 /// A streamed body fed by a blocking producer through a bounded channel.
