@@ -4,8 +4,10 @@
 
 use crate::dataset::{Dataset, MISSING};
 use crate::instrument::{Field, Form, Format, Instrument};
+use crate::instrument::{LocalText, Scale};
 use crate::score::{finish_row, half_rule, headline_kind, overall_keys, score_row, weakest_of, Kind, RowScores};
 use crate::stats::{self, Alpha, Ces, Csat, ItemAlpha, Nps, Stats};
+use crate::text::{text, Locale};
 use indexmap::IndexMap;
 use serde::Serialize;
 use std::borrow::Cow;
@@ -16,6 +18,9 @@ use std::sync::Arc;
 pub struct Report {
     pub instrument: String,
     pub format: Format,
+    /// The scale of item answers in this instrument and format, so a reader plots the means
+    /// without knowing the instruments.
+    pub scale: Scale,
     pub responses: usize,
     /// The dimension set D when the deployment switched some off.
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -46,6 +51,53 @@ pub struct Report {
     /// Overall satisfaction answers (on the form's scale), when asked.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub satisfaction: Option<Stats>,
+    /// The display text of every dimension of `dimensions` and `recovery`, by code: what a
+    /// reader shows instead of the code, from the wording the widget speaks.
+    pub labels: IndexMap<String, Label>,
+}
+
+/// A dimension's name and one-line hint, each by locale tag; a locale without text is left out.
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+pub struct Label {
+    pub name: LocalText,
+    #[serde(skip_serializing_if = "LocalText::is_empty")]
+    pub hint: LocalText,
+}
+
+/// The built-in locales, in the order their text is listed.
+const LOCALES: [Locale; 3] = [Locale::En, Locale::ZhCn, Locale::ZhTw];
+
+/// The built-in wording of `key` in every locale that has it.
+fn builtin_text(key: &str) -> LocalText {
+    LOCALES.iter().filter_map(|&l| text(l, key).map(|t| (l.tag(), t.to_string()))).collect()
+}
+
+/// The labels of the dimensions of `form` and, when reported, of the E-RecS-QUAL dimensions:
+/// a custom instrument's own names (it has no hints), the built-in wording otherwise.
+pub(crate) fn labels(form: &Form, recovery: bool) -> IndexMap<String, Label> {
+    let builtin = |code: &str| Label {
+        name: builtin_text(&cat!("dimension.", code)),
+        hint: builtin_text(&cat!("dimension.", code, ".hint")),
+    };
+    let mut out: IndexMap<String, Label> = form
+        .dimensions()
+        .map(|d| {
+            let label = if form.instrument.builtin {
+                builtin(&d.code)
+            } else {
+                Label { name: d.name.clone(), hint: LocalText::new() }
+            };
+            (d.code.clone(), label)
+        })
+        .collect();
+    if recovery {
+        if let Some(recs) = Instrument::builtin("e-recs-qual") {
+            for d in &recs.dimensions {
+                out.insert(d.code.clone(), builtin(&d.code));
+            }
+        }
+    }
+    out
 }
 
 /// Counts of the per-respondent satisfaction class.
@@ -378,15 +430,18 @@ pub fn report_with(ds: &Dataset, threads: usize) -> Report {
 
     let ces = stats::ces(ds.ces());
     let satisfaction = stats::stats((0..rows).map(|r| ds.satisfaction(r).map(f64::from)));
+    let recovery = recovery_report(ds);
     Report {
         instrument: form.instrument.id.clone(),
         format: form.format,
+        scale: form.scale(),
         responses: rows,
         dimension_set: (!form.all_dimensions()).then(|| form.dimensions().map(|d| d.code.clone()).collect()),
         nps: stats::nps(ds.nps()),
         csat: stats::csat(ds.csat()),
         weakest,
-        recovery: recovery_report(ds),
+        labels: labels(form, recovery.is_some()),
+        recovery,
         ces: (ces.n > 0).then_some(ces),
         ipa: ipa(ds, &dimensions, &dimcols),
         trend: trend(ds, &dimensions, &dimcols, &ocols),

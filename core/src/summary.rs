@@ -812,11 +812,13 @@ impl Summary {
         Report {
             instrument: form.instrument.id.clone(),
             format: form.format,
+            scale: form.scale(),
             responses: s.rows as usize,
             dimension_set: (!form.all_dimensions()).then(|| form.dimensions().map(|d| d.code.clone()).collect()),
             nps: s.outcomes.nps(),
             csat: s.outcomes.csat(),
             weakest,
+            labels: crate::report::labels(form, recovery.is_some()),
             recovery,
             ces: (ces.n > 0).then_some(ces),
             ipa: self.ipa(&dimensions),

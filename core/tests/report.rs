@@ -118,3 +118,46 @@ fn switched_off_dimension_is_absent_from_the_report() {
     assert_eq!(r["dimension_set"], json!(["EFF", "SYS", "PRI"]));
     assert_eq!(r["overall"]["p"]["n"], 2);
 }
+
+#[test]
+fn labels_and_scale_come_from_the_instrument_and_format() {
+    // Built-in: the wording the widget shows, for every dimension and, once asked, recovery.
+    let mut ds = Dataset::new(esqual(Format::Perception));
+    let mut asked = all(4);
+    asked.recovery = Some(vec![Some(3); 11]);
+    ds.push(None, None, &asked);
+    let r = serde_json::to_value(report(&ds)).unwrap();
+    assert_eq!(r["scale"], json!({"min": 1, "max": 5}));
+    let labels = r["labels"].as_object().unwrap();
+    let mut codes: Vec<&str> = labels.keys().map(String::as_str).collect();
+    codes.sort_unstable();
+    assert_eq!(codes, ["COM", "CON", "EFF", "FUL", "PRI", "RES", "SYS"]);
+    assert_eq!(r["labels"]["EFF"]["name"], json!({"en": "Efficiency", "zh-CN": "效率", "zh-TW": "效率"}));
+    assert_eq!(
+        r["labels"]["EFF"]["hint"]["en"],
+        "How easy and quick it is to find things and get things done on the site."
+    );
+    assert_eq!(r["labels"]["CON"]["name"]["en"], "Contact");
+
+    // Without recovery answers there is no recovery block and no recovery label; zone is 1-9
+    // whatever the instrument, gap is the instrument's own scale.
+    let servqual = |format| Form::new(Arc::new(Instrument::builtin("servqual").unwrap()), format);
+    let r = serde_json::to_value(report(&Dataset::new(servqual(Format::Zone)))).unwrap();
+    assert_eq!(r["scale"], json!({"min": 1, "max": 9}));
+    assert_eq!(r["labels"]["RSP"]["name"]["en"], "Responsiveness");
+    assert!(r["labels"].get("RES").is_none());
+    let r = serde_json::to_value(report(&Dataset::new(servqual(Format::Gap)))).unwrap();
+    assert_eq!(r["scale"], json!({"min": 1, "max": 7}));
+
+    // Custom: the file's own names (no hints), its own scale.
+    let custom = Instrument::from_json(
+        r#"{"id": "shop", "version": "1", "scale": {"min": 0, "max": 10}, "format": "perception",
+            "dimensions": [{"code": "EFF", "name": {"en": "Checkout speed", "zh-CN": "结账速度"},
+                            "items": [{"code": "EFF1", "text": {"en": "Fast."}}]},
+                           {"code": "X", "items": [{"code": "X1", "text": {"en": "Fine."}}]}]}"#,
+    )
+    .unwrap();
+    let r = serde_json::to_value(report(&Dataset::new(Form::new(Arc::new(custom), Format::Perception)))).unwrap();
+    assert_eq!(r["scale"], json!({"min": 0, "max": 10}));
+    assert_eq!(r["labels"], json!({"EFF": {"name": {"en": "Checkout speed", "zh-CN": "结账速度"}}, "X": {"name": {}}}));
+}

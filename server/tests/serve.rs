@@ -971,7 +971,24 @@ fn custom_instruments_static_files_and_the_dashboard_page() {
     );
     let (status, _, body) = get(&s.url("/v1/report?instrument=food-delivery"), Some(TOKEN));
     assert_eq!(status, 200, "{body}");
-    assert_eq!(serde_json::from_str::<Value>(&body).expect("JSON")["responses"], 1);
+    let report: Value = serde_json::from_str(&body).expect("JSON");
+    assert_eq!(report["responses"], 1);
+    // The dashboard's names and scale: the instrument file's, not the built-in wording.
+    assert_eq!(report["scale"], json!({"min": 1, "max": 5}));
+    assert_eq!(
+        report["labels"],
+        json!({
+            "APP": {"name": {"en": "Ordering in the app", "zh-CN": "应用内点餐", "zh-TW": "應用程式內點餐"}},
+            "DEL": {"name": {"en": "Delivery", "zh-CN": "配送", "zh-TW": "外送"}},
+            "FOOD": {"name": {"en": "Order accuracy and food condition", "zh-CN": "订单准确与餐品状况", "zh-TW": "訂單正確與餐點狀況"}}
+        })
+    );
+    let (status, _, body) = get(&s.url("/v1/report?instrument=servqual&format=zone"), Some(TOKEN));
+    assert_eq!(status, 200, "{body}");
+    let report: Value = serde_json::from_str(&body).expect("JSON");
+    assert_eq!(report["scale"], json!({"min": 1, "max": 9}));
+    assert_eq!(report["labels"]["TAN"]["name"]["zh-TW"], "有形性");
+    assert_eq!(report["labels"]["EMP"]["hint"]["en"], "Whether you get caring, individual attention.");
     let (status, _, body) = post(&s, &with(payload.clone(), "/answers/XXX1", json!({"p": 1})));
     assert_eq!((status, error_of(&body)["field"].clone()), (400, json!("answers.XXX1")));
 

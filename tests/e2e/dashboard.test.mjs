@@ -15,7 +15,7 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -37,6 +37,15 @@ const CHARTS = ['chart-dims', 'chart-ipa', 'chart-nps', 'chart-csat', 'chart-vol
 const TABLES = ['table-dims', 'table-ipa', 'table-nps', 'table-csat', 'table-volume', 'table-trend', 'table-alpha', 'table-items'];
 const NAMES = { EFF: 'Efficiency', SYS: 'System availability', FUL: 'Fulfillment', PRI: 'Privacy' };
 const NAMES_ZH = { EFF: '效率', SYS: '系统可用性', FUL: '订单履行', PRI: '隐私' };
+// A custom instrument (served with --instrument): its names and its 0-10 scale can only reach
+// the page through the report.
+const CUSTOM = {
+  id: 'e2e-shop', version: '1', scale: { min: 0, max: 10 }, format: 'perception',
+  dimensions: [
+    { code: 'SPD', name: { en: 'Checkout speed', 'zh-CN': '结账速度' }, items: [{ code: 'SPD1', text: { en: 'Paying was quick.' } }, { code: 'SPD2', text: { en: 'No waiting.' } }] },
+    { code: 'CARE', name: { en: 'Packaging care', 'zh-CN': '包装用心' }, items: [{ code: 'CARE1', text: { en: 'It arrived intact.' } }, { code: 'CARE2', text: { en: 'Neatly packed.' } }] },
+  ],
+};
 
 let server;
 let base;
@@ -53,9 +62,10 @@ function withTimeout(promise, ms, what) {
 
 function startServer() {
   dir = mkdtempSync(join(tmpdir(), 'esq-dash-'));
+  writeFileSync(join(dir, 'custom.json'), JSON.stringify(CUSTOM));
   server = spawn(BIN, [
     'serve', '--addr', '127.0.0.1:0', '--db', join(dir, 'e2e.db'), '--seed', '300',
-    '--admin-token', TOKEN, '--www', join(ROOT, 'www'),
+    '--admin-token', TOKEN, '--www', join(ROOT, 'www'), '--instrument', join(dir, 'custom.json'),
   ], { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, ESERVQUAL_LOG: 'warn' } });
   let err = '';
   server.stderr.on('data', (d) => { err += d; });
@@ -118,6 +128,16 @@ function zonePayload(i) {
   return p;
 }
 
+// Custom-instrument responses: checkout speed answered high, packaging low (the weakest).
+function customPayload(i) {
+  return {
+    schema: 'eservqual.response/1', id: randomUUID(), instrument: { id: CUSTOM.id, version: CUSTOM.version, format: 'perception' },
+    scale: CUSTOM.scale, locale: 'en', submitted_at: new Date(Date.now() - i * 3_600_000).toISOString().replace(/\.\d+Z$/, 'Z'),
+    answers: { SPD1: { p: 8 + (i % 3) }, SPD2: { p: 9 }, CARE1: { p: 2 + (i % 2) }, CARE2: { p: 4 } },
+    outcomes: { nps: 7 }, scores: {}, sdk: { name: 'eservqual', version: '0.1.0' },
+  };
+}
+
 before(async () => {
   assert.ok(existsSync(BIN), `${BIN} is missing: run \`cargo build -p eservqual-server\` first`);
   assert.ok(existsSync(VENDOR), `${VENDOR} is missing: run scripts/build-dashboard.sh first`);
@@ -131,6 +151,11 @@ before(async () => {
   for (let i = 0; i < 6; i++) {
     await post(gapPayload(i));
     await post(zonePayload(i));
+  }
+  for (let i = 0; i < 4; i++) {
+    const res = await fetch(base + '/v1/responses', { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify(customPayload(i)), signal: AbortSignal.timeout(10_000) });
+    // Empty client scores are stored and flagged, as any client's that differ.
+    assert.equal(res.status, 201, `POST ${CUSTOM.id}: ${await res.text()}`);
   }
   browser = await withTimeout(chromium.launch({
     executablePath: '/usr/bin/chromium', headless: true,
@@ -250,6 +275,10 @@ async function check(width) {
     assert.ok(title.startsWith('Fix first: ' + NAMES[report.weakest]), title);
     const n = report.dimensions[report.weakest].p.n;
     assert.ok(title.includes('n ' + n), title);
+    // The one-line hint is the report's (the core's wording), not a copy kept by the page.
+    assert.ok(report.labels[report.weakest].hint.en.length > 10);
+    assert.equal(await page.locator('#fix-covers').textContent(), `What it covers: ${report.labels[report.weakest].hint.en}`);
+    assert.equal(await page.locator('#dims-sub').textContent(), 'Mean perception per dimension on the 1–5 scale, with 95% intervals.');
 
     await chartsDrawn(page, CHARTS);
     await tablesFilled(page, TABLES);
@@ -335,6 +364,51 @@ test('a Chinese browser gets the Chinese dashboard by default', { timeout: 30_00
     assert.ok((await page.locator('#fix-title').textContent()).startsWith('优先改进：' + NAMES_ZH[report.weakest]));
     assert.deepEqual(await page.evaluate(() => window.__csp), []);
     assert.deepEqual(problems, []);
+  } finally {
+    await context.close();
+  }
+});
+
+test('a custom instrument: its own dimension names and scale, from the report (en, zh)', { timeout: 45_000 }, async () => {
+  const report = await admin(`/v1/report?instrument=${CUSTOM.id}`);
+  assert.deepEqual(report.scale, CUSTOM.scale);
+  assert.equal(report.weakest, 'CARE');
+  const { context, page, problems } = await open(1280);
+  try {
+    await page.goto(await oneTimeUrl());
+    await ready(page);
+    await page.evaluate((h) => { location.hash = h; }, `instrument=${CUSTOM.id}`);
+    await page.waitForFunction(() => document.getElementById('fix-first').dataset.dimension === 'CARE');
+    assert.ok((await page.locator('#fix-title').textContent()).startsWith('Fix first: Packaging care'));
+    // A custom instrument has no hints: the line is hidden, not filled with a code or a copy.
+    assert.equal(await page.locator('#fix-covers').isVisible(), false);
+    // Row headers in the report's order, each its name (the "n < 30" badge follows as an element).
+    const named = (lang) => Object.keys(report.dimensions).map((c) => CUSTOM.dimensions.find((d) => d.code === c).name[lang]);
+    const rowNames = () => page.locator('#table-dims table tbody th').evaluateAll((ths) => ths.map((th) => th.firstChild.textContent));
+    assert.deepEqual(await rowNames(), named('en'));
+    assert.deepEqual(named('en').slice().sort(), ['Checkout speed', 'Packaging care']);
+    assert.equal(await page.locator('#dims-sub').textContent(), 'Mean perception per dimension on the 0–10 scale, with 95% intervals.');
+    const axis = await page.evaluate(() => {
+      const x = window.Chart.getChart(document.getElementById('chart-dims')).scales.x;
+      return [x.min, x.max];
+    });
+    assert.deepEqual(axis, [0, 10]);
+    const kpi = await page.locator('#kpi-overall .kpi-value').textContent();
+    assert.ok(kpi.endsWith('of 10'), kpi);
+    const items = await page.locator('#table-items table tbody tr').evaluateAll((trs) => trs.map((tr) => [tr.children[0].textContent, tr.children[1].textContent]));
+    const expectedItems = Object.entries(report.dimensions).flatMap(([c, d]) => Object.keys(d.items).map((i) => [i, named('en')[Object.keys(report.dimensions).indexOf(c)]]));
+    assert.deepEqual(items, expectedItems);
+    assert.deepEqual(items.map((x) => x.join(' ')).sort(), ['CARE1 Packaging care', 'CARE2 Packaging care', 'SPD1 Checkout speed', 'SPD2 Checkout speed']);
+    await chartsDrawn(page, ['chart-dims', 'chart-trend']);
+    await axe(page, 'custom instrument, en');
+
+    await page.locator('button[data-lang="zh"]').click();
+    await page.waitForFunction(() => document.documentElement.lang === 'zh-CN');
+    assert.deepEqual(await rowNames(), named('zh-CN'));
+    assert.ok((await page.locator('#fix-title').textContent()).startsWith('优先改进：包装用心'));
+    await axe(page, 'custom instrument, zh');
+    assert.deepEqual(await page.evaluate(() => window.__csp), [], 'CSP violations');
+    assert.deepEqual(problems, [], 'console errors, page errors or dialogs');
   } finally {
     await context.close();
   }

@@ -612,7 +612,7 @@ def report(instrument, fmt, respondents, only=None):
     respondents = [dict(r, answers=keyed(instrument, fmt, r.get("answers") or {})) for r in respondents]
     per_dim_rows = [dimension_scores(fmt, dims, r.get("answers") or {}) for r in respondents]
     overall_rows = [overall_scores(fmt, dims, pd_, r.get("weights")) for pd_, r in zip(per_dim_rows, respondents)]
-    out = {"instrument": instrument, "format": fmt, "responses": len(respondents)}
+    out = {"instrument": instrument, "format": fmt, "scale": {"min": lo, "max": hi}, "responses": len(respondents)}
     if only is not None and list(dims) != [c for c, _ in INSTRUMENTS[instrument]]:
         out["dimension_set"] = list(dims)
     out["dimensions"] = dimension_report(fmt, dims, respondents, per_dim_rows, [True] * len(respondents))

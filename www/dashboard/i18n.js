@@ -1,21 +1,8 @@
-// The dashboard's strings in English and simplified Chinese, and the names of the built-in
-// dimensions (the wording of core/src/text.rs). `{name}` marks a value filled in at run time.
-'use strict';
-window.ESQ_I18N = {
-  dims: {
-    EFF: { en: 'Efficiency', zh: '效率', hint: { en: 'How easy and quick it is to find things and get things done on the site.', zh: '在网站上查找内容、办完事情是否方便快捷。' } },
-    SYS: { en: 'System availability', zh: '系统可用性', hint: { en: 'Whether the site is always there and runs without technical trouble.', zh: '网站能否随时访问，运行时有没有技术故障。' } },
-    FUL: { en: 'Fulfillment', zh: '订单履行', hint: { en: 'Whether orders arrive as promised and what is offered is described truthfully.', zh: '订单是否按承诺送达，商品介绍是否真实准确。' } },
-    PRI: { en: 'Privacy', zh: '隐私', hint: { en: 'How well the site protects personal and payment details.', zh: '网站是否妥善保护个人信息和支付信息。' } },
-    TAN: { en: 'Tangibles', zh: '有形性', hint: { en: 'How the premises, equipment, staff and printed materials look.', zh: '场所、设备、员工和印刷资料给人的外在印象。' } },
-    REL: { en: 'Reliability', zh: '可靠性', hint: { en: 'Whether the company does what it promises, and does it accurately.', zh: '公司是否说到做到，而且做得准确无误。' } },
-    RSP: { en: 'Responsiveness', zh: '响应性', hint: { en: 'How willing and quick the staff are to help.', zh: '员工是否乐于帮忙、行动是否迅速。' } },
-    ASR: { en: 'Assurance', zh: '保证性', hint: { en: 'Whether the staff are knowledgeable and courteous, and can be trusted.', zh: '员工是否专业、有礼，值得信赖。' } },
-    EMP: { en: 'Empathy', zh: '关怀性', hint: { en: 'Whether customers get caring, individual attention.', zh: '顾客能否得到贴心、因人而异的关照。' } },
-    RES: { en: 'Responsiveness', zh: '响应性', hint: { en: 'How well problems and returns are dealt with.', zh: '问题和退货处理得好不好。' } },
-    COM: { en: 'Compensation', zh: '补偿', hint: { en: 'Whether customers are compensated when something goes wrong.', zh: '出了问题时，顾客能否得到补偿。' } },
-    CON: { en: 'Contact', zh: '联系渠道', hint: { en: 'Whether customers can reach a person when they need help.', zh: '需要帮助时，顾客能否联系到真人。' } },
-  },
+// The dashboard's own strings in English and simplified Chinese (`{name}` marks a value filled
+// in at run time), the language shown, and the dimension names and hints the report carries.
+
+/** The strings by language; a key missing in `zh` falls back to `en`. */
+export const STRINGS = {
   en: {
     'doc.title': 'Service quality dashboard · eservqual',
     title: 'Service quality',
@@ -381,3 +368,54 @@ window.ESQ_I18N = {
     'fmt.zone': '容忍区间',
   },
 };
+
+let current = 'en';
+let labels = {};
+
+/** The language shown: `en` or `zh`. */
+export const lang = () => current;
+export function setLang(l) {
+  current = l === 'zh' ? 'zh' : 'en';
+}
+/** The BCP 47 tag of the language shown, for Intl and the page's `lang`. */
+export const locale = () => (current === 'zh' ? 'zh-CN' : 'en');
+
+export function t(key, vars) {
+  let s = STRINGS[current][key];
+  if (s === undefined) s = STRINGS.en[key];
+  if (s === undefined) return key;
+  if (vars) s = s.replace(/\{(\w+)\}/g, (m, k) => (vars[k] === undefined ? m : String(vars[k])));
+  return s;
+}
+
+// A count in words by the language's plural rules: `key.one`, `key.other`, ... ({n} is the
+// count as a number; Chinese has only `other`).
+const plurals = {};
+export function tn(key, n, vars) {
+  plurals[current] = plurals[current] || new Intl.PluralRules(locale());
+  const form = key + '.' + plurals[current].select(n);
+  const known = STRINGS[current][form] !== undefined || STRINGS.en[form] !== undefined;
+  return t(known ? form : key + '.other', Object.assign({ n: new Intl.NumberFormat(locale()).format(n) }, vars));
+}
+
+/** Takes the `labels` of a report: `{code: {name: {tag: text}, hint?: {tag: text}}}`. */
+export function setLabels(next) {
+  labels = next && typeof next === 'object' ? next : {};
+}
+
+// A text of the report's by locale tag: the language shown, then English, then any.
+function pick(byTag) {
+  if (!byTag || typeof byTag !== 'object') return null;
+  const found = byTag[locale()] || byTag.en || Object.values(byTag).find((v) => typeof v === 'string' && v);
+  return typeof found === 'string' && found ? found : null;
+}
+
+/** A dimension's name from the report, its code when the report has none. */
+export function dimName(code) {
+  return pick(labels[code] && labels[code].name) || code;
+}
+
+/** A dimension's one-line hint from the report, or null. */
+export function dimHint(code) {
+  return pick(labels[code] && labels[code].hint);
+}

@@ -1,0 +1,115 @@
+// The dashboard's entry: reads the collector's aggregate report (/v1/report), the NPS, CSAT
+// and CES answers counted per value with the count of comments (/v1/distributions) and the
+// latest comments (/v1/comments), and draws them with the vendored Chart.js. Each costs the
+// server the days or the comments asked for, never a read of every response: the exports are
+// only linked, for download. Every piece of data reaches the page through textContent: nothing
+// is parsed as HTML. This module holds the selection in the address and the language; the
+// others are data.js (fetching and state), views.js, charts.js, tables.js, format.js, i18n.js.
+import { setupChartDefaults } from './charts.js';
+import { isLatest, loadSelection, nextLoad, query, state } from './data.js';
+import { $, el } from './dom.js';
+import { int } from './format.js';
+import { lang, setLang, t } from './i18n.js';
+import { applyStatic, render, renderHeadline, renderIpa } from './views.js';
+
+async function load() {
+  const seq = nextLoad();
+  $('status').textContent = t('loading');
+  $('error').hidden = true;
+  updateExports(state.format);
+  try {
+    if (!(await loadSelection(seq, (report) => updateExports(report.format)))) return;
+    render();
+    const report = state.report;
+    $('status').textContent = t('loaded', { n: int(report.responses), format: t('fmt.' + report.format) });
+  } catch (e) {
+    if (!isLatest(seq)) return;
+    $('status').textContent = '';
+    $('error').textContent = e.message;
+    $('error').hidden = false;
+    $('content').hidden = true;
+  }
+}
+
+function updateExports(format) {
+  const q = query({ format: format || '' });
+  $('export-csv').href = '/v1/responses.csv?' + q;
+  $('export-jsonl').href = '/v1/responses.jsonl?' + q;
+}
+
+function readHash() {
+  const q = new URLSearchParams(location.hash.slice(1));
+  state.instrument = q.get('instrument') || 'e-s-qual';
+  state.format = ['perception', 'gap', 'zone'].includes(q.get('format')) ? q.get('format') : '';
+  const date = (v) => (/^\d{4}-\d{2}-\d{2}$/.test(v || '') ? v : '');
+  state.from = date(q.get('from'));
+  state.to = date(q.get('to'));
+  const sel = $('f-instrument');
+  if (![...sel.options].some((o) => o.value === state.instrument)) {
+    const o = el('option', null, state.instrument);
+    o.value = state.instrument;
+    sel.appendChild(o);
+  }
+  sel.value = state.instrument;
+  $('f-format').value = state.format;
+  $('f-from').value = state.from;
+  $('f-to').value = state.to;
+}
+
+function writeHash() {
+  const q = new URLSearchParams();
+  q.set('instrument', state.instrument);
+  if (state.format) q.set('format', state.format);
+  if (state.from) q.set('from', state.from);
+  if (state.to) q.set('to', state.to);
+  history.replaceState(null, '', '#' + q.toString());
+}
+
+function initialLang() {
+  let saved = null;
+  try { saved = localStorage.getItem('eservqual.dashboard.lang'); } catch (e) { /* storage off */ }
+  if (saved === 'en' || saved === 'zh') return saved;
+  const langs = navigator.languages && navigator.languages.length ? navigator.languages : [navigator.language || 'en'];
+  return /^zh\b/i.test(langs[0] || '') ? 'zh' : 'en';
+}
+
+function switchLang(next) {
+  if (next === lang()) return;
+  setLang(next);
+  try { localStorage.setItem('eservqual.dashboard.lang', next); } catch (e) { /* storage off */ }
+  render();
+  if (state.report) $('status').textContent = t('loaded', { n: int(state.report.responses), format: t('fmt.' + state.report.format) });
+}
+
+function start() {
+  if (!window.Chart) {
+    $('error').textContent = 'Chart.js is missing: run scripts/build-dashboard.sh';
+    $('error').hidden = false;
+    return;
+  }
+  setupChartDefaults();
+  setLang(initialLang());
+  applyStatic();
+  readHash();
+  document.querySelectorAll('.lang-btn').forEach((b) => b.addEventListener('click', () => switchLang(b.dataset.lang)));
+  document.querySelectorAll('#ipa-source .seg-btn').forEach((b) => b.addEventListener('click', () => {
+    state.ipaSource = b.dataset.source;
+    if (state.report) renderIpa(state.report);
+    if (state.report) renderHeadline(state.report);
+  }));
+  $('filters').addEventListener('submit', (e) => e.preventDefault());
+  const onChange = () => {
+    state.instrument = $('f-instrument').value;
+    state.format = $('f-format').value;
+    state.from = $('f-from').value;
+    state.to = $('f-to').value;
+    writeHash();
+    load();
+  };
+  ['f-instrument', 'f-format', 'f-from', 'f-to'].forEach((id) => $(id).addEventListener('change', onChange));
+  window.addEventListener('hashchange', () => { readHash(); load(); });
+  load();
+}
+
+// A module runs once the document is parsed.
+start();
