@@ -338,4 +338,3 @@ fn fallback_uuid(bytes: &[u8; 16]) -> String {
 pub fn now_rfc3339() -> String {
     js_sys::Date::new_0().to_iso_string().into()
 }
-
