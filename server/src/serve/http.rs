@@ -62,6 +62,8 @@ pub struct App {
     pub request_timeout: Duration,
     /// The `meta` keys a report may be segmented by (`serve --segment`).
     pub segments: Vec<String>,
+    /// The webhooks (`serve --webhook`): the events of a new response are made here.
+    pub webhooks: Arc<super::webhooks::Config>,
 }
 
 type Shared = Arc<App>;
@@ -101,6 +103,7 @@ pub fn router(app: Shared) -> Router {
         .route("/v1/comments", get(comments))
         .route("/v1/responses.jsonl", get(export_jsonl))
         .route("/v1/responses.csv", get(export_csv))
+        .route("/v1/webhooks/deliveries", get(deliveries))
         .route("/dashboard/{*file}", get(dashboard_file))
         .route_layer(middleware::from_fn_with_state(app.clone(), require_admin))
         .layer(SetResponseHeaderLayer::overriding(header::CACHE_CONTROL, HeaderValue::from_static("no-store")));
@@ -231,7 +234,9 @@ async fn ingest(
         ));
     }
     let received_at = utc_text(jiff::Timestamp::now());
-    let row = app.checker.check(&bytes, &received_at)?;
+    let mut row = app.checker.check(&bytes, &received_at)?;
+    // Stored with the row only when it is new (the writer's transaction decides).
+    row.events = app.webhooks.response_events(&row, &received_at);
     let id = row.id.clone();
     let mismatch = row.scores_mismatch;
     match app.writer.insert(row).await? {
@@ -544,6 +549,41 @@ async fn comments(State(app): State<Shared>, q: QueryResult<CommentsQuery>) -> A
     let filter = form_filter(&q, &form)?;
     let reader = reader(&app).await?;
     json_answer(blocking(move || export::comments_json(reader.as_ref(), &form, &filter, limit)).await)
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct DeliveriesQuery {
+    status: Option<String>,
+    limit: Option<usize>,
+    offset: Option<usize>,
+}
+
+/// Most rows of one page of `GET /v1/webhooks/deliveries`.
+const DELIVERIES_MAX: usize = 500;
+
+/// `GET /v1/webhooks/deliveries[?status=pending|delivered|failed][&limit=N][&offset=N]`: the
+/// webhook events, newest first, with attempts, last status and next attempt time.
+async fn deliveries(State(app): State<Shared>, q: QueryResult<DeliveriesQuery>) -> Answer {
+    let q = query(q)?;
+    let invalid =
+        |field: &str, message: String| ApiError::new(StatusCode::BAD_REQUEST, Code::InvalidQuery, field, message);
+    if let Some(s) = q.status.as_deref() {
+        if !matches!(s, "pending" | "delivered" | "failed") {
+            return Err(invalid("status", format!("'{s}': use pending, delivered or failed")));
+        }
+    }
+    let limit = q.limit.unwrap_or(50);
+    if !(1..=DELIVERIES_MAX).contains(&limit) {
+        return Err(invalid("limit", format!("{limit}: give 1 to {DELIVERIES_MAX}")));
+    }
+    let offset = q.offset.unwrap_or(0);
+    let backend = app.backend.clone();
+    let status = q.status.clone();
+    let rows = blocking(move || backend.outbox()?.deliveries(status.as_deref(), limit, offset)).await?;
+    let next_offset = (rows.len() == limit).then_some(offset + limit);
+    let body = serde_json::json!({ "deliveries": rows, "limit": limit, "offset": offset, "next_offset": next_offset });
+    Ok(([(header::CONTENT_TYPE, "application/json")], body.to_string()).into_response())
 }
 
 /// A streamed body fed by a blocking producer through a bounded channel.

@@ -14,6 +14,7 @@ pub mod proxy;
 pub mod seed;
 pub mod store;
 pub mod summaries;
+pub mod webhooks;
 pub mod writer;
 
 use crate::cli::ServeArgs;
@@ -98,6 +99,39 @@ fn www_dirs(flag: Option<&PathBuf>) -> Result<(Option<PathBuf>, Option<PathBuf>)
     let dashboard =
         [PathBuf::from("www/dashboard"), repo].into_iter().find_map(|d| d.canonicalize().ok().filter(|d| d.is_dir()));
     Ok((None, dashboard))
+}
+
+/// The webhooks of `--webhook`, with the secret of `--webhook-secret-file` or
+/// `ESERVQUAL_WEBHOOK_SECRET` (required when a webhook is given: every request is signed).
+fn webhook_config(args: &ServeArgs) -> Result<webhooks::Config, Error> {
+    let default_format = webhooks::BodyFormat::parse(&args.alert_format).map_err(|m| arg_error("--alert-format", m))?;
+    let hooks = args
+        .webhooks
+        .iter()
+        .map(|spec| webhooks::Webhook::parse(spec, default_format))
+        .collect::<Result<Vec<_>, _>>()
+        .map_err(|m| arg_error("--webhook", m))?;
+    let secret_text = match &args.webhook_secret_file {
+        Some(path) => Some(std::fs::read_to_string(path).map_err(|e| Error::io(Some(&path_name(path)), &e))?),
+        None => std::env::var(webhooks::SECRET_ENV).ok().filter(|s| !s.trim().is_empty()),
+    };
+    let flag = if args.webhook_secret_file.is_some() { "--webhook-secret-file" } else { webhooks::SECRET_ENV };
+    let secret = secret_text.map(|t| webhooks::Secret::parse(&t)).transpose().map_err(|m| arg_error(flag, m))?;
+    if !hooks.is_empty() && secret.is_none() {
+        return Err(arg_error(
+            "--webhook",
+            format!("webhooks are signed: give --webhook-secret-file FILE or set {}", webhooks::SECRET_ENV),
+        ));
+    }
+    if !(args.webhook_retry_scale.is_finite() && args.webhook_retry_scale >= 0.0) {
+        return Err(arg_error("--webhook-retry-scale", "give a number of 0 or more"));
+    }
+    Ok(webhooks::Config {
+        hooks,
+        secret,
+        timeout: seconds("--webhook-timeout", args.webhook_timeout)?,
+        retry_scale: args.webhook_retry_scale,
+    })
 }
 
 /// Opens the store: --database-url, else --db, else ESERVQUAL_DATABASE_URL, else eservqual.db.
@@ -224,6 +258,7 @@ pub fn run(args: &ServeArgs) -> Result<(), Error> {
     .map_err(|m| arg_error(if args.admin_token_file.is_some() { "--admin-token-file" } else { "--admin-token" }, m))?;
     let limiter = limit::Limiter::new(args.rate_limit, args.rate_burst).map_err(|m| arg_error("--rate-limit", m))?;
     let (www, dashboard) = www_dirs(args.www.as_ref())?;
+    let webhooks = Arc::new(webhook_config(args)?);
     let proxies = Arc::new(proxy::Proxies::parse(&args.trust_proxy).map_err(|m| arg_error("--trust-proxy", m))?);
     let request_timeout = seconds("--request-timeout", args.request_timeout)?;
     let limits = net::Limits {
@@ -267,6 +302,7 @@ pub fn run(args: &ServeArgs) -> Result<(), Error> {
         dashboard,
         request_timeout,
         segments: args.segments.iter().map(|k| k.trim().to_string()).filter(|k| !k.is_empty()).collect(),
+        webhooks: webhooks.clone(),
     });
 
     let result = runtime.block_on(async {
@@ -296,6 +332,7 @@ pub fn run(args: &ServeArgs) -> Result<(), Error> {
             }
             let _ = out.flush();
         }
+        webhooks::start(webhooks.clone(), backend.clone());
         if let Some(limiter_app) = app.limiter.as_ref().map(|_| app.clone()) {
             tokio::spawn(async move {
                 let mut tick = tokio::time::interval(Duration::from_secs(60));
