@@ -16,9 +16,7 @@ enum Job {
         reply: oneshot::Sender<Result<Stored, StoreError>>,
     },
     /// A write probe (`/healthz`): one small committed write.
-    Probe {
-        reply: oneshot::Sender<Result<(), StoreError>>,
-    },
+    Probe { reply: oneshot::Sender<Result<(), StoreError>> },
 }
 
 /// The async side of the writer thread; clone it freely.
