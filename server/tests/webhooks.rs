@@ -530,3 +530,136 @@ fn a_webhook_without_a_secret_or_with_a_bad_option_is_refused_at_start() {
     assert_ne!(code, Some(0));
     assert!(err.contains("event 'all'"), "{err}");
 }
+
+/// A stored response of ISO week 2026-W10 (from Monday 2 March 2026) or one of the four weeks
+/// before, written straight into the SQLite file (the collector refuses a response submitted
+/// weeks ago): E-S-QUAL perception, every EFF item answered `eff`, SYS and FUL items 4, PRI
+/// items `pri`.
+fn old_row(conn: &rusqlite::Connection, n: u64, day: &str, eff: i64, pri: i64) {
+    let path = common::data_dir().join("esqual_one.json");
+    let mut v: Value = serde_json::from_str(&std::fs::read_to_string(path).expect("example")).expect("JSON");
+    let id = format!("00000000-0000-4000-8000-{:012x}", 0xa1e7_0000 + n);
+    v["id"] = json!(id);
+    let submitted = format!("{day}T10:00:00.000Z");
+    v["submitted_at"] = json!(submitted);
+    v.as_object_mut().expect("object").remove("started_at");
+    for (item, answer) in v["answers"].as_object_mut().expect("answers") {
+        let value = match &item[..3] {
+            "EFF" => eff,
+            "PRI" => pri,
+            _ => 4,
+        };
+        *answer = json!({ "p": value });
+    }
+    conn.execute(
+        "INSERT INTO responses (id, instrument, format, dimensions, submitted_at, received_at, scores_mismatch, payload, has_comment)
+         VALUES (?1, 'e-s-qual', 'perception', 'EFF,SYS,FUL,PRI', ?2, ?2, 1, ?3, 0)",
+        rusqlite::params![id, submitted, v.to_string()],
+    )
+    .expect("insert");
+}
+
+#[test]
+fn a_week_whose_dimension_dropped_sends_alerts_once() {
+    if on_postgres() {
+        return; // The rows are written into the SQLite file directly.
+    }
+    let dir = scratch("alerts");
+    let db = dir.join("t.db");
+    let rebuild = |what: &str| {
+        let out = Command::new(env!("CARGO_BIN_EXE_eservqual"))
+            .args(["summaries", "rebuild", "--db", &db.display().to_string()])
+            .output()
+            .expect("runs");
+        assert!(out.status.success(), "{what}: {}", String::from_utf8_lossy(&out.stderr));
+    };
+    rebuild("creating the database");
+    let (mut base_eff, mut week_eff) = (Vec::new(), Vec::new());
+    {
+        let conn = rusqlite::Connection::open(&db).expect("open");
+        // The four weeks before: EFF 4 or 5, PRI 3 (the weakest). 20 responses.
+        for (n, day) in ["2026-02-02", "2026-02-10", "2026-02-18", "2026-02-26"].iter().enumerate() {
+            for k in 0..5u64 {
+                let eff = 4 + (k % 2) as i64;
+                old_row(&conn, n as u64 * 10 + k, day, eff, 3);
+                base_eff.push(eff as f64);
+            }
+        }
+        // 2026-W10: EFF 1 or 2 (mean 1.5), now below PRI. 12 responses.
+        for k in 0..12u64 {
+            let eff = 1 + (k % 2) as i64;
+            old_row(&conn, 100 + k, if k < 6 { "2026-03-02" } else { "2026-03-08" }, eff, 3);
+            week_eff.push(eff as f64);
+        }
+        // One response of the next week, PRI still its weakest, EFF up: no alert for 2026-W11
+        // (whose base, 9 February to 8 March, has PRI weakest too, EFF at 3.17).
+        old_row(&conn, 200, "2026-03-09", 5, 3);
+    }
+    rebuild("summaries of the written rows");
+    let json_hook = Receiver::start("/alerts");
+    let slack_hook = Receiver::start("/slack");
+    let created_only = Receiver::start("/created");
+    let c = Collector::start(
+        &dir,
+        &[
+            format!("{};events=alerts", json_hook.url),
+            format!("{};format=slack", slack_hook.url),
+            format!("{};events=response.created", created_only.url),
+        ],
+    );
+    let check = |week: &str| {
+        let mut res = agent()
+            .post(&format!("{}/v1/alerts/check?week={week}", c.base))
+            .header("Authorization", format!("Bearer {TOKEN}"))
+            .send_empty()
+            .expect("POST");
+        let status = res.status().as_u16();
+        let body: Value = serde_json::from_str(&res.body_mut().read_to_string().expect("body")).expect("JSON");
+        (status, body)
+    };
+    let (status, first) = check("2026-W10");
+    assert_eq!(status, 200, "{first}");
+    assert_eq!(first["week"], "2026-W10");
+    let kinds: Vec<&str> =
+        first["alerts"].as_array().expect("alerts").iter().filter_map(|a| a["type"].as_str()).collect();
+    assert_eq!(kinds, ["alert.dimension_dropped", "alert.weakest_changed"], "{first}");
+    assert_eq!(first["new_events"], 4, "two alerts for each of the two webhooks that take alerts");
+    // Checked again (the timer, another collector): nothing new.
+    let (_, again) = check("2026-W10");
+    assert_eq!(again["new_events"], 0);
+    assert_eq!(check("2026-W11").1["alerts"], json!([]), "2026-W11: no drop, the same weakest");
+    assert_eq!(check("2026-W60").0, 400);
+
+    let seen = json_hook.wait_for(20, "two alerts", |s| s.len() >= 2);
+    slack_hook.wait_for(20, "two alerts", |s| s.len() >= 2);
+    c.deliveries_when(20, "?status=delivered", |r| r.len() == 4);
+    assert!(created_only.seen().is_empty());
+    let bodies: Vec<Value> = seen.iter().map(|s| serde_json::from_str(&s.body).expect("JSON")).collect();
+    assert!(seen.iter().all(|s| s.valid));
+    let dropped = bodies.iter().find(|b| b["type"] == "alert.dimension_dropped").expect("dropped");
+    let d = &dropped["data"];
+    assert_eq!((d["week"].as_str(), d["dimension"].as_str()), (Some("2026-W10"), Some("EFF")));
+    assert_eq!((d["responses"].as_u64(), d["base_responses"].as_u64()), (Some(12), Some(20)));
+    // Welch's t by hand from the EFF answers written (each respondent's EFF mean is its answer).
+    let mean = |x: &[f64]| x.iter().sum::<f64>() / x.len() as f64;
+    let var = |x: &[f64]| x.iter().map(|v| (v - mean(x)).powi(2)).sum::<f64>() / (x.len() - 1) as f64;
+    let (m1, m0) = (mean(&week_eff), mean(&base_eff));
+    assert!((d["test"]["current"].as_f64().expect("current") - m1).abs() < 1e-12, "{d}");
+    assert!((d["test"]["base"].as_f64().expect("base") - m0).abs() < 1e-12, "{d}");
+    let t = (m1 - m0) / (var(&week_eff) / week_eff.len() as f64 + var(&base_eff) / base_eff.len() as f64).sqrt();
+    assert!((d["test"]["statistic"].as_f64().expect("t") - t).abs() < 1e-9, "{d}");
+    assert!(d["test"]["p_adjusted"].as_f64().is_some_and(|p| p < 0.05));
+    let changed = bodies.iter().find(|b| b["type"] == "alert.weakest_changed").expect("weakest");
+    assert_eq!(
+        (changed["data"]["previous_weakest"].as_str(), changed["data"]["weakest"].as_str()),
+        (Some("PRI"), Some("EFF"))
+    );
+    let slack: Vec<Value> = slack_hook.seen().iter().map(|s| serde_json::from_str(&s.body).expect("JSON")).collect();
+    assert!(
+        slack
+            .iter()
+            .any(|b| b["text"].as_str().is_some_and(|t| t.contains(&format!("EFF dropped from {m0:.2} to {m1:.2}")))),
+        "{slack:?}"
+    );
+    assert!(slack.iter().all(|b| b["blocks"][0]["text"]["text"] == b["text"]));
+}

@@ -104,6 +104,7 @@ pub fn router(app: Shared) -> Router {
         .route("/v1/responses.jsonl", get(export_jsonl))
         .route("/v1/responses.csv", get(export_csv))
         .route("/v1/webhooks/deliveries", get(deliveries))
+        .route("/v1/alerts/check", post(alerts_check))
         .route("/dashboard/{*file}", get(dashboard_file))
         .route_layer(middleware::from_fn_with_state(app.clone(), require_admin))
         .layer(SetResponseHeaderLayer::overriding(header::CACHE_CONTROL, HeaderValue::from_static("no-store")));
@@ -583,6 +584,37 @@ async fn deliveries(State(app): State<Shared>, q: QueryResult<DeliveriesQuery>) 
     let rows = blocking(move || backend.outbox()?.deliveries(status.as_deref(), limit, offset)).await?;
     let next_offset = (rows.len() == limit).then_some(offset + limit);
     let body = serde_json::json!({ "deliveries": rows, "limit": limit, "offset": offset, "next_offset": next_offset });
+    Ok(([(header::CONTENT_TYPE, "application/json")], body.to_string()).into_response())
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct AlertsQuery {
+    week: Option<String>,
+}
+
+/// `POST /v1/alerts/check[?week=YYYY-Www]`: checks that ISO week (default: the last completed
+/// one) against the four before and writes the alert events of webhooks that take alerts.
+async fn alerts_check(State(app): State<Shared>, q: QueryResult<AlertsQuery>) -> Answer {
+    let q = query(q)?;
+    let monday = match q.week.as_deref() {
+        None => super::alerts::last_completed(jiff::Timestamp::now()),
+        Some(w) => super::alerts::parse_week(w).ok_or_else(|| {
+            ApiError::new(
+                StatusCode::BAD_REQUEST,
+                Code::InvalidQuery,
+                "week",
+                format!("'{w}': give an ISO week such as 2026-W48"),
+            )
+        })?,
+    };
+    let app2 = app.clone();
+    let checked =
+        blocking(move || super::alerts::check(app2.backend.as_ref(), &app2.checker.registry, &app2.webhooks, monday))
+            .await?;
+    let alerts: Vec<serde_json::Value> =
+        checked.alerts.iter().map(|(kind, data)| serde_json::json!({ "type": kind, "data": data })).collect();
+    let body = serde_json::json!({ "week": checked.week, "alerts": alerts, "new_events": checked.new_events });
     Ok(([(header::CONTENT_TYPE, "application/json")], body.to_string()).into_response())
 }
 

@@ -23,7 +23,8 @@
 use super::store::{
     comments_sql, filter_conditions, outbox_claim_sql, payload_has_comment, same_response, summary_conditions,
     where_sql, Backend, Claimed, Delivery, Filter, NewRow, Outbox, OutboxEvent, Reader, Row, Settled, StoreError,
-    Stored, StoredComment, Writer, HAS_COMMENT_VERSION, OUTBOX_INSERT, OUTBOX_LIST, OUTBOX_SETTLE, PROBE_BYTES,
+    Stored, StoredComment, Writer, FORMS_IN, HAS_COMMENT_VERSION, OUTBOX_INSERT, OUTBOX_LIST, OUTBOX_SETTLE,
+    PROBE_BYTES,
 };
 use super::summaries::{self, Key, Pending, Rebuild, StoredSummary};
 use deadpool_postgres::{Manager, ManagerConfig, Object, Pool, RecyclingMethod};
@@ -712,6 +713,15 @@ impl Outbox for PgOutbox {
                 }
             })
             .collect())
+    }
+
+    fn forms(&mut self, from: &str, to: &str) -> Result<Vec<(String, String, String)>, StoreError> {
+        let client = self.inner.get()?;
+        let c = &client;
+        let query = async move { c.query(FORMS_IN, &[&from, &to]).await };
+        let outcome = self.inner.bounded(query);
+        let rows = self.inner.settle(client, "listing the forms of a week", outcome)?;
+        Ok(rows.iter().map(|r| (r.get(0), r.get(1), r.get(2))).collect())
     }
 }
 

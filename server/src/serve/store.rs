@@ -105,6 +105,9 @@ pub trait Outbox: Send {
     fn settle(&mut self, id: &str, settled: &Settled) -> Result<(), StoreError>;
     /// Events newest first (`created_at`, then id), optionally of one status.
     fn deliveries(&mut self, status: Option<&str>, limit: usize, offset: usize) -> Result<Vec<Delivery>, StoreError>;
+    /// The forms (instrument, format, dimensions) with responses submitted in `[from, to)`, for
+    /// the weekly alerts.
+    fn forms(&mut self, from: &str, to: &str) -> Result<Vec<(String, String, String)>, StoreError>;
 }
 
 /// Which stored responses to read; `None` = any.
@@ -333,6 +336,10 @@ fn sqlite_sql(sql: &str) -> String {
     sql.replace('$', "?")
 }
 
+/// The forms with responses in a period (`serve/alerts.rs`).
+pub const FORMS_IN: &str = "SELECT DISTINCT instrument, format, dimensions FROM responses
+    WHERE submitted_at >= $1 AND submitted_at < $2 ORDER BY instrument, format, dimensions";
+
 /// The claim of due events; `{lock}` is PostgreSQL's row lock clause (SQLite has one writer).
 pub fn outbox_claim_sql(lock: &str) -> String {
     format!(
@@ -542,6 +549,12 @@ impl Outbox for SqliteOutbox {
                 status,
             })
         })?;
+        Ok(rows.collect::<Result<Vec<_>, _>>()?)
+    }
+
+    fn forms(&mut self, from: &str, to: &str) -> Result<Vec<(String, String, String)>, StoreError> {
+        let mut stmt = self.conn.prepare_cached(&sqlite_sql(FORMS_IN))?;
+        let rows = stmt.query_map(rusqlite::params![from, to], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?;
         Ok(rows.collect::<Result<Vec<_>, _>>()?)
     }
 }
