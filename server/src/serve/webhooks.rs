@@ -152,6 +152,16 @@ pub struct Target {
 }
 
 impl Target {
+    /// The `Host` header: the port only when it is not the scheme's, an IPv6 address in brackets.
+    pub fn host_header(&self) -> String {
+        let host = if self.host.contains(':') { format!("[{}]", self.host) } else { self.host.clone() };
+        if self.port == if self.https { 443 } else { 80 } {
+            host
+        } else {
+            format!("{host}:{}", self.port)
+        }
+    }
+
     pub fn parse(url: &str) -> Result<Target, String> {
         let (https, rest) = if let Some(r) = url.strip_prefix("https://") {
             (true, r)
@@ -347,7 +357,7 @@ async fn post(
     let network = |e: &dyn std::fmt::Display| (Outcome::NetworkError, format!("network error: {e}"));
     let stream = tokio::net::TcpStream::connect((target.host.as_str(), target.port)).await.map_err(|e| network(&e))?;
     let mut request = hyper::Request::post(&target.path)
-        .header(hyper::header::HOST, &target.host)
+        .header(hyper::header::HOST, target.host_header())
         .header(hyper::header::CONTENT_TYPE, "application/json")
         .header(hyper::header::USER_AGENT, concat!("eservqual/", env!("CARGO_PKG_VERSION")));
     for (name, value) in headers {
@@ -558,6 +568,10 @@ mod tests {
             Webhook::parse("https://hooks.example:8443/x?a=1;events=response.created;filter=nps<=6", BodyFormat::Json)
                 .expect("spec");
         assert_eq!(h.target, Target { https: true, host: "hooks.example".into(), port: 8443, path: "/x?a=1".into() });
+        assert_eq!(h.target.host_header(), "hooks.example:8443");
+        let v6 = Target::parse("http://[::1]:8080/h").expect("IPv6");
+        assert_eq!((v6.host.as_str(), v6.port, v6.host_header()), ("::1", 8080, "[::1]:8080".to_string()));
+        assert_eq!(Target::parse("https://a.example/").expect("url").host_header(), "a.example");
         assert!(h.response_created && !h.alerts && h.filter.len() == 1);
         let h = Webhook::parse("http://127.0.0.1;format=slack", BodyFormat::Json).expect("spec");
         assert_eq!((h.target.port, h.target.path.as_str(), h.format, h.alerts), (80, "/", BodyFormat::Slack, true));
