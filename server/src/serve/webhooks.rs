@@ -426,6 +426,7 @@ async fn attempt(config: &Config, hook: &Webhook, tls: &Arc<rustls::ClientConfig
     };
     let after = jiff::Timestamp::now();
     let now_ms = after.as_millisecond() as f64;
+    let random = random_unit();
     let first = event.first_attempt_at.clone().unwrap_or_else(|| utc_text(now));
     let first_ms = text_ms(&first).unwrap_or(now_ms);
     let next = retry::next(&retry::Attempt {
@@ -434,7 +435,7 @@ async fn attempt(config: &Config, hook: &Webhook, tls: &Arc<rustls::ClientConfig
         retry_after: sent.retry_after.as_deref(),
         now_ms,
         first_ms,
-        random: random_unit(),
+        random,
     });
     let done = utc_text(after);
     let attempts = event.attempts.saturating_add(1);
@@ -449,7 +450,14 @@ async fn attempt(config: &Config, hook: &Webhook, tls: &Arc<rustls::ClientConfig
             delivered_at: Some(done),
         },
         Next::Retry { at_ms, attempts: counted } => {
-            let wait = ((at_ms - now_ms).max(0.0) * config.retry_scale).max(0.0);
+            let mut wait = (at_ms - now_ms).max(0.0);
+            if sent.outcome == Outcome::NetworkError {
+                // Not counted (the receiver never saw it), as for the widget; but a receiver down
+                // for hours is not asked every second for every event: the backoff grows with
+                // every attempt made.
+                wait = wait.max(retry::backoff_ms(attempts, random));
+            }
+            let wait = wait * config.retry_scale;
             Settled {
                 status: "pending",
                 counted,
