@@ -48,9 +48,10 @@ test-native:
 	$(CARGO) test --workspace --locked
 
 # The collector on PostgreSQL: a throw-away cluster (Debian's postgresql installed where missing,
-# run as the postgres user, on a private port, removed afterwards) for tests/serve_pg.rs.
+# run as the postgres user, on a private port, removed afterwards) for tests/serve_pg.rs and
+# tests/webhooks_pg.rs.
 test-pg:
-	scripts/pg-cluster.sh run $(CARGO) test -p eservqual-server --locked --test serve_pg
+	scripts/pg-cluster.sh run $(CARGO) test -p eservqual-server --locked --test serve_pg --test webhooks_pg
 
 # The real widget in Chromium through a collector on PostgreSQL while the database is stopped and
 # started (its own throw-away cluster; needs `pkg` and the debug binary, as test-e2e).

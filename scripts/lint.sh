@@ -16,9 +16,9 @@ cargo fmt --all --check
 
 log "clippy (host)"
 cargo clippy --workspace --all-targets --locked -- -D warnings
-# tests/serve_pg.rs has `test = false` (it needs the cluster of make test-pg), so --all-targets
-# leaves it out: checked by name.
-cargo clippy -p eservqual-server --test serve_pg --locked -- -D warnings
+# tests/serve_pg.rs and webhooks_pg.rs have `test = false` (they need the cluster of make
+# test-pg), so --all-targets leaves them out: checked by name.
+cargo clippy -p eservqual-server --test serve_pg --test webhooks_pg --locked -- -D warnings
 
 log "clippy (wasm32)"
 cargo clippy --target wasm32-unknown-unknown -p eservqual --all-targets --locked -- -D warnings

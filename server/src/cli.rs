@@ -175,6 +175,24 @@ pub struct ServeArgs {
     /// (comma-separated or repeated); keys not named here are not aggregated.
     #[arg(long = "segment", value_name = "KEYS", value_delimiter = ',')]
     pub segments: Vec<String>,
+    /// Send events to this URL, signed (Standard Webhooks); repeatable. Options follow the URL
+    /// after `;`: `events=response.created,alerts` (default alerts), `filter=nps<=6,class=dissatisfied`
+    /// (response.created only; every condition must hold), `format=json|slack`.
+    #[arg(long = "webhook", value_name = "URL[;OPTIONS]")]
+    pub webhooks: Vec<String>,
+    /// The file holding the webhook signing secret (`whsec_` + base64, or any other text, used
+    /// as is) [default: ESERVQUAL_WEBHOOK_SECRET].
+    #[arg(long, value_name = "FILE")]
+    pub webhook_secret_file: Option<PathBuf>,
+    /// The body of alert events for webhooks without `format=`: json or slack.
+    #[arg(long, value_name = "FORMAT", default_value = "json")]
+    pub alert_format: String,
+    /// Seconds one webhook request may take (connect, send, answer) before it counts as a timeout.
+    #[arg(long, value_name = "SECONDS", default_value_t = 10.0)]
+    pub webhook_timeout: f64,
+    /// For tests only: multiplies every retry wait of webhook delivery (e.g. 0.001).
+    #[arg(long, hide = true, default_value_t = 1.0)]
+    pub webhook_retry_scale: f64,
     /// Seconds a client has to send a request's headers; a connection idle this long is closed.
     #[arg(long, value_name = "SECONDS", default_value_t = 10.0)]
     pub header_timeout: f64,

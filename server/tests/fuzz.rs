@@ -51,6 +51,7 @@ fn rig() -> &'static Rig {
             dashboard: None,
             request_timeout: Duration::from_secs(30),
             segments: Vec::new(),
+            webhooks: Arc::new(eservqual_server::serve::webhooks::Config::none()),
         };
         let router = rt.block_on(async { router(Arc::new(app)) });
         Rig { rt, router }

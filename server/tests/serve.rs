@@ -2044,12 +2044,14 @@ fn comments_stored_before_the_has_comment_column_are_found_after_the_migration()
     let expected = json!(expected_comments(&all, 100));
     assert_eq!(basic(&admin_json(&s, &format!("/v1/comments?{q}&limit=100"))["comments"]), expected);
     drop(s);
-    // Back to schema version 3, before the column: the next start migrates and fills it in.
+    // Back to schema version 3, before the column (and the webhook outbox of version 5): the
+    // next start migrates and fills it in.
     let downgrade = if on_postgres() {
-        "DROP INDEX responses_comments; ALTER TABLE responses DROP COLUMN has_comment;
-         DELETE FROM schema_version WHERE version = 4"
+        "DROP TABLE webhook_outbox; DROP INDEX responses_comments; ALTER TABLE responses DROP COLUMN has_comment;
+         DELETE FROM schema_version WHERE version >= 4"
     } else {
-        "DROP INDEX responses_comments; ALTER TABLE responses DROP COLUMN has_comment; PRAGMA user_version = 3"
+        "DROP TABLE webhook_outbox; DROP INDEX responses_comments; ALTER TABLE responses DROP COLUMN has_comment;
+         PRAGMA user_version = 3"
     };
     execute_sql(&dir, "t.db", downgrade);
     let s = Server::start(&dir, &["--rate-limit", "0"]);

@@ -20,8 +20,9 @@ use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::sync::{Arc, Barrier, Mutex};
 use std::time::{Duration, Instant};
 
-/// The schema version this build writes (responses, the probe row, summaries, has_comment).
-const SCHEMA_VERSION: &str = "4";
+/// The schema version this build writes (responses, the probe row, summaries, has_comment, the
+/// webhook outbox).
+const SCHEMA_VERSION: &str = "5";
 
 /// Two collectors on one database (of the test folder `dir`).
 fn two(dir: &Path) -> (Server, Server) {

@@ -62,6 +62,8 @@ pub struct App {
     pub request_timeout: Duration,
     /// The `meta` keys a report may be segmented by (`serve --segment`).
     pub segments: Vec<String>,
+    /// The webhooks (`serve --webhook`): the events of a new response are made here.
+    pub webhooks: Arc<super::webhooks::Config>,
 }
 
 type Shared = Arc<App>;
@@ -102,6 +104,8 @@ pub fn router(app: Shared) -> Router {
         .route("/v1/segments", get(segments))
         .route("/v1/responses.jsonl", get(export_jsonl))
         .route("/v1/responses.csv", get(export_csv))
+        .route("/v1/webhooks/deliveries", get(deliveries))
+        .route("/v1/alerts/check", post(alerts_check))
         .route("/dashboard/{*file}", get(dashboard_file))
         .route_layer(middleware::from_fn_with_state(app.clone(), require_admin))
         .layer(SetResponseHeaderLayer::overriding(header::CACHE_CONTROL, HeaderValue::from_static("no-store")));
@@ -232,7 +236,9 @@ async fn ingest(
         ));
     }
     let received_at = utc_text(jiff::Timestamp::now());
-    let row = app.checker.check(&bytes, &received_at)?;
+    let mut row = app.checker.check(&bytes, &received_at)?;
+    // Stored with the row only when it is new (the writer's transaction decides).
+    row.events = app.webhooks.response_events(&row, &received_at);
     let id = row.id.clone();
     let mismatch = row.scores_mismatch;
     match app.writer.insert(row).await? {
@@ -603,6 +609,72 @@ async fn comments(State(app): State<Shared>, q: QueryResult<CommentsQuery>) -> A
 /// dashboard's segment selector: `{"keys": ["channel", "device"]}`.
 async fn segments(State(app): State<Shared>) -> Answer {
     let body = serde_json::json!({ "keys": app.segments });
+    Ok(([(header::CONTENT_TYPE, "application/json")], body.to_string()).into_response())
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct DeliveriesQuery {
+    status: Option<String>,
+    limit: Option<usize>,
+    offset: Option<usize>,
+}
+
+/// Most rows of one page of `GET /v1/webhooks/deliveries`.
+const DELIVERIES_MAX: usize = 500;
+
+/// `GET /v1/webhooks/deliveries[?status=pending|delivered|failed][&limit=N][&offset=N]`: the
+/// webhook events, newest first, with attempts, last status and next attempt time.
+async fn deliveries(State(app): State<Shared>, q: QueryResult<DeliveriesQuery>) -> Answer {
+    let q = query(q)?;
+    let invalid =
+        |field: &str, message: String| ApiError::new(StatusCode::BAD_REQUEST, Code::InvalidQuery, field, message);
+    if let Some(s) = q.status.as_deref() {
+        if !matches!(s, "pending" | "delivered" | "failed") {
+            return Err(invalid("status", format!("'{s}': use pending, delivered or failed")));
+        }
+    }
+    let limit = q.limit.unwrap_or(50);
+    if !(1..=DELIVERIES_MAX).contains(&limit) {
+        return Err(invalid("limit", format!("{limit}: give 1 to {DELIVERIES_MAX}")));
+    }
+    let offset = q.offset.unwrap_or(0);
+    let backend = app.backend.clone();
+    let status = q.status.clone();
+    let rows = blocking(move || backend.outbox()?.deliveries(status.as_deref(), limit, offset)).await?;
+    let next_offset = (rows.len() == limit).then_some(offset + limit);
+    let body = serde_json::json!({ "deliveries": rows, "limit": limit, "offset": offset, "next_offset": next_offset });
+    Ok(([(header::CONTENT_TYPE, "application/json")], body.to_string()).into_response())
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct AlertsQuery {
+    week: Option<String>,
+}
+
+/// `POST /v1/alerts/check[?week=YYYY-Www]`: checks that ISO week (default: the last completed
+/// one) against the four before and writes the alert events of webhooks that take alerts.
+async fn alerts_check(State(app): State<Shared>, q: QueryResult<AlertsQuery>) -> Answer {
+    let q = query(q)?;
+    let monday = match q.week.as_deref() {
+        None => super::alerts::last_completed(jiff::Timestamp::now()),
+        Some(w) => super::alerts::parse_week(w).ok_or_else(|| {
+            ApiError::new(
+                StatusCode::BAD_REQUEST,
+                Code::InvalidQuery,
+                "week",
+                format!("'{w}': give an ISO week such as 2026-W48"),
+            )
+        })?,
+    };
+    let app2 = app.clone();
+    let checked =
+        blocking(move || super::alerts::check(app2.backend.as_ref(), &app2.checker.registry, &app2.webhooks, monday))
+            .await?;
+    let alerts: Vec<serde_json::Value> =
+        checked.alerts.iter().map(|(kind, data)| serde_json::json!({ "type": kind, "data": data })).collect();
+    let body = serde_json::json!({ "week": checked.week, "alerts": alerts, "new_events": checked.new_events });
     Ok(([(header::CONTENT_TYPE, "application/json")], body.to_string()).into_response())
 }
 

@@ -110,6 +110,7 @@ impl Checker {
             has_comment: response.answers.outcomes.comment.as_deref().is_some_and(eservqual_core::payload::is_comment),
             payload: text.to_string(),
             response: Some(std::sync::Arc::new(response)),
+            events: Vec::new(),
         })
     }
 }

@@ -1,6 +1,7 @@
 //! `eservqual serve`, the reference collector: reads the options, opens the store, seeds it
 //! when asked, and runs the HTTP server until SIGINT/SIGTERM, draining requests in flight.
 
+pub mod alerts;
 pub mod api_error;
 pub mod auth;
 pub mod export;
@@ -14,6 +15,7 @@ pub mod proxy;
 pub mod seed;
 pub mod store;
 pub mod summaries;
+pub mod webhooks;
 pub mod writer;
 
 use crate::cli::ServeArgs;
@@ -100,6 +102,39 @@ fn www_dirs(flag: Option<&PathBuf>) -> Result<(Option<PathBuf>, Option<PathBuf>)
     Ok((None, dashboard))
 }
 
+/// The webhooks of `--webhook`, with the secret of `--webhook-secret-file` or
+/// `ESERVQUAL_WEBHOOK_SECRET` (required when a webhook is given: every request is signed).
+fn webhook_config(args: &ServeArgs) -> Result<webhooks::Config, Error> {
+    let default_format = webhooks::BodyFormat::parse(&args.alert_format).map_err(|m| arg_error("--alert-format", m))?;
+    let hooks = args
+        .webhooks
+        .iter()
+        .map(|spec| webhooks::Webhook::parse(spec, default_format))
+        .collect::<Result<Vec<_>, _>>()
+        .map_err(|m| arg_error("--webhook", m))?;
+    let secret_text = match &args.webhook_secret_file {
+        Some(path) => Some(std::fs::read_to_string(path).map_err(|e| Error::io(Some(&path_name(path)), &e))?),
+        None => std::env::var(webhooks::SECRET_ENV).ok().filter(|s| !s.trim().is_empty()),
+    };
+    let flag = if args.webhook_secret_file.is_some() { "--webhook-secret-file" } else { webhooks::SECRET_ENV };
+    let secret = secret_text.map(|t| webhooks::Secret::parse(&t)).transpose().map_err(|m| arg_error(flag, m))?;
+    if !hooks.is_empty() && secret.is_none() {
+        return Err(arg_error(
+            "--webhook",
+            format!("webhooks are signed: give --webhook-secret-file FILE or set {}", webhooks::SECRET_ENV),
+        ));
+    }
+    if !(args.webhook_retry_scale.is_finite() && args.webhook_retry_scale >= 0.0) {
+        return Err(arg_error("--webhook-retry-scale", "give a number of 0 or more"));
+    }
+    Ok(webhooks::Config {
+        hooks,
+        secret,
+        timeout: seconds("--webhook-timeout", args.webhook_timeout)?,
+        retry_scale: args.webhook_retry_scale,
+    })
+}
+
 /// Opens the store: --database-url, else --db, else ESERVQUAL_DATABASE_URL, else eservqual.db.
 fn open_store(db: Option<&PathBuf>, url: Option<&String>) -> Result<Arc<dyn store::Backend>, Error> {
     let env_url = std::env::var(pg::URL_ENV).ok().filter(|u| !u.trim().is_empty());
@@ -179,6 +214,30 @@ fn seed_store(n: u32, backend: &dyn store::Backend, checker: &ingest::Checker) -
     Ok(new)
 }
 
+/// Checks the last completed ISO week for alerts at start and then hourly: the first check
+/// after a week ends sends its alerts; the later ones (and those of other collectors on the same
+/// database) find their events written already, as the ids are derived from week and form.
+async fn alert_timer(app: Arc<http::App>) {
+    let mut tick = tokio::time::interval(Duration::from_secs(3600));
+    loop {
+        tick.tick().await;
+        let app = app.clone();
+        let monday = alerts::last_completed(jiff::Timestamp::now());
+        let checked = tokio::task::spawn_blocking(move || {
+            alerts::check(app.backend.as_ref(), &app.checker.registry, &app.webhooks, monday)
+        })
+        .await;
+        match checked {
+            Ok(Ok(c)) if c.new_events > 0 => {
+                tracing::info!(week = %c.week, alerts = c.alerts.len(), events = c.new_events, "weekly alerts written")
+            }
+            Ok(Ok(_)) => {}
+            Ok(Err(e)) => tracing::warn!(error = %e, "the weekly alert check failed"),
+            Err(e) => tracing::warn!(error = %e, "the weekly alert check failed"),
+        }
+    }
+}
+
 /// Resolves when SIGINT or SIGTERM arrives.
 async fn shutdown_signal() {
     let ctrl_c = async {
@@ -230,6 +289,7 @@ pub fn run(args: &ServeArgs) -> Result<(), Error> {
     .map_err(|m| arg_error(if args.admin_token_file.is_some() { "--admin-token-file" } else { "--admin-token" }, m))?;
     let limiter = limit::Limiter::new(args.rate_limit, args.rate_burst).map_err(|m| arg_error("--rate-limit", m))?;
     let (www, dashboard) = www_dirs(args.www.as_ref())?;
+    let webhooks = Arc::new(webhook_config(args)?);
     let proxies = Arc::new(proxy::Proxies::parse(&args.trust_proxy).map_err(|m| arg_error("--trust-proxy", m))?);
     let request_timeout = seconds("--request-timeout", args.request_timeout)?;
     let limits = net::Limits {
@@ -273,6 +333,7 @@ pub fn run(args: &ServeArgs) -> Result<(), Error> {
         dashboard,
         request_timeout,
         segments: args.segments.iter().map(|k| k.trim().to_string()).filter(|k| !k.is_empty()).collect(),
+        webhooks: webhooks.clone(),
     });
 
     let result = runtime.block_on(async {
@@ -301,6 +362,10 @@ pub fn run(args: &ServeArgs) -> Result<(), Error> {
                 }
             }
             let _ = out.flush();
+        }
+        webhooks::start(webhooks.clone(), backend.clone());
+        if webhooks.hooks.iter().any(|h| h.alerts) {
+            tokio::spawn(alert_timer(app.clone()));
         }
         if let Some(limiter_app) = app.limiter.as_ref().map(|_| app.clone()) {
             tokio::spawn(async move {

@@ -21,8 +21,10 @@
 //! - No message ever carries the URL's password.
 
 use super::store::{
-    comments_sql, filter_conditions, payload_has_comment, same_response, summary_conditions, where_sql, Backend,
-    Cursor, Filter, NewRow, Reader, Row, StoreError, Stored, StoredComment, Writer, HAS_COMMENT_VERSION, PROBE_BYTES,
+    comments_sql, filter_conditions, outbox_claim_sql, payload_has_comment, same_response, summary_conditions,
+    where_sql, Backend, Claimed, Cursor, Delivery, Filter, NewRow, Outbox, OutboxEvent, Reader, Row, Settled,
+    StoreError, Stored, StoredComment, Writer, FORMS_IN, HAS_COMMENT_VERSION, OUTBOX_INSERT, OUTBOX_LIST,
+    OUTBOX_SETTLE, PROBE_BYTES,
 };
 use super::summaries::{self, Key, Pending, Rebuild, StoredSummary};
 use deadpool_postgres::{Manager, ManagerConfig, Object, Pool, RecyclingMethod};
@@ -76,6 +78,26 @@ const MIGRATIONS: &[&str] = &[
     // the same transaction.
     "ALTER TABLE responses ADD COLUMN has_comment BOOLEAN NOT NULL DEFAULT false;
     CREATE INDEX responses_comments ON responses (instrument, format, submitted_at) WHERE has_comment;",
+    // Webhook events (serve/webhooks.rs): written with the response they announce, in its
+    // transaction; collectors sharing the database claim them with FOR UPDATE SKIP LOCKED and a
+    // lease, so an event is sent by one collector at a time.
+    "CREATE TABLE webhook_outbox (
+        id TEXT COLLATE \"C\" PRIMARY KEY,
+        webhook TEXT NOT NULL,
+        event_type TEXT NOT NULL,
+        body TEXT NOT NULL,
+        created_at TEXT COLLATE \"C\" NOT NULL,
+        status TEXT NOT NULL DEFAULT 'pending',
+        counted INTEGER NOT NULL DEFAULT 0,
+        attempts INTEGER NOT NULL DEFAULT 0,
+        last_status TEXT,
+        first_attempt_at TEXT COLLATE \"C\",
+        next_attempt_at TEXT COLLATE \"C\" NOT NULL,
+        lease_until TEXT COLLATE \"C\",
+        delivered_at TEXT COLLATE \"C\"
+    );
+    CREATE INDEX webhook_outbox_due ON webhook_outbox (status, webhook, next_attempt_at);
+    CREATE INDEX webhook_outbox_created ON webhook_outbox (created_at);",
 ];
 
 /// Only these stored payloads can have a comment: the key spelt out, or written with a `\u`
@@ -581,8 +603,125 @@ impl Backend for Postgres {
         Ok(Box::new(PgReader { inner: self.inner.clone(), client: Some(client), broken: AtomicBool::new(false) }))
     }
 
+    fn outbox(&self) -> Result<Box<dyn Outbox>, StoreError> {
+        Ok(Box::new(PgOutbox { inner: self.inner.clone() }))
+    }
+
     fn describe(&self) -> String {
         format!("postgres {}", self.inner.shown)
+    }
+}
+
+/// The outbox on PostgreSQL: a connection from the pool per call.
+struct PgOutbox {
+    inner: Arc<Inner>,
+}
+
+fn count_u32(n: i32) -> u32 {
+    u32::try_from(n.max(0)).unwrap_or(u32::MAX)
+}
+
+fn count_i32(n: u32) -> i32 {
+    i32::try_from(n).unwrap_or(i32::MAX)
+}
+
+impl Outbox for PgOutbox {
+    fn enqueue(&mut self, events: &[OutboxEvent]) -> Result<usize, StoreError> {
+        let mut client = self.inner.get()?;
+        let c = &mut client;
+        let query = async move {
+            let tx = c.transaction().await?;
+            let insert = tx.prepare_cached(OUTBOX_INSERT).await?;
+            let mut new = 0;
+            for e in events {
+                new += tx.execute(&insert, &[&e.id, &e.webhook, &e.event_type, &e.body, &e.created_at]).await?;
+            }
+            tx.commit().await?;
+            Ok(new as usize)
+        };
+        let outcome = self.inner.bounded(query);
+        self.inner.settle(client, "writing webhook events", outcome)
+    }
+
+    fn claim(&mut self, webhook: &str, now: &str, lease_until: &str, limit: usize) -> Result<Vec<Claimed>, StoreError> {
+        let client = self.inner.get()?;
+        let c = &client;
+        let limit = limit as i64;
+        // SKIP LOCKED: rows another collector is claiming right now are left to it.
+        let sql = outbox_claim_sql("FOR UPDATE SKIP LOCKED");
+        let query = async move { c.query(&sql, &[&webhook, &now, &lease_until, &limit]).await };
+        let outcome = self.inner.bounded(query);
+        let rows = self.inner.settle(client, "claiming webhook events", outcome)?;
+        Ok(rows
+            .iter()
+            .map(|r| Claimed {
+                id: r.get(0),
+                body: r.get(1),
+                counted: count_u32(r.get(2)),
+                attempts: count_u32(r.get(3)),
+                first_attempt_at: r.get(4),
+            })
+            .collect())
+    }
+
+    fn settle(&mut self, id: &str, s: &Settled) -> Result<(), StoreError> {
+        let client = self.inner.get()?;
+        let c = &client;
+        let (counted, attempts) = (count_i32(s.counted), count_i32(s.attempts));
+        let query = async move {
+            c.execute(
+                OUTBOX_SETTLE,
+                &[
+                    &id,
+                    &s.status,
+                    &counted,
+                    &attempts,
+                    &s.last_status,
+                    &s.first_attempt_at,
+                    &s.next_attempt_at,
+                    &s.delivered_at,
+                ],
+            )
+            .await
+        };
+        let outcome = self.inner.bounded(query);
+        self.inner.settle(client, "recording a webhook attempt", outcome).map(|_| ())
+    }
+
+    fn deliveries(&mut self, status: Option<&str>, limit: usize, offset: usize) -> Result<Vec<Delivery>, StoreError> {
+        let client = self.inner.get()?;
+        let c = &client;
+        let (limit, offset) = (limit as i64, offset as i64);
+        let query = async move { c.query(OUTBOX_LIST, &[&status, &limit, &offset]).await };
+        let outcome = self.inner.bounded(query);
+        let rows = self.inner.settle(client, "listing webhook deliveries", outcome)?;
+        Ok(rows
+            .iter()
+            .map(|r| {
+                let status: String = r.get(3);
+                let next: String = r.get(7);
+                Delivery {
+                    id: r.get(0),
+                    webhook: r.get(1),
+                    event_type: r.get(2),
+                    attempts: count_u32(r.get(4)),
+                    last_status: r.get(5),
+                    created_at: r.get(6),
+                    next_attempt_at: (status == "pending").then_some(next),
+                    delivered_at: r.get(8),
+                    status,
+                }
+            })
+            .collect())
+    }
+
+    fn forms(&mut self, from: &str, to: &str) -> Result<Vec<(String, String, String)>, StoreError> {
+        let client = self.inner.get()?;
+        let c = &client;
+        let query = async move { c.query(FORMS_IN, &[&from, &to]).await };
+        let outcome = self.inner.bounded(query);
+        let rows = self.inner.settle(client, "listing the forms of a week", outcome)?;
+        Ok(rows.iter().map(|r| (r.get(0), r.get(1), r.get(2))).collect())
     }
 }
 
@@ -657,6 +796,19 @@ impl Writer for PgWriter {
                 })
                 .collect();
             update_summaries(&tx, &summaries::group(rows, &stored)).await?;
+            // The events of the new responses only, in this same transaction.
+            let events: Vec<&OutboxEvent> = rows
+                .iter()
+                .zip(&stored)
+                .filter(|(_, s)| **s == Stored::New)
+                .flat_map(|(r, _)| r.events.iter())
+                .collect();
+            if !events.is_empty() {
+                let insert = tx.prepare_cached(OUTBOX_INSERT).await?;
+                for e in events {
+                    tx.execute(&insert, &[&e.id, &e.webhook, &e.event_type, &e.body, &e.created_at]).await?;
+                }
+            }
             tx.commit().await?;
             Ok(stored)
         };

@@ -33,6 +33,81 @@ pub struct NewRow {
     /// The validated response, added to the summaries when the row is new (`None`: the row
     /// is stored without touching them).
     pub response: Option<Arc<Response>>,
+    /// The webhook events announcing this response: written to the outbox in the insert's
+    /// transaction, and only when the row is new.
+    pub events: Vec<OutboxEvent>,
+}
+
+/// One event for one webhook, as it enters `webhook_outbox`.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct OutboxEvent {
+    /// The `webhook-id`: derived from the event's content, so writing it twice is a no-op.
+    pub id: String,
+    /// The webhook's URL (the receiver of the event).
+    pub webhook: String,
+    pub event_type: String,
+    /// The body as sent, byte for byte (the signature covers it).
+    pub body: String,
+    /// UTC, same form as `received_at`; also the first `next_attempt_at`.
+    pub created_at: String,
+}
+
+/// An outbox row claimed for one delivery attempt.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Claimed {
+    pub id: String,
+    pub body: String,
+    /// Attempts that count toward the limit of `retry::next`.
+    pub counted: u32,
+    /// Every attempt made so far.
+    pub attempts: u32,
+    /// UTC text; `None` before the first attempt.
+    pub first_attempt_at: Option<String>,
+}
+
+/// What an attempt left an outbox row as.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Settled {
+    /// `pending`, `delivered` or `failed`.
+    pub status: &'static str,
+    pub counted: u32,
+    pub attempts: u32,
+    /// The HTTP status, `timeout`, `network error ...`, with the reason of a give-up.
+    pub last_status: String,
+    pub first_attempt_at: String,
+    pub next_attempt_at: String,
+    pub delivered_at: Option<String>,
+}
+
+/// One outbox row as `GET /v1/webhooks/deliveries` lists it.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct Delivery {
+    pub id: String,
+    pub webhook: String,
+    pub event_type: String,
+    pub status: String,
+    pub attempts: u32,
+    pub last_status: Option<String>,
+    pub created_at: String,
+    /// `None` once delivered or failed.
+    pub next_attempt_at: Option<String>,
+    pub delivered_at: Option<String>,
+}
+
+/// The webhook outbox: events waiting, claimed for an attempt, settled.
+pub trait Outbox: Send {
+    /// Writes `events` (an id already there is left as it is); returns how many were new.
+    fn enqueue(&mut self, events: &[OutboxEvent]) -> Result<usize, StoreError>;
+    /// Takes up to `limit` pending events of `webhook` due at `now` and not leased by another
+    /// worker, leasing them until `lease_until` (a worker that dies leaves them due again then).
+    fn claim(&mut self, webhook: &str, now: &str, lease_until: &str, limit: usize) -> Result<Vec<Claimed>, StoreError>;
+    /// Records the outcome of an attempt at event `id` and ends its lease.
+    fn settle(&mut self, id: &str, settled: &Settled) -> Result<(), StoreError>;
+    /// Events newest first (`created_at`, then id), optionally of one status.
+    fn deliveries(&mut self, status: Option<&str>, limit: usize, offset: usize) -> Result<Vec<Delivery>, StoreError>;
+    /// The forms (instrument, format, dimensions) with responses submitted in `[from, to)`, for
+    /// the weekly alerts.
+    fn forms(&mut self, from: &str, to: &str) -> Result<Vec<(String, String, String)>, StoreError>;
 }
 
 /// Which stored responses to read; `None` = any.
@@ -154,6 +229,8 @@ pub trait Reader: Send {
 pub trait Backend: Send + Sync {
     fn writer(&self) -> Result<Box<dyn Writer>, StoreError>;
     fn reader(&self) -> Result<Box<dyn Reader>, StoreError>;
+    /// A connection to the webhook outbox (beside the writer).
+    fn outbox(&self) -> Result<Box<dyn Outbox>, StoreError>;
     /// For the startup line, e.g. `sqlite responses.db`.
     fn describe(&self) -> String;
 }
@@ -226,7 +303,61 @@ const MIGRATIONS: &[&str] = &[
     // [`backfill_comments`] in the same transaction.
     "ALTER TABLE responses ADD COLUMN has_comment INTEGER NOT NULL DEFAULT 0;
     CREATE INDEX responses_comments ON responses (instrument, format, submitted_at) WHERE has_comment;",
+    // Webhook events (serve/webhooks.rs): written with the response they announce, in its
+    // transaction, and delivered from here by the worker (at least once).
+    "CREATE TABLE webhook_outbox (
+        id TEXT PRIMARY KEY,
+        webhook TEXT NOT NULL,
+        event_type TEXT NOT NULL,
+        body TEXT NOT NULL,
+        created_at TEXT NOT NULL,
+        status TEXT NOT NULL DEFAULT 'pending',
+        counted INTEGER NOT NULL DEFAULT 0,
+        attempts INTEGER NOT NULL DEFAULT 0,
+        last_status TEXT,
+        first_attempt_at TEXT,
+        next_attempt_at TEXT NOT NULL,
+        lease_until TEXT,
+        delivered_at TEXT
+    );
+    CREATE INDEX webhook_outbox_due ON webhook_outbox (status, webhook, next_attempt_at);
+    CREATE INDEX webhook_outbox_created ON webhook_outbox (created_at);",
 ];
+
+/// Writes an outbox event; an id already there is left alone.
+pub const OUTBOX_INSERT: &str =
+    "INSERT INTO webhook_outbox (id, webhook, event_type, body, created_at, next_attempt_at)
+    VALUES ($1, $2, $3, $4, $5, $5) ON CONFLICT (id) DO NOTHING";
+
+/// Ends an attempt: its outcome, and the lease released.
+pub const OUTBOX_SETTLE: &str = "UPDATE webhook_outbox SET status = $2, counted = $3, attempts = $4, last_status = $5,
+    first_attempt_at = $6, next_attempt_at = $7, delivered_at = $8, lease_until = NULL WHERE id = $1";
+
+/// The listing of `GET /v1/webhooks/deliveries`; `$1` a status or NULL for all.
+pub const OUTBOX_LIST: &str = "SELECT id, webhook, event_type, status, attempts, last_status, created_at,
+    next_attempt_at, delivered_at FROM webhook_outbox WHERE (CAST($1 AS TEXT) IS NULL OR status = $1)
+    ORDER BY created_at DESC, id DESC LIMIT $2 OFFSET $3";
+
+/// The outbox statements are written with PostgreSQL's `$N`; SQLite numbers them `?N` (its
+/// `$NAME` would be numbered in order of appearance instead).
+fn sqlite_sql(sql: &str) -> String {
+    sql.replace('$', "?")
+}
+
+/// The forms with responses in a period (`serve/alerts.rs`).
+pub const FORMS_IN: &str = "SELECT DISTINCT instrument, format, dimensions FROM responses
+    WHERE submitted_at >= $1 AND submitted_at < $2 ORDER BY instrument, format, dimensions";
+
+/// The claim of due events; `{lock}` is PostgreSQL's row lock clause (SQLite has one writer).
+pub fn outbox_claim_sql(lock: &str) -> String {
+    format!(
+        "UPDATE webhook_outbox SET lease_until = $3 WHERE id IN (
+            SELECT id FROM webhook_outbox WHERE status = 'pending' AND webhook = $1 AND next_attempt_at <= $2
+                AND (lease_until IS NULL OR lease_until <= $2)
+            ORDER BY next_attempt_at, id LIMIT $4 {lock})
+        RETURNING id, body, counted, attempts, first_attempt_at"
+    )
+}
 
 /// The schema version that adds `has_comment`: after its SQL, [`backfill_comments`] runs.
 pub const HAS_COMMENT_VERSION: usize = 4;
@@ -345,6 +476,11 @@ impl Backend for Sqlite {
         Ok(Box::new(SqliteReader { conn }))
     }
 
+    fn outbox(&self) -> Result<Box<dyn Outbox>, StoreError> {
+        let conn = self.connect(OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_NO_MUTEX)?;
+        Ok(Box::new(SqliteOutbox { conn }))
+    }
+
     fn describe(&self) -> String {
         format!("sqlite {}", self.path.display())
     }
@@ -352,6 +488,83 @@ impl Backend for Sqlite {
 
 struct SqliteWriter {
     conn: Connection,
+}
+
+struct SqliteOutbox {
+    conn: Connection,
+}
+
+fn count_u32(n: i64) -> u32 {
+    u32::try_from(n.max(0)).unwrap_or(u32::MAX)
+}
+
+impl Outbox for SqliteOutbox {
+    fn enqueue(&mut self, events: &[OutboxEvent]) -> Result<usize, StoreError> {
+        let tx = self.conn.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
+        let mut new = 0;
+        {
+            let mut stmt = tx.prepare_cached(&sqlite_sql(OUTBOX_INSERT))?;
+            for e in events {
+                new += stmt.execute(rusqlite::params![e.id, e.webhook, e.event_type, e.body, e.created_at])?;
+            }
+        }
+        tx.commit()?;
+        Ok(new)
+    }
+
+    fn claim(&mut self, webhook: &str, now: &str, lease_until: &str, limit: usize) -> Result<Vec<Claimed>, StoreError> {
+        let mut stmt = self.conn.prepare_cached(&sqlite_sql(&outbox_claim_sql("")))?;
+        let rows = stmt.query_map(rusqlite::params![webhook, now, lease_until, limit as i64], |r| {
+            Ok(Claimed {
+                id: r.get(0)?,
+                body: r.get(1)?,
+                counted: count_u32(r.get(2)?),
+                attempts: count_u32(r.get(3)?),
+                first_attempt_at: r.get(4)?,
+            })
+        })?;
+        Ok(rows.collect::<Result<Vec<_>, _>>()?)
+    }
+
+    fn settle(&mut self, id: &str, s: &Settled) -> Result<(), StoreError> {
+        self.conn.prepare_cached(&sqlite_sql(OUTBOX_SETTLE))?.execute(rusqlite::params![
+            id,
+            s.status,
+            i64::from(s.counted),
+            i64::from(s.attempts),
+            s.last_status,
+            s.first_attempt_at,
+            s.next_attempt_at,
+            s.delivered_at
+        ])?;
+        Ok(())
+    }
+
+    fn deliveries(&mut self, status: Option<&str>, limit: usize, offset: usize) -> Result<Vec<Delivery>, StoreError> {
+        let mut stmt = self.conn.prepare_cached(&sqlite_sql(OUTBOX_LIST))?;
+        let rows = stmt.query_map(rusqlite::params![status, limit as i64, offset as i64], |r| {
+            let status: String = r.get(3)?;
+            let next: String = r.get(7)?;
+            Ok(Delivery {
+                id: r.get(0)?,
+                webhook: r.get(1)?,
+                event_type: r.get(2)?,
+                attempts: count_u32(r.get(4)?),
+                last_status: r.get(5)?,
+                created_at: r.get(6)?,
+                next_attempt_at: (status == "pending").then_some(next),
+                delivered_at: r.get(8)?,
+                status,
+            })
+        })?;
+        Ok(rows.collect::<Result<Vec<_>, _>>()?)
+    }
+
+    fn forms(&mut self, from: &str, to: &str) -> Result<Vec<(String, String, String)>, StoreError> {
+        let mut stmt = self.conn.prepare_cached(&sqlite_sql(FORMS_IN))?;
+        let rows = stmt.query_map(rusqlite::params![from, to], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?;
+        Ok(rows.collect::<Result<Vec<_>, _>>()?)
+    }
 }
 
 /// Portable: `ON CONFLICT DO NOTHING` is the same in SQLite and PostgreSQL; a concurrent repeat
@@ -380,6 +593,12 @@ impl Writer for SqliteWriter {
                     r.payload,
                     i64::from(r.has_comment)
                 ])?;
+                if n == 1 {
+                    let mut event = tx.prepare_cached(&sqlite_sql(OUTBOX_INSERT))?;
+                    for e in &r.events {
+                        event.execute(rusqlite::params![e.id, e.webhook, e.event_type, e.body, e.created_at])?;
+                    }
+                }
                 out.push(if n == 1 {
                     Stored::New
                 } else {
@@ -619,6 +838,7 @@ mod tests {
             has_comment: false,
             payload: "{}".to_string(),
             response: None,
+            events: Vec::new(),
         }
     }
 

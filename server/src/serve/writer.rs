@@ -11,13 +11,12 @@ const BATCH: usize = 256;
 
 enum Job {
     Insert {
-        row: NewRow,
+        /// Boxed: a row (with its webhook events) is far larger than a probe.
+        row: Box<NewRow>,
         reply: oneshot::Sender<Result<Stored, StoreError>>,
     },
     /// A write probe (`/healthz`): one small committed write.
-    Probe {
-        reply: oneshot::Sender<Result<(), StoreError>>,
-    },
+    Probe { reply: oneshot::Sender<Result<(), StoreError>> },
 }
 
 /// The async side of the writer thread; clone it freely.
@@ -39,7 +38,7 @@ pub fn start(mut writer: Box<dyn Writer>) -> std::io::Result<(Handle, JoinHandle
             while let Some(job) = next.take() {
                 match job {
                     Job::Insert { row, reply } => {
-                        rows.push(row);
+                        rows.push(*row);
                         jobs.push(reply);
                     }
                     Job::Probe { reply } => probes.push(reply),
@@ -76,7 +75,7 @@ impl Handle {
     /// Stores `row` (unless its id is stored already); returns after commit.
     pub async fn insert(&self, row: NewRow) -> Result<Stored, StoreError> {
         let (reply, answer) = oneshot::channel();
-        self.tx.send(Job::Insert { row, reply }).await.map_err(|_| stopped())?;
+        self.tx.send(Job::Insert { row: Box::new(row), reply }).await.map_err(|_| stopped())?;
         answer.await.map_err(|_| stopped())?
     }
 
