@@ -515,8 +515,8 @@ test('compared with the period before: arrows and words, the numbers of /v1/repo
     Object.entries(c.dimensions).forEach(([code, test]) => {
       const row = rows.find((r) => r[0] === NAMES[code]);
       assert.ok(row, code);
-      assert.deepEqual(row.slice(1), [test.current.toFixed(2), test.base.toFixed(2), signed2(test.difference),
-        `${signed2(test.ci95[0])} – ${signed2(test.ci95[1])}`, holm(test.p_adjusted), ARROWS[test.verdict] + WORDS.en[test.verdict]]);
+      assert.deepEqual(row.slice(1), [test.current.toFixed(2), test.base.toFixed(2), ARROWS[test.verdict] + WORDS.en[test.verdict],
+        signed2(test.difference), `${signed2(test.ci95[0])} – ${signed2(test.ci95[1])}`, holm(test.p_adjusted)]);
     });
     assert.ok(requested.filter((p) => p === '/v1/report').length >= 2, 'the comparison is a report of its own');
     assert.ok(reports.some((q) => q.get('compare') === baseRange && q.get('from') === from && q.get('to') === to), 'asked for the last 28 days against the 28 before');
@@ -580,8 +580,8 @@ test('segments: the app channel is down on system availability against the rest 
       const rows = await tableRows(page, `#segment-${i}`);
       for (const [code, test] of Object.entries(s.against_rest.dimensions)) {
         const row = rows.find((r) => r[0] === NAMES[code]);
-        assert.deepEqual(row.slice(1), [s.report.dimensions[code].p.mean.toFixed(2), signed2(test.difference),
-          `${signed2(test.ci95[0])} – ${signed2(test.ci95[1])}`, holm(test.p_adjusted), ARROWS[test.verdict] + WORDS.en[test.verdict]], `${value} ${code}`);
+        assert.deepEqual(row.slice(1), [s.report.dimensions[code].p.mean.toFixed(2), ARROWS[test.verdict] + WORDS.en[test.verdict],
+          signed2(test.difference), `${signed2(test.ci95[0])} – ${signed2(test.ci95[1])}`, holm(test.p_adjusted)], `${value} ${code}`);
       }
     }
     const app = values.indexOf('app');

@@ -51,12 +51,13 @@ function measures(block, r) {
       .filter(([k]) => block[k]).map(([k, name]) => ({ key: k, name, test: block[k] })));
 }
 
+// The verdict first, so a narrow screen shows it before the table scrolls.
 const verdictCols = () => [
-  { label: t('th.difference'), num: true }, { label: t('th.ci'), num: true }, { label: t('th.holm'), num: true }, { label: t('th.verdict') },
+  { label: t('th.verdict') }, { label: t('th.difference'), num: true }, { label: t('th.ci'), num: true }, { label: t('th.holm'), num: true },
 ];
 const verdictCells = (test) => (test
-  ? [diff(test, test.difference), interval(test), pValue(test.p_adjusted), { text: '', badges: [verdictEl(test)] }]
-  : ['—', '—', '—', { text: '', badges: [verdictEl(null)] }]);
+  ? [{ text: '', badges: [verdictEl(test)] }, diff(test, test.difference), interval(test), pValue(test.p_adjusted)]
+  : [{ text: '', badges: [verdictEl(null)] }, '—', '—', '—']);
 
 /** The comparison with the earlier period (hidden with "no comparison"). */
 export function renderCompare(r) {
