@@ -509,6 +509,10 @@ test('compared with the period before: arrows and words, the numbers of /v1/repo
         assert.ok(title.startsWith(`Difference ${signed2(test.difference)} (95% interval ${signed2(test.ci95[0])} – ${signed2(test.ci95[1])})`), `${key}: ${title}`);
       }
     }
+    // The key figures carry the verdicts of the overall score, NPS and CSAT.
+    for (const [id, key] of [['kpi-overall', 'overall'], ['kpi-nps', 'nps'], ['kpi-csat', 'csat']]) {
+      assert.equal(await page.locator(`#${id} .kpi-change .verdict-word`).textContent(), WORDS.en[c[key].verdict], id);
+    }
     // The data table: difference, interval, Holm p and the word, per dimension.
     const rows = await tableRows(page, '#table-compare');
     assert.equal(rows.length, expectedKeys.length);

@@ -67,7 +67,7 @@ export function renderCompare(r) {
   const list = clear($('changes'));
   if (card.hidden) return;
   if (!c) {
-    $('compare-sub').textContent = state.dist ? t('change.none') : t('loading');
+    $('compare-sub').textContent = state.changeError ? t('err.http', { message: state.changeError }) : state.dist ? t('change.none') : t('loading');
     clear($('table-compare'));
     return;
   }
@@ -76,6 +76,14 @@ export function renderCompare(r) {
     cur: span(c.current || {}), n: int((c.current || {}).responses), base: span(c.base || {}), m: int((c.base || {}).responses),
   });
   const rows = measures(c, r);
+  // The key figures say it too, next to their numbers.
+  for (const [id, key] of [['kpi-overall', 'overall'], ['kpi-nps', 'nps'], ['kpi-csat', 'csat']]) {
+    if (!c[key]) continue;
+    const line = el('p', 'kpi-change');
+    line.appendChild(verdictEl(c[key]));
+    line.appendChild(el('span', 'kpi-change-note', ' ' + t('change.kpi')));
+    $(id).appendChild(line);
+  }
   for (const m of rows) {
     const li = el('li', 'change');
     li.dataset.key = m.key;

@@ -22,7 +22,7 @@ export const state = {
   compare: 'previous', segment: '', keys: [],
   // The comment filters (each '' for all), sent as they are to /v1/comments.
   cfilter: { class: '', nps: '', weakest: '', segment: '', q: '' },
-  ipaSource: null, report: null, change: null, dist: null, comments: null, truncated: false, extraError: null, seq: 0, cseq: 0,
+  ipaSource: null, report: null, change: null, changeError: null, dist: null, comments: null, truncated: false, extraError: null, seq: 0, cseq: 0,
 };
 
 /** The query string of the selection; `extra.format` stands in for the selected format. */
@@ -99,6 +99,7 @@ export async function loadSelection(seq, onReport) {
   if (seq !== state.seq) return false;
   state.report = report;
   state.change = periods && periods.own ? report.compare || null : null;
+  state.changeError = null;
   state.dist = null;
   state.comments = null;
   state.truncated = false;
@@ -118,6 +119,8 @@ export async function loadSelection(seq, onReport) {
         instrument: state.instrument, format: report.format, from: periods.current.from, to: periods.current.to,
         compare: periods.base.from + '..' + periods.base.to,
       })).then((res) => res.json()).then((r) => r.compare || null)
+        // Its failure leaves the rest of the page: the card says why.
+        .catch((e) => { state.changeError = e.message; return null; })
       : Promise.resolve(state.change);
     const [dist, comments, compared] = await Promise.all([
       fetchOrFail('/v1/distributions?' + q).then((res) => res.json()),
