@@ -9,8 +9,11 @@
 // "fix first" callout (= report.weakest), every chart and its data table, the NPS and CSAT tables
 // equal to /v1/distributions and the comments to /v1/comments (the export itself is never
 // downloaded by the page: no request to /v1/responses.jsonl), comments as text,
-// export links, keyboard use, axe-core (WCAG 2.x A/AA) with 0 violations, no console error,
-// no page error, and no CSP violation under the strict policy the collector should send.
+// export links, keyboard use, axe-core (WCAG 2.x A/AA) with 0 violations (light and dark
+// colour schemes), no console error, no page error, and no CSP violation under the strict
+// policy the collector should send. The collector segments by channel and device (the seed
+// makes system availability weaker in the app): the comparison with the period before, each
+// segment against the rest and the comment filters are checked against the API's own answers.
 // Screenshots go to $DASHBOARD_SHOTS (default /tmp).
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
@@ -65,7 +68,7 @@ function startServer() {
   writeFileSync(join(dir, 'custom.json'), JSON.stringify(CUSTOM));
   server = spawn(BIN, [
     'serve', '--addr', '127.0.0.1:0', '--db', join(dir, 'e2e.db'), '--seed', '300',
-    '--admin-token', TOKEN, '--www', join(ROOT, 'www'), '--instrument', join(dir, 'custom.json'),
+    '--admin-token', TOKEN, '--www', join(ROOT, 'www'), '--instrument', join(dir, 'custom.json'), '--segment', 'channel,device',
   ], { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, ESERVQUAL_LOG: 'warn' } });
   let err = '';
   server.stderr.on('data', (d) => { err += d; });
@@ -203,10 +206,16 @@ async function ready(page) {
   await page.waitForFunction(() => document.getElementById('fix-first').dataset.dimension !== undefined && /\d/.test(document.getElementById('status').textContent));
 }
 
+// axe-core in the light and the dark colour scheme (the page declares a light one: a dark
+// preference must not leave it unreadable).
 async function axe(page, what) {
-  const result = await new AxeBuilder({ page }).withTags(AXE_TAGS).analyze();
-  const summary = result.violations.map((v) => `${v.id} (${v.impact}): ${v.help} — ${v.nodes.slice(0, 3).map((n) => n.target.join(' ')).join(', ')}`);
-  assert.deepEqual(summary, [], `axe violations (${what})`);
+  for (const colorScheme of ['light', 'dark']) {
+    await page.emulateMedia({ colorScheme });
+    const result = await new AxeBuilder({ page }).withTags(AXE_TAGS).analyze();
+    const summary = result.violations.map((v) => `${v.id} (${v.impact}): ${v.help} — ${v.nodes.slice(0, 3).map((n) => n.target.join(' ')).join(', ')}`);
+    assert.deepEqual(summary, [], `axe violations (${what}, ${colorScheme})`);
+  }
+  await page.emulateMedia({ colorScheme: 'light' });
 }
 
 async function chartsDrawn(page, ids) {
@@ -303,6 +312,11 @@ async function check(width) {
     await page.locator('#table-dims').locator('xpath=..').locator('summary').focus();
     await page.keyboard.press('Enter');
     assert.equal(await page.locator('#table-dims').locator('xpath=..').getAttribute('open'), '');
+
+    // The segment tables are part of what axe and the screenshots see, in both languages.
+    await page.selectOption('#f-segment', 'channel');
+    await page.waitForSelector('#segment-tables table');
+    assert.ok(await page.evaluate(() => document.documentElement.scrollWidth <= window.innerWidth), 'no horizontal scroll with segments');
 
     await page.screenshot({ path: join(SHOTS, `dashboard-${width}-en.png`), fullPage: true });
     await axe(page, `en, ${width} px`);
@@ -445,5 +459,223 @@ test('axis labels are distinct, and counts follow the plural rules (en, zh)', { 
     } finally {
       await context.close();
     }
+  }
+});
+
+// What a verdict reads as, per language (the page's words, written out here on purpose).
+const WORDS = {
+  en: { up: 'up', down: 'down', 'no clear change': 'no clear change' },
+  zh: { up: '上升', down: '下降', 'no clear change': '无明显变化' },
+};
+const ARROWS = { up: '↑', down: '↓', 'no clear change': '→' };
+const isoDay = (ms) => new Date(ms).toISOString().slice(0, 10);
+const DAY = 86_400_000;
+// A difference as the page prints a mean's: two decimals, a sign, a true minus.
+const signed2 = (x) => (x > 0 ? '+' : '') + x.toFixed(2).replace('-', '\u2212');
+const holm = (p) => (p < 0.001 ? '< 0.001' : p.toFixed(3));
+
+// The verdicts shown in a list of `li.change` (key → [arrow, word, title]) or in a table's rows.
+const shownChanges = (page) => page.locator('#changes li.change').evaluateAll((lis) => lis.map((li) => [
+  li.dataset.key, li.querySelector('.verdict-arrow').textContent, li.querySelector('.verdict-word').textContent, li.querySelector('.verdict').title,
+]));
+const tableRows = (page, sel) => page.locator(`${sel} table tbody tr`).evaluateAll((trs) => trs.map((tr) => [...tr.children].map((c) => c.textContent)));
+
+test('compared with the period before: arrows and words, the numbers of /v1/report (en, zh)', { timeout: 60_000 }, async () => {
+  // No period chosen: the last 28 days against the 28 before, asked of the collector here.
+  const now = Date.now();
+  const to = isoDay(now);
+  const from = isoDay(now - 27 * DAY);
+  const baseRange = `${isoDay(now - 55 * DAY)}..${isoDay(now - 28 * DAY)}`;
+  const c = (await admin(`/v1/report?instrument=e-s-qual&format=perception&from=${from}&to=${to}&compare=${baseRange}`)).compare;
+  assert.ok(c && c.dimensions && c.dimensions.SYS, 'the collector compares');
+  const expectedKeys = Object.keys(c.dimensions).concat(['overall', 'nps', 'csat']);
+  const { context, page, problems, requested } = await open(1280);
+  const reports = [];
+  page.on('request', (r) => { if (new URL(r.url()).pathname === '/v1/report') reports.push(new URL(r.url()).searchParams); });
+  try {
+    await page.goto(await oneTimeUrl());
+    await ready(page);
+    await page.waitForSelector('#changes li.change');
+    assert.equal(await page.locator('#f-compare').inputValue(), 'previous');
+    const shown = await shownChanges(page);
+    assert.deepEqual(shown.map((x) => x[0]).sort(), expectedKeys.slice().sort());
+    for (const [key, arrow, word, title] of shown) {
+      const test = c.dimensions[key] || c[key];
+      // Never colour alone: an arrow and the verdict's word, the numbers on hover.
+      assert.equal(word, WORDS.en[test.verdict], key);
+      assert.equal(arrow, ARROWS[test.verdict], key);
+      assert.ok(title.includes(holm(test.p_adjusted)), `${key}: ${title}`);
+      if (c.dimensions[key]) {
+        assert.ok(title.startsWith(`Difference ${signed2(test.difference)} (95% interval ${signed2(test.ci95[0])} – ${signed2(test.ci95[1])})`), `${key}: ${title}`);
+      }
+    }
+    // The key figures carry the verdicts of the overall score, NPS and CSAT.
+    for (const [id, key] of [['kpi-overall', 'overall'], ['kpi-nps', 'nps'], ['kpi-csat', 'csat']]) {
+      assert.equal(await page.locator(`#${id} .kpi-change .verdict-word`).textContent(), WORDS.en[c[key].verdict], id);
+    }
+    // The data table: difference, interval, Holm p and the word, per dimension.
+    const rows = await tableRows(page, '#table-compare');
+    assert.equal(rows.length, expectedKeys.length);
+    Object.entries(c.dimensions).forEach(([code, test]) => {
+      const row = rows.find((r) => r[0] === NAMES[code]);
+      assert.ok(row, code);
+      assert.deepEqual(row.slice(1), [test.current.toFixed(2), test.base.toFixed(2), ARROWS[test.verdict] + WORDS.en[test.verdict],
+        signed2(test.difference), `${signed2(test.ci95[0])} – ${signed2(test.ci95[1])}`, holm(test.p_adjusted)]);
+    });
+    assert.ok(requested.filter((p) => p === '/v1/report').length >= 2, 'the comparison is a report of its own');
+    assert.ok(reports.some((q) => q.get('compare') === baseRange && q.get('from') === from && q.get('to') === to), 'asked for the last 28 days against the 28 before');
+
+    await page.locator('button[data-lang="zh"]').click();
+    await page.waitForFunction(() => document.documentElement.lang === 'zh-CN');
+    for (const [key, , word] of await shownChanges(page)) assert.equal(word, WORDS.zh[(c.dimensions[key] || c[key]).verdict], key);
+    await page.locator('button[data-lang="en"]').click();
+
+    // A chosen week is compared with the week before it, in the same request as the report.
+    const wFrom = isoDay(now - 6 * DAY);
+    const wBase = `${isoDay(now - 13 * DAY)}..${isoDay(now - 7 * DAY)}`;
+    reports.length = 0;
+    await page.fill('#f-from', wFrom);
+    await page.locator('#f-from').dispatchEvent('change');
+    await page.fill('#f-to', to);
+    await page.locator('#f-to').dispatchEvent('change');
+    const week = (await admin(`/v1/report?instrument=e-s-qual&format=perception&from=${wFrom}&to=${to}&compare=${wBase}`)).compare;
+    await page.waitForFunction((n) => document.getElementById('compare-sub').textContent.includes(`(${n} responses)`), week.current.responses.toLocaleString('en-US'));
+    assert.ok(reports.some((q) => q.get('compare') === wBase && q.get('from') === wFrom && q.get('to') === to), 'the week before');
+    const weekShown = await shownChanges(page);
+    for (const [key, , word] of weekShown) assert.equal(word, WORDS.en[(week.dimensions[key] || week[key]).verdict], key);
+    assert.ok(new URL(page.url()).hash.includes(`from=${wFrom}`));
+
+    // "No comparison": the card goes, and the report is asked without one.
+    reports.length = 0;
+    await page.selectOption('#f-compare', 'none');
+    await page.waitForFunction(() => document.getElementById('card-compare').hidden);
+    await ready(page);
+    assert.ok(reports.length > 0 && reports.every((q) => !q.has('compare')), 'no comparison asked');
+    assert.ok(new URL(page.url()).hash.includes('compare=none'));
+    await axe(page, 'no comparison');
+    assert.deepEqual(await page.evaluate(() => window.__csp), [], 'CSP violations');
+    assert.deepEqual(problems, [], 'console errors, page errors or dialogs');
+  } finally {
+    await context.close();
+  }
+});
+
+test('segments: the app channel is down on system availability against the rest (en, zh)', { timeout: 60_000 }, async () => {
+  assert.deepEqual((await admin('/v1/segments')).keys, ['channel', 'device']);
+  const seg = (await admin('/v1/report?instrument=e-s-qual&format=perception&by=meta.channel')).segments;
+  // The seed's planted effect, as the collector tests it.
+  assert.equal(seg.values.app.against_rest.dimensions.SYS.verdict, 'down');
+  const { context, page, problems } = await open(1280);
+  try {
+    await page.goto(await oneTimeUrl());
+    await ready(page);
+    assert.equal(await page.locator('#f-segment-field').isVisible(), true);
+    assert.equal(await page.locator('#card-segments').isVisible(), false, 'no segments until a key is chosen');
+    await page.selectOption('#f-segment', 'channel');
+    await page.waitForSelector('#segment-tables table');
+    assert.ok(new URL(page.url()).hash.includes('by=channel'));
+    const values = await page.locator('#segment-tables .segment').evaluateAll((ds) => ds.map((d) => d.dataset.value));
+    assert.deepEqual(values, Object.keys(seg.values));
+    for (const [i, value] of values.entries()) {
+      const s = seg.values[value];
+      const caption = await page.locator(`#segment-${i} caption`).textContent();
+      assert.ok(caption.startsWith(`channel = ${value}: ${s.responses.toLocaleString('en-US')} responses`), caption);
+      assert.equal(await page.locator(`#segment-${i} caption .badge`).count(), s.small ? 1 : 0, `${value}: the fewer-than-30 badge`);
+      const rows = await tableRows(page, `#segment-${i}`);
+      for (const [code, test] of Object.entries(s.against_rest.dimensions)) {
+        const row = rows.find((r) => r[0] === NAMES[code]);
+        assert.deepEqual(row.slice(1), [s.report.dimensions[code].p.mean.toFixed(2), ARROWS[test.verdict] + WORDS.en[test.verdict],
+          signed2(test.difference), `${signed2(test.ci95[0])} – ${signed2(test.ci95[1])}`, holm(test.p_adjusted)], `${value} ${code}`);
+      }
+    }
+    const app = values.indexOf('app');
+    const sysVerdict = (i, name) => page.locator(`#segment-${i} tbody tr`).filter({ hasText: name }).locator('.verdict').first();
+    assert.equal(await sysVerdict(app, NAMES.SYS).locator('.verdict-word').textContent(), 'down');
+    assert.equal(await sysVerdict(app, NAMES.SYS).locator('.verdict-arrow').textContent(), '↓');
+    assert.equal(await sysVerdict(app, NAMES.SYS).locator('.verdict-arrow').getAttribute('aria-hidden'), 'true');
+    await axe(page, 'segments, en');
+    await page.locator('button[data-lang="zh"]').click();
+    await page.waitForFunction(() => document.documentElement.lang === 'zh-CN');
+    assert.equal(await sysVerdict(app, NAMES_ZH.SYS).locator('.verdict-word').textContent(), '下降');
+    await axe(page, 'segments, zh');
+
+    // "No segments" takes the tables away.
+    await page.selectOption('#f-segment', '');
+    await page.waitForFunction(() => document.getElementById('card-segments').hidden);
+    assert.deepEqual(await page.evaluate(() => window.__csp), [], 'CSP violations');
+    assert.deepEqual(problems, [], 'console errors, page errors or dialogs');
+  } finally {
+    await context.close();
+  }
+});
+
+test('comment filters narrow the list to what /v1/comments answers for the same filter', { timeout: 60_000 }, async () => {
+  const q = 'instrument=e-s-qual&format=perception&limit=20';
+  const texts = (body) => body.comments.map((c) => c.comment);
+  const { context, page, problems, requested } = await open(1280);
+  try {
+    await page.goto(await oneTimeUrl());
+    await ready(page);
+    await page.selectOption('#f-segment', 'channel');
+    await page.waitForSelector('#segment-tables table');
+    const shown = () => page.locator('#comments .comment-text').allTextContents();
+    const settle = async (expected) => {
+      await page.waitForFunction((want) => JSON.stringify([...document.querySelectorAll('#comments .comment-text')].map((p) => p.textContent)) === want, JSON.stringify(expected));
+    };
+    const all = await admin('/v1/comments?' + q);
+    assert.deepEqual(await shown(), texts(all));
+
+    // Each comment shows that respondent's dimension scores, the lowest marked.
+    const first = all.comments[0];
+    const scores = await page.locator('#comments .comment').first().locator('.comment-scores').textContent();
+    for (const [code, s] of Object.entries(first.dimensions)) assert.ok(scores.includes(`${NAMES[code]} ${s.p.toFixed(2)}`), scores);
+    assert.ok(scores.includes(`${NAMES[first.weakest]} ${first.dimensions[first.weakest].p.toFixed(2)} (lowest)`), scores);
+
+    let filter = '';
+    for (const [id, value, param] of [['cf-class', 'dissatisfied', 'class'], ['cf-nps', 'detractor', 'nps'], ['cf-weakest', 'SYS', 'weakest'], ['cf-segment', 'channel:app', 'segment']]) {
+      await page.selectOption('#' + id, value);
+      filter += `&${param}=${encodeURIComponent(value)}`;
+      const expected = await admin('/v1/comments?' + q + filter);
+      await settle(texts(expected));
+      // Every comment listed has what the filter asks (the API's own fields).
+      for (const c of expected.comments) {
+        if (param === 'class') assert.equal(c.class, 'dissatisfied');
+        if (param === 'segment') assert.equal(c.meta.channel, 'app');
+      }
+    }
+    const narrowed = await admin('/v1/comments?' + q + filter);
+    assert.ok(narrowed.comments.length < all.comments.length || all.comments.length === 0, 'the filters narrow the list');
+
+    // Words: typed, then asked once the typing stops.
+    await page.selectOption('#cf-class', '');
+    await page.selectOption('#cf-nps', '');
+    await page.selectOption('#cf-weakest', '');
+    await page.selectOption('#cf-segment', '');
+    await settle(texts(all));
+    const word = all.comments.map((c) => c.comment.split(/\s+/).find((w) => w.length > 4)).find(Boolean) || 'late';
+    const before = requested.filter((p) => p === '/v1/comments').length;
+    await page.locator('#cf-q').pressSequentially(word, { delay: 20 });
+    const matching = await admin('/v1/comments?' + q + '&q=' + encodeURIComponent(word));
+    assert.ok(matching.comments.length > 0, word);
+    await settle(texts(matching));
+    assert.ok(matching.comments.every((c) => c.comment.toLowerCase().includes(word.toLowerCase())));
+    // Debounced: fewer requests than keys pressed (one when typing is steady).
+    const asked = requested.filter((p) => p === '/v1/comments').length - before;
+    assert.ok(asked >= 1 && asked < word.length, `${asked} requests for ${word.length} keys`);
+    const sub = await page.locator('#comments-sub').textContent();
+    assert.match(sub, /matching comment/);
+
+    await page.fill('#cf-q', 'zzzz-no-such-words');
+    await settle([]);
+    assert.equal(await page.locator('#comments-sub').textContent(), 'No comments match these filters.');
+    await axe(page, 'comment filters, en');
+    await page.locator('button[data-lang="zh"]').click();
+    await page.waitForFunction(() => document.documentElement.lang === 'zh-CN');
+    assert.equal(await page.locator('#comments-sub').textContent(), '没有符合筛选条件的评论。');
+    await axe(page, 'comment filters, zh');
+    assert.deepEqual(await page.evaluate(() => window.__csp), [], 'CSP violations');
+    assert.deepEqual(problems, [], 'console errors, page errors or dialogs');
+  } finally {
+    await context.close();
   }
 });

@@ -1,5 +1,6 @@
 // What the page shows and where it comes from: the selection, the collector's answers to it
-// (/v1/report, /v1/distributions, /v1/comments) and the questions the views ask of them.
+// (/v1/report with its comparison and segments, /v1/distributions, /v1/comments, /v1/segments)
+// and the questions the views ask of them.
 import { t } from './i18n.js';
 
 export const LOW_N = 30; // docs/scoring.md §4: grey out below 30
@@ -7,13 +8,21 @@ export const ALPHA_INDICATIVE = 100; // alpha "indicative" below 100
 export const ALPHA_BAR = 0.7;
 export const COMMENTS_MAX = 20;
 export const OFTEN_NA = 0.2;
+/** Without a chosen period, the comparison is the last 28 days against the 28 before. */
+export const COMPARE_DAYS = 28;
+const DAY_MS = 86_400_000;
 /** The headline score of each format (docs/scoring.md §3.10). */
 export const HEAD = { perception: 'p', gap: 'gap', zone: 'msa' };
 
 /** The selection (kept in the address's hash), the loaded answers, and the IPA source shown. */
 export const state = {
   instrument: 'e-s-qual', format: '', from: '', to: '',
-  ipaSource: null, report: null, dist: null, comments: null, extraError: null, seq: 0,
+  // `compare`: 'previous' (the period before, of the same length) or 'none'; `segment`: a key
+  // of /v1/segments or ''; `keys`: those keys (empty when the collector segments by none).
+  compare: 'previous', segment: '', keys: [],
+  // The comment filters (each '' for all), sent as they are to /v1/comments.
+  cfilter: { class: '', nps: '', weakest: '', segment: '', q: '' },
+  ipaSource: null, report: null, change: null, changeError: null, dist: null, comments: null, truncated: false, extraError: null, seq: 0, cseq: 0,
 };
 
 /** The query string of the selection; `extra.format` stands in for the selected format. */
@@ -24,6 +33,33 @@ export function query(extra) {
   if (format) q.set('format', format);
   if (state.from) q.set('from', state.from);
   if (state.to) q.set('to', state.to);
+  return q.toString();
+}
+
+const addDays = (iso, n) => new Date(Date.parse(iso + 'T00:00:00Z') + n * DAY_MS).toISOString().slice(0, 10);
+/** Today's UTC date, as the collector dates responses. */
+export const today = () => new Date().toISOString().slice(0, 10);
+
+/**
+ * The periods of the comparison: the chosen one (its missing end filled in: `to` today, `from`
+ * 27 days before `to`) and the one just before it, of the same number of days (both ends
+ * included, as the collector reads dates). `own` when the report's own period is the current
+ * one (both dates chosen), so the report itself can carry the comparison. Null without one.
+ */
+export function comparePeriods() {
+  if (state.compare !== 'previous') return null;
+  const to = state.to || today();
+  const from = state.from || addDays(to, 1 - COMPARE_DAYS);
+  const days = Math.round((Date.parse(to) - Date.parse(from)) / DAY_MS) + 1;
+  if (!(days >= 1)) return null;
+  return { current: { from, to }, base: { from: addDays(from, -days), to: addDays(from, -1) }, days, own: !!(state.from && state.to) };
+}
+
+/** The query of /v1/comments: the selection, the limit and the filters that are set. */
+export function commentsQuery(format) {
+  const q = new URLSearchParams(query({ format }));
+  q.set('limit', String(COMMENTS_MAX));
+  for (const [k, v] of Object.entries(state.cfilter)) if (v) q.set(k, v);
   return q.toString();
 }
 
@@ -54,27 +90,80 @@ async function fetchOrFail(url) {
  * the report cannot be loaded.
  */
 export async function loadSelection(seq, onReport) {
-  const report = await (await fetchOrFail('/v1/report?' + query())).json();
+  const periods = comparePeriods();
+  const extra = new URLSearchParams();
+  if (periods && periods.own) extra.set('compare', periods.base.from + '..' + periods.base.to);
+  if (state.segment && state.keys.includes(state.segment)) extra.set('by', 'meta.' + state.segment);
+  const more = extra.toString() ? '&' + extra.toString() : '';
+  const report = await (await fetchOrFail('/v1/report?' + query() + more)).json();
   if (seq !== state.seq) return false;
   state.report = report;
+  state.change = periods && periods.own ? report.compare || null : null;
+  state.changeError = null;
   state.dist = null;
   state.comments = null;
+  state.truncated = false;
   state.extraError = null;
+  // A filter the new report cannot answer (another instrument's dimension, another key's value)
+  // would be refused: it is dropped.
+  if (state.cfilter.weakest && !(report.dimensions && report.dimensions[state.cfilter.weakest])) state.cfilter.weakest = '';
+  if (state.cfilter.segment && state.cfilter.segment.split(':')[0] !== state.segment) state.cfilter.segment = '';
+  const cseq = ++state.cseq;
   onReport(report);
   try {
     const q = query({ format: report.format });
-    const [dist, comments] = await Promise.all([
+    // Without a chosen period the page shows every response, and the comparison is a report of
+    // its own over the last days (from the summaries: its cost follows the days).
+    const change = periods && !periods.own
+      ? fetchOrFail('/v1/report?' + new URLSearchParams({
+        instrument: state.instrument, format: report.format, from: periods.current.from, to: periods.current.to,
+        compare: periods.base.from + '..' + periods.base.to,
+      })).then((res) => res.json()).then((r) => r.compare || null)
+        // Its failure leaves the rest of the page: the card says why.
+        .catch((e) => { state.changeError = e.message; return null; })
+      : Promise.resolve(state.change);
+    const [dist, comments, compared] = await Promise.all([
       fetchOrFail('/v1/distributions?' + q).then((res) => res.json()),
-      fetchOrFail('/v1/comments?' + q + '&limit=' + COMMENTS_MAX).then((res) => res.json()),
+      fetchOrFail('/v1/comments?' + commentsQuery(report.format)).then((res) => res.json()),
+      change,
     ]);
     if (seq !== state.seq) return false;
     state.dist = dist;
-    state.comments = Array.isArray(comments.comments) ? comments.comments : [];
+    // A filter changed meanwhile: its own answer (loadComments) wins.
+    if (cseq === state.cseq) {
+      state.comments = Array.isArray(comments.comments) ? comments.comments : [];
+      state.truncated = comments.truncated === true;
+    }
+    state.change = compared;
   } catch (e) {
     if (seq !== state.seq) return false;
     state.extraError = e.message;
   }
   return true;
+}
+
+/**
+ * Reloads the comments alone (a filter changed). Resolves to false when the report or another
+ * filter change started meanwhile; rejects with a message when they cannot be loaded.
+ */
+export async function loadComments() {
+  const seq = ++state.cseq;
+  const format = state.report ? state.report.format : state.format;
+  const body = await (await fetchOrFail('/v1/comments?' + commentsQuery(format))).json();
+  if (seq !== state.cseq) return false;
+  state.comments = Array.isArray(body.comments) ? body.comments : [];
+  state.truncated = body.truncated === true;
+  return true;
+}
+
+/** The keys the collector segments by (none when it does not say). */
+export async function loadKeys() {
+  try {
+    const body = await (await fetchOrFail('/v1/segments')).json();
+    state.keys = Array.isArray(body.keys) ? body.keys.filter((k) => typeof k === 'string' && k) : [];
+  } catch (e) {
+    state.keys = [];
+  }
 }
 
 /** The number of a new load: a load answered after a newer one started is dropped. */

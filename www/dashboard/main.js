@@ -1,16 +1,21 @@
-// The dashboard's entry: reads the collector's aggregate report (/v1/report), the NPS, CSAT
+// The dashboard's entry: reads the collector's aggregate report (/v1/report, with the period
+// before and the segments of a chosen key when asked), the NPS, CSAT
 // and CES answers counted per value with the count of comments (/v1/distributions) and the
-// latest comments (/v1/comments), and draws them with the vendored Chart.js. Each costs the
+// latest comments (/v1/comments, filtered), and draws them with the vendored Chart.js. Each costs the
 // server the days or the comments asked for, never a read of every response: the exports are
 // only linked, for download. Every piece of data reaches the page through textContent: nothing
 // is parsed as HTML. This module holds the selection in the address and the language; the
-// others are data.js (fetching and state), views.js, charts.js, tables.js, format.js, i18n.js.
+// others are data.js (fetching and state), views.js, change.js, comments.js, charts.js,
+// tables.js, format.js, i18n.js.
 import { setupChartDefaults } from './charts.js';
-import { isLatest, loadSelection, nextLoad, query, state } from './data.js';
+import { isLatest, loadComments, loadKeys, loadSelection, nextLoad, query, state } from './data.js';
 import { $, el } from './dom.js';
 import { int } from './format.js';
 import { lang, setLang, t } from './i18n.js';
-import { applyStatic, render, renderHeadline, renderIpa } from './views.js';
+import { applyStatic, render, renderComments, renderHeadline, renderIpa } from './views.js';
+
+// How long the words of the comment search wait for the next key before asking the collector.
+const TYPING_MS = 300;
 
 async function load() {
   const seq = nextLoad();
@@ -44,6 +49,8 @@ function readHash() {
   const date = (v) => (/^\d{4}-\d{2}-\d{2}$/.test(v || '') ? v : '');
   state.from = date(q.get('from'));
   state.to = date(q.get('to'));
+  state.compare = q.get('compare') === 'none' ? 'none' : 'previous';
+  state.segment = state.keys.includes(q.get('by')) ? q.get('by') : '';
   const sel = $('f-instrument');
   if (![...sel.options].some((o) => o.value === state.instrument)) {
     const o = el('option', null, state.instrument);
@@ -54,6 +61,8 @@ function readHash() {
   $('f-format').value = state.format;
   $('f-from').value = state.from;
   $('f-to').value = state.to;
+  $('f-compare').value = state.compare;
+  $('f-segment').value = state.segment;
 }
 
 function writeHash() {
@@ -62,6 +71,8 @@ function writeHash() {
   if (state.format) q.set('format', state.format);
   if (state.from) q.set('from', state.from);
   if (state.to) q.set('to', state.to);
+  if (state.compare === 'none') q.set('compare', 'none');
+  if (state.segment) q.set('by', state.segment);
   history.replaceState(null, '', '#' + q.toString());
 }
 
@@ -81,7 +92,49 @@ function switchLang(next) {
   if (state.report) $('status').textContent = t('loaded', { n: int(state.report.responses), format: t('fmt.' + state.report.format) });
 }
 
-function start() {
+// The segment selector: the keys the collector segments by, hidden when there are none.
+function fillKeys() {
+  const sel = $('f-segment');
+  for (const key of state.keys) {
+    const o = el('option', null, key);
+    o.value = key;
+    sel.appendChild(o);
+  }
+  $('f-segment-field').hidden = !state.keys.length;
+}
+
+async function reloadComments() {
+  $('comments-sub').textContent = t('loading');
+  try {
+    if (await loadComments()) renderComments();
+  } catch (e) {
+    $('comments-sub').textContent = '';
+    $('error').textContent = t('err.comments', { message: e.message });
+    $('error').hidden = false;
+  }
+}
+
+function watchCommentFilters() {
+  $('cfilters').addEventListener('submit', (e) => e.preventDefault());
+  for (const name of ['class', 'nps', 'weakest', 'segment']) {
+    $('cf-' + name).addEventListener('change', () => {
+      state.cfilter[name] = $('cf-' + name).value;
+      reloadComments();
+    });
+  }
+  let timer = null;
+  $('cf-q').addEventListener('input', () => {
+    clearTimeout(timer);
+    timer = setTimeout(() => {
+      const q = $('cf-q').value.trim().slice(0, 100);
+      if (q === state.cfilter.q) return;
+      state.cfilter.q = q;
+      reloadComments();
+    }, TYPING_MS);
+  });
+}
+
+async function start() {
   if (!window.Chart) {
     $('error').textContent = 'Chart.js is missing: run scripts/build-dashboard.sh';
     $('error').hidden = false;
@@ -90,6 +143,8 @@ function start() {
   setupChartDefaults();
   setLang(initialLang());
   applyStatic();
+  await loadKeys();
+  fillKeys();
   readHash();
   document.querySelectorAll('.lang-btn').forEach((b) => b.addEventListener('click', () => switchLang(b.dataset.lang)));
   document.querySelectorAll('#ipa-source .seg-btn').forEach((b) => b.addEventListener('click', () => {
@@ -103,10 +158,13 @@ function start() {
     state.format = $('f-format').value;
     state.from = $('f-from').value;
     state.to = $('f-to').value;
+    state.compare = $('f-compare').value === 'none' ? 'none' : 'previous';
+    state.segment = $('f-segment').value;
     writeHash();
     load();
   };
-  ['f-instrument', 'f-format', 'f-from', 'f-to'].forEach((id) => $(id).addEventListener('change', onChange));
+  ['f-instrument', 'f-format', 'f-from', 'f-to', 'f-compare', 'f-segment'].forEach((id) => $(id).addEventListener('change', onChange));
+  watchCommentFilters();
   window.addEventListener('hashchange', () => { readHash(); load(); });
   load();
 }

@@ -1,13 +1,17 @@
-// The report drawn: the callout, the key figures, each chart with its data table, alpha,
-// comments and items. Names and the scale come from the report itself.
+// The report drawn: the callout, the key figures, the comparison and segments (change.js), each
+// chart with its data table, alpha, comments (comments.js) and items. Names and the scale come from the report itself.
 import { C, SERIES, destroyAll, destroyChart, errorBars, indexAxis, ipaGrid, makeChart, valueAxis } from './charts.js';
 import {
-  ALPHA_BAR, ALPHA_INDICATIVE, COMMENTS_MAX, HEAD, LOW_N, OFTEN_NA, dimCodes, histogram, ipaSourceOf, isLow, scaleOf, state,
+  ALPHA_BAR, ALPHA_INDICATIVE, HEAD, LOW_N, OFTEN_NA, dimCodes, histogram, ipaSourceOf, isLow, scaleOf, state,
 } from './data.js';
 import { $, badge, clear, el } from './dom.js';
 import { ci, day, int, num, pct, signed, tickDigits } from './format.js';
 import { dimHint, dimName, lang, setLabels, t, tn } from './i18n.js';
 import { lowBadge, table } from './tables.js';
+import { renderCompare, renderSegments } from './change.js';
+import { renderCommentFilters, renderComments } from './comments.js';
+
+export { renderComments };
 
 export function applyStatic() {
   document.documentElement.lang = lang() === 'zh' ? 'zh-CN' : 'en';
@@ -36,6 +40,8 @@ export function render() {
   if (state.extraError) $('error').textContent = t('err.comments', { message: state.extraError });
   renderHeadline(r);
   renderKpis(r);
+  renderCompare(r);
+  renderSegments(r);
   renderDims(r);
   renderGapZone(r);
   renderIpa(r);
@@ -44,6 +50,7 @@ export function render() {
   renderVolume(r);
   renderTrend(r);
   renderAlpha(r);
+  renderCommentFilters(r);
   renderComments();
   renderItems(r);
 }
@@ -500,35 +507,6 @@ function renderAlpha(r) {
   if (gap) cols.push({ label: t('alpha.gap'), num: true });
   cols.push({ label: t('th.note') });
   table('table-alpha', t('cap.alpha'), cols, rows);
-}
-
-function renderComments() {
-  const list = clear($('comments'));
-  // The latest, newest first, as /v1/comments sends them; the total is the count of
-  // /v1/distributions over the same selection.
-  const shown = (state.comments || []).filter((c) => c && typeof c.comment === 'string').slice(0, COMMENTS_MAX);
-  const counted = state.dist ? state.dist.comments : NaN;
-  const total = Number.isInteger(counted) && counted >= shown.length ? counted : shown.length;
-  $('comments-sub').textContent = !shown.length
-    ? t('comments.none')
-    : shown.length < total
-      ? t('comments.sub', { shown: int(shown.length), total: int(total) })
-      : tn('comments.all', total);
-  for (const p of shown) {
-    const li = el('li', 'comment');
-    li.appendChild(el('p', 'comment-text', p.comment));
-    const meta = el('p', 'comment-meta');
-    meta.appendChild(el('span', null, day(p.submitted_at, true)));
-    const n = p.nps;
-    if (Number.isInteger(n)) {
-      const cat = n <= 6 ? 'detractor' : n <= 8 ? 'passive' : 'promoter';
-      meta.appendChild(el('span', 'nps-tag ' + cat, 'NPS ' + n + ' · ' + t('cat.' + cat)));
-    }
-    if (typeof p.locale === 'string') meta.appendChild(el('span', null, p.locale));
-    if (typeof p.page === 'string') meta.appendChild(el('span', null, p.page));
-    li.appendChild(meta);
-    list.appendChild(li);
-  }
 }
 
 function renderItems(r) {
