@@ -90,7 +90,7 @@ function notLoaded(message) {
 
 /** Scores one response (pure). The wasm must be loaded: await `load()` or `init()` first. */
 export function score(input) {
-  if (!ready) throw notLoaded("eservqual: the wasm is not loaded yet: await load() or init() before score()");
+  if (!ready) throw notLoaded("eservqual: not loaded: await load() or init() first");
   return wasm.score(input);
 }
 
