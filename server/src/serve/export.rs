@@ -363,3 +363,102 @@ pub fn csv_row(row: Row<'_>, registry: &Registry, form: &Form, out: &mut Vec<u8>
     out.extend_from_slice(if row.scores_mismatch { b",1\n" } else { b",0\n" });
     true
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::serve::store::{Cursor, StoredComment};
+    use crate::serve::summaries::StoredSummary;
+    use std::cell::Cell;
+
+    /// A store of `n` stored comments (newest first by construction) that counts what it hands out.
+    struct Comments {
+        all: Vec<StoredComment>,
+        handed: Cell<usize>,
+    }
+
+    impl Comments {
+        fn new(n: usize) -> Comments {
+            let payload = include_str!("../../../tests/data/esqual_one.json").replacen(
+                "\"outcomes\": {",
+                "\"outcomes\": {\"comment\": \"Delivery was late\", ",
+                1,
+            );
+            let all = (0..n)
+                .map(|i| StoredComment {
+                    id: format!("{i:08}"),
+                    submitted_at: format!("2026-01-01T00:00:00.{:03}Z", 999 - i % 1000),
+                    payload: payload.clone(),
+                })
+                .collect();
+            Comments { all, handed: Cell::new(0) }
+        }
+    }
+
+    impl Reader for Comments {
+        fn ping(&self) -> Result<(), StoreError> {
+            Ok(())
+        }
+        fn count(&self, _: &Filter) -> Result<u64, StoreError> {
+            Ok(self.all.len() as u64)
+        }
+        fn scan(&self, _: &Filter, _: &mut dyn FnMut(Row<'_>) -> bool) -> Result<(), StoreError> {
+            Ok(())
+        }
+        fn summaries(
+            &self,
+            _: &Filter,
+            _: &(Option<String>, Option<String>),
+        ) -> Result<Option<Vec<StoredSummary>>, StoreError> {
+            Ok(None)
+        }
+        /// Pages in list order: after the cursor's id.
+        fn comments(
+            &self,
+            _: &Filter,
+            before: Option<&Cursor>,
+            limit: usize,
+        ) -> Result<Vec<StoredComment>, StoreError> {
+            let start = before.map_or(0, |(_, id)| self.all.iter().position(|c| &c.id == id).map_or(0, |p| p + 1));
+            let page: Vec<StoredComment> = self.all.iter().skip(start).take(limit).cloned().collect();
+            self.handed.set(self.handed.get() + page.len());
+            Ok(page)
+        }
+    }
+
+    fn listed(store: &Comments, which: &CommentFilter, limit: usize) -> Value {
+        let registry = Registry::builtin();
+        let form = Form::new(registry.get("e-s-qual").expect("e-s-qual").clone(), eservqual_core::Format::Perception);
+        let json = comments_json(store, &registry, &form, &Filter::default(), which, limit).expect("comments");
+        serde_json::from_str(&json).expect("JSON")
+    }
+
+    #[test]
+    fn unfiltered_comments_read_one_page_of_the_limit() {
+        let store = Comments::new(300);
+        let out = listed(&store, &CommentFilter::default(), 20);
+        assert_eq!(out["comments"].as_array().map(Vec::len), Some(20));
+        assert_eq!(out["truncated"], false);
+        assert_eq!(store.handed.get(), 20);
+    }
+
+    #[test]
+    fn a_filter_that_matches_little_stops_at_the_read_bound_and_says_so() {
+        let store = Comments::new(COMMENTS_READ_MAX + 1_000);
+        let nothing = CommentFilter { text: Some("parcel".into()), ..CommentFilter::default() };
+        let out = listed(&store, &nothing, 20);
+        assert_eq!(out["comments"], json!([]));
+        assert_eq!(out["truncated"], true);
+        assert_eq!(store.handed.get(), COMMENTS_READ_MAX);
+        // A filter that matches everything stops at the limit, the bound far away.
+        let store = Comments::new(COMMENTS_READ_MAX + 1_000);
+        let late = CommentFilter { text: Some("late".into()), ..CommentFilter::default() };
+        let out = listed(&store, &late, 30);
+        assert_eq!((out["comments"].as_array().map(Vec::len), &out["truncated"]), (Some(30), &json!(false)));
+        assert_eq!(store.handed.get(), COMMENTS_PAGE);
+        // Fewer comments than the bound: every one read, not truncated.
+        let store = Comments::new(700);
+        let out = listed(&store, &nothing, 20);
+        assert_eq!((&out["truncated"], store.handed.get()), (&json!(false), 700));
+    }
+}

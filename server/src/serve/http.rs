@@ -325,9 +325,10 @@ struct CommentsQuery {
 const COMMENTS_QUERY_MAX: usize = 100;
 
 impl CommentsQuery {
-    /// The form query, the limit (1..=100, default 20) and the comment filter; `weakest` must be
-    /// a dimension of `form`, and a segment key one the collector segments by.
-    fn split(self, app: &App) -> Result<(FormQuery, usize, export::CommentFilter), ApiError> {
+    /// The form query, the form it names, the limit (1..=100, default 20) and the comment
+    /// filter; `weakest` must be a dimension of the form, and a segment key one the collector
+    /// segments by.
+    fn split(self, app: &App) -> Result<(FormQuery, Form, usize, export::CommentFilter), ApiError> {
         let (default, most) = COMMENTS_LIMIT;
         let limit = match self.limit.as_deref() {
             None => default,
@@ -375,7 +376,7 @@ impl CommentsQuery {
                 return Err(ApiError::bad(ErrorCode::UnknownDimension, "weakest", message));
             }
         }
-        Ok((q, limit, export::CommentFilter { class, nps_category, weakest, segment, text }))
+        Ok((q, form, limit, export::CommentFilter { class, nps_category, weakest, segment, text }))
     }
 }
 
@@ -594,8 +595,7 @@ async fn distributions(State(app): State<Shared>, q: QueryResult<FormQuery>) -> 
 /// `GET /v1/comments?instrument=ID&format=F[&dimensions=..][&from=&to=][&limit=N]`: the latest
 /// comments, newest first.
 async fn comments(State(app): State<Shared>, q: QueryResult<CommentsQuery>) -> Answer {
-    let (q, limit, which) = query(q)?.split(&app)?;
-    let form = q.form(&app)?;
+    let (q, form, limit, which) = query(q)?.split(&app)?;
     let filter = form_filter(&q, &form)?;
     let reader = reader(&app).await?;
     let app2 = app.clone();
