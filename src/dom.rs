@@ -195,8 +195,9 @@ pub struct Timeout {
 impl Timeout {
     pub fn new(ms: f64, f: impl FnMut(JsValue) + 'static) -> Timeout {
         let callback: Callback = Closure::new(f);
-        // Browsers cap delays at 2^31-1 ms; the config allows at most a day.
-        let ms = ms.clamp(0.0, 2_147_483_647.0) as i32;
+        // Browsers cap delays at 2^31-1 ms; the config allows at most a day. Rounded up, never
+        // down: a timer that fires before its time finds its condition unmet and is not re-armed.
+        let ms = ms.ceil().clamp(0.0, 2_147_483_647.0) as i32;
         let id = window().map(|w| raw(&w).set_timeout(callback.as_ref(), ms));
         Timeout { id, _callback: callback }
     }

@@ -40,7 +40,9 @@ impl Watch {
             Trigger::Manual if inline => self.timers.push(Timeout::new(0.0, move |_| wake(Wake::Open))),
             Trigger::Manual | Trigger::Event { .. } => {}
             Trigger::Load | Trigger::Pageviews { .. } => self.timers.push(Timeout::new(0.0, check)),
-            Trigger::Delay { ms } => self.timers.push(Timeout::new(ms - dom::elapsed_ms(), check)),
+            // One millisecond late: the page's clock is coarsened, so at the exact time it may
+            // still read a little before `ms`, and the check would find the delay not over.
+            Trigger::Delay { ms } => self.timers.push(Timeout::new(ms + 1.0 - dom::elapsed_ms(), check)),
             Trigger::ExitIntent => {
                 self.handles.push(Listener::new(doc.as_ref(), "mouseout", true, move |ev| {
                     let Some(m) = ev.dyn_ref::<MouseEvent>() else { return };
