@@ -65,27 +65,18 @@ pub struct Outbox {
     /// The page has hidden and the keepalive copies went out: a page that closes fires both
     /// `visibilitychange` and `pagehide`, and one copy is enough. Cleared when visible again.
     hid: Cell<bool>,
-    /// Multiplies every wait: 1 in production. A page may set `__eservqualBackoffScale` (0.001
-    /// to 1) before `init`, so the fault tests need not sit through real backoffs.
-    scale: f64,
 }
 
 impl Outbox {
     /// Starts the outbox and flushes what is pending for its endpoint, ignoring the schedule.
     pub fn start(transport: Transport, sink: impl Fn(Report) + 'static) -> Rc<Outbox> {
         let window = dom::window();
-        let scale = window
-            .as_ref()
-            .and_then(|w| dom::get(w, "__eservqualBackoffScale").as_f64())
-            .filter(|s| s.is_finite())
-            .map_or(1.0, |s| s.clamp(0.001, 1.0));
         let outbox = Rc::new(Outbox {
             transport: Rc::new(transport),
             sink: Box::new(sink),
             timer: RefCell::new(None),
             listeners: RefCell::new(Vec::new()),
             hid: Cell::new(false),
-            scale,
         });
         if let Some(w) = window {
             let on = |f: fn(&Rc<Outbox>, JsValue)| {
@@ -165,7 +156,7 @@ impl Outbox {
         let entries: Vec<Entry> = mine.iter().map(|s| s.entry.clone()).collect();
         for id in rules::keepalive_batch(&entries) {
             let Some(s) = mine.iter().find(|s| s.entry.id == id) else { continue };
-            send(&self.transport, Rc::downgrade(self), self.scale, id.to_string(), &s.body, None);
+            send(&self.transport, Rc::downgrade(self), id.to_string(), &s.body, None);
         }
     }
 
@@ -183,11 +174,11 @@ impl Outbox {
         if !fresh {
             return;
         }
-        let (weak, transport, scale) = (Rc::downgrade(self), self.transport.clone(), self.scale);
+        let (weak, transport) = (Rc::downgrade(self), self.transport.clone());
         with_lock(&rules::key(&id), move |lock| {
             // Read again under the lock: another tab may have delivered it meanwhile.
             match lock.and_then(|l| Some((l, load(&id)?))) {
-                Some((lock, stored)) => send(&transport, weak, scale, id, &stored.body, Some(lock)),
+                Some((lock, stored)) => send(&transport, weak, id, &stored.body, Some(lock)),
                 None => {
                     done_sending(&id);
                     settled(&weak, None);
@@ -207,7 +198,7 @@ impl Outbox {
     fn wake_for(self: &Rc<Self>, waiting: &[Entry]) {
         let timer = rules::next_wake(waiting).map(|at| {
             let weak = Rc::downgrade(self);
-            let wait = (at - js_sys::Date::now()).max(MIN_WAKE_MS * self.scale);
+            let wait = (at - js_sys::Date::now()).max(MIN_WAKE_MS);
             Timeout::new(wait, move |_| {
                 if let Some(o) = weak.upgrade() {
                     o.flush(false);
@@ -236,9 +227,9 @@ impl Outbox {
 /// its in-flight mark until the entry says what happened: the mark is then cleared, and the
 /// lock released when the response waits for another attempt or kept in [`SETTLED`] when it is
 /// gone. A keepalive copy (`None`) holds neither.
-fn send(transport: &Transport, outbox: Weak<Outbox>, scale: f64, id: String, body: &str, lock: Option<Lock>) {
+fn send(transport: &Transport, outbox: Weak<Outbox>, id: String, body: &str, lock: Option<Lock>) {
     delivery::attempt(transport, body, lock.is_none(), move |outcome, retry_after| {
-        let report = complete(&id, outcome, retry_after.as_deref(), scale);
+        let report = complete(&id, outcome, retry_after.as_deref());
         if let Some(lock) = lock {
             done_sending(&id);
             if matches!(report, Some(Report::Delivered { .. } | Report::Failed { .. })) {
@@ -266,15 +257,14 @@ fn settled(outbox: &Weak<Outbox>, report: Option<Report>) {
 
 /// Applies an attempt's outcome to the stored entry: removed when delivered or given up,
 /// rescheduled otherwise. `None` when the entry is gone already (another copy settled it).
-fn complete(id: &str, outcome: Outcome, retry_after: Option<&str>, scale: f64) -> Option<Report> {
+fn complete(id: &str, outcome: Outcome, retry_after: Option<&str>) -> Option<Report> {
     let mut stored = load(id)?;
     let now = js_sys::Date::now();
     let counted = stored.entry.attempts;
     let (kept, next) = rules::after_attempt(stored.entry.clone(), outcome, retry_after, now, js_sys::Math::random());
     let id = id.to_string();
     match (next, kept) {
-        (Next::Retry { .. }, Some(mut entry)) => {
-            entry.next_ms = now + (entry.next_ms - now) * scale;
+        (Next::Retry { .. }, Some(entry)) => {
             stored.entry = entry;
             save(stored);
             Some(Report::Waiting { id })

@@ -127,6 +127,8 @@ export async function faultServer(root, pages = {}) {
     /** The page origin (127.0.0.1) and the endpoint on another origin (localhost): CORS applies. */
     origin: `http://127.0.0.1:${port}`,
     endpoint: `http://localhost:${port}/collect`,
+    /** Requests held without an answer whose connection is still open. */
+    hanging: () => [...hung].filter((s) => !s.destroyed).length,
     reset() {
       for (const s of hung) s.destroy();
       hung.clear();

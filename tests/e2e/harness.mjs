@@ -88,6 +88,33 @@ export function browser(extraArgs = []) {
 export const BACKGROUND_TABS_AWAKE = ["--disable-background-timer-throttling", "--disable-renderer-backgrounding", "--disable-backgrounding-occluded-windows"];
 
 /**
+ * Makes time in `context` run `factor` times faster, so a test need not sit through the outbox's
+ * real backoffs: Playwright's fake clock is installed (Date, timers and performance.now of every
+ * page of the context) and jumped forward between real ticks. No jump happens while a request
+ * that `watched(url)` selects is in flight, unless `hanging()` (requests the receiver holds on
+ * purpose) accounts for all of them: a jump then would time out an answer that is merely on its
+ * way, which real time never does. Resolves to `stop()`.
+ */
+export async function accelerate(context, factor, { watched = () => false, hanging = () => 0 } = {}) {
+  await context.clock.install();
+  const inFlight = new Set();
+  context.on("request", (r) => watched(r.url(), r.method()) && inFlight.add(r));
+  for (const end of ["requestfinished", "requestfailed"]) context.on(end, (r) => inFlight.delete(r));
+  const TICK = 20;
+  let running = true;
+  const loop = (async () => {
+    while (running) {
+      await new Promise((r) => setTimeout(r, TICK));
+      if (running && inFlight.size <= hanging()) await context.clock.fastForward(Math.round(TICK * (factor - 1))).catch(() => {});
+    }
+  })();
+  return async () => {
+    running = false;
+    await loop;
+  };
+}
+
+/**
  * A page in a new context that records console errors, page errors, CSP violations and every
  * request URL. `problems()` lists what went wrong; `requests` holds the URLs.
  */
