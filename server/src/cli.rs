@@ -3,6 +3,11 @@
 use clap::{Args, Parser, Subcommand, ValueEnum};
 use std::path::PathBuf;
 
+/// Default of `--max-connections` (serve/net.rs).
+pub const MAX_CONNECTIONS: usize = 512;
+/// Default of `--max-connections-per-ip` (serve/net.rs).
+pub const MAX_PER_ADDRESS: usize = 64;
+
 const AFTER_HELP: &str = "\
 Examples:
   eservqual report --instrument servqual --format gap responses.csv
@@ -200,10 +205,10 @@ pub struct ServeArgs {
     #[arg(long, value_name = "SECONDS", default_value_t = 30.0)]
     pub request_timeout: f64,
     /// Open connections in all; more are closed at once.
-    #[arg(long, value_name = "N", default_value_t = crate::serve::net::MAX_CONNECTIONS)]
+    #[arg(long, value_name = "N", default_value_t = MAX_CONNECTIONS)]
     pub max_connections: usize,
     /// Open connections from one client address (a trusted proxy is exempt); more are closed at once.
-    #[arg(long, value_name = "N", default_value_t = crate::serve::net::MAX_PER_ADDRESS)]
+    #[arg(long, value_name = "N", default_value_t = MAX_PER_ADDRESS)]
     pub max_connections_per_ip: usize,
 }
 

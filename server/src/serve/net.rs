@@ -7,6 +7,7 @@
 //! over either cap is closed at once, so slow clients cannot exhaust the file descriptors and
 //! the collector keeps answering everyone else.
 
+use crate::cli::{MAX_CONNECTIONS, MAX_PER_ADDRESS};
 use axum::extract::ConnectInfo;
 use axum::Router;
 use hyper::body::Incoming;
@@ -24,10 +25,6 @@ use tower::ServiceExt;
 
 /// Default of `--header-timeout`.
 pub const HEADER_TIMEOUT: Duration = Duration::from_secs(10);
-/// Default of `--max-connections`.
-pub const MAX_CONNECTIONS: usize = 512;
-/// Default of `--max-connections-per-ip`.
-pub const MAX_PER_ADDRESS: usize = 64;
 /// Longest wait for connections to finish their requests at shutdown.
 const DRAIN: Duration = Duration::from_secs(10);
 
