@@ -2,18 +2,38 @@
 // importance-performance plugins, and one chart per canvas.
 import { $, clear, el } from './dom.js';
 
-export const C = {
-  ink: '#17202e', ink2: '#3d4757', muted: '#5a6475', grid: '#e6e9ef', axis: '#9aa3b2',
+const LIGHT = {
+  ink: '#17202e', ink2: '#3d4757', muted: '#5a6475', grid: '#e6e9ef', axis: '#9aa3b2', card: '#ffffff',
   accent: '#2f4fb5', accentSoft: 'rgba(47, 79, 181, 0.16)', accentLine: 'rgba(47, 79, 181, 0.55)',
-  fix: '#c2410c', good: '#0b7a70', low: '#bcc3ce', expect: '#9aa7bd', passive: '#a3acba',
+  fix: '#c2410c', fixZone: 'rgba(194, 65, 12, 0.06)', good: '#0b7a70', low: '#bcc3ce', lowSoft: 'rgba(188, 195, 206, 0.45)',
+  expect: '#9aa7bd', passive: '#a3acba',
+  series: ['#2f4fb5', '#0b7a70', '#7c4dce', '#0e7490', '#64748b', '#a16207'],
 };
-export const SERIES = ['#2f4fb5', '#0b7a70', '#7c4dce', '#0e7490', '#64748b', '#a16207'];
+// The dark scheme's colours (dashboard.css has the page's): marks stay ≥ 3:1 on the card.
+const DARK = {
+  ink: '#e8edf5', ink2: '#c9d1de', muted: '#a7b1c2', grid: '#2a3546', axis: '#55637a', card: '#182130',
+  accent: '#9db3ff', accentSoft: 'rgba(157, 179, 255, 0.22)', accentLine: 'rgba(157, 179, 255, 0.7)',
+  fix: '#ff9e70', fixZone: 'rgba(255, 158, 112, 0.1)', good: '#6fd8c9', low: '#5b6778', lowSoft: 'rgba(91, 103, 120, 0.5)',
+  expect: '#7d8aa3', passive: '#8792a5',
+  series: ['#9db3ff', '#6fd8c9', '#c4a5f5', '#67cde6', '#b3bfd1', '#e8c46a'],
+};
+const darkScheme = window.matchMedia ? window.matchMedia('(prefers-color-scheme: dark)') : null;
+/** The chart colours of the scheme in use (updated by `setupChartDefaults`). */
+export const C = { ...LIGHT };
+/** Colours for the trend's series, in order. */
+export const SERIES = [...LIGHT.series];
 // The chart of each canvas id, destroyed before the canvas gets another.
 const charts = {};
 
 const reducedMotion = window.matchMedia && window.matchMedia('(prefers-reduced-motion: reduce)').matches;
 
+/** Chart.js defaults in the colours of the scheme in use; call again when the scheme changes. */
+/** Calls `f` when the colour scheme changes. */
+export const onSchemeChange = (f) => darkScheme && darkScheme.addEventListener('change', f);
+
 export function setupChartDefaults() {
+  Object.assign(C, darkScheme && darkScheme.matches ? DARK : LIGHT);
+  SERIES.splice(0, SERIES.length, ...C.series);
   const d = window.Chart.defaults;
   d.font.family = getComputedStyle(document.body).fontFamily;
   d.font.size = 12;
@@ -24,6 +44,8 @@ export function setupChartDefaults() {
   d.plugins.legend.labels.boxWidth = 12;
   d.plugins.legend.labels.boxHeight = 12;
   d.plugins.tooltip.backgroundColor = C.ink;
+  d.plugins.tooltip.titleColor = C.card;
+  d.plugins.tooltip.bodyColor = C.card;
   d.plugins.tooltip.padding = 10;
   d.plugins.tooltip.cornerRadius = 8;
 }
@@ -73,7 +95,7 @@ export const ipaGrid = {
     const x = scales.x.getPixelForValue(opts.cx);
     const y = scales.y.getPixelForValue(opts.cy);
     ctx.save();
-    ctx.fillStyle = 'rgba(194, 65, 12, 0.06)';
+    ctx.fillStyle = C.fixZone;
     ctx.fillRect(area.left, area.top, x - area.left, y - area.top);
     ctx.strokeStyle = C.axis;
     ctx.setLineDash([5, 4]);

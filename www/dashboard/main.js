@@ -7,7 +7,7 @@
 // is parsed as HTML. This module holds the selection in the address and the language; the
 // others are data.js (fetching and state), views.js, change.js, comments.js, charts.js,
 // tables.js, format.js, i18n.js.
-import { setupChartDefaults } from './charts.js';
+import { onSchemeChange, setupChartDefaults } from './charts.js';
 import { isLatest, loadComments, loadKeys, loadSelection, nextLoad, query, state } from './data.js';
 import { $, el } from './dom.js';
 import { int } from './format.js';
@@ -141,6 +141,8 @@ async function start() {
     return;
   }
   setupChartDefaults();
+  // The charts are drawn in the scheme's colours: drawn again when it changes.
+  onSchemeChange(() => { setupChartDefaults(); render(); });
   setLang(initialLang());
   applyStatic();
   await loadKeys();

@@ -247,12 +247,12 @@ function renderGapZone(r) {
           {
             type: 'line', label: t('series.perceived'), data: codes.map((c) => get(c, 'p').mean), showLine: false,
             errorBars: codes.map((c) => get(c, 'p').ci95), errorBarColor: C.ink,
-            pointRadius: 7, pointHoverRadius: 8, pointStyle: 'circle', pointBackgroundColor: dotColor, pointBorderColor: '#fff', pointBorderWidth: 2,
+            pointRadius: 7, pointHoverRadius: 8, pointStyle: 'circle', pointBackgroundColor: dotColor, pointBorderColor: C.card, pointBorderWidth: 2,
             backgroundColor: C.ink, borderColor: C.ink, order: 0,
           },
           {
             label: t('series.band'), data: codes.map((c) => [get(c, 'min').mean, get(c, 'des').mean]),
-            backgroundColor: codes.map((c) => (isLow(get(c, 'p').n) ? 'rgba(188, 195, 206, 0.45)' : C.accentSoft)),
+            backgroundColor: codes.map((c) => (isLow(get(c, 'p').n) ? C.lowSoft : C.accentSoft)),
             borderColor: codes.map((c) => (isLow(get(c, 'p').n) ? C.low : C.accentLine)), borderWidth: 1.5, borderSkipped: false,
             borderRadius: 6, barPercentage: 0.75, categoryPercentage: 0.75, order: 1,
           },
@@ -336,7 +336,7 @@ export function renderIpa(r) {
           pointRadius: plotted.map((c) => (c === r.weakest ? 9 : 6)),
           pointHoverRadius: plotted.map((c) => (c === r.weakest ? 10 : 7)),
           pointBackgroundColor: plotted.map((c) => (c === r.weakest ? C.fix : C.accent)),
-          pointBorderColor: '#fff', pointBorderWidth: 2,
+          pointBorderColor: C.card, pointBorderWidth: 2,
         }],
       },
       options: {
@@ -463,7 +463,7 @@ function renderTrend(r) {
     return {
       label: dimName(c), data: weeks.map((w) => (w.dimensions ? w.dimensions[c] : null)),
       borderColor: color, backgroundColor: color, borderWidth: c === r.weakest ? 3 : 2, tension: 0.25, spanGaps: true,
-      pointRadius: 3.5, pointHoverRadius: 5, pointBackgroundColor: weeks.map((w) => (isLow(w.n) ? '#fff' : color)), pointBorderColor: color, pointBorderWidth: 1.5,
+      pointRadius: 3.5, pointHoverRadius: 5, pointBackgroundColor: weeks.map((w) => (isLow(w.n) ? C.card : color)), pointBorderColor: color, pointBorderWidth: 1.5,
     };
   });
   const last = weeks[weeks.length - 1];
