@@ -21,7 +21,7 @@ const script = document.currentScript;
 const base = new URL(".", (script && script.src) || location.href);
 
 /** Every config key (docs/interfaces.md "Config"); its data- attribute is the kebab-case form. */
-const KEYS = /^(endpoint|instrument|format|dimensions|recovery|outcomes|weights|locale|strings|mode|target|launcher|trigger|sampleRate|recontactDays|dismissDays|timeoutMs|consent|respectGpc|showSummary|theme|headers|beforeSend|site|meta)$/;
+const KEYS = /^(endpoint|instrument|format|dimensions|recovery|outcomes|weights|locale|strings|mode|target|launcher|trigger|sampleRate|recontactDays|dismissDays|timeoutMs|consent|respectGpc|showSummary|theme|headers|beforeSend|site|meta|resumeHours)$/;
 /** data- attributes that other tools put on script tags (Cloudflare's Rocket Loader, consent
  * managers, Next.js's <Script>, page optimisers): theirs, so neither read nor a mistake. */
 const FOREIGN = /^(cfasync|cookie(consent|category)|category|usercentrics|nscript|no(Optimize|Defer|Minify)|otIgnore)$/;
@@ -41,7 +41,7 @@ function typed(key, v) {
   }
   // A relative endpoint is the page's own collector.
   if (key === "endpoint") return new URL(v, location.href).href;
-  return v !== "" && !isNaN(v) && /^(sampleRate|recontactDays|dismissDays|timeoutMs)$/.test(key) ? Number(v) : v;
+  return v !== "" && !isNaN(v) && /^(sampleRate|recontactDays|dismissDays|timeoutMs|resumeHours)$/.test(key) ? Number(v) : v;
 }
 
 const fromTag = {};
@@ -72,7 +72,8 @@ let settleFirst;
 /** The first Survey (or the idle one); rejections are reported by init()'s own promise. */
 const ready = new Promise((res) => (settleFirst = res));
 
-const idle = { open() {}, close() {}, destroy() {}, trigger() {}, on: () => () => {} };
+/** The Survey of a visitor who is not asked: every method does nothing (`on` answers a no-op unsubscribe). */
+const idle = {};
 
 /** Replays the queued calls on the real (or idle) Survey, in order. */
 function flush(target) {
@@ -193,4 +194,7 @@ w.eservqual = {
   },
 };
 // The Survey's methods, queued until the widget is there.
-for (const name of ["open", "close", "destroy", "trigger", "on"]) w.eservqual[name] = (...a) => call(name, a);
+for (const name of ["open", "close", "destroy", "trigger", "on"]) {
+  idle[name] = () => () => {};
+  w.eservqual[name] = (...a) => call(name, a);
+}

@@ -165,6 +165,12 @@ export interface Config {
   timeoutMs?: number;
   site?: string;
   meta?: { [key: string]: string | number | boolean };
+  /**
+   * Hours a half-finished questionnaire is kept in the visitor's storage to continue after a
+   * reload or on another page (0 to 720; default 24; 0: not kept). Only with consent, never
+   * under Global Privacy Control; submitting or dismissing clears it.
+   */
+  resumeHours?: number;
 }
 
 /** The response payload `eservqual.response/1` (docs/interfaces.md "Response payload"). */

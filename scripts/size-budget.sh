@@ -28,8 +28,12 @@ LOADER_BUDGET=2048
 # second tab reading localStorage stale cannot send it again) added ~120, to 82,893. terser after
 # esbuild (scripts/build-wasm.sh) took ~90 off the module, to 82,821. The fault tests' backoff
 # scale (a page global read by src/outbox.rs) replaced by Playwright's fake clock in the tests
-# took ~350 off, to 82,635.
-BUDGET=${ESERVQUAL_WASM_BUDGET:-82640}
+# took ~350 off, to 82,635. Resume (core/src/draft.rs and the widget keeping the draft as the
+# visitor answers; docs/interfaces.md "Resume") added ~2,500, less ~100 from counting the comment's
+# characters without the standard library's unrolled counter: 85,034, raised for that reason and
+# within the 2,048 that resume and partial responses may add together to the 83,000 the ratchet
+# stood at when that was decided (14 left: partial responses must bring their own savings).
+BUDGET=${ESERVQUAL_WASM_BUDGET:-85040}
 
 gz() { gzip -9 -c "$1" | wc -c | tr -d ' '; }
 [ -f pkg/embed.js ] || { echo "size-budget: pkg/embed.js is missing; run scripts/build-wasm.sh" >&2; exit 1; }

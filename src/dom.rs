@@ -265,6 +265,13 @@ pub fn storage_set(key: &str, value: &str) {
     }
 }
 
+/// Removes `localStorage[key]`; a blocked storage is ignored.
+pub fn storage_remove(key: &str) {
+    if let Some(s) = window().and_then(|w| w.local_storage().ok().flatten()) {
+        let _ = s.remove_item(key);
+    }
+}
+
 /// Milliseconds since the page started loading.
 pub fn elapsed_ms() -> f64 {
     window().and_then(|w| w.performance()).map_or(0.0, |p| p.now())

@@ -11,10 +11,17 @@ use eservqual_core::questionnaire::Questionnaire;
 use js_sys::{Function, Object, Promise};
 use wasm_bindgen::{JsCast, JsValue};
 
-/// The response of `q`, with a fresh id and the times and page of this visit.
-pub fn response(cfg: &Config, loc: &UiLocale, q: &Questionnaire, started_at: Option<String>) -> Outgoing {
+/// The response of `q`, under the id of its draft (or a fresh one), with the times and page of
+/// this visit.
+pub fn response(
+    cfg: &Config,
+    loc: &UiLocale,
+    q: &Questionnaire,
+    id: Option<String>,
+    started_at: Option<String>,
+) -> Outgoing {
     let env = Envelope {
-        id: dom::uuid_v4(),
+        id: id.unwrap_or_else(dom::uuid_v4),
         locale: loc.tag.clone(),
         started_at,
         submitted_at: dom::now_rfc3339(),

@@ -20,6 +20,7 @@ use eservqual_core::ask::{
 };
 use eservqual_core::build::summary;
 use eservqual_core::config::{pick_locale, Config, Consent, Mode, Target};
+use eservqual_core::draft::{self, Draft};
 use eservqual_core::questionnaire::{Next, Questionnaire, Val, SCREEN};
 use eservqual_core::{Error, ErrorCode, Registry};
 use js_sys::{Function, Object, Promise};
@@ -53,6 +54,13 @@ pub(crate) struct Inner {
     outbox: RefCell<Option<Rc<Outbox>>>,
 }
 
+/// What changed in the questionnaire, for its draft.
+enum Change<'a> {
+    Step,
+    Answer(&'a str, Option<Val>),
+    Comment(&'a str),
+}
+
 /// Everything the widget holds on the page; `destroy()` empties it.
 #[derive(Default)]
 struct State {
@@ -71,6 +79,9 @@ struct State {
     sent_id: Option<String>,
     listeners: Vec<Listener>,
     watch: Watch,
+    /// The questionnaire in progress is kept to continue, under the stored draft's id
+    /// (`resumeHours`; with consent, never under GPC).
+    keep_draft: bool,
 }
 
 /// `init(config)`: the Survey, or the config's error (its one console message, naming the
@@ -190,6 +201,9 @@ fn decided(inner: &Rc<Inner>, consent: bool) {
         let ask = decide(settings, &memory, &env).is_ask();
         if let Ok(mut st) = inner.st.try_borrow_mut() {
             st.memory = memory;
+            if ask {
+                inner.resume(&mut st, env.now_ms);
+            }
         }
         ask
     };
@@ -209,6 +223,51 @@ fn decided(inner: &Rc<Inner>, consent: bool) {
 impl Inner {
     fn cfg(&self) -> &Config {
         &self.ui.cfg
+    }
+
+    /// Where this site's draft of this instrument is kept.
+    fn draft_key(&self) -> String {
+        draft::key(self.cfg().site.as_deref(), &self.cfg().form.instrument.id)
+    }
+
+    /// Continues a kept draft that has not expired (consent was given: the visitor is asked).
+    fn resume(&self, st: &mut State, now_ms: f64) {
+        st.keep_draft = self.cfg().resume_hours > 0.0 && !dom::gpc();
+        if let Some(d) = st.keep_draft.then(|| self.stored_draft(now_ms)).flatten() {
+            d.resume(&mut st.q, &self.ui.cfg);
+            st.started_at = d.started_at;
+        }
+    }
+
+    /// Writes `change` into the kept draft, merged with what another tab may have written since:
+    /// each answer keeps its latest value.
+    #[inline(never)]
+    fn save_draft(&self, change: Change<'_>) {
+        let Ok(st) = self.st.try_borrow() else { return };
+        if !st.keep_draft || st.thanks.is_some() {
+            return;
+        }
+        let now = js_sys::Date::now();
+        // None stored (or another tab submitted it): a new draft, under a new id.
+        let mut d = self.stored_draft(now).unwrap_or_else(|| Draft {
+            id: dom::uuid_v4(),
+            started_at: st.started_at.clone(),
+            ..Draft::default()
+        });
+        match change {
+            Change::Step => {}
+            Change::Answer(name, value) => d.answer(name, value, now),
+            Change::Comment(text) => d.comment(text, now),
+        }
+        d.step = st.q.step;
+        d.saved_ms = now;
+        dom::storage_set(&self.draft_key(), &d.write());
+    }
+
+    /// The kept draft as stored now, unless it has expired.
+    fn stored_draft(&self, now_ms: f64) -> Option<Draft> {
+        let d = Draft::read(&dom::storage_get(&self.draft_key())?)?;
+        (!d.expired(now_ms, self.cfg().resume_hours)).then_some(d)
     }
 
     /// Calls the handlers of `event` with `detail`; a handler that throws is reported on the
@@ -355,6 +414,8 @@ impl Inner {
             if st.thanks.is_none() {
                 record_dismiss(&mut st.memory, js_sys::Date::now());
                 dom::storage_set(ask::MEMORY_KEY, &js::memory_json(&st.memory));
+                // Dismissed: the draft goes (this page keeps the answers for a reopen).
+                dom::storage_remove(&self.draft_key());
             }
             st.view.as_ref().and_then(|v| v.launcher.clone())
         };
@@ -404,25 +465,33 @@ impl Inner {
                 if let Ok(mut st) = self.st.try_borrow_mut() {
                     st.q.back();
                 }
+                self.save_draft(Change::Step);
                 self.render_step();
             }
             Act::Next => self.next(),
             Act::Answer(name, val) => self.answered(name, val),
             Act::Comment(text) => {
-                let Ok(mut st) = self.st.try_borrow_mut() else { return };
-                st.q.comment = text;
-                let st = &*st;
-                if let Some(v) = &st.view {
-                    ui::update_counter(&self.ui, &v.body, &st.q);
+                {
+                    let Ok(mut st) = self.st.try_borrow_mut() else { return };
+                    st.q.comment.clone_from(&text);
+                    let st = &*st;
+                    if let Some(v) = &st.view {
+                        ui::update_counter(&self.ui, &v.body, &st.q);
+                    }
                 }
+                self.save_draft(Change::Comment(&text));
             }
             Act::Number(name, n) => {
-                let Ok(mut st) = self.st.try_borrow_mut() else { return };
-                st.q.number(&name, n);
-                let st = &*st;
-                if let Some(v) = &st.view {
-                    ui::update_total(&self.ui, &v.body, &st.q);
-                }
+                let kept = {
+                    let Ok(mut st) = self.st.try_borrow_mut() else { return };
+                    st.q.number(&name, n);
+                    let st = &*st;
+                    if let Some(v) = &st.view {
+                        ui::update_total(&self.ui, &v.body, &st.q);
+                    }
+                    st.q.get(&name)
+                };
+                self.save_draft(Change::Answer(&name, kept));
             }
         }
     }
@@ -448,7 +517,10 @@ impl Inner {
                     }
                 }
             }
-            Next::Moved => self.render_step(),
+            Next::Moved => {
+                self.save_draft(Change::Step);
+                self.render_step();
+            }
             Next::Submit => self.submit(),
         }
     }
@@ -465,6 +537,7 @@ impl Inner {
                 }
             }
         }
+        self.save_draft(Change::Answer(&name, Some(val)));
         let detail = Object::new();
         set(&detail, "key", name.as_str().into());
         set(
@@ -504,7 +577,11 @@ impl Inner {
         let built = {
             let Ok(mut st) = self.st.try_borrow_mut() else { return };
             let cfg = &self.ui.cfg;
-            let out = submit::response(cfg, &self.ui.loc, &st.q, st.started_at.clone());
+            // The id of the draft still stored (another tab may have submitted it since), which
+            // then goes: the outbox holds the response from here.
+            let id = st.keep_draft.then(|| self.stored_draft(js_sys::Date::now())).flatten().map(|d| d.id);
+            dom::storage_remove(&self.draft_key());
+            let out = submit::response(cfg, &self.ui.loc, &st.q, id, st.started_at.clone());
             let summary = if cfg.show_summary { summary(cfg, &self.ui.loc, &out.scores) } else { Vec::new() };
             st.thanks = Some(Thanks { summary, status: Some(self.ui.t("ui.status.sending")) });
             record_submit(&mut st.memory, js_sys::Date::now());

@@ -524,7 +524,7 @@ fn comment(ui: &Ui, q: &Questionnaire, doc: &Document, body: &Element) {
 }
 
 fn counter_text(ui: &Ui, q: &Questionnaire) -> String {
-    let count = int(q.comment.chars().count() as i64);
+    let count = int(eservqual_core::text::char_count(&q.comment) as i64);
     fill(&ui.t("outcome.comment.limit"), &[("count", &count), ("max", &int(COMMENT_MAX_CHARS as i64))])
 }
 

@@ -48,9 +48,14 @@ async fn sleep(ms: i32) {
 /// `init(config)`: the exported promise must resolve; the Survey itself comes from the same
 /// constructor as a Rust value (the JS object cannot be turned back into one).
 async fn init(config: JsValue) -> Result<Survey, JsValue> {
-    // Each test starts as a new visitor: no recent submit or dismissal remembered.
+    // Each test starts as a new visitor: no recent submit or dismissal remembered, and no
+    // questionnaire of an earlier test to continue.
     let storage = web_sys::window().unwrap().local_storage().unwrap().unwrap();
     storage.remove_item("eservqual.memory").unwrap();
+    let keys: Vec<String> = (0..storage.length().unwrap()).filter_map(|i| storage.key(i).unwrap()).collect();
+    for k in keys.iter().filter(|k| k.starts_with("eservqual.draft.")) {
+        storage.remove_item(k).unwrap();
+    }
     let created = eservqual::create_survey(&config);
     let via_js = JsFuture::from(eservqual::init(config)).await;
     match (created, via_js) {

@@ -108,7 +108,7 @@ fn count_ok(count: u32) -> bool {
 }
 
 fn name_ok(name: &str) -> bool {
-    !name.is_empty() && name.chars().count() <= MAX_EVENT_NAME
+    !name.is_empty() && crate::text::char_count(name) <= MAX_EVENT_NAME
 }
 
 impl Trigger {

@@ -45,6 +45,7 @@ pub const KEYS: &[&str] = &[
     "timeoutMs",
     "site",
     "meta",
+    "resumeHours",
 ];
 
 /// The outcome questions, in the order the widget asks them.
@@ -162,7 +163,12 @@ pub struct Config {
     pub timeout_ms: f64,
     pub site: Option<String>,
     pub meta: Keyed<Meta>,
+    /// How long a half-finished questionnaire is kept to continue (0: not kept).
+    pub resume_hours: f64,
 }
+
+/// The longest `resumeHours`: thirty days.
+pub const MAX_RESUME_HOURS: f64 = 720.0;
 
 /// The longest `timeoutMs`: five minutes.
 pub const MAX_TIMEOUT_MS: f64 = 300_000.0;
@@ -330,6 +336,16 @@ impl Config {
             Some(m) => read_meta(&m, &key("meta"))?,
             None => Keyed::new(),
         };
+        let resume_hours = match f.take("resumeHours") {
+            Some(h) => {
+                let hours = read_number(&h, &key("resumeHours"))?;
+                if !(0.0..=MAX_RESUME_HOURS).contains(&hours) {
+                    return Err(key("resumeHours").error(ErrorCode::OutOfRange, "expected 0 (off) to 720 hours"));
+                }
+                hours
+            }
+            None => 24.0,
+        };
         Ok(Config {
             endpoint,
             form,
@@ -351,6 +367,7 @@ impl Config {
             timeout_ms,
             site,
             meta,
+            resume_hours,
         })
     }
 }

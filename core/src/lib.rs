@@ -20,6 +20,7 @@ pub mod civil;
 pub mod compare;
 pub mod config;
 pub mod dataset;
+pub mod draft;
 pub mod error;
 pub mod exact;
 pub mod instrument;

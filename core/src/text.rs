@@ -157,6 +157,12 @@ pub fn keys() -> impl Iterator<Item = &'static str> {
     COL_KEY.strip_suffix(SEP).unwrap_or(COL_KEY).split(SEP)
 }
 
+/// The number of characters (Unicode scalar values) of `s`: its bytes that do not continue a
+/// character. A plain count: `chars().count()` links the standard library's unrolled counter.
+pub fn char_count(s: &str) -> usize {
+    s.bytes().filter(|b| b & 0xC0 != 0x80).count()
+}
+
 /// `n` in decimal. A plain loop: integer `Display` (`to_string`, `format!("{n}")`) links the
 /// formatting machinery into the wasm.
 pub fn int(n: i64) -> String {

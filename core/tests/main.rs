@@ -8,6 +8,7 @@ mod ask;
 mod bounds;
 mod compare;
 mod config;
+mod draft;
 mod kano;
 mod outbox;
 mod payload;

@@ -32,6 +32,9 @@ const q = new URLSearchParams(location.search);
 window.start = (extra = {}) => window.eservqual.init({
   endpoint: ${JSON.stringify(endpoint)}, mode: "inline", target: "#survey", dimensions: ["SYS"],
   recovery: false, outcomes: [], showSummary: false, timeoutMs: 1000,
+  // No draft kept: two tabs of one visitor would otherwise continue one questionnaire and send
+  // one response between them, and these tests count each tab's responses (tests/e2e/resume.test.mjs).
+  resumeHours: 0,
   recontactDays: Number(q.get("recontact") || 90), ...extra,
 }).then((s) => {
   for (const e of ["submit", "queued", "delivered", "failed"]) {
