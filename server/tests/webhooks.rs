@@ -354,6 +354,10 @@ fn new_responses_reach_the_subscribed_webhooks_signed_filtered_and_once() {
     ids.dedup();
     assert_eq!(ids.len(), 3);
 
+    // The counts of every status, whatever the page asks for, and the webhooks configured.
+    let (_, page) = c.get("/v1/webhooks/deliveries?status=failed&limit=1");
+    assert_eq!(page["counts"], json!({ "pending": 0, "delivered": 3, "failed": 0 }), "{page}");
+    assert_eq!((page["webhooks"].as_u64(), page["deliveries"].as_array().map(Vec::len)), (Some(4), Some(0)));
     // The listing: newest first, one attempt each, the receiver's status; paged.
     for d in &rows {
         assert_eq!(d["attempts"], 1, "{d}");
@@ -406,6 +410,10 @@ fn failed_attempts_are_retried_with_the_same_id_and_a_refusal_is_kept_as_failed(
     let failed = rows.iter().find(|d| d["status"] == "failed").expect("failed");
     assert_eq!(failed["attempts"], 1);
     assert!(failed["last_status"].as_str().is_some_and(|s| s.starts_with("400")), "{failed}");
+    assert_eq!(
+        c.get("/v1/webhooks/deliveries?status=delivered").1["counts"],
+        json!({ "pending": 0, "delivered": 1, "failed": 1 })
+    );
     assert!(failed["next_attempt_at"].is_null());
     std::thread::sleep(Duration::from_millis(1500));
     assert_eq!(refusing.seen().len(), 1, "a refused event is not sent again");

@@ -22,9 +22,9 @@
 
 use super::store::{
     comments_sql, filter_conditions, outbox_claim_sql, payload_has_comment, same_response, summary_conditions,
-    where_sql, Backend, Claimed, Cursor, Delivery, Filter, NewRow, Outbox, OutboxEvent, Reader, Row, Settled,
-    StoreError, Stored, StoredComment, Writer, FORMS_IN, HAS_COMMENT_VERSION, OUTBOX_INSERT, OUTBOX_LIST,
-    OUTBOX_SETTLE, PROBE_BYTES,
+    where_sql, Backend, Claimed, Cursor, Delivery, DeliveryCounts, Filter, NewRow, Outbox, OutboxEvent, Reader, Row,
+    Settled, StoreError, Stored, StoredComment, Writer, FORMS_IN, HAS_COMMENT_VERSION, OUTBOX_COUNTS, OUTBOX_INSERT,
+    OUTBOX_LIST, OUTBOX_SETTLE, PROBE_BYTES,
 };
 use super::summaries::{self, Key, Pending, Rebuild, StoredSummary};
 use deadpool_postgres::{Manager, ManagerConfig, Object, Pool, RecyclingMethod};
@@ -713,6 +713,19 @@ impl Outbox for PgOutbox {
                 }
             })
             .collect())
+    }
+
+    fn counts(&mut self) -> Result<DeliveryCounts, StoreError> {
+        let client = self.inner.get()?;
+        let c = &client;
+        let query = async move { c.query(OUTBOX_COUNTS, &[]).await };
+        let outcome = self.inner.bounded(query);
+        let rows = self.inner.settle(client, "counting webhook deliveries", outcome)?;
+        let mut counts = DeliveryCounts::default();
+        for r in &rows {
+            counts.add(r.get(0), r.get(1));
+        }
+        Ok(counts)
     }
 
     fn forms(&mut self, from: &str, to: &str) -> Result<Vec<(String, String, String)>, StoreError> {

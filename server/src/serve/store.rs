@@ -94,6 +94,27 @@ pub struct Delivery {
     pub delivered_at: Option<String>,
 }
 
+/// How many outbox events are in each status (`GET /v1/webhooks/deliveries`).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, serde::Serialize)]
+pub struct DeliveryCounts {
+    pub pending: u64,
+    pub delivered: u64,
+    pub failed: u64,
+}
+
+impl DeliveryCounts {
+    /// Adds `n` events of `status` (another status, which no version writes, is not counted).
+    pub fn add(&mut self, status: &str, n: i64) {
+        let n = u64::try_from(n).unwrap_or(0);
+        match status {
+            "pending" => self.pending += n,
+            "delivered" => self.delivered += n,
+            "failed" => self.failed += n,
+            _ => {}
+        }
+    }
+}
+
 /// The webhook outbox: events waiting, claimed for an attempt, settled.
 pub trait Outbox: Send {
     /// Writes `events` (an id already there is left as it is); returns how many were new.
@@ -105,6 +126,8 @@ pub trait Outbox: Send {
     fn settle(&mut self, id: &str, settled: &Settled) -> Result<(), StoreError>;
     /// Events newest first (`created_at`, then id), optionally of one status.
     fn deliveries(&mut self, status: Option<&str>, limit: usize, offset: usize) -> Result<Vec<Delivery>, StoreError>;
+    /// How many events are pending, delivered and failed.
+    fn counts(&mut self) -> Result<DeliveryCounts, StoreError>;
     /// The forms (instrument, format, dimensions) with responses submitted in `[from, to)`, for
     /// the weekly alerts.
     fn forms(&mut self, from: &str, to: &str) -> Result<Vec<(String, String, String)>, StoreError>;
@@ -338,6 +361,9 @@ pub const OUTBOX_LIST: &str = "SELECT id, webhook, event_type, status, attempts,
     next_attempt_at, delivered_at FROM webhook_outbox WHERE (CAST($1 AS TEXT) IS NULL OR status = $1)
     ORDER BY created_at DESC, id DESC LIMIT $2 OFFSET $3";
 
+/// The counts of `GET /v1/webhooks/deliveries` (read from the index on status).
+pub const OUTBOX_COUNTS: &str = "SELECT status, COUNT(*) FROM webhook_outbox GROUP BY status";
+
 /// The outbox statements are written with PostgreSQL's `$N`; SQLite numbers them `?N` (its
 /// `$NAME` would be numbered in order of appearance instead).
 fn sqlite_sql(sql: &str) -> String {
@@ -558,6 +584,17 @@ impl Outbox for SqliteOutbox {
             })
         })?;
         Ok(rows.collect::<Result<Vec<_>, _>>()?)
+    }
+
+    fn counts(&mut self) -> Result<DeliveryCounts, StoreError> {
+        let mut stmt = self.conn.prepare_cached(OUTBOX_COUNTS)?;
+        let mut counts = DeliveryCounts::default();
+        let rows = stmt.query_map([], |r| Ok((r.get::<_, String>(0)?, r.get::<_, i64>(1)?)))?;
+        for row in rows {
+            let (status, n) = row?;
+            counts.add(&status, n);
+        }
+        Ok(counts)
     }
 
     fn forms(&mut self, from: &str, to: &str) -> Result<Vec<(String, String, String)>, StoreError> {
