@@ -906,6 +906,13 @@ fn bad_options_exit_2_with_one_line() {
     let (code, err) = run(&["serve", "--addr", "127.0.0.1:0", "--admin-token", "short"]);
     assert_eq!(code, Some(2), "{err}");
     assert!(err.contains("--admin-token"), "{err}");
+    // A segment key with `=` (the summaries' segment column is KEY=VALUE), before any store.
+    for cmd in [&["serve", "--addr", "127.0.0.1:0"][..], &["summaries", "rebuild"][..]] {
+        let args = [cmd, &["--segment", "channel,utm=x", "--db", "/nonexistent-dir/x.db"][..]].concat();
+        let (code, err) = run(&args);
+        assert_eq!(code, Some(2), "{err}");
+        assert!(err.contains("--segment") && err.contains("'utm=x'"), "{err}");
+    }
 }
 
 #[test]

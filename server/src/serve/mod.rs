@@ -329,6 +329,7 @@ pub fn run(args: &ServeArgs) -> Result<(), Error> {
     .map_err(|m| arg_error(if args.admin_token_file.is_some() { "--admin-token-file" } else { "--admin-token" }, m))?;
     let limiter = limit::Limiter::new(args.rate_limit, args.rate_burst).map_err(|m| arg_error("--rate-limit", m))?;
     let (www, dashboard) = www_dirs(args.www.as_ref())?;
+    let segments = segment_keys(&args.segments)?;
     let webhooks = Arc::new(webhook_config(args)?);
     let proxies = Arc::new(proxy::Proxies::parse(&args.trust_proxy).map_err(|m| arg_error("--trust-proxy", m))?);
     let request_timeout = seconds("--request-timeout", args.request_timeout)?;
@@ -342,7 +343,6 @@ pub fn run(args: &ServeArgs) -> Result<(), Error> {
     }
     let backend = open_store(args.db.as_ref(), args.database_url.as_ref())?;
     let checker = ingest::Checker::new(registry).map_err(|m| Error::Io { file: None, message: m })?;
-    let segments = segment_keys(&args.segments)?;
     match_segment_keys(backend.as_ref(), &checker.registry, &segments)?;
     let seeded = seed_store(args.seed, backend.as_ref(), &checker)?;
 

@@ -276,6 +276,21 @@ mod tests {
     use super::*;
 
     #[test]
+    fn segment_columns_split_at_the_first_equals_sign_and_keys_are_stored_sorted() {
+        assert_eq!(segment_column("channel", Some("partner=acme")), "channel=partner=acme");
+        assert_eq!(split_segment("channel=partner=acme"), ("channel", Some("partner=acme")));
+        assert_eq!(split_segment("channel="), ("channel", Some("")));
+        assert_eq!(split_segment("channel"), ("channel", None));
+        let keys = ["device".to_string(), "channel".to_string(), String::new(), "device".to_string()];
+        assert_eq!(keys_text(&keys), "channel,device");
+        assert_eq!(keys_of("channel,device"), ["channel", "device"]);
+        assert!(keys_of("").is_empty());
+        let meta = serde_json::json!({ "a": "x", "n": 7, "b": true, "z": null });
+        let texts = meta_texts(meta.as_object());
+        assert_eq!(texts, [("a".into(), "x".into()), ("b".into(), "true".into()), ("n".into(), "7".into())]);
+    }
+
+    #[test]
     fn only_bounds_on_utc_midnight_are_whole_days() {
         let f = |from: Option<&str>, to: Option<&str>| Filter {
             from: from.map(String::from),
