@@ -807,6 +807,7 @@ test('webhook deliveries: the counts and latest failures of /v1/webhooks/deliver
     assert.ok(!text.includes('s3cret') && !text.includes('/refuse'), text);
     assert.equal(await page.locator('#table-webhooks caption').textContent(), 'The latest failed deliveries');
     assert.equal(await page.locator('#webhooks-sub').textContent(), 'Events for the 3 webhooks configured, since the database began.');
+    await page.locator('#card-webhooks').screenshot({ path: join(SHOTS, 'dashboard-webhooks-en.png') });
     await axe(page, 'webhooks, en');
 
     await page.locator('button[data-lang="zh"]').click();
@@ -815,6 +816,7 @@ test('webhook deliveries: the counts and latest failures of /v1/webhooks/deliver
     assert.deepEqual(shown.counts, { pending: ['待投递：', '3'], delivered: ['已投递：', '3'], failed: ['失败：', '2'] });
     assert.deepEqual(shown.rows, expectRows('zh-CN'));
     assert.equal(await page.locator('#webhooks-title').textContent(), 'Webhook 投递');
+    await page.locator('#card-webhooks').screenshot({ path: join(SHOTS, 'dashboard-webhooks-zh.png') });
     await axe(page, 'webhooks, zh');
     assert.deepEqual(await page.evaluate(() => window.__csp), [], 'CSP violations');
     assert.deepEqual(problems, [], 'console errors, page errors or dialogs');
