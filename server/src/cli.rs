@@ -93,8 +93,21 @@ pub enum SummariesCommand {
     /// made before summaries existed, or after a restore); collectors may keep running.
     #[command(after_help = "Examples:
   eservqual summaries rebuild --db responses.db
-  eservqual summaries rebuild --database-url postgres://eservqual@db.internal/eservqual")]
-    Rebuild(StoreArgs),
+  eservqual summaries rebuild --database-url postgres://eservqual@db.internal/eservqual
+  eservqual summaries rebuild --db responses.db --segment channel,device")]
+    Rebuild(RebuildArgs),
+}
+
+/// `summaries rebuild`: the store, and the segment keys to sum.
+#[derive(Debug, Args)]
+pub struct RebuildArgs {
+    #[command(flatten)]
+    pub store: StoreArgs,
+    /// The `meta` keys to sum segments of (as `serve --segment`; comma-separated or repeated)
+    /// [default: the keys the stored summaries were made with]. `serve` rebuilds by itself at
+    /// start when its --segment keys differ from those.
+    #[arg(long = "segment", value_name = "KEYS", value_delimiter = ',')]
+    pub segments: Option<Vec<String>>,
 }
 
 /// Which store, and the instruments its payloads use.
@@ -177,7 +190,8 @@ pub struct ServeArgs {
     #[arg(long = "trust-proxy", value_name = "CIDR", num_args = 1..)]
     pub trust_proxy: Vec<String>,
     /// `meta` keys a report may be segmented by (`/v1/report?by=meta.KEY`), e.g. channel,device
-    /// (comma-separated or repeated); keys not named here are not aggregated.
+    /// (comma-separated or repeated); keys not named here are not aggregated. Their segments are
+    /// summed in the summaries, rebuilt at start when the keys differ from theirs.
     #[arg(long = "segment", value_name = "KEYS", value_delimiter = ',')]
     pub segments: Vec<String>,
     /// Send events to this URL, signed (Standard Webhooks); repeatable. Options follow the URL

@@ -906,6 +906,13 @@ fn bad_options_exit_2_with_one_line() {
     let (code, err) = run(&["serve", "--addr", "127.0.0.1:0", "--admin-token", "short"]);
     assert_eq!(code, Some(2), "{err}");
     assert!(err.contains("--admin-token"), "{err}");
+    // A segment key with `=` (the summaries' segment column is KEY=VALUE), before any store.
+    for cmd in [&["serve", "--addr", "127.0.0.1:0"][..], &["summaries", "rebuild"][..]] {
+        let args = [cmd, &["--segment", "channel,utm=x", "--db", "/nonexistent-dir/x.db"][..]].concat();
+        let (code, err) = run(&args);
+        assert_eq!(code, Some(2), "{err}");
+        assert!(err.contains("--segment") && err.contains("'utm=x'"), "{err}");
+    }
 }
 
 #[test]
@@ -1621,6 +1628,8 @@ fn served_and_cli(s: &Server, dir: &Path, query: &str, args: &[&str]) -> (Value,
     assert_eq!(status, 200, "{query}: {body}");
     let mut served: Value = serde_json::from_str(&body).expect("report JSON");
     let flagged = served.as_object_mut().and_then(|m| m.remove("scores_mismatch")).and_then(|v| v.as_u64());
+    // The export has no segments: all of them in one file.
+    let export: String = export.split('&').filter(|p| !p.starts_with("by=")).collect::<Vec<_>>().join("&");
     let (status, _, jsonl) = get(&s.url(&format!("/v1/responses.jsonl?{export}")), Some(TOKEN));
     assert_eq!(status, 200, "{query}");
     let file = dir.join("summary-export.jsonl");
@@ -2044,13 +2053,25 @@ fn comments_stored_before_the_has_comment_column_are_found_after_the_migration()
     let expected = json!(expected_comments(&all, 100));
     assert_eq!(basic(&admin_json(&s, &format!("/v1/comments?{q}&limit=100"))["comments"]), expected);
     drop(s);
-    // Back to schema version 3, before the column (and the webhook outbox of version 5): the
-    // next start migrates and fills it in.
+    // Back to schema version 3, before the column (and the webhook outbox of version 5, and the
+    // segments of the summaries of version 6): the next start migrates and fills it in.
     let downgrade = if on_postgres() {
         "DROP TABLE webhook_outbox; DROP INDEX responses_comments; ALTER TABLE responses DROP COLUMN has_comment;
+         DELETE FROM summaries WHERE segment <> '';
+         ALTER TABLE summaries DROP CONSTRAINT summaries_pkey; ALTER TABLE summaries DROP COLUMN segment;
+         ALTER TABLE summaries ADD PRIMARY KEY (instrument, format, dimensions, day, fingerprint);
+         ALTER TABLE summary_state DROP COLUMN segment_keys;
          DELETE FROM schema_version WHERE version >= 4"
     } else {
         "DROP TABLE webhook_outbox; DROP INDEX responses_comments; ALTER TABLE responses DROP COLUMN has_comment;
+         DELETE FROM summaries WHERE segment <> '';
+         CREATE TABLE summaries_v3 (instrument TEXT NOT NULL, format TEXT NOT NULL, dimensions TEXT NOT NULL,
+             day TEXT NOT NULL, fingerprint TEXT NOT NULL, responses INTEGER NOT NULL, flagged INTEGER NOT NULL,
+             summary TEXT, PRIMARY KEY (instrument, format, dimensions, day, fingerprint));
+         INSERT INTO summaries_v3 SELECT instrument, format, dimensions, day, fingerprint, responses, flagged, summary
+             FROM summaries;
+         DROP TABLE summaries; ALTER TABLE summaries_v3 RENAME TO summaries;
+         ALTER TABLE summary_state DROP COLUMN segment_keys;
          PRAGMA user_version = 3"
     };
     execute_sql(&dir, "t.db", downgrade);
@@ -2119,6 +2140,124 @@ fn the_report_compares_periods_and_segments_as_eservqual_report_does() {
         assert_eq!(status, 400, "{q}: {body}");
         assert_eq!(error_of(&body)["field"], field, "{q}: {body}");
     }
+}
+
+/// The segments of `/v1/report?QUERY&by=meta.KEY` (the values' names, and the values'
+/// `responses` summed with `without_value`).
+fn segment_counts(s: &Server, query: &str) -> (Vec<String>, u64) {
+    let (status, _, body) = get(&s.url(&format!("/v1/report?{query}")), Some(TOKEN));
+    assert_eq!(status, 200, "{query}: {body}");
+    let v: Value = serde_json::from_str(&body).expect("report JSON");
+    let values = v["segments"]["values"].as_object().expect("segments").clone();
+    let n = values.values().map(|s| s["responses"].as_u64().expect("n")).sum::<u64>()
+        + v["segments"]["without_value"].as_u64().expect("without_value");
+    (values.keys().cloned().collect(), n)
+}
+
+#[test]
+fn the_report_by_segment_from_summaries_equals_the_full_scan_through_a_rebuild_and_new_keys() {
+    let dir = scratch("summaries-segments");
+    // Eight weeks of e-s-qual responses with a channel and a device each, made at start: the
+    // collector's keys differ from those of a new database's summaries (none), so it sums them.
+    let keys = ["--rate-limit", "0", "--seed", "2500", "--segment", "channel,device"];
+    let s = Server::start(&dir, &keys);
+    // Then responses of the last two days whose meta is of every kind: another channel, one
+    // with `=` and one not in ASCII, a number, a boolean (a value as text), a key missing.
+    let mut rng = Rng(0x2545_f491_4f6c_dd1d);
+    // E-S-QUAL perception with every dimension (the seed's form).
+    let mut form = forms().into_iter().find(|f| f.0 == "e-s-qual" && f.1 == "gap").expect("the e-s-qual form");
+    form.1 = "perception";
+    let metas = [
+        json!({ "channel": "kiosk", "device": "tablet" }),
+        json!({ "channel": "partner=acme", "device": 7 }),
+        json!({ "channel": "電話", "device": true }),
+        json!({ "device": "mobile" }),
+        json!({ "device": "desktop" }),
+        json!({ "channel": "web" }),
+    ];
+    for i in 0..300u64 {
+        let mut v = synthetic(&mut rng, (13 << 40) | i, &form);
+        if i % 7 != 6 {
+            v["meta"] = metas[(i % 6) as usize].clone();
+        }
+        let (status, _, body) = post(&s, &v);
+        assert_eq!(status, 201, "{body}");
+    }
+    let esq = ["--instrument", "e-s-qual", "--format", "perception"];
+    let query = |range: &str, key: &str| {
+        let mut args: Vec<String> = esq.iter().map(|a| a.to_string()).collect();
+        args.extend(["--by".to_string(), format!("meta.{key}")]);
+        (format!("instrument=e-s-qual&format=perception{range}&by=meta.{key}"), args)
+    };
+    // Every response, whole days (summaries) and a range cut inside a day (the scan).
+    let queries = [
+        query("", "channel"),
+        query("", "device"),
+        query(&format!("&from={}&to={}", date(-40), date(-10)), "channel"),
+        query(&format!("&from={}", date(-1)), "device"),
+        query(&format!("&from={}&to={}", now_text(-30 * 86_400 + 3600), now_text(-86_400)), "channel"),
+    ];
+    let reports = |s: &Server| -> Vec<Value> {
+        queries
+            .iter()
+            .map(|(q, args)| served_and_cli(s, &dir, q, &args.iter().map(String::as_str).collect::<Vec<_>>()).0)
+            .collect()
+    };
+    let before = reports(&s);
+    assert_eq!(before[0]["responses"], 2800);
+    let channels: Vec<&String> = before[0]["segments"]["values"].as_object().expect("values").keys().collect();
+    assert_eq!(channels, ["app", "kiosk", "partner=acme", "web", "電話"]);
+    // Without a channel: no meta, or meta without the key.
+    let without = (0..300u64).filter(|i| i % 7 == 6 || matches!(i % 6, 3 | 4)).count();
+    assert_eq!(before[0]["segments"]["without_value"], without);
+    let devices: Vec<&String> = before[1]["segments"]["values"].as_object().expect("values").keys().collect();
+    assert_eq!(devices, ["7", "desktop", "mobile", "tablet", "true"]);
+
+    // The segments are what the summaries hold: their rows of the keys emptied, every value is
+    // gone from the report (the form's own rows still count every response).
+    execute_sql(&dir, "t.db", "DELETE FROM summaries WHERE segment <> ''");
+    let whole = "instrument=e-s-qual&format=perception&by=meta.channel";
+    assert_eq!(segment_counts(&s, whole), (Vec::new(), 0), "the report by segment reads the summaries");
+    // Rebuilt (the stored keys kept), the same reports again.
+    let rebuild = |extra: &[&str]| {
+        let out = Command::new(env!("CARGO_BIN_EXE_eservqual"))
+            .args(["summaries", "rebuild"])
+            .args(store_args(&dir, "t.db"))
+            .args(extra)
+            .env_remove("ESERVQUAL_DATABASE_URL")
+            .output()
+            .expect("rebuild runs");
+        assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+        String::from_utf8_lossy(&out.stdout).to_string()
+    };
+    let said = rebuild(&[]);
+    assert!(said.contains("from 2800 stored responses") && said.contains("(segments of channel, device)"), "{said}");
+    for (q, (a, b)) in queries.iter().zip(reports(&s).iter().zip(&before)) {
+        assert_eq!(a, b, "{}: the rebuilt summaries give another report", q.0);
+    }
+
+    // Rebuilt for `device` alone: `by=meta.channel` reads every response (and still agrees);
+    // new responses are summed under `device` only, whatever keys the collector was given.
+    rebuild(&["--segment", "device"]);
+    execute_sql(&dir, "t.db", "DELETE FROM summaries WHERE segment LIKE 'device%'");
+    assert_eq!(segment_counts(&s, whole).1, 2800, "channel: the scan");
+    assert_eq!(segment_counts(&s, "instrument=e-s-qual&format=perception&by=meta.device"), (Vec::new(), 0));
+    rebuild(&[]);
+    let mut v = synthetic(&mut rng, 14 << 40, &form);
+    v["meta"] = json!({ "channel": "kiosk", "device": "tablet" });
+    assert_eq!(post(&s, &v).0, 201);
+    let after = reports(&s);
+    let tablets = |r: &Value| r["segments"]["values"]["tablet"]["responses"].as_u64().expect("n");
+    assert_eq!(tablets(&after[1]), tablets(&before[1]) + 1);
+    drop(s);
+
+    // A collector started with other keys than the summaries' (device) rebuilds them at start:
+    // channel comes from the summaries again.
+    let s = Server::start(&dir, &["--rate-limit", "0", "--segment", "channel,device"]);
+    let restarted = reports(&s);
+    assert_eq!(restarted[0]["responses"], 2801);
+    execute_sql(&dir, "t.db", "DELETE FROM summaries WHERE segment <> ''");
+    assert_eq!(segment_counts(&s, whole), (Vec::new(), 0), "channel summed again at start");
 }
 
 #[test]

@@ -2,8 +2,9 @@
 //! loopback socket that answers as told (200, 500, 503 with Retry-After, 400, a hang past the
 //! timeout, a dropped connection). Checks the signature of every request, the filters, that a
 //! repeat POST makes no event, retries with one webhook-id, a collector killed (SIGKILL)
-//! mid-delivery and restarted, the deliveries listing, and the verification snippets of
-//! docs/webhooks/ run with `node` and `python3`. tests/webhooks_pg.rs runs the same on PostgreSQL.
+//! mid-delivery and restarted, the deliveries listing, the weekly alerts of the last completed
+//! week (a dropped dimension, and a week like the four before that sends none), and the
+//! verification snippets of docs/webhooks/ run with `node` and `python3`. tests/webhooks_pg.rs runs the same on PostgreSQL.
 
 mod common;
 
@@ -353,6 +354,10 @@ fn new_responses_reach_the_subscribed_webhooks_signed_filtered_and_once() {
     ids.dedup();
     assert_eq!(ids.len(), 3);
 
+    // The counts of every status, whatever the page asks for, and the webhooks configured.
+    let (_, page) = c.get("/v1/webhooks/deliveries?status=failed&limit=1");
+    assert_eq!(page["counts"], json!({ "pending": 0, "delivered": 3, "failed": 0 }), "{page}");
+    assert_eq!((page["webhooks"].as_u64(), page["deliveries"].as_array().map(Vec::len)), (Some(4), Some(0)));
     // The listing: newest first, one attempt each, the receiver's status; paged.
     for d in &rows {
         assert_eq!(d["attempts"], 1, "{d}");
@@ -405,6 +410,10 @@ fn failed_attempts_are_retried_with_the_same_id_and_a_refusal_is_kept_as_failed(
     let failed = rows.iter().find(|d| d["status"] == "failed").expect("failed");
     assert_eq!(failed["attempts"], 1);
     assert!(failed["last_status"].as_str().is_some_and(|s| s.starts_with("400")), "{failed}");
+    assert_eq!(
+        c.get("/v1/webhooks/deliveries?status=delivered").1["counts"],
+        json!({ "pending": 0, "delivered": 1, "failed": 1 })
+    );
     assert!(failed["next_attempt_at"].is_null());
     std::thread::sleep(Duration::from_millis(1500));
     assert_eq!(refusing.seen().len(), 1, "a refused event is not sent again");
@@ -531,11 +540,10 @@ fn a_webhook_without_a_secret_or_with_a_bad_option_is_refused_at_start() {
     assert!(err.contains("event 'all'"), "{err}");
 }
 
-/// A stored response of ISO week 2026-W10 (from Monday 2 March 2026) or one of the four weeks
-/// before, written straight into the SQLite file (the collector refuses a response submitted
-/// weeks ago): E-S-QUAL perception, every EFF item answered `eff`, SYS and FUL items 4, PRI
-/// items `pri`.
-fn old_row(conn: &rusqlite::Connection, n: u64, day: &str, eff: i64, pri: i64) {
+/// A stored response of the checked week or one of the four weeks before, as (id,
+/// submitted_at, payload): E-S-QUAL perception, every EFF item answered `eff`,
+/// SYS and FUL items 4, PRI items `pri`.
+fn old_row(n: u64, day: &str, eff: i64, pri: i64) -> (String, String, String) {
     let path = common::data_dir().join("esqual_one.json");
     let mut v: Value = serde_json::from_str(&std::fs::read_to_string(path).expect("example")).expect("JSON");
     let id = format!("00000000-0000-4000-8000-{:012x}", 0xa1e7_0000 + n);
@@ -551,51 +559,109 @@ fn old_row(conn: &rusqlite::Connection, n: u64, day: &str, eff: i64, pri: i64) {
         };
         *answer = json!({ "p": value });
     }
-    conn.execute(
-        "INSERT INTO responses (id, instrument, format, dimensions, submitted_at, received_at, scores_mismatch, payload, has_comment)
-         VALUES (?1, 'e-s-qual', 'perception', 'EFF,SYS,FUL,PRI', ?2, ?2, 1, ?3, 0)",
-        rusqlite::params![id, submitted, v.to_string()],
-    )
-    .expect("insert");
+    (id, submitted, v.to_string())
 }
 
-#[test]
-fn a_week_whose_dimension_dropped_sends_alerts_once() {
-    if on_postgres() {
-        return; // The rows are written into the SQLite file directly.
-    }
-    let dir = scratch("alerts");
-    let db = dir.join("t.db");
+/// Creates the store of `dir` (with `summaries rebuild`), writes `rows` (n, day, EFF, PRI) into
+/// it directly (the collector refuses a response submitted weeks ago), then rebuilds the
+/// summaries from them.
+fn store_old_rows(dir: &Path, rows: &[(u64, String, i64, i64)]) {
     let rebuild = |what: &str| {
         let out = Command::new(env!("CARGO_BIN_EXE_eservqual"))
-            .args(["summaries", "rebuild", "--db", &db.display().to_string()])
+            .args(["summaries", "rebuild"])
+            .args(store_args(dir))
+            .env_remove("ESERVQUAL_DATABASE_URL")
             .output()
             .expect("runs");
         assert!(out.status.success(), "{what}: {}", String::from_utf8_lossy(&out.stderr));
     };
     rebuild("creating the database");
-    let (mut base_eff, mut week_eff) = (Vec::new(), Vec::new());
-    {
-        let conn = rusqlite::Connection::open(&db).expect("open");
-        // The four weeks before: EFF 4 or 5, PRI 3 (the weakest). 20 responses.
-        for (n, day) in ["2026-02-02", "2026-02-10", "2026-02-18", "2026-02-26"].iter().enumerate() {
-            for k in 0..5u64 {
-                let eff = 4 + (k % 2) as i64;
-                old_row(&conn, n as u64 * 10 + k, day, eff, 3);
-                base_eff.push(eff as f64);
-            }
+    let rows: Vec<(String, String, String)> =
+        rows.iter().map(|(n, day, eff, pri)| old_row(*n, day, *eff, *pri)).collect();
+    if on_postgres() {
+        let quote = |t: &str| format!("'{}'", t.replace('\'', "''"));
+        let values: Vec<String> = rows
+            .iter()
+            .map(|(id, at, payload)| format!("({}, {}, {})", quote(id), quote(at), quote(payload)))
+            .collect();
+        let sql = format!(
+            "INSERT INTO responses (id, instrument, format, dimensions, submitted_at, received_at, scores_mismatch, payload, has_comment)
+             SELECT v.id, 'e-s-qual', 'perception', 'EFF,SYS,FUL,PRI', v.s, v.s, true, v.p, false
+             FROM (VALUES {}) AS v (id, s, p)",
+            values.join(", ")
+        );
+        let url = common::pg::database(&common::pg::base_url(), &common::pg::database_name(dir, "t.db"));
+        common::pg::execute(&url, &sql).expect("insert");
+    } else {
+        let conn = rusqlite::Connection::open(dir.join("t.db")).expect("open");
+        for (id, submitted, payload) in &rows {
+            conn.execute(
+                "INSERT INTO responses (id, instrument, format, dimensions, submitted_at, received_at, scores_mismatch, payload, has_comment)
+                 VALUES (?1, 'e-s-qual', 'perception', 'EFF,SYS,FUL,PRI', ?2, ?2, 1, ?3, 0)",
+                rusqlite::params![id, submitted, payload],
+            )
+            .expect("insert");
         }
-        // 2026-W10: EFF 1 or 2 (mean 1.5), now below PRI. 12 responses.
-        for k in 0..12u64 {
-            let eff = 1 + (k % 2) as i64;
-            old_row(&conn, 100 + k, if k < 6 { "2026-03-02" } else { "2026-03-08" }, eff, 3);
-            week_eff.push(eff as f64);
-        }
-        // One response of the next week, PRI still its weakest, EFF up: no alert for 2026-W11
-        // (whose base, 9 February to 8 March, has PRI weakest too, EFF at 3.17).
-        old_row(&conn, 200, "2026-03-09", 5, 3);
     }
     rebuild("summaries of the written rows");
+}
+
+/// The Monday of the last completed ISO week (UTC), and the day `offset` days after it.
+fn last_week() -> (jiff::civil::Date, impl Fn(i64) -> String) {
+    let days = jiff::Timestamp::now().as_second().div_euclid(86_400);
+    let today = jiff::civil::date(1970, 1, 1) + jiff::Span::new().days(days);
+    let monday = today - jiff::Span::new().days(i64::from(today.weekday().to_monday_zero_offset()) + 7);
+    (monday, move |offset| (monday + jiff::Span::new().days(offset)).to_string())
+}
+
+/// The ISO week name of a Monday (`2026-W49`).
+fn week_of(monday: jiff::civil::Date) -> String {
+    let w = monday.iso_week_date();
+    format!("{:04}-W{:02}", w.year(), w.week())
+}
+
+/// `POST /v1/alerts/check[?week=WEEK]` (`""`: the default, the last completed week) with the
+/// admin token: (status, body).
+fn check_week(c: &Collector, week: &str) -> (u16, Value) {
+    let query = if week.is_empty() { String::new() } else { format!("?week={week}") };
+    let mut res = agent()
+        .post(&format!("{}/v1/alerts/check{query}", c.base))
+        .header("Authorization", format!("Bearer {TOKEN}"))
+        .send_empty()
+        .expect("POST");
+    let status = res.status().as_u16();
+    let body: Value = serde_json::from_str(&res.body_mut().read_to_string().expect("body")).expect("JSON");
+    (status, body)
+}
+
+#[test]
+fn a_week_whose_dimension_dropped_sends_alerts_once() {
+    let dir = scratch("alerts");
+    // The last completed week: the default of the check.
+    let (monday, day) = last_week();
+    let (week, next) = (week_of(monday), week_of(monday + jiff::Span::new().weeks(1)));
+    let (mut base_eff, mut week_eff) = (Vec::new(), Vec::new());
+    let mut rows = Vec::new();
+    // The four weeks before: EFF 4 or 5, PRI 3 (the weakest). 20 responses.
+    for (n, offset) in [-28, -20, -12, -4].into_iter().enumerate() {
+        for k in 0..5u64 {
+            let eff = 4 + (k % 2) as i64;
+            rows.push((n as u64 * 10 + k, day(offset), eff, 3));
+            base_eff.push(eff as f64);
+        }
+    }
+    // The checked week: EFF 1 or 2 (mean 1.5), now below PRI. 12 responses, on its Monday
+    // and its Sunday.
+    for k in 0..12u64 {
+        let eff = 1 + (k % 2) as i64;
+        rows.push((100 + k, day(if k < 6 { 0 } else { 6 }), eff, 3));
+        week_eff.push(eff as f64);
+    }
+    // One response of the next week (this week, still running), PRI still its weakest, EFF up:
+    // no alert for it (its base, from the second of the four weeks to the checked week, has
+    // PRI weakest too, EFF at 3.17).
+    rows.push((200, day(7), 5, 3));
+    store_old_rows(&dir, &rows);
     let json_hook = Receiver::start("/alerts");
     let slack_hook = Receiver::start("/slack");
     let created_only = Receiver::start("/created");
@@ -607,38 +673,33 @@ fn a_week_whose_dimension_dropped_sends_alerts_once() {
             format!("{};events=response.created", created_only.url),
         ],
     );
-    let check = |week: &str| {
-        let mut res = agent()
-            .post(&format!("{}/v1/alerts/check?week={week}", c.base))
-            .header("Authorization", format!("Bearer {TOKEN}"))
-            .send_empty()
-            .expect("POST");
-        let status = res.status().as_u16();
-        let body: Value = serde_json::from_str(&res.body_mut().read_to_string().expect("body")).expect("JSON");
-        (status, body)
-    };
-    let (status, first) = check("2026-W10");
+    let check = |week: &str| check_week(&c, week);
+    let (status, first) = check("");
     assert_eq!(status, 200, "{first}");
-    assert_eq!(first["week"], "2026-W10");
+    assert_eq!(first["week"], week.as_str());
     let kinds: Vec<&str> =
         first["alerts"].as_array().expect("alerts").iter().filter_map(|a| a["type"].as_str()).collect();
     assert_eq!(kinds, ["alert.dimension_dropped", "alert.weakest_changed"], "{first}");
-    assert_eq!(first["new_events"], 4, "two alerts for each of the two webhooks that take alerts");
+    // Two alerts for each of the two webhooks that take alerts: written by this check, or
+    // already by the check the collector makes of the last completed week when it starts.
+    assert!(first["new_events"] == 4 || first["new_events"] == 0, "{first}");
     // Checked again (the timer, another collector): nothing new.
-    let (_, again) = check("2026-W10");
-    assert_eq!(again["new_events"], 0);
-    assert_eq!(check("2026-W11").1["alerts"], json!([]), "2026-W11: no drop, the same weakest");
+    let (_, again) = check(&week);
+    assert_eq!((again["week"].as_str(), again["new_events"].as_u64()), (Some(week.as_str()), Some(0)), "{again}");
+    assert_eq!(check(&next).1["alerts"], json!([]), "{next}: no drop, the same weakest");
     assert_eq!(check("2026-W60").0, 400);
 
     let seen = json_hook.wait_for(20, "two alerts", |s| s.len() >= 2);
     slack_hook.wait_for(20, "two alerts", |s| s.len() >= 2);
     c.deliveries_when(20, "?status=delivered", |r| r.len() == 4);
+    // Each alert once: however many checks ran, and whichever wrote the events.
+    assert_eq!((json_hook.seen().len(), slack_hook.seen().len()), (2, 2));
     assert!(created_only.seen().is_empty());
     let bodies: Vec<Value> = seen.iter().map(|s| serde_json::from_str(&s.body).expect("JSON")).collect();
     assert!(seen.iter().all(|s| s.valid));
     let dropped = bodies.iter().find(|b| b["type"] == "alert.dimension_dropped").expect("dropped");
     let d = &dropped["data"];
-    assert_eq!((d["week"].as_str(), d["dimension"].as_str()), (Some("2026-W10"), Some("EFF")));
+    assert_eq!((d["week"].as_str(), d["dimension"].as_str()), (Some(week.as_str()), Some("EFF")));
     assert_eq!((d["responses"].as_u64(), d["base_responses"].as_u64()), (Some(12), Some(20)));
     // Welch's t by hand from the EFF answers written (each respondent's EFF mean is its answer).
     let mean = |x: &[f64]| x.iter().sum::<f64>() / x.len() as f64;
@@ -662,6 +723,37 @@ fn a_week_whose_dimension_dropped_sends_alerts_once() {
         "{slack:?}"
     );
     assert!(slack.iter().all(|b| b["blocks"][0]["text"]["text"] == b["text"]));
+}
+
+#[test]
+fn a_week_like_the_four_before_sends_no_alert() {
+    let dir = scratch("no-alerts");
+    let (monday, day) = last_week();
+    // Five weeks of the same answers: EFF 4 or 5, PRI 3, four responses a week.
+    let mut rows = Vec::new();
+    for w in 0..5i64 {
+        for k in 0..4u64 {
+            rows.push((w as u64 * 10 + k, day(-28 + 7 * w + k as i64), 4 + (k % 2) as i64, 3));
+        }
+    }
+    store_old_rows(&dir, &rows);
+    let hook = Receiver::start("/alerts");
+    let c = Collector::start(&dir, &[format!("{};events=alerts", hook.url)]);
+    let (status, body) = check_week(&c, "");
+    assert_eq!(status, 200, "{body}");
+    assert_eq!(body["week"], week_of(monday).as_str());
+    assert_eq!((&body["alerts"], &body["new_events"]), (&json!([]), &json!(0)), "{body}");
+    // The check did read the week: a week with responses but no drop, not an empty one.
+    let (status, report) = c.get(&format!(
+        "/v1/report?instrument=e-s-qual&format=perception&from={}T00:00:00Z&to={}T00:00:00Z",
+        day(0),
+        day(7)
+    ));
+    assert_eq!(status, 200, "{report}");
+    assert_eq!(report["responses"], 4, "{report}");
+    std::thread::sleep(Duration::from_millis(1500));
+    assert!(hook.seen().is_empty(), "{:#?}", hook.seen());
+    assert_eq!(c.deliveries_when(5, "", |_| true), Vec::<Value>::new());
 }
 
 #[test]

@@ -14,10 +14,13 @@
 // policy the collector should send. The collector segments by channel and device (the seed
 // makes system availability weaker in the app): the comparison with the period before, each
 // segment against the rest and the comment filters are checked against the API's own answers.
+// A second collector with webhooks (a loopback receiver that accepts or refuses, a closed port)
+// backs the webhook card: its counts and failures equal /v1/webhooks/deliveries.
 // Screenshots go to $DASHBOARD_SHOTS (default /tmp).
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
+import { createServer } from 'node:http';
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
@@ -677,5 +680,149 @@ test('comment filters narrow the list to what /v1/comments answers for the same 
     assert.deepEqual(problems, [], 'console errors, page errors or dialogs');
   } finally {
     await context.close();
+  }
+});
+
+// A collector of its own for the webhook card: `hooks` given as --webhook, signed with a secret
+// file; no seed. Resolves to { base, stop() }.
+async function webhookCollector(hooks) {
+  const own = mkdtempSync(join(tmpdir(), 'esq-dash-wh-'));
+  writeFileSync(join(own, 'secret'), 'whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw\n');
+  const args = ['serve', '--addr', '127.0.0.1:0', '--db', join(own, 'wh.db'), '--admin-token', TOKEN, '--www', join(ROOT, 'www'),
+    '--webhook-secret-file', join(own, 'secret'), '--webhook-timeout', '2'];
+  for (const h of hooks) args.push('--webhook', h);
+  const child = spawn(BIN, args, { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, ESERVQUAL_LOG: 'warn' } });
+  let err = '';
+  child.stderr.on('data', (d) => { err += d; });
+  const url = await withTimeout(new Promise((resolve, reject) => {
+    let out = '';
+    child.stdout.on('data', (d) => {
+      out += d;
+      const m = out.match(/listening on (http:\/\/[\d.]+:\d+)/);
+      if (m) resolve(m[1]);
+    });
+    child.on('exit', (code) => reject(new Error(`eservqual serve exited (${code}): ${err}`)));
+  }), 20_000, 'eservqual serve (webhooks) to start');
+  return {
+    base: url,
+    async stop() {
+      if (child.exitCode === null) {
+        const gone = new Promise((resolve) => child.once('exit', resolve));
+        child.kill('SIGTERM');
+        await withTimeout(gone, 5_000, 'the webhook collector to stop').catch(() => child.kill('SIGKILL'));
+      }
+      rmSync(own, { recursive: true, force: true });
+    },
+  };
+}
+
+async function adminOf(at, path) {
+  const res = await fetch(at + path, { headers: { Authorization: 'Bearer ' + TOKEN }, signal: AbortSignal.timeout(10_000) });
+  assert.equal(res.status, 200, path);
+  return res.json();
+}
+
+// What the card shows: the count of each status, and the rows of the failures table.
+async function shownDeliveries(page) {
+  const counts = await page.locator('#webhooks-counts li').evaluateAll((lis) => Object.fromEntries(
+    lis.map((li) => [li.dataset.status, [li.querySelector('.wh-count-label').textContent.trim(), li.querySelector('.wh-count-n').textContent]])));
+  return { counts, rows: await tableRows(page, '#table-webhooks') };
+}
+
+test('webhook deliveries: the counts and latest failures of /v1/webhooks/deliveries, only when configured (en, zh)', { timeout: 90_000 }, async () => {
+  // Without webhooks (the collector of the other tests): the endpoint says none, the card stays away.
+  assert.equal((await admin('/v1/webhooks/deliveries')).webhooks, 0);
+  {
+    const { context, page, problems } = await open(1280);
+    try {
+      await page.goto(await oneTimeUrl());
+      await ready(page);
+      assert.equal(await page.locator('#card-webhooks').isVisible(), false, 'no webhook card without webhooks');
+      assert.deepEqual(problems, []);
+    } finally {
+      await context.close();
+    }
+  }
+
+  // A receiver that takes events at /ok and refuses (400: failed for good) those at /refuse, and
+  // an endpoint on a closed port: its events stay pending, retried.
+  const receiver = createServer((req, res) => {
+    req.resume();
+    req.on('end', () => { res.statusCode = req.url.startsWith('/refuse') ? 400 : 200; res.end(); });
+  });
+  await new Promise((resolve) => receiver.listen(0, '127.0.0.1', resolve));
+  const recv = `http://127.0.0.1:${receiver.address().port}`;
+  const closed = createServer();
+  await new Promise((resolve) => closed.listen(0, '127.0.0.1', resolve));
+  const closedPort = closed.address().port;
+  await new Promise((resolve) => closed.close(resolve));
+  const wh = await webhookCollector([
+    `${recv}/ok;events=response.created`,
+    `${recv}/refuse?token=s3cret;events=response.created;filter=nps<=6`,
+    `http://127.0.0.1:${closedPort}/down;events=response.created`,
+  ]);
+  const { context, page, problems } = await open(1280);
+  try {
+    for (const nps of [3, 5, 9]) {
+      const p = one();
+      p.id = randomUUID();
+      p.submitted_at = new Date().toISOString().replace(/\.\d+Z$/, 'Z');
+      delete p.started_at;
+      p.outcomes.nps = nps;
+      p.scores.nps_category = nps <= 6 ? 'detractor' : nps <= 8 ? 'passive' : 'promoter';
+      const res = await fetch(wh.base + '/v1/responses', { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify(p), signal: AbortSignal.timeout(10_000) });
+      assert.equal(res.status, 201, await res.text());
+    }
+    // Three events delivered (/ok), two refused (/refuse: NPS 3 and 5), three pending (the closed
+    // port): the counts are the listing's own rows counted by status.
+    const expected = { pending: 3, delivered: 3, failed: 2 };
+    let body;
+    for (let i = 0; ; i++) {
+      body = await adminOf(wh.base, '/v1/webhooks/deliveries?limit=500');
+      const byStatus = { pending: 0, delivered: 0, failed: 0 };
+      for (const d of body.deliveries) byStatus[d.status] += 1;
+      if (JSON.stringify(byStatus) === JSON.stringify(expected)) {
+        assert.deepEqual(body.counts, byStatus, 'the counts of the endpoint are those of its rows');
+        break;
+      }
+      assert.ok(i < 100, `deliveries not settled: ${JSON.stringify(body)}`);
+      await new Promise((r) => setTimeout(r, 100));
+    }
+    assert.equal(body.webhooks, 3);
+
+    await page.goto(wh.base + (await (await fetch(wh.base + '/v1/session', { method: 'POST', headers: { Authorization: 'Bearer ' + TOKEN } })).json()).url);
+    await page.waitForSelector('#card-webhooks:not([hidden]) #table-webhooks table');
+    const failed = await adminOf(wh.base, '/v1/webhooks/deliveries?status=failed&limit=5');
+    const counts = (await adminOf(wh.base, '/v1/webhooks/deliveries?limit=1')).counts;
+    assert.deepEqual(counts, expected);
+    const expectRows = (fmt) => failed.deliveries.map((d) => [d.event_type, new URL(d.webhook).host, d.last_status, String(d.attempts),
+      new Intl.DateTimeFormat(fmt, { timeZone: 'UTC', year: 'numeric', month: 'short', day: 'numeric' }).format(new Date(d.created_at))]);
+    let shown = await shownDeliveries(page);
+    assert.deepEqual(shown.counts, { pending: ['Pending:', '3'], delivered: ['Delivered:', '3'], failed: ['Failed:', '2'] });
+    assert.deepEqual(shown.rows, expectRows('en'));
+    assert.equal(failed.deliveries.length, 2);
+    assert.ok(failed.deliveries.every((d) => d.last_status.startsWith('400') && d.attempts === 1), JSON.stringify(failed));
+    // The endpoint's host only: its path and query (here a token) are not shown.
+    const text = await page.locator('#card-webhooks').textContent();
+    assert.ok(!text.includes('s3cret') && !text.includes('/refuse'), text);
+    assert.equal(await page.locator('#table-webhooks caption').textContent(), 'The latest failed deliveries');
+    assert.equal(await page.locator('#webhooks-sub').textContent(), 'Events for the 3 webhooks configured, since the database began.');
+    await page.locator('#card-webhooks').screenshot({ path: join(SHOTS, 'dashboard-webhooks-en.png') });
+    await axe(page, 'webhooks, en');
+
+    await page.locator('button[data-lang="zh"]').click();
+    await page.waitForFunction(() => document.documentElement.lang === 'zh-CN');
+    shown = await shownDeliveries(page);
+    assert.deepEqual(shown.counts, { pending: ['待投递：', '3'], delivered: ['已投递：', '3'], failed: ['失败：', '2'] });
+    assert.deepEqual(shown.rows, expectRows('zh-CN'));
+    assert.equal(await page.locator('#webhooks-title').textContent(), 'Webhook 投递');
+    await page.locator('#card-webhooks').screenshot({ path: join(SHOTS, 'dashboard-webhooks-zh.png') });
+    await axe(page, 'webhooks, zh');
+    assert.deepEqual(await page.evaluate(() => window.__csp), [], 'CSP violations');
+    assert.deepEqual(problems, [], 'console errors, page errors or dialogs');
+  } finally {
+    await context.close();
+    await wh.stop();
+    await new Promise((resolve) => receiver.close(resolve));
   }
 });

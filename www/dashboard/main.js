@@ -1,11 +1,12 @@
 // The dashboard's entry: reads the collector's aggregate report (/v1/report, with the period
 // before and the segments of a chosen key when asked), the NPS, CSAT
 // and CES answers counted per value with the count of comments (/v1/distributions) and the
-// latest comments (/v1/comments, filtered), and draws them with the vendored Chart.js. Each costs the
+// latest comments (/v1/comments, filtered), the webhook deliveries (/v1/webhooks/deliveries, when
+// webhooks are configured), and draws them with the vendored Chart.js. Each costs the
 // server the days or the comments asked for, never a read of every response: the exports are
 // only linked, for download. Every piece of data reaches the page through textContent: nothing
 // is parsed as HTML. This module holds the selection in the address and the language; the
-// others are data.js (fetching and state), views.js, change.js, comments.js, charts.js,
+// others are data.js (fetching and state), views.js, change.js, comments.js, webhooks.js, charts.js,
 // tables.js, format.js, i18n.js.
 import { onSchemeChange, setupChartDefaults } from './charts.js';
 import { isLatest, loadComments, loadKeys, loadSelection, nextLoad, query, state } from './data.js';
@@ -13,6 +14,7 @@ import { $, el } from './dom.js';
 import { int } from './format.js';
 import { lang, setLang, t } from './i18n.js';
 import { applyStatic, render, renderComments, renderHeadline, renderIpa } from './views.js';
+import { loadWebhooks, renderWebhooks } from './webhooks.js';
 
 // How long the words of the comment search wait for the next key before asking the collector.
 const TYPING_MS = 300;
@@ -22,6 +24,8 @@ async function load() {
   $('status').textContent = t('loading');
   $('error').hidden = true;
   updateExports(state.format);
+  // The delivery counts move on their own: read again with every selection (not awaited).
+  loadWebhooks();
   try {
     if (!(await loadSelection(seq, (report) => updateExports(report.format)))) return;
     render();
@@ -89,6 +93,7 @@ function switchLang(next) {
   setLang(next);
   try { localStorage.setItem('eservqual.dashboard.lang', next); } catch (e) { /* storage off */ }
   render();
+  renderWebhooks();
   if (state.report) $('status').textContent = t('loaded', { n: int(state.report.responses), format: t('fmt.' + state.report.format) });
 }
 

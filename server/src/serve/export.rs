@@ -4,14 +4,16 @@
 
 use super::store::{Filter, Reader, Row, StoreError};
 use super::summaries;
-use eservqual_core::compare::{self, Segments};
+use eservqual_core::compare::{self, Segment, Segments, SMALL_SEGMENT};
 use eservqual_core::dataset::{meta_text, wide_header, wide_row, Dataset};
 use eservqual_core::payload::{Payload, Response};
 use eservqual_core::report::{report, Report};
 use eservqual_core::score::score;
 use eservqual_core::summary::{Distributions, Summary};
 use eservqual_core::{Form, Registry};
+use indexmap::IndexMap;
 use serde_json::{json, Value};
+use std::collections::BTreeMap;
 
 /// A stored payload validated again (the same checks as at ingest).
 fn response_of(text: &str, registry: &Registry) -> Result<Response, eservqual_core::Error> {
@@ -20,8 +22,9 @@ fn response_of(text: &str, registry: &Registry) -> Result<Response, eservqual_co
 
 /// The report of the stored responses of `form` that match `filter` and how many of them were
 /// flagged (see [`report_json`]), and, with a segment key, the report of every value of
-/// `meta.KEY` against the rest (docs/scoring.md §8.7) — those by reading every matching
-/// payload, the report itself from the summaries when it can.
+/// `meta.KEY` against the rest (docs/scoring.md §8.7): from the summaries when they can give
+/// them (the segments too when the summaries were made with that key), else by reading every
+/// matching payload.
 pub fn report_parts(
     reader: &dyn Reader,
     registry: &Registry,
@@ -29,9 +32,14 @@ pub fn report_parts(
     filter: &Filter,
     segment_key: Option<&str>,
 ) -> Result<(Report, u64, Option<Segments>), StoreError> {
-    if segment_key.is_none() {
-        if let Some((summary, flagged)) = from_summaries(reader, form, filter)? {
-            return Ok((summary.finish(), flagged, None));
+    if let Some((summary, flagged)) = from_summaries(reader, form, filter)? {
+        match segment_key {
+            None => return Ok((summary.finish(), flagged, None)),
+            Some(key) => {
+                if let Some(segments) = segments_from_summaries(reader, form, filter, key)? {
+                    return Ok((summary.finish(), flagged, Some(segments)));
+                }
+            }
         }
     }
     let mut dataset = Dataset::new(form.clone());
@@ -114,7 +122,7 @@ pub fn report_json(
 /// `form`'s.
 pub fn from_summaries(reader: &dyn Reader, form: &Form, filter: &Filter) -> Result<Option<(Summary, u64)>, StoreError> {
     let Some(days) = summaries::whole_days(filter) else { return Ok(None) };
-    let Some(rows) = reader.summaries(filter, &days)? else {
+    let Some(rows) = reader.summaries(filter, &days, None)? else {
         tracing::warn!("the summaries do not cover every stored response: the report scans them all; run `eservqual summaries rebuild`");
         return Ok(None);
     };
@@ -135,6 +143,68 @@ pub fn from_summaries(reader: &dyn Reader, form: &Form, filter: &Filter) -> Resu
         flagged += row.flagged;
     }
     Ok(Some((total, flagged)))
+}
+
+/// The segments of `meta.KEY` (as [`compare::segments`] makes them from every response) from
+/// the summary rows of `key`: per value, its days merged; against it, every other value and the
+/// responses without one merged. `None` when the summaries cannot give them (not made with this
+/// key, a bound inside a day, a stale or unreadable row, another definition): the caller scans.
+pub fn segments_from_summaries(
+    reader: &dyn Reader,
+    form: &Form,
+    filter: &Filter,
+    key: &str,
+) -> Result<Option<Segments>, StoreError> {
+    let Some(days) = summaries::whole_days(filter) else { return Ok(None) };
+    let Some(rows) = reader.summaries(filter, &days, Some(key))? else {
+        tracing::debug!(key, "no summaries of this segment key: the report by segment scans the responses");
+        return Ok(None);
+    };
+    let mut values: BTreeMap<String, Summary> = BTreeMap::new();
+    let mut without = Summary::new(form);
+    for row in &rows {
+        if row.fingerprint != without.fingerprint() {
+            return Ok(None);
+        }
+        let Some(text) = &row.summary else { return Ok(None) };
+        let summary = match Summary::from_json(text, form) {
+            Ok(s) => s,
+            Err(e) => {
+                summaries::unreadable(&e, &row.day, "the report by segment scans");
+                return Ok(None);
+            }
+        };
+        match summaries::split_segment(&row.segment) {
+            (k, Some(value)) if k == key => {
+                values.entry(value.to_string()).or_insert_with(|| Summary::new(form)).merge(&summary)
+            }
+            (k, None) if k == key => without.merge(&summary),
+            _ => {}
+        }
+    }
+    // In code-point order of the values (a BTreeMap of strings), as the full scan orders them.
+    let mut out = IndexMap::new();
+    for (value, inside) in &values {
+        if inside.responses() == 0 {
+            continue;
+        }
+        let mut rest = without.clone();
+        for (other, s) in &values {
+            if other != value {
+                rest.merge(s);
+            }
+        }
+        let report = inside.finish();
+        let against_rest = compare::compare(&report, &rest.finish());
+        let n = inside.responses() as usize;
+        out.insert(value.clone(), Segment { responses: n, small: n < SMALL_SEGMENT, report, against_rest });
+    }
+    Ok(Some(Segments {
+        key: key.to_string(),
+        without_value: without.responses() as usize,
+        small_below: SMALL_SEGMENT,
+        values: out,
+    }))
 }
 
 /// `GET /v1/distributions`: the NPS, CSAT and CES answers of the stored responses of `form`
@@ -409,8 +479,12 @@ mod tests {
             &self,
             _: &Filter,
             _: &(Option<String>, Option<String>),
+            _: Option<&str>,
         ) -> Result<Option<Vec<StoredSummary>>, StoreError> {
             Ok(None)
+        }
+        fn segment_keys(&self) -> Result<String, StoreError> {
+            Ok(String::new())
         }
         /// Pages in list order: after the cursor's id.
         fn comments(

@@ -641,9 +641,20 @@ async fn deliveries(State(app): State<Shared>, q: QueryResult<DeliveriesQuery>) 
     let offset = q.offset.unwrap_or(0);
     let backend = app.backend.clone();
     let status = q.status.clone();
-    let rows = blocking(move || backend.outbox()?.deliveries(status.as_deref(), limit, offset)).await?;
+    let (rows, counts) = blocking(move || {
+        let mut outbox = backend.outbox()?;
+        Ok::<_, StoreError>((outbox.deliveries(status.as_deref(), limit, offset)?, outbox.counts()?))
+    })
+    .await?;
     let next_offset = (rows.len() == limit).then_some(offset + limit);
-    let body = serde_json::json!({ "deliveries": rows, "limit": limit, "offset": offset, "next_offset": next_offset });
+    let body = serde_json::json!({
+        "webhooks": app.webhooks.hooks.len(),
+        "counts": counts,
+        "deliveries": rows,
+        "limit": limit,
+        "offset": offset,
+        "next_offset": next_offset,
+    });
     Ok(([(header::CONTENT_TYPE, "application/json")], body.to_string()).into_response())
 }
 

@@ -111,6 +111,7 @@ impl Checker {
             payload: text.to_string(),
             response: Some(std::sync::Arc::new(response)),
             events: Vec::new(),
+            meta: super::summaries::meta_texts(payload.meta.as_ref()),
         })
     }
 }

@@ -155,11 +155,17 @@ fn open_store(db: Option<&PathBuf>, url: Option<&String>) -> Result<Arc<dyn stor
 
 /// `eservqual summaries rebuild`: recomputes every summary from the stored payloads in one
 /// transaction and prints one line saying what it did.
-pub fn rebuild_summaries(args: &crate::cli::StoreArgs, mut out: impl Write) -> Result<(), Error> {
+pub fn rebuild_summaries(args: &crate::cli::RebuildArgs, mut out: impl Write) -> Result<(), Error> {
+    let given = args.segments.as_deref().map(segment_keys).transpose()?;
+    let args = &args.store;
     let registry = registry(&args.instruments)?;
     let backend = open_store(args.db.as_ref(), args.database_url.as_ref())?;
     let io = |e: store::StoreError| Error::Io { file: None, message: e.0 };
-    let mut rebuild = summaries::Rebuild::new(&registry);
+    let keys = match given {
+        Some(keys) => keys,
+        None => summaries::keys_of(&backend.reader().and_then(|r| r.segment_keys()).map_err(io)?),
+    };
+    let mut rebuild = summaries::Rebuild::new(&registry, &keys);
     backend.writer().and_then(|mut w| w.rebuild_summaries(&mut rebuild)).map_err(io)?;
     let mut line = format!(
         "eservqual summaries: rebuilt {} summary rows from {} stored responses in {}",
@@ -167,6 +173,9 @@ pub fn rebuild_summaries(args: &crate::cli::StoreArgs, mut out: impl Write) -> R
         rebuild.responses,
         backend.describe()
     );
+    if !keys.is_empty() {
+        line.push_str(&format!(" (segments of {})", rebuild.keys_text().replace(',', ", ")));
+    }
     if rebuild.skipped > 0 {
         line.push_str(&format!(
             "; {} stored payloads no longer valid (a custom instrument not given with --instrument?) left out",
@@ -174,6 +183,37 @@ pub fn rebuild_summaries(args: &crate::cli::StoreArgs, mut out: impl Write) -> R
         ));
     }
     writeln!(out, "{line}").map_err(|e| Error::io(None, &e))
+}
+
+/// The keys of `--segment` trimmed, without empty ones or repeats (in the order given); a key
+/// with `=` is refused (the summaries' `segment` column is `KEY=VALUE`).
+pub fn segment_keys(given: &[String]) -> Result<Vec<String>, Error> {
+    let mut keys: Vec<String> = Vec::new();
+    for k in given.iter().map(|k| k.trim()).filter(|k| !k.is_empty()) {
+        if k.contains('=') {
+            return Err(arg_error("--segment", format!("'{k}': a meta key without '='")));
+        }
+        if !keys.iter().any(|x| x == k) {
+            keys.push(k.to_string());
+        }
+    }
+    Ok(keys)
+}
+
+/// Rebuilds the summaries when the segment keys of this collector are not those they were made
+/// with (so that `by=meta.KEY` reads them): a first start with `--segment`, or new keys.
+fn match_segment_keys(backend: &dyn store::Backend, registry: &Registry, keys: &[String]) -> Result<(), Error> {
+    let io = |e: store::StoreError| Error::Io { file: None, message: e.0 };
+    let stored = backend.reader().and_then(|r| r.segment_keys()).map_err(io)?;
+    let wanted = summaries::keys_text(keys);
+    if stored == wanted {
+        return Ok(());
+    }
+    tracing::info!(stored = %stored, segment = %wanted, "the summaries were made with other segment keys: rebuilding them");
+    let mut rebuild = summaries::Rebuild::new(registry, keys);
+    backend.writer().and_then(|mut w| w.rebuild_summaries(&mut rebuild)).map_err(io)?;
+    tracing::info!(rows = rebuild.pending().len(), responses = rebuild.responses, "summaries rebuilt");
+    Ok(())
 }
 
 /// Rows of `--seed` committed per transaction.
@@ -289,6 +329,7 @@ pub fn run(args: &ServeArgs) -> Result<(), Error> {
     .map_err(|m| arg_error(if args.admin_token_file.is_some() { "--admin-token-file" } else { "--admin-token" }, m))?;
     let limiter = limit::Limiter::new(args.rate_limit, args.rate_burst).map_err(|m| arg_error("--rate-limit", m))?;
     let (www, dashboard) = www_dirs(args.www.as_ref())?;
+    let segments = segment_keys(&args.segments)?;
     let webhooks = Arc::new(webhook_config(args)?);
     let proxies = Arc::new(proxy::Proxies::parse(&args.trust_proxy).map_err(|m| arg_error("--trust-proxy", m))?);
     let request_timeout = seconds("--request-timeout", args.request_timeout)?;
@@ -302,6 +343,7 @@ pub fn run(args: &ServeArgs) -> Result<(), Error> {
     }
     let backend = open_store(args.db.as_ref(), args.database_url.as_ref())?;
     let checker = ingest::Checker::new(registry).map_err(|m| Error::Io { file: None, message: m })?;
+    match_segment_keys(backend.as_ref(), &checker.registry, &segments)?;
     let seeded = seed_store(args.seed, backend.as_ref(), &checker)?;
 
     // A database this process cannot write is refused now, not at the first POST.
@@ -332,7 +374,7 @@ pub fn run(args: &ServeArgs) -> Result<(), Error> {
         www,
         dashboard,
         request_timeout,
-        segments: args.segments.iter().map(|k| k.trim().to_string()).filter(|k| !k.is_empty()).collect(),
+        segments,
         webhooks: webhooks.clone(),
     });
 

@@ -21,10 +21,10 @@
 //! - No message ever carries the URL's password.
 
 use super::store::{
-    comments_sql, filter_conditions, outbox_claim_sql, payload_has_comment, same_response, summary_conditions,
-    where_sql, Backend, Claimed, Cursor, Delivery, Filter, NewRow, Outbox, OutboxEvent, Reader, Row, Settled,
-    StoreError, Stored, StoredComment, Writer, FORMS_IN, HAS_COMMENT_VERSION, OUTBOX_INSERT, OUTBOX_LIST,
-    OUTBOX_SETTLE, PROBE_BYTES,
+    comments_sql, filter_conditions, outbox_claim_sql, payload_has_comment, same_response, segment_condition,
+    summary_conditions, where_sql, Backend, Claimed, Cursor, Delivery, DeliveryCounts, Filter, NewRow, Outbox,
+    OutboxEvent, Reader, Row, Settled, StoreError, Stored, StoredComment, Writer, FORMS_IN, HAS_COMMENT_VERSION,
+    OUTBOX_COUNTS, OUTBOX_INSERT, OUTBOX_LIST, OUTBOX_SETTLE, PROBE_BYTES, SEGMENT_KEYS,
 };
 use super::summaries::{self, Key, Pending, Rebuild, StoredSummary};
 use deadpool_postgres::{Manager, ManagerConfig, Object, Pool, RecyclingMethod};
@@ -98,6 +98,13 @@ const MIGRATIONS: &[&str] = &[
     );
     CREATE INDEX webhook_outbox_due ON webhook_outbox (status, webhook, next_attempt_at);
     CREATE INDEX webhook_outbox_created ON webhook_outbox (created_at);",
+    // Segments in the summaries (serve/summaries.rs): `segment` joins the key of a summary row
+    // ('' for the form's own row, as every row so far), and `summary_state.segment_keys` names
+    // the keys the rows were made with (none yet).
+    "ALTER TABLE summaries ADD COLUMN segment TEXT COLLATE \"C\" NOT NULL DEFAULT '';
+    ALTER TABLE summaries DROP CONSTRAINT summaries_pkey;
+    ALTER TABLE summaries ADD PRIMARY KEY (instrument, format, dimensions, day, fingerprint, segment);
+    ALTER TABLE summary_state ADD COLUMN segment_keys TEXT NOT NULL DEFAULT '';",
 ];
 
 /// Only these stored payloads can have a comment: the key spelt out, or written with a `\u`
@@ -131,13 +138,14 @@ async fn backfill_comments(tx: &deadpool_postgres::Transaction<'_>) -> Result<()
 }
 
 /// A summary row's key in a `WHERE`.
-const SUMMARY_KEY: &str = "instrument = $1 AND format = $2 AND dimensions = $3 AND day = $4 AND fingerprint = $5";
+const SUMMARY_KEY: &str =
+    "instrument = $1 AND format = $2 AND dimensions = $3 AND day = $4 AND fingerprint = $5 AND segment = $6";
 
 /// A new summary row; nothing when another transaction made it first (after waiting for it).
 const SUMMARY_INSERT: &str = "INSERT INTO summaries
-    (instrument, format, dimensions, day, fingerprint, responses, flagged, summary)
-    VALUES ($1, $2, $3, $4, $5, $6, $7, $8)
-    ON CONFLICT (instrument, format, dimensions, day, fingerprint) DO NOTHING";
+    (instrument, format, dimensions, day, fingerprint, segment, responses, flagged, summary)
+    VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)
+    ON CONFLICT (instrument, format, dimensions, day, fingerprint, segment) DO NOTHING";
 
 /// The write probe: one row rewritten with as many random bytes as the largest response (hex
 /// digits of md5 sums, which compression cannot shrink much), so a probe that commits says a
@@ -715,6 +723,19 @@ impl Outbox for PgOutbox {
             .collect())
     }
 
+    fn counts(&mut self) -> Result<DeliveryCounts, StoreError> {
+        let client = self.inner.get()?;
+        let c = &client;
+        let query = async move { c.query(OUTBOX_COUNTS, &[]).await };
+        let outcome = self.inner.bounded(query);
+        let rows = self.inner.settle(client, "counting webhook deliveries", outcome)?;
+        let mut counts = DeliveryCounts::default();
+        for r in &rows {
+            counts.add(r.get(0), r.get(1));
+        }
+        Ok(counts)
+    }
+
     fn forms(&mut self, from: &str, to: &str) -> Result<Vec<(String, String, String)>, StoreError> {
         let client = self.inner.get()?;
         let c = &client;
@@ -795,7 +816,17 @@ impl Writer for PgWriter {
                     }
                 })
                 .collect();
-            update_summaries(&tx, &summaries::group(rows, &stored)).await?;
+            let keys = if stored.contains(&Stored::New) {
+                // The lock every write of a summary takes anyway, taken first: a rebuild (which
+                // may change the keys) has committed before the keys are read, or starts after
+                // this commits.
+                tx.batch_execute("LOCK TABLE summaries IN ROW EXCLUSIVE MODE").await?;
+                let keys: Option<String> = tx.query_opt(SEGMENT_KEYS, &[]).await?.map(|r| r.get(0));
+                summaries::keys_of(keys.as_deref().unwrap_or(""))
+            } else {
+                Vec::new()
+            };
+            update_summaries(&tx, &summaries::group(rows, &stored, &keys)).await?;
             // The events of the new responses only, in this same transaction.
             let events: Vec<&OutboxEvent> = rows
                 .iter()
@@ -839,7 +870,8 @@ impl Writer for PgWriter {
                 rebuild.add(Row { payload, scores_mismatch }, submitted_at);
             }
             update_summaries(&tx, rebuild.pending()).await?;
-            tx.execute("UPDATE summary_state SET complete = true WHERE id = 1", &[]).await?;
+            let keys = rebuild.keys_text();
+            tx.execute("UPDATE summary_state SET complete = true, segment_keys = $1 WHERE id = 1", &[&keys]).await?;
             tx.commit().await
         };
         let outcome = Ok(self.inner.run(query));
@@ -860,22 +892,23 @@ async fn update_summaries(
     let select = tx.prepare_cached(&format!("SELECT summary FROM summaries WHERE {SUMMARY_KEY} FOR UPDATE")).await?;
     let update = tx
         .prepare_cached(&format!(
-            "UPDATE summaries SET responses = responses + $6, flagged = flagged + $7, summary = $8 WHERE {SUMMARY_KEY}"
+            "UPDATE summaries SET responses = responses + $7, flagged = flagged + $8, summary = $9 WHERE {SUMMARY_KEY}"
         ))
         .await?;
     for (k, p) in pending {
         let (n, f) = (p.responses as i64, p.flagged as i64);
         let text = p.summary.to_json();
-        let key: [&(dyn ToSql + Sync); 5] = [&k.instrument, &k.format, &k.dimensions, &k.day, &k.fingerprint];
-        let new: [&(dyn ToSql + Sync); 8] =
-            [&k.instrument, &k.format, &k.dimensions, &k.day, &k.fingerprint, &n, &f, &Some(text)];
+        let key: [&(dyn ToSql + Sync); 6] =
+            [&k.instrument, &k.format, &k.dimensions, &k.day, &k.fingerprint, &k.segment];
+        let new: [&(dyn ToSql + Sync); 9] =
+            [&k.instrument, &k.format, &k.dimensions, &k.day, &k.fingerprint, &k.segment, &n, &f, &Some(text)];
         if tx.execute(&insert, &new).await? == 1 {
             continue;
         }
         let stored: Option<String> = tx.query_one(&select, &key).await?.get(0);
         let merged = summaries::fold(&k.day, stored.as_deref(), p);
-        let args: [&(dyn ToSql + Sync); 8] =
-            [&k.instrument, &k.format, &k.dimensions, &k.day, &k.fingerprint, &n, &f, &merged];
+        let args: [&(dyn ToSql + Sync); 9] =
+            [&k.instrument, &k.format, &k.dimensions, &k.day, &k.fingerprint, &k.segment, &n, &f, &merged];
         tx.execute(&update, &args).await?;
     }
     Ok(())
@@ -1008,15 +1041,19 @@ impl Reader for PgReader {
         &self,
         filter: &Filter,
         days: &(Option<String>, Option<String>),
+        segment: Option<&str>,
     ) -> Result<Option<Vec<StoredSummary>>, StoreError> {
-        let (sql, args) = where_sql(&summary_conditions(filter, days), '$');
+        let (mut sql, mut args) = where_sql(&summary_conditions(filter, days), '$');
+        sql.push_str(&segment_condition(segment, &mut args, '$', sql.is_empty()));
         let sql = format!(
-            "SELECT day, fingerprint, responses, flagged, summary FROM summaries{sql} ORDER BY day, fingerprint"
+            "SELECT day, fingerprint, responses, flagged, summary, segment FROM summaries{sql} ORDER BY day, fingerprint, segment"
         );
         let client = self.client()?;
         self.with("reading summaries", async {
-            let complete = client.query_opt("SELECT complete FROM summary_state WHERE id = 1", &[]).await?;
-            if !complete.is_some_and(|r| r.get::<_, bool>(0)) {
+            let state = client.query_opt("SELECT complete, segment_keys FROM summary_state WHERE id = 1", &[]).await?;
+            let Some(state) = state.filter(|r| r.get::<_, bool>(0)) else { return Ok(None) };
+            let keys = summaries::keys_of(state.get(1));
+            if segment.is_some_and(|k| !keys.iter().any(|s| s == k)) {
                 return Ok(None);
             }
             let rows = client.query(sql.as_str(), &params(&args)).await?;
@@ -1028,9 +1065,17 @@ impl Reader for PgReader {
                         responses: r.get::<_, i64>(2).max(0) as u64,
                         flagged: r.get::<_, i64>(3).max(0) as u64,
                         summary: r.get(4),
+                        segment: r.get(5),
                     })
                     .collect(),
             ))
+        })
+    }
+
+    fn segment_keys(&self) -> Result<String, StoreError> {
+        let client = self.client()?;
+        self.with("reading the segment keys of the summaries", async {
+            Ok(client.query_opt(SEGMENT_KEYS, &[]).await?.map(|r| r.get::<_, String>(0)).unwrap_or_default())
         })
     }
 

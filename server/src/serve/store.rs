@@ -36,6 +36,8 @@ pub struct NewRow {
     /// The webhook events announcing this response: written to the outbox in the insert's
     /// transaction, and only when the row is new.
     pub events: Vec<OutboxEvent>,
+    /// The payload's `meta` members that have a text form: the segments it is summed under.
+    pub meta: Vec<(String, String)>,
 }
 
 /// One event for one webhook, as it enters `webhook_outbox`.
@@ -94,6 +96,27 @@ pub struct Delivery {
     pub delivered_at: Option<String>,
 }
 
+/// How many outbox events are in each status (`GET /v1/webhooks/deliveries`).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, serde::Serialize)]
+pub struct DeliveryCounts {
+    pub pending: u64,
+    pub delivered: u64,
+    pub failed: u64,
+}
+
+impl DeliveryCounts {
+    /// Adds `n` events of `status` (another status, which no version writes, is not counted).
+    pub fn add(&mut self, status: &str, n: i64) {
+        let n = u64::try_from(n).unwrap_or(0);
+        match status {
+            "pending" => self.pending += n,
+            "delivered" => self.delivered += n,
+            "failed" => self.failed += n,
+            _ => {}
+        }
+    }
+}
+
 /// The webhook outbox: events waiting, claimed for an attempt, settled.
 pub trait Outbox: Send {
     /// Writes `events` (an id already there is left as it is); returns how many were new.
@@ -105,6 +128,8 @@ pub trait Outbox: Send {
     fn settle(&mut self, id: &str, settled: &Settled) -> Result<(), StoreError>;
     /// Events newest first (`created_at`, then id), optionally of one status.
     fn deliveries(&mut self, status: Option<&str>, limit: usize, offset: usize) -> Result<Vec<Delivery>, StoreError>;
+    /// How many events are pending, delivered and failed.
+    fn counts(&mut self) -> Result<DeliveryCounts, StoreError>;
     /// The forms (instrument, format, dimensions) with responses submitted in `[from, to)`, for
     /// the weekly alerts.
     fn forms(&mut self, from: &str, to: &str) -> Result<Vec<(String, String, String)>, StoreError>;
@@ -208,12 +233,18 @@ pub trait Reader: Send {
     fn scan(&self, filter: &Filter, each: &mut dyn FnMut(Row<'_>) -> bool) -> Result<(), StoreError>;
     /// The summary rows of the form of `filter` (its instrument, format and dimensions) whose
     /// day is in `[from, to)` (`YYYY-MM-DD`, `None` = open); `None` when the summaries do not
-    /// cover every stored response (a database from before them, not yet rebuilt).
+    /// cover every stored response (a database from before them, not yet rebuilt). `segment`:
+    /// `None` for the form's own rows, `Some(KEY)` for the rows of each value of `meta.KEY`
+    /// (`None` as well when the summaries were not made with that key).
     fn summaries(
         &self,
         filter: &Filter,
         days: &(Option<String>, Option<String>),
+        segment: Option<&str>,
     ) -> Result<Option<Vec<StoredSummary>>, StoreError>;
+    /// The segment keys the stored summaries were made with (`summary_state.segment_keys`,
+    /// as [`summaries::keys_text`] writes them).
+    fn segment_keys(&self) -> Result<String, StoreError>;
     /// The latest `limit` matches with a comment, newest `submitted_at` first (then the greatest
     /// id), after `before` when given (the next page): read through the partial index
     /// `responses_comments`, so the cost is that of `limit` rows, not of every match.
@@ -322,7 +353,31 @@ const MIGRATIONS: &[&str] = &[
     );
     CREATE INDEX webhook_outbox_due ON webhook_outbox (status, webhook, next_attempt_at);
     CREATE INDEX webhook_outbox_created ON webhook_outbox (created_at);",
+    // Segments in the summaries (serve/summaries.rs): `segment` joins the key of a summary row
+    // ('' for the form's own row, as every row so far), and `summary_state.segment_keys` names
+    // the keys the rows were made with (none yet). SQLite cannot change a primary key in place:
+    // the table is made again and its rows copied.
+    "CREATE TABLE summaries_v6 (
+        instrument TEXT NOT NULL,
+        format TEXT NOT NULL,
+        dimensions TEXT NOT NULL,
+        day TEXT NOT NULL,
+        fingerprint TEXT NOT NULL,
+        segment TEXT NOT NULL DEFAULT '',
+        responses INTEGER NOT NULL,
+        flagged INTEGER NOT NULL,
+        summary TEXT,
+        PRIMARY KEY (instrument, format, dimensions, day, fingerprint, segment)
+    );
+    INSERT INTO summaries_v6 (instrument, format, dimensions, day, fingerprint, segment, responses, flagged, summary)
+        SELECT instrument, format, dimensions, day, fingerprint, '', responses, flagged, summary FROM summaries;
+    DROP TABLE summaries;
+    ALTER TABLE summaries_v6 RENAME TO summaries;
+    ALTER TABLE summary_state ADD COLUMN segment_keys TEXT NOT NULL DEFAULT '';",
 ];
+
+/// The segment keys the stored summaries were made with (`summary_state.segment_keys`).
+pub const SEGMENT_KEYS: &str = "SELECT segment_keys FROM summary_state WHERE id = 1";
 
 /// Writes an outbox event; an id already there is left alone.
 pub const OUTBOX_INSERT: &str =
@@ -337,6 +392,9 @@ pub const OUTBOX_SETTLE: &str = "UPDATE webhook_outbox SET status = $2, counted 
 pub const OUTBOX_LIST: &str = "SELECT id, webhook, event_type, status, attempts, last_status, created_at,
     next_attempt_at, delivered_at FROM webhook_outbox WHERE (CAST($1 AS TEXT) IS NULL OR status = $1)
     ORDER BY created_at DESC, id DESC LIMIT $2 OFFSET $3";
+
+/// The counts of `GET /v1/webhooks/deliveries` (read from the index on status).
+pub const OUTBOX_COUNTS: &str = "SELECT status, COUNT(*) FROM webhook_outbox GROUP BY status";
 
 /// The outbox statements are written with PostgreSQL's `$N`; SQLite numbers them `?N` (its
 /// `$NAME` would be numbered in order of appearance instead).
@@ -560,6 +618,17 @@ impl Outbox for SqliteOutbox {
         Ok(rows.collect::<Result<Vec<_>, _>>()?)
     }
 
+    fn counts(&mut self) -> Result<DeliveryCounts, StoreError> {
+        let mut stmt = self.conn.prepare_cached(OUTBOX_COUNTS)?;
+        let mut counts = DeliveryCounts::default();
+        let rows = stmt.query_map([], |r| Ok((r.get::<_, String>(0)?, r.get::<_, i64>(1)?)))?;
+        for row in rows {
+            let (status, n) = row?;
+            counts.add(&status, n);
+        }
+        Ok(counts)
+    }
+
     fn forms(&mut self, from: &str, to: &str) -> Result<Vec<(String, String, String)>, StoreError> {
         let mut stmt = self.conn.prepare_cached(&sqlite_sql(FORMS_IN))?;
         let rows = stmt.query_map(rusqlite::params![from, to], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?;
@@ -611,7 +680,11 @@ impl Writer for SqliteWriter {
                 });
             }
         }
-        update_summaries(&tx, &summaries::group(rows, &out))?;
+        // The keys of the stored summaries, read in this transaction: a rebuild that changes
+        // them has committed before it or waits for it.
+        let keys: Option<String> = tx.query_row(SEGMENT_KEYS, [], |r| r.get(0)).optional()?;
+        let keys = summaries::keys_of(keys.as_deref().unwrap_or(""));
+        update_summaries(&tx, &summaries::group(rows, &out, &keys))?;
         tx.commit()?;
         Ok(out)
     }
@@ -631,7 +704,7 @@ impl Writer for SqliteWriter {
             }
         }
         update_summaries(&tx, rebuild.pending())?;
-        tx.execute("UPDATE summary_state SET complete = 1 WHERE id = 1", [])?;
+        tx.execute("UPDATE summary_state SET complete = 1, segment_keys = ?1 WHERE id = 1", [rebuild.keys_text()])?;
         tx.commit()?;
         Ok(())
     }
@@ -653,24 +726,28 @@ fn update_summaries(tx: &rusqlite::Transaction<'_>, pending: &BTreeMap<Key, Pend
     if pending.is_empty() {
         return Ok(());
     }
-    const KEY: &str = "instrument = ?1 AND format = ?2 AND dimensions = ?3 AND day = ?4 AND fingerprint = ?5";
-    let mut select = tx.prepare_cached(&format!("SELECT summary FROM summaries WHERE {KEY}"))?;
+    const KEY: &str =
+        "instrument = ?1 AND format = ?2 AND dimensions = ?3 AND day = ?4 AND fingerprint = ?5 AND segment = ?9";
+    let mut select = tx.prepare_cached(
+        "SELECT summary FROM summaries WHERE instrument = ?1 AND format = ?2 AND dimensions = ?3 AND day = ?4
+         AND fingerprint = ?5 AND segment = ?6",
+    )?;
     let mut insert = tx.prepare_cached(
-        "INSERT INTO summaries (instrument, format, dimensions, day, fingerprint, responses, flagged, summary)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
+        "INSERT INTO summaries (instrument, format, dimensions, day, fingerprint, responses, flagged, summary, segment)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
     )?;
     let mut update = tx.prepare_cached(&format!(
         "UPDATE summaries SET responses = responses + ?6, flagged = flagged + ?7, summary = ?8 WHERE {KEY}"
     ))?;
     for (k, p) in pending {
-        let key = rusqlite::params![k.instrument, k.format, k.dimensions, k.day, k.fingerprint];
+        let key = rusqlite::params![k.instrument, k.format, k.dimensions, k.day, k.fingerprint, k.segment];
         let stored: Option<Option<String>> = select.query_row(key, |r| r.get(0)).optional()?;
         let (n, f) = (p.responses as i64, p.flagged as i64);
         let text = match &stored {
             None => Some(p.summary.to_json()),
             Some(text) => summaries::fold(&k.day, text.as_deref(), p),
         };
-        let args = rusqlite::params![k.instrument, k.format, k.dimensions, k.day, k.fingerprint, n, f, text];
+        let args = rusqlite::params![k.instrument, k.format, k.dimensions, k.day, k.fingerprint, n, f, text, k.segment];
         if stored.is_none() {
             insert.execute(args)?;
         } else {
@@ -730,6 +807,23 @@ pub fn comments_sql(filter: &Filter, before: Option<&Cursor>, limit: usize, mark
     (sql, args)
 }
 
+/// The condition on the summaries' `segment` (appended to a `WHERE` of [`where_sql`], or the
+/// whole `WHERE` when `first`): the form's own rows (`''`), or those of one key (`KEY` and
+/// `KEY=...`); its arguments are pushed onto `args`.
+pub fn segment_condition(segment: Option<&str>, args: &mut Vec<String>, mark: char, first: bool) -> String {
+    let join = if first { " WHERE" } else { " AND" };
+    match segment {
+        None => format!("{join} segment = ''"),
+        Some(key) => {
+            args.push(key.to_string());
+            let k = args.len();
+            args.push(format!("{key}="));
+            let prefix = args.len();
+            format!("{join} (segment = {mark}{k} OR substr(segment, 1, {}) = {mark}{prefix})", key.chars().count() + 1)
+        }
+    }
+}
+
 /// The conditions of a filter and a range of days on the summaries table.
 pub fn summary_conditions<'a>(
     filter: &'a Filter,
@@ -785,15 +879,22 @@ impl Reader for SqliteReader {
         &self,
         filter: &Filter,
         days: &(Option<String>, Option<String>),
+        segment: Option<&str>,
     ) -> Result<Option<Vec<StoredSummary>>, StoreError> {
-        let complete: Option<i64> =
-            self.conn.query_row("SELECT complete FROM summary_state WHERE id = 1", [], |r| r.get(0)).optional()?;
-        if complete != Some(1) {
+        let state: Option<(i64, String)> = self
+            .conn
+            .query_row("SELECT complete, segment_keys FROM summary_state WHERE id = 1", [], |r| {
+                Ok((r.get(0)?, r.get(1)?))
+            })
+            .optional()?;
+        let Some((1, keys)) = state else { return Ok(None) };
+        if segment.is_some_and(|k| !summaries::keys_of(&keys).iter().any(|s| s == k)) {
             return Ok(None);
         }
-        let (sql, args) = where_sql(&summary_conditions(filter, days), '?');
+        let (mut sql, mut args) = where_sql(&summary_conditions(filter, days), '?');
+        sql.push_str(&segment_condition(segment, &mut args, '?', sql.is_empty()));
         let mut stmt = self.conn.prepare(&format!(
-            "SELECT day, fingerprint, responses, flagged, summary FROM summaries{sql} ORDER BY day, fingerprint"
+            "SELECT day, fingerprint, responses, flagged, summary, segment FROM summaries{sql} ORDER BY day, fingerprint, segment"
         ))?;
         let rows = stmt.query_map(params_from_iter(args), |r| {
             Ok(StoredSummary {
@@ -802,9 +903,14 @@ impl Reader for SqliteReader {
                 responses: r.get::<_, i64>(2)?.max(0) as u64,
                 flagged: r.get::<_, i64>(3)?.max(0) as u64,
                 summary: r.get(4)?,
+                segment: r.get(5)?,
             })
         })?;
         Ok(Some(rows.collect::<Result<Vec<_>, _>>()?))
+    }
+
+    fn segment_keys(&self) -> Result<String, StoreError> {
+        Ok(self.conn.query_row(SEGMENT_KEYS, [], |r| r.get::<_, String>(0)).optional()?.unwrap_or_default())
     }
 
     fn comments(
@@ -839,6 +945,7 @@ mod tests {
             payload: "{}".to_string(),
             response: None,
             events: Vec::new(),
+            meta: Vec::new(),
         }
     }
 
@@ -886,20 +993,20 @@ mod tests {
         let backend = open(&Location::Sqlite(path.clone())).expect("migrate");
         let filter = Filter { instrument: Some("e-s-qual".to_string()), ..Filter::default() };
         let r = backend.reader().expect("reader");
-        assert!(r.summaries(&filter, &(None, None)).expect("summaries").is_none(), "incomplete");
+        assert!(r.summaries(&filter, &(None, None), None).expect("summaries").is_none(), "incomplete");
         // The stored payload is not a valid response: the rebuild leaves it out, and the
         // summaries are complete.
         let registry = eservqual_core::Registry::builtin();
-        let mut rebuild = Rebuild::new(&registry);
+        let mut rebuild = Rebuild::new(&registry, &[]);
         backend.writer().and_then(|mut w| w.rebuild_summaries(&mut rebuild)).expect("rebuild");
         assert_eq!((rebuild.responses, rebuild.skipped), (0, 1));
-        assert_eq!(r.summaries(&filter, &(None, None)).expect("summaries").map(|v| v.len()), Some(0));
+        assert_eq!(r.summaries(&filter, &(None, None), None).expect("summaries").map(|v| v.len()), Some(0));
         // A new database is complete from the start.
         let fresh = std::env::temp_dir().join(format!("eservqual-store-v3-{}.db", std::process::id()));
         let _ = std::fs::remove_file(&fresh);
         let backend = open(&Location::Sqlite(fresh)).expect("open");
         let r = backend.reader().expect("reader");
-        assert!(r.summaries(&filter, &(None, None)).expect("summaries").is_some());
+        assert!(r.summaries(&filter, &(None, None), None).expect("summaries").is_some());
     }
 
     #[test]

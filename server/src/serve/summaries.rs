@@ -16,12 +16,21 @@
 //! - `summary_state.complete` says the table covers every stored response: false after the
 //!   migration on a database that already held responses, true after a rebuild. A report uses
 //!   the summaries only when it is true.
+//! - Segments (`serve --segment KEY`): the summary of a response is also added to a row whose
+//!   `segment` is `KEY=VALUE` (its `meta.KEY` as text) or `KEY` (no such value), for every key
+//!   of `summary_state.segment_keys` — the keys the summaries were made with, read in the
+//!   insert's own transaction, so every writer adds to the same keys whatever it was started
+//!   with. The form's own row has the segment `''`. `/v1/report?by=meta.KEY` merges the rows
+//!   of `KEY` (one per day and value) instead of reading every response; a key the summaries
+//!   were not made with is read by the full scan. `serve` rebuilds the summaries at start when
+//!   its keys differ from the stored ones; `summaries rebuild --segment KEYS` sets them.
 //! - Stored summaries of another version (written before an upgrade that changed what is summed)
 //!   cannot be read back: reports over their days scan, and a batch that meets one marks it
 //!   stale. That is said once per process ([`unreadable`]), naming the rebuild that ends it.
 
 use super::ingest::dimension_key;
 use super::store::{Filter, NewRow, Row, Stored};
+use eservqual_core::dataset::meta_text;
 use eservqual_core::payload::{Payload, Response};
 use eservqual_core::summary::Summary;
 use eservqual_core::ErrorCode;
@@ -60,6 +69,43 @@ pub struct Key {
     /// `YYYY-MM-DD`, the UTC date of the stored `submitted_at`.
     pub day: String,
     pub fingerprint: String,
+    /// `''` for the form's own row, else [`segment_column`].
+    pub segment: String,
+}
+
+/// The `segment` column of a row of `key`: `KEY=VALUE` for responses whose `meta.KEY` is
+/// `value`, `KEY` for those without one. Keys have no `=` (`serve --segment` refuses them), so
+/// the first `=` ends the key.
+pub fn segment_column(key: &str, value: Option<&str>) -> String {
+    match value {
+        Some(v) => format!("{key}={v}"),
+        None => key.to_string(),
+    }
+}
+
+/// The key and value (`None`: without a value) of a `segment` column.
+pub fn split_segment(column: &str) -> (&str, Option<&str>) {
+    match column.split_once('=') {
+        Some((k, v)) => (k, Some(v)),
+        None => (column, None),
+    }
+}
+
+/// The stored form of a set of segment keys (`summary_state.segment_keys`): sorted, without
+/// repeats, joined by `,`.
+pub fn keys_text(keys: &[String]) -> String {
+    let set: std::collections::BTreeSet<&str> = keys.iter().map(String::as_str).filter(|k| !k.is_empty()).collect();
+    set.into_iter().collect::<Vec<_>>().join(",")
+}
+
+/// The keys of a stored `summary_state.segment_keys`.
+pub fn keys_of(text: &str) -> Vec<String> {
+    text.split(',').filter(|k| !k.is_empty()).map(str::to_string).collect()
+}
+
+/// The `meta` members of a payload that have a text form (as the report's segments read them).
+pub fn meta_texts(meta: Option<&serde_json::Map<String, serde_json::Value>>) -> Vec<(String, String)> {
+    meta.map(|m| m.iter().filter_map(|(k, v)| Some((k.clone(), meta_text(v)?))).collect()).unwrap_or_default()
 }
 
 /// What a batch (or a rebuild) adds to one summary row.
@@ -81,11 +127,28 @@ pub fn day_of(submitted_at: &str) -> &str {
 struct Grouper {
     fingerprints: HashMap<(String, &'static str, String), String>,
     out: BTreeMap<Key, Pending>,
+    /// The segment keys a response is also added under.
+    keys: Vec<String>,
 }
 
 impl Grouper {
-    /// Adds one response to the pending sums of its key.
-    fn add(&mut self, response: &Response, submitted_at: &str, flagged: bool) {
+    fn with_keys(keys: &[String]) -> Grouper {
+        Grouper { keys: keys.to_vec(), ..Grouper::default() }
+    }
+
+    /// Adds one response to the pending sums of its key, and of its segment of every key.
+    fn add(&mut self, response: &Response, submitted_at: &str, flagged: bool, meta: &[(String, String)]) {
+        let mut segments = vec![String::new()];
+        for key in &self.keys {
+            let value = meta.iter().find(|(k, _)| k == key).map(|(_, v)| v.as_str());
+            segments.push(segment_column(key, value));
+        }
+        for segment in segments {
+            self.add_under(response, submitted_at, flagged, segment);
+        }
+    }
+
+    fn add_under(&mut self, response: &Response, submitted_at: &str, flagged: bool, segment: String) {
         let form = &response.form;
         let (instrument, format, dimensions) = (form.instrument.id.clone(), form.format.as_str(), dimension_key(form));
         let fingerprint = self
@@ -99,6 +162,7 @@ impl Grouper {
             dimensions,
             day: day_of(submitted_at).to_string(),
             fingerprint,
+            segment,
         };
         let pending =
             self.out.entry(key).or_insert_with(|| Pending { summary: Summary::new(form), responses: 0, flagged: 0 });
@@ -112,15 +176,15 @@ impl Grouper {
 
 /// The summary contributions of the rows of a batch that were newly stored, by key (in key
 /// order, so that concurrent writers lock summary rows in one order). Rows without their
-/// parsed response contribute nothing.
-pub fn group(rows: &[NewRow], stored: &[Stored]) -> BTreeMap<Key, Pending> {
-    let mut g = Grouper::default();
+/// parsed response contribute nothing. `keys`: the segment keys of the stored summaries.
+pub fn group(rows: &[NewRow], stored: &[Stored], keys: &[String]) -> BTreeMap<Key, Pending> {
+    let mut g = Grouper::with_keys(keys);
     for (row, s) in rows.iter().zip(stored) {
         if *s != Stored::New {
             continue;
         }
         if let Some(response) = row.response.as_deref() {
-            g.add(response, &row.submitted_at, row.scores_mismatch);
+            g.add(response, &row.submitted_at, row.scores_mismatch, &row.meta);
         }
     }
     g.out
@@ -147,6 +211,8 @@ pub fn fold(day: &str, stored: Option<&str>, pending: &Pending) -> Option<String
 #[derive(Debug, Clone)]
 pub struct StoredSummary {
     pub day: String,
+    /// `''` for the form's own row, else [`segment_column`].
+    pub segment: String,
     pub fingerprint: String,
     pub responses: u64,
     pub flagged: u64,
@@ -176,8 +242,14 @@ pub struct Rebuild<'a> {
 }
 
 impl<'a> Rebuild<'a> {
-    pub fn new(registry: &'a Registry) -> Rebuild<'a> {
-        Rebuild { registry, grouper: Grouper::default(), skipped: 0, responses: 0 }
+    /// A rebuild that also sums the segments of `keys` (the new `summary_state.segment_keys`).
+    pub fn new(registry: &'a Registry, keys: &[String]) -> Rebuild<'a> {
+        Rebuild { registry, grouper: Grouper::with_keys(&keys_of(&keys_text(keys))), skipped: 0, responses: 0 }
+    }
+
+    /// The segment keys summed, as stored in `summary_state.segment_keys`.
+    pub fn keys_text(&self) -> String {
+        keys_text(&self.grouper.keys)
     }
 
     /// The summary rows computed so far, by key.
@@ -187,9 +259,11 @@ impl<'a> Rebuild<'a> {
 
     /// Adds one stored response (its `submitted_at` column as stored).
     pub fn add(&mut self, row: Row<'_>, submitted_at: &str) {
-        match Payload::from_json(row.payload).and_then(|p| p.validate(self.registry)) {
-            Ok(response) => {
-                self.grouper.add(&response, submitted_at, row.scores_mismatch);
+        let parsed =
+            Payload::from_json(row.payload).and_then(|p| Ok((p.validate(self.registry)?, meta_texts(p.meta.as_ref()))));
+        match parsed {
+            Ok((response, meta)) => {
+                self.grouper.add(&response, submitted_at, row.scores_mismatch, &meta);
                 self.responses += 1;
             }
             Err(_) => self.skipped += 1,
@@ -200,6 +274,21 @@ impl<'a> Rebuild<'a> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn segment_columns_split_at_the_first_equals_sign_and_keys_are_stored_sorted() {
+        assert_eq!(segment_column("channel", Some("partner=acme")), "channel=partner=acme");
+        assert_eq!(split_segment("channel=partner=acme"), ("channel", Some("partner=acme")));
+        assert_eq!(split_segment("channel="), ("channel", Some("")));
+        assert_eq!(split_segment("channel"), ("channel", None));
+        let keys = ["device".to_string(), "channel".to_string(), String::new(), "device".to_string()];
+        assert_eq!(keys_text(&keys), "channel,device");
+        assert_eq!(keys_of("channel,device"), ["channel", "device"]);
+        assert!(keys_of("").is_empty());
+        let meta = serde_json::json!({ "a": "x", "n": 7, "b": true, "z": null });
+        let texts = meta_texts(meta.as_object());
+        assert_eq!(texts, [("a".into(), "x".into()), ("b".into(), "true".into()), ("n".into(), "7".into())]);
+    }
 
     #[test]
     fn only_bounds_on_utc_midnight_are_whole_days() {
