@@ -3,6 +3,7 @@
 #   rustfmt   the tree as `cargo fmt` writes it (rustfmt.toml)
 #   clippy    the workspace on the host, every target, with the workspace lints of Cargo.toml
 #   clippy    the wasm crate for wasm32 with its browser tests (tests/*.rs build only there)
+#   imports   no Rust module imports one that imports it back (scripts/check-imports.py)
 #   tsc       the hand-written declarations js/eservqual.d.ts, through tests/types/usage.ts (with
 #             the DOM library) and tests/types/ssr.ts (without it, as a server-side build)
 # Warnings are errors. scripts/setup.sh installs clippy, rustfmt, the wasm target and tsc.
@@ -22,6 +23,9 @@ cargo clippy -p eservqual-server --test serve_pg --test webhooks_pg --locked -- 
 
 log "clippy (wasm32)"
 cargo clippy --target wasm32-unknown-unknown -p eservqual --all-targets --locked -- -D warnings
+
+log "no module imports one that imports it back"
+python3 scripts/check-imports.py
 
 log "tsc (js/eservqual.d.ts)"
 if [ ! -x node_modules/.bin/tsc ]; then

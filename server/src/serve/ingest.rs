@@ -2,7 +2,7 @@
 //! published JSON Schema, and the re-scoring compared with the client's `scores`.
 
 use super::api_error::{ApiError, Code};
-use super::store::NewRow;
+use super::rows::{dimension_key, meta_texts, NewRow};
 use axum::http::StatusCode;
 use eservqual_core::payload::Payload;
 use eservqual_core::score::score;
@@ -111,7 +111,7 @@ impl Checker {
             payload: text.to_string(),
             response: Some(std::sync::Arc::new(response)),
             events: Vec::new(),
-            meta: super::summaries::meta_texts(payload.meta.as_ref()),
+            meta: meta_texts(payload.meta.as_ref()),
         })
     }
 }
@@ -181,11 +181,6 @@ pub fn duplicate_key(text: &str) -> Option<String> {
     let mut de = serde_json::Deserializer::from_str(text);
     Walk { path: String::new(), found: &found }.deserialize(&mut de).ok()?;
     found.into_inner()
-}
-
-/// The stored dimension-set key of a form: its codes of D joined by `,`.
-pub fn dimension_key(form: &eservqual_core::Form) -> String {
-    form.dimensions().map(|d| d.code.as_str()).collect::<Vec<_>>().join(",")
 }
 
 /// A schema error as a 400 naming the field (`answers.EFF1.p`, `outcomes.value[0]`).

@@ -4,6 +4,7 @@
 pub mod alerts;
 pub mod api_error;
 pub mod auth;
+pub mod database;
 pub mod export;
 pub mod files;
 pub mod http;
@@ -12,6 +13,7 @@ pub mod limit;
 pub mod net;
 pub mod pg;
 pub mod proxy;
+pub mod rows;
 pub mod seed;
 pub mod store;
 pub mod summaries;
@@ -20,13 +22,14 @@ pub mod writer;
 
 use crate::cli::ServeArgs;
 use crate::error::{path_name, Error};
+use database::Location;
 use eservqual_core::{Instrument, Registry};
 use std::collections::HashSet;
 use std::io::Write;
 use std::path::PathBuf;
 use std::sync::Arc;
 use std::time::Duration;
-use store::{Filter, Location};
+use store::Filter;
 
 fn arg_error(field: &str, message: impl Into<String>) -> Error {
     Error::input(None, None, field, message)
@@ -144,7 +147,7 @@ fn open_store(db: Option<&PathBuf>, url: Option<&String>) -> Result<Arc<dyn stor
         (None, None, Some(url)) => Location::Url(url),
         (None, None, None) => Location::Sqlite(PathBuf::from("eservqual.db")),
     };
-    store::open(&location).map_err(|e| {
+    database::open(&location).map_err(|e| {
         if matches!(location, Location::Url(_)) {
             arg_error("--database-url", e.0)
         } else {

@@ -1,58 +1,13 @@
-//! Storage of received responses behind a small trait (SQLite today; the backend is chosen in
-//! [`open`] only), with numbered schema migrations and portable SQL.
+//! Storage of received responses behind a small trait, and its SQLite backend (PostgreSQL's is
+//! serve/pg.rs; serve/database.rs chooses), with numbered schema migrations and portable SQL.
 
+pub use super::rows::{Filter, NewRow, OutboxEvent, Row, Stored};
 use super::summaries::{self, Key, Pending, Rebuild, StoredSummary};
-use eservqual_core::payload::Response;
 use rusqlite::{params_from_iter, Connection, OpenFlags, OptionalExtension};
 use std::collections::BTreeMap;
 use std::fmt;
 use std::path::{Path, PathBuf};
-use std::sync::Arc;
 use std::time::Duration;
-
-/// One response to store: the payload text as received plus the columns the report needs.
-#[derive(Debug, Clone, Default)]
-pub struct NewRow {
-    /// The payload id, lower-case: the idempotency key.
-    pub id: String,
-    pub instrument: String,
-    pub format: String,
-    /// The dimension set D, codes joined by `,` (always explicit, also when all are given).
-    pub dimensions: String,
-    /// UTC, `YYYY-MM-DDTHH:MM:SS.mmmZ` (fixed width, so text order is time order).
-    pub submitted_at: String,
-    /// UTC, same form as `submitted_at`.
-    pub received_at: String,
-    /// The client's `scores` differ from the collector's re-scoring.
-    pub scores_mismatch: bool,
-    /// The payload has a comment ([`eservqual_core::payload::is_comment`]): the rows the
-    /// latest comments are read from.
-    pub has_comment: bool,
-    /// The request body as received (UTF-8, without a byte-order mark).
-    pub payload: String,
-    /// The validated response, added to the summaries when the row is new (`None`: the row
-    /// is stored without touching them).
-    pub response: Option<Arc<Response>>,
-    /// The webhook events announcing this response: written to the outbox in the insert's
-    /// transaction, and only when the row is new.
-    pub events: Vec<OutboxEvent>,
-    /// The payload's `meta` members that have a text form: the segments it is summed under.
-    pub meta: Vec<(String, String)>,
-}
-
-/// One event for one webhook, as it enters `webhook_outbox`.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
-pub struct OutboxEvent {
-    /// The `webhook-id`: derived from the event's content, so writing it twice is a no-op.
-    pub id: String,
-    /// The webhook's URL (the receiver of the event).
-    pub webhook: String,
-    pub event_type: String,
-    /// The body as sent, byte for byte (the signature covers it).
-    pub body: String,
-    /// UTC, same form as `received_at`; also the first `next_attempt_at`.
-    pub created_at: String,
-}
 
 /// An outbox row claimed for one delivery attempt.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -135,18 +90,6 @@ pub trait Outbox: Send {
     fn forms(&mut self, from: &str, to: &str) -> Result<Vec<(String, String, String)>, StoreError>;
 }
 
-/// Which stored responses to read; `None` = any.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
-pub struct Filter {
-    pub instrument: Option<String>,
-    pub format: Option<String>,
-    pub dimensions: Option<String>,
-    /// `submitted_at >= from` (same text form as the column).
-    pub from: Option<String>,
-    /// `submitted_at < to`.
-    pub to: Option<String>,
-}
-
 /// Where a page of comments ended: the last one's `submitted_at` (as stored) and `id`.
 pub type Cursor = (String, String);
 
@@ -177,17 +120,6 @@ impl From<rusqlite::Error> for StoreError {
     }
 }
 
-/// What an insert did.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Stored {
-    /// A new response, stored.
-    New,
-    /// Its id was stored before with the same response (a retry): nothing changed.
-    Same,
-    /// Its id was stored before with a different response: nothing changed.
-    Different,
-}
-
 /// The same response: equal JSON values, ids compared without case.
 pub fn same_response(a: &str, b: &str) -> bool {
     let parse = |t: &str| {
@@ -200,13 +132,6 @@ pub fn same_response(a: &str, b: &str) -> bool {
         Some(v)
     };
     a == b || matches!((parse(a), parse(b)), (Some(x), Some(y)) if x == y)
-}
-
-/// One stored response as a scan hands it out.
-#[derive(Debug, Clone, Copy)]
-pub struct Row<'a> {
-    pub payload: &'a str,
-    pub scores_mismatch: bool,
 }
 
 /// The one connection that writes.
@@ -264,37 +189,6 @@ pub trait Backend: Send + Sync {
     fn outbox(&self) -> Result<Box<dyn Outbox>, StoreError>;
     /// For the startup line, e.g. `sqlite responses.db`.
     fn describe(&self) -> String;
-}
-
-/// Where the database is.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Location {
-    Sqlite(PathBuf),
-    Url(String),
-}
-
-/// Opens (creating and migrating when needed) the database at `location`. The only place that
-/// chooses a backend.
-pub fn open(location: &Location) -> Result<Arc<dyn Backend>, StoreError> {
-    let path = match location {
-        Location::Sqlite(path) => path.clone(),
-        Location::Url(url) => {
-            if super::pg::is_postgres_url(url) {
-                return super::pg::open(url);
-            }
-            match url.strip_prefix("sqlite://").or_else(|| url.strip_prefix("sqlite:")) {
-                Some(path) if !path.is_empty() => PathBuf::from(path),
-                _ => {
-                    return Err(StoreError(format!(
-                        "unsupported database URL '{}': use sqlite:PATH or --db PATH",
-                        url.split('@').next_back().unwrap_or("")
-                    )))
-                }
-            }
-        }
-    };
-    let backend = Sqlite::open(&path)?;
-    Ok(Arc::new(backend))
 }
 
 /// The schema, one migration per version (`PRAGMA user_version` = migrations applied). Plain
@@ -931,6 +825,12 @@ impl Reader for SqliteReader {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use std::sync::Arc;
+
+    /// The SQLite store at `path`, as `database::open` hands it out.
+    fn open_file(path: &Path) -> Result<Arc<dyn Backend>, StoreError> {
+        Ok(Arc::new(Sqlite::open(path)?))
+    }
 
     fn row(id: &str) -> NewRow {
         NewRow {
@@ -955,7 +855,7 @@ mod tests {
         let _ = std::fs::create_dir_all(&dir);
         let path = dir.join("t.db");
         let _ = std::fs::remove_file(&path);
-        let backend = open(&Location::Sqlite(path.clone())).expect("open");
+        let backend = open_file(&path).expect("open");
         let mut w = backend.writer().expect("writer");
         let mut other = row("b");
         other.payload = "{\"x\": 1}".to_string();
@@ -965,7 +865,7 @@ mod tests {
         );
         assert_eq!(w.insert_batch(&[row("b"), other]).expect("insert"), vec![Stored::Same, Stored::Different]);
         drop(w);
-        let backend = open(&Location::Sqlite(path)).expect("reopen");
+        let backend = open_file(&path).expect("reopen");
         let r = backend.reader().expect("reader");
         r.ping().expect("ping");
         assert_eq!(r.count(&Filter::default()).expect("count"), 2);
@@ -990,7 +890,7 @@ mod tests {
             )
             .expect("insert");
         }
-        let backend = open(&Location::Sqlite(path.clone())).expect("migrate");
+        let backend = open_file(&path).expect("migrate");
         let filter = Filter { instrument: Some("e-s-qual".to_string()), ..Filter::default() };
         let r = backend.reader().expect("reader");
         assert!(r.summaries(&filter, &(None, None), None).expect("summaries").is_none(), "incomplete");
@@ -1004,7 +904,7 @@ mod tests {
         // A new database is complete from the start.
         let fresh = std::env::temp_dir().join(format!("eservqual-store-v3-{}.db", std::process::id()));
         let _ = std::fs::remove_file(&fresh);
-        let backend = open(&Location::Sqlite(fresh)).expect("open");
+        let backend = open_file(&fresh).expect("open");
         let r = backend.reader().expect("reader");
         assert!(r.summaries(&filter, &(None, None), None).expect("summaries").is_some());
     }
@@ -1049,7 +949,7 @@ mod tests {
                 .expect("insert");
             }
         }
-        let backend = open(&Location::Sqlite(path.clone())).expect("migrate");
+        let backend = open_file(&path).expect("migrate");
         let conn = Connection::open(&path).expect("open");
         for (id, _, expected) in &stored {
             let has: i64 =
@@ -1089,22 +989,5 @@ mod tests {
             .expect("plan rows");
         assert!(plan.iter().any(|p| p.contains("USING INDEX responses_comments")), "{plan:?}");
         assert!(!plan.iter().any(|p| p.contains("USE TEMP B-TREE FOR ORDER BY")), "a full sort: {plan:?}");
-    }
-
-    #[test]
-    fn sqlite_urls_open_a_file() {
-        let path = std::env::temp_dir().join(format!("eservqual-store-url-{}.db", std::process::id()));
-        let backend = open(&Location::Url(format!("sqlite:{}", path.display()))).expect("open");
-        assert!(backend.describe().starts_with("sqlite "));
-        backend.reader().and_then(|r| r.ping()).expect("ping");
-        let err = open(&Location::Url("mysql://x".to_string())).err().expect("an error");
-        assert!(err.0.contains("use sqlite:PATH"), "{err}");
-    }
-
-    #[test]
-    fn postgres_urls_go_to_postgres_without_showing_the_password() {
-        // Nothing listens on port 1: refused at once, named without the password.
-        let err = open(&Location::Url("postgres://u:secret@127.0.0.1:1/x".to_string())).err().expect("an error");
-        assert!(err.0.contains("postgres://u@127.0.0.1:1/x") && !err.0.contains("secret"), "{err}");
     }
 }

@@ -28,9 +28,7 @@
 //!   cannot be read back: reports over their days scan, and a batch that meets one marks it
 //!   stale. That is said once per process ([`unreadable`]), naming the rebuild that ends it.
 
-use super::ingest::dimension_key;
-use super::store::{Filter, NewRow, Row, Stored};
-use eservqual_core::dataset::meta_text;
+use super::rows::{dimension_key, meta_texts, Filter, NewRow, Row, Stored};
 use eservqual_core::payload::{Payload, Response};
 use eservqual_core::summary::Summary;
 use eservqual_core::ErrorCode;
@@ -101,11 +99,6 @@ pub fn keys_text(keys: &[String]) -> String {
 /// The keys of a stored `summary_state.segment_keys`.
 pub fn keys_of(text: &str) -> Vec<String> {
     text.split(',').filter(|k| !k.is_empty()).map(str::to_string).collect()
-}
-
-/// The `meta` members of a payload that have a text form (as the report's segments read them).
-pub fn meta_texts(meta: Option<&serde_json::Map<String, serde_json::Value>>) -> Vec<(String, String)> {
-    meta.map(|m| m.iter().filter_map(|(k, v)| Some((k.clone(), meta_text(v)?))).collect()).unwrap_or_default()
 }
 
 /// What a batch (or a rebuild) adds to one summary row.
