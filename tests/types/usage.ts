@@ -110,6 +110,7 @@ const full: Required<Config> = {
   timeoutMs: 10_000,
   site: "shop",
   meta: { plan: "free", cart: 3, returning: true },
+  resumeHours: 48,
 };
 const minimal: Config = { endpoint: "https://collect.example.com/v1/responses" };
 const variants: Config[] = [
