@@ -2,7 +2,8 @@
 // into a throw-away app whose React is the repository's (devDependencies), then, in a Node with
 // no `window` or `document`, importing the component and renderToString: the inline target
 // element is rendered, a popover nothing, and neither the component nor the module behind it
-// reads `window` or `document` (a getter on each records who asks). Needs scripts/build-wasm.sh.
+// reads `window` or `document` (a getter on each records who asks); and TypeScript finds the
+// component's declarations through the tarball's exports map. Needs scripts/build-wasm.sh.
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
 import { execFileSync } from "node:child_process";
@@ -109,4 +110,22 @@ test("the traps see a read of window from the package (the check can fail)", () 
   } finally {
     writeFileSync(file, original);
   }
+});
+
+test("TypeScript finds the types of eservqual/react through the tarball's exports map", () => {
+  // The app's own @types/react, as an app with React and TypeScript has it.
+  mkdirSync(join(dir, "node_modules/@types"), { recursive: true });
+  symlinkSync(join(ROOT, "node_modules/@types/react"), join(dir, "node_modules/@types/react"), "dir");
+  writeFileSync(
+    join(dir, "app.tsx"),
+    `import { Eservqual } from "eservqual/react";
+export const ok = <Eservqual endpoint="https://x.example" mode="inline" onSubmit={(d) => d.scores.class} />;
+// @ts-expect-error: the detail of "delivered" has no payload
+export const bad = <Eservqual endpoint="https://x.example" onDelivered={(d) => d.payload} />;
+`,
+  );
+  const tsc = join(ROOT, "node_modules/.bin/tsc");
+  const args = ["--noEmit", "--strict", "--jsx", "react-jsx", "--module", "esnext", "--moduleResolution", "bundler", "--target", "es2022", "--lib", "es2022,dom", "--types", "", "app.tsx"];
+  const traced = execFileSync(tsc, [...args, "--traceResolution"], { cwd: dir, encoding: "utf8" });
+  assert.match(traced, /Module name 'eservqual\/react' was successfully resolved to '[^']*node_modules\/eservqual\/react\.d\.ts'/);
 });
