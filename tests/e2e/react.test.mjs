@@ -86,6 +86,8 @@ test("StrictMode makes one widget; it survives re-renders, follows the locale, d
   // Unmounting destroys it: no widget element, no target.
   await s.page.getByRole("button", { name: "Hide the questionnaire" }).click();
   await s.page.getByRole("button", { name: "Show the questionnaire" }).waitFor();
+  // The unmount's effect cleanup may run just after the commit that removed the target.
+  await s.page.waitForFunction(() => !document.querySelector("[data-eservqual]"), null, { timeout: 5000 }).catch(() => {});
   assert.deepEqual(await hosts(), { ever: 2, now: 0 }, "no widget element is left");
   assert.equal(await s.page.locator("#survey").count(), 0);
   assert.deepEqual(s.problems, []);
