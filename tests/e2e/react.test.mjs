@@ -3,7 +3,8 @@
 // (scripts/build-vite-example.sh), renders <Eservqual mode="inline"> in StrictMode in Chromium.
 // StrictMode's mount, unmount and mount again make one widget, ever; a re-render with props of
 // equal value keeps it; a new locale re-creates it; the questionnaire answered by keyboard is
-// delivered to the collector; unmounting leaves no widget element on the page.
+// delivered to the collector; unmounting leaves no widget element on the page; mounting again
+// asks no one who has just answered, and, the visitor's stored state cleared, makes one widget.
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
 import { cpSync, existsSync, readdirSync, readFileSync } from "node:fs";
@@ -90,6 +91,25 @@ test("StrictMode makes one widget; it survives re-renders, follows the locale, d
   await s.page.waitForFunction(() => !document.querySelector("[data-eservqual]"), null, { timeout: 5000 }).catch(() => {});
   assert.deepEqual(await hosts(), { ever: 2, now: 0 }, "no widget element is left");
   assert.equal(await s.page.locator("#survey").count(), 0);
+
+  // Mounted again: a widget is made, but this visitor has just answered (recontactDays), so it
+  // shows nothing and adds nothing to the page.
+  const remount = async () => {
+    await s.page.getByRole("button", { name: "Hide the questionnaire" }).click();
+    await s.page.evaluate(() => delete document.documentElement.dataset.ready);
+    await s.page.getByRole("button", { name: "Show the questionnaire" }).click();
+    await s.page.waitForFunction(() => document.documentElement.dataset.ready === "zh-CN", null, { timeout: 30000 });
+  };
+  await s.page.getByRole("button", { name: "Show the questionnaire" }).click();
+  await s.page.waitForFunction(() => document.documentElement.dataset.ready === "zh-CN", null, { timeout: 30000 });
+  await s.page.waitForTimeout(300);
+  assert.deepEqual(await hosts(), { ever: 2, now: 0 }, "a visitor who has just answered is not asked again");
+  assert.equal(await s.page.locator("#survey").count(), 1, "the target is rendered");
+  // With the visitor's stored state gone, mounting again asks again: one new widget.
+  await s.page.evaluate(() => localStorage.clear());
+  await remount();
+  await s.page.getByRole("button", { name: ZH.next }).waitFor();
+  assert.deepEqual(await hosts(), { ever: 3, now: 1 });
   assert.deepEqual(s.problems, []);
   await s.context.close();
 });
