@@ -26,7 +26,8 @@ pkg:
 test-js:
 	node --test --test-concurrency=1 tests/js/
 
-# Real Chromium against the real collector serving the built package (needs `pkg`).
+# Real Chromium against the real collector serving the built package (needs `pkg`), the
+# dashboard and the Vite and React example apps built from the packed tarball.
 test-e2e:
 	$(CARGO) build -p eservqual-server --locked
 	scripts/build-dashboard.sh

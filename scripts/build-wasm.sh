@@ -6,6 +6,10 @@
 #                           fetches only the one it speaks, held to the SRI hash written into it
 #   embed.js                the script-tag loader (js/embed.js), with the SRI hashes of both
 #   eservqual.d.ts          the hand-written declarations (js/eservqual.d.ts); package.json
+#   react.mjs, react.d.ts   `eservqual/react`, the React component (js/react.js, copied as it is:
+#                           plain JS for the app's bundler) and its declarations; `.mjs`, so it
+#                           is outside the size budget's pkg/*.js: only an app that imports it
+#                           loads it, and it changes nothing in the module, wasm or loader
 #   README.md, CHANGELOG.md, LICENSE-MIT, LICENSE-APACHE   copied from the root
 # esbuild bundles and minifies, then terser minifies again (three compress passes, functions
 # hoisted, names mangled: ~100 gzip bytes more off the module and ~70 off the loader than esbuild
@@ -98,6 +102,8 @@ terse "$stage/embed.js" --output pkg/embed.js
 
 # The generated declarations describe only the raw exports; ours are the documented API.
 cp js/eservqual.d.ts pkg/eservqual.d.ts
+cp js/react.js pkg/react.mjs
+cp js/react.d.ts pkg/react.d.ts
 
 version="$(awk -F'"' '/^\[workspace.package\]/ { ws = 1 } ws && /^version/ { print $2; exit }' Cargo.toml)"
 repository="$(awk -F'"' '/^\[workspace.package\]/ { ws = 1 } ws && /^repository/ { print $2; exit }' Cargo.toml)"
@@ -106,7 +112,8 @@ repository="$(awk -F'"' '/^\[workspace.package\]/ { ws = 1 } ws && /^repository/
 cp README.md CHANGELOG.md LICENSE-MIT LICENSE-APACHE pkg/
 # "sideEffects": only the loader has one (it sets window.eservqual and starts), so a bundler keeps
 # `import "eservqual/embed.js"` and may drop an unused import of the module. "engines": the
-# module uses fetch and WebAssembly, so Node 18 or later for score() on a server.
+# module uses fetch and WebAssembly, so Node 18 or later for score() on a server. React is a peer
+# of `eservqual/react` only, so optional: an app without React installs nothing more.
 cat > pkg/package.json <<JSON
 {
   "name": "eservqual",
@@ -124,12 +131,15 @@ cat > pkg/package.json <<JSON
   "types": "eservqual.d.ts",
   "exports": {
     ".": { "types": "./eservqual.d.ts", "default": "./eservqual.js" },
+    "./react": { "types": "./react.d.ts", "default": "./react.mjs" },
     "./embed.js": "./embed.js",
     "./eservqual_wasm_bg.wasm": "./eservqual_wasm_bg.wasm",
     "./text-*.txt": "./text-*.txt",
     "./package.json": "./package.json"
   },
-  "files": ["eservqual.js", "eservqual_wasm_bg.wasm", "text-en.txt", "text-zh-CN.txt", "text-zh-TW.txt", "eservqual.d.ts", "embed.js", "README.md", "CHANGELOG.md", "LICENSE-MIT", "LICENSE-APACHE"],
+  "files": ["eservqual.js", "eservqual_wasm_bg.wasm", "text-en.txt", "text-zh-CN.txt", "text-zh-TW.txt", "eservqual.d.ts", "react.mjs", "react.d.ts", "embed.js", "README.md", "CHANGELOG.md", "LICENSE-MIT", "LICENSE-APACHE"],
+  "peerDependencies": { "react": ">=18" },
+  "peerDependenciesMeta": { "react": { "optional": true } },
   "sideEffects": ["./embed.js"]
 }
 JSON

@@ -4,8 +4,9 @@
 #   clippy    the workspace on the host, every target, with the workspace lints of Cargo.toml
 #   clippy    the wasm crate for wasm32 with its browser tests (tests/*.rs build only there)
 #   imports   no Rust module imports one that imports it back (scripts/check-imports.py)
-#   tsc       the hand-written declarations js/eservqual.d.ts, through tests/types/usage.ts (with
-#             the DOM library) and tests/types/ssr.ts (without it, as a server-side build)
+#   tsc       the hand-written declarations js/eservqual.d.ts and js/react.d.ts, through
+#             tests/types/usage.ts and react.tsx (with the DOM library) and tests/types/ssr.ts and
+#             react-ssr.ts (without it, as a server-side build)
 # Warnings are errors. scripts/setup.sh installs clippy, rustfmt, the wasm target and tsc.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -27,7 +28,7 @@ cargo clippy --target wasm32-unknown-unknown -p eservqual --all-targets --locked
 log "no module imports one that imports it back"
 python3 scripts/check-imports.py
 
-log "tsc (js/eservqual.d.ts)"
+log "tsc (js/eservqual.d.ts, js/react.d.ts)"
 if [ ! -x node_modules/.bin/tsc ]; then
   log "installing npm packages (typescript)"
   PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD=1 npm ci --no-audit --no-fund
