@@ -1,8 +1,11 @@
 #!/usr/bin/env bash
-# Packs pkg/ as npm would publish it (npm pack), installs the tarball into the Vite examples and
-# builds each to its dist/: www/examples/vite (the plain module) and www/examples/react (the
-# `eservqual/react` component in a React app). `scripts/build-vite-example.sh react` builds only
-# the named ones. Run scripts/build-wasm.sh first.
+# Packs pkg/ as npm would publish it (npm pack) and installs the tarball into the Vite examples:
+# www/examples/vite (the plain module), built here to its dist/ (the demo serves it), and
+# www/examples/react (the `eservqual/react` component in a React app), installed only. The React
+# app is built by its end-to-end test into that test's own temporary folder
+# (tests/e2e/react.test.mjs), never into the tree: React's DOM code sets innerHTML, which no page
+# served from www/ may carry. `scripts/build-vite-example.sh react` does only the named ones.
+# Run scripts/build-wasm.sh first.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -18,7 +21,12 @@ for name in "${examples[@]}"; do
     # A fresh install of the tarball every time: its bytes change with every build.
     rm -rf node_modules/eservqual package-lock.json
     npm install --no-audit --no-fund --loglevel=error
-    npx vite build --logLevel warn
+    rm -rf dist
+    [ "$name" = react ] || npx vite build --logLevel warn
   )
-  echo "build-vite-example: built www/examples/$name/dist/ from $tarball"
+  if [ "$name" = react ]; then
+    echo "build-vite-example: installed $tarball into www/examples/react/ (its test builds it)"
+  else
+    echo "build-vite-example: built www/examples/$name/dist/ from $tarball"
+  fi
 done

@@ -1,8 +1,10 @@
 #!/usr/bin/env bash
 # The demo: builds everything, prints the report of a synthetic shop, then starts the collector
 # on loopback with its database under .demo/ (seeded on first start with synthetic responses of
-# the last eight weeks) serving the shop page with the widget, the strict-CSP page, the inline,
-# Vite and React examples and the dashboard. Nothing to configure; Ctrl-C stops it cleanly.
+# the last eight weeks) serving the shop page with the widget, the strict-CSP page, the inline
+# and Vite examples and the dashboard. (The React app of www/examples/react is built and run by
+# its end-to-end test, tests/e2e/react.test.mjs: React's bundle is not served from www/.)
+# Nothing to configure; Ctrl-C stops it cleanly.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -32,7 +34,6 @@ demo: starting the collector on $base (Ctrl-C stops it)
   inline questionnaire        $base/inline/
   strict-CSP page             $base/csp/
   Vite example (npm package)  $base/examples/vite/dist/
-  React example               $base/examples/react/dist/
   dashboard                   the one-time URL printed below (token in .demo/admin-token)
 TEXT
 exec "$bin" serve --addr "$addr" --db .demo/demo.db --www www --seed 400 --segment channel,device --admin-token-file .demo/admin-token

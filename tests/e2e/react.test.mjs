@@ -1,25 +1,29 @@
 // `eservqual/react` in a real React app: the React example (www/examples/react), which installed
-// the packed tarball of pkg/ and was built by Vite with React's development build
-// (scripts/build-vite-example.sh), renders <Eservqual mode="inline"> in StrictMode in Chromium.
+// the packed tarball of pkg/ (scripts/build-vite-example.sh) and is built here by Vite with
+// React's development build into the collector's temporary www/ (never into the tree), renders <Eservqual mode="inline"> in StrictMode in Chromium.
 // StrictMode's mount, unmount and mount again make one widget, ever; a re-render with props of
 // equal value keeps it; a new locale re-creates it; the questionnaire answered by keyboard is
 // delivered to the collector; unmounting leaves no widget element on the page; mounting again
 // asks no one who has just answered, and, the visitor's stored state cleared, makes one widget.
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
-import { cpSync, existsSync, readdirSync, readFileSync } from "node:fs";
+import { execFileSync } from "node:child_process";
+import { existsSync, readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { ROOT, answerByKeyboard, browser, collector, page } from "./harness.mjs";
 
-const DIST = join(ROOT, "www/examples/react/dist");
+const APP = join(ROOT, "www/examples/react");
+let DIST;
 const ZH = { next: "下一步", submit: "提交" };
 let server;
 let chrome;
 
 before(async () => {
-  assert.ok(existsSync(join(DIST, "index.html")), "run scripts/build-vite-example.sh first");
+  assert.ok(existsSync(join(APP, "node_modules/eservqual/package.json")), "run scripts/build-vite-example.sh first");
   server = await collector();
-  cpSync(DIST, join(server.dir, "www/react"), { recursive: true });
+  // Built into the collector's temporary folder, removed with it.
+  DIST = join(server.dir, "www/react");
+  execFileSync(join(APP, "node_modules/.bin/vite"), ["build", "--outDir", DIST, "--emptyOutDir", "--logLevel", "warn"], { cwd: APP, stdio: ["ignore", "inherit", "inherit"] });
   chrome = await browser();
 });
 
