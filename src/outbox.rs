@@ -52,7 +52,7 @@ thread_local! {
     /// Another tab's copy of localStorage learns of the removal a little later than the lock
     /// manager learns of a release, so releasing at once would let that tab read the entry
     /// stale and send it again; a lock still held makes it skip.
-    static SETTLED: RefCell<Vec<Lock>> = const { RefCell::new(Vec::new()) };
+    static SETTLED: RefCell<Vec<(String, Lock)>> = const { RefCell::new(Vec::new()) };
 }
 
 /// The outbox of one endpoint on this page; dropping it removes its listeners and timer (a
@@ -119,7 +119,9 @@ impl Outbox {
     }
 
     /// Queues a response (refused with a `failed` report when too large or the outbox is
-    /// full; nothing pending is dropped for it), then attempts it at once.
+    /// full; nothing pending is dropped for it), then attempts it at once, and once more with
+    /// `keepalive` when the page is hiding. A response of an id queued before (a partial
+    /// response, then the complete one) replaces it.
     pub fn submit(self: &Rc<Self>, id: String, body: String) {
         let held: Vec<Entry> = pending().into_iter().map(|s| s.entry).collect();
         if let Err(refusal) = rules::admit(&held, body.len()) {
@@ -128,8 +130,16 @@ impl Outbox {
         let now = js_sys::Date::now();
         let entry =
             Entry { id: id.clone(), bytes: body.len(), queued_ms: now, first_ms: None, attempts: 0, next_ms: now };
-        let stored = save(Stored { entry, endpoint: self.transport.endpoint.clone(), body });
-        (self.sink)(Report::Queued { id: id.clone(), stored });
+        // The lock of this id's earlier response, delivered from this page, no longer guards
+        // anything: a stale copy of that one reaching the collector after this one changes
+        // nothing there (docs/interfaces.md "Partial responses").
+        SETTLED.with(|s| s.borrow_mut().retain(|(held, _)| *held != id));
+        let stored = Stored { entry, endpoint: self.transport.endpoint.clone(), body };
+        if self.hid.get() {
+            send(&self.transport, Rc::downgrade(self), &stored, None);
+        }
+        let saved = save(stored);
+        (self.sink)(Report::Queued { id: id.clone(), stored: saved });
         self.attempt(id);
     }
 
@@ -156,7 +166,7 @@ impl Outbox {
         let entries: Vec<Entry> = mine.iter().map(|s| s.entry.clone()).collect();
         for id in rules::keepalive_batch(&entries) {
             let Some(s) = mine.iter().find(|s| s.entry.id == id) else { continue };
-            send(&self.transport, Rc::downgrade(self), id.to_string(), &s.body, None);
+            send(&self.transport, Rc::downgrade(self), s, None);
         }
     }
 
@@ -178,7 +188,7 @@ impl Outbox {
         with_lock(&rules::key(&id), move |lock| {
             // Read again under the lock: another tab may have delivered it meanwhile.
             match lock.and_then(|l| Some((l, load(&id)?))) {
-                Some((lock, stored)) => send(&transport, weak, id, &stored.body, Some(lock)),
+                Some((lock, stored)) => send(&transport, weak, &stored, Some(lock)),
                 None => {
                     done_sending(&id);
                     settled(&weak, None);
@@ -223,17 +233,18 @@ impl Outbox {
     }
 }
 
-/// Sends `body` once and settles its entry. A normal attempt holds the response's `lock` and
+/// Sends `stored` once and settles its entry. A normal attempt holds the response's `lock` and
 /// its in-flight mark until the entry says what happened: the mark is then cleared, and the
 /// lock released when the response waits for another attempt or kept in [`SETTLED`] when it is
 /// gone. A keepalive copy (`None`) holds neither.
-fn send(transport: &Transport, outbox: Weak<Outbox>, id: String, body: &str, lock: Option<Lock>) {
-    delivery::attempt(transport, body, lock.is_none(), move |outcome, retry_after| {
-        let report = complete(&id, outcome, retry_after.as_deref());
+fn send(transport: &Transport, outbox: Weak<Outbox>, stored: &Stored, lock: Option<Lock>) {
+    let (id, queued_ms) = (stored.entry.id.clone(), stored.entry.queued_ms);
+    delivery::attempt(transport, &stored.body, lock.is_none(), move |outcome, retry_after| {
+        let report = complete(&id, queued_ms, outcome, retry_after.as_deref());
         if let Some(lock) = lock {
             done_sending(&id);
             if matches!(report, Some(Report::Delivered { .. } | Report::Failed { .. })) {
-                SETTLED.with(|s| s.borrow_mut().push(lock));
+                SETTLED.with(|s| s.borrow_mut().push((id, lock)));
             }
         }
         settled(&outbox, report);
@@ -255,10 +266,12 @@ fn settled(outbox: &Weak<Outbox>, report: Option<Report>) {
     }
 }
 
-/// Applies an attempt's outcome to the stored entry: removed when delivered or given up,
-/// rescheduled otherwise. `None` when the entry is gone already (another copy settled it).
-fn complete(id: &str, outcome: Outcome, retry_after: Option<&str>) -> Option<Report> {
-    let mut stored = load(id)?;
+/// Applies an attempt's outcome to the stored entry queued at `queued_ms`: removed when
+/// delivered or given up, rescheduled otherwise. `None` when that entry is gone already (another
+/// copy settled it) or was replaced meanwhile (the complete response of a partial one in flight),
+/// which then waits for its own attempt.
+fn complete(id: &str, queued_ms: f64, outcome: Outcome, retry_after: Option<&str>) -> Option<Report> {
+    let mut stored = load(id).filter(|s| s.entry.queued_ms == queued_ms)?;
     let now = js_sys::Date::now();
     let counted = stored.entry.attempts;
     let (kept, next) = rules::after_attempt(stored.entry.clone(), outcome, retry_after, now, js_sys::Math::random());

@@ -82,6 +82,8 @@ struct State {
     /// The questionnaire in progress is kept to continue, under the stored draft's id
     /// (`resumeHours`; with consent, never under GPC).
     keep_draft: bool,
+    /// The id a partial response of this questionnaire went out under, once one did.
+    partial_id: Option<String>,
 }
 
 /// `init(config)`: the Survey, or the config's error (its one console message, naming the
@@ -300,6 +302,14 @@ impl Inner {
         };
         let [a, b, c, d] = ui::READERS;
         let mut listeners = vec![on(a), on(b), on(c), on(d)];
+        if let (true, Some(w)) = (self.cfg().partial, dom::window()) {
+            let weak = weak.clone();
+            listeners.push(Listener::new(w.as_ref(), "pagehide", false, move |_| {
+                if let Some(inner) = weak.upgrade() {
+                    inner.left();
+                }
+            }));
+        }
         if self.cfg().mode != Mode::Inline {
             listeners.push(Listener::new(view.frame.as_ref(), "close", false, move |_| {
                 if let Some(inner) = weak.upgrade() {
@@ -405,6 +415,7 @@ impl Inner {
 
     /// The frame closed (Escape, the close button, `close()`): a dismissal unless submitted.
     fn closed(self: &Rc<Self>) {
+        let mut partial = None;
         let launcher = {
             let Ok(mut st) = self.st.try_borrow_mut() else { return };
             if !st.open {
@@ -414,15 +425,58 @@ impl Inner {
             if st.thanks.is_none() {
                 record_dismiss(&mut st.memory, js_sys::Date::now());
                 dom::storage_set(ask::MEMORY_KEY, &js::memory_json(&st.memory));
-                // Dismissed: the draft goes (this page keeps the answers for a reopen).
+                partial = self.partial(&mut st);
+                // Dismissed: the draft goes (this page keeps the answers for a reopen, which
+                // then completes the partial response under its id).
                 dom::storage_remove(&self.draft_key());
+                st.keep_draft &= partial.is_none();
             }
             st.view.as_ref().and_then(|v| v.launcher.clone())
         };
         if let Some(l) = launcher {
             dom::focus(&l);
         }
+        self.send_partial(partial);
         self.emit("close", &Object::new().into());
+    }
+
+    /// The page hides for good: what the visitor answered so far goes out as a partial
+    /// response, and the draft stays to continue on the next page.
+    fn left(self: &Rc<Self>) {
+        let partial = self.st.try_borrow_mut().ok().and_then(|mut st| self.partial(&mut st));
+        self.send_partial(partial);
+    }
+
+    /// The id this questionnaire's response goes out under: the kept draft's (none when another
+    /// tab submitted it: then a new one), else the one its partial response went out under.
+    fn response_id(&self, st: &State) -> Option<String> {
+        match st.keep_draft {
+            true => self.stored_draft(js_sys::Date::now()).map(|d| d.id),
+            false => st.partial_id.clone(),
+        }
+    }
+
+    /// The partial response of a visitor who leaves unsubmitted, with `partial: true` and the
+    /// first step complete (docs/interfaces.md "Partial responses").
+    fn partial(&self, st: &mut State) -> Option<JsValue> {
+        let cfg = &self.ui.cfg;
+        let first = *st.q.steps(cfg).first()?;
+        if !cfg.partial || st.thanks.is_some() || !st.q.missing(cfg, first).is_empty() {
+            return None;
+        }
+        let id = self.response_id(st).unwrap_or_else(dom::uuid_v4);
+        st.partial_id = Some(id.clone());
+        let mut out = submit::response(cfg, &self.ui.loc, &st.q, Some(id), st.started_at.clone());
+        out.partial = true;
+        Some(js::outgoing(&out))
+    }
+
+    /// Hands a partial response through `beforeSend` to the outbox (with no borrow held).
+    fn send_partial(self: &Rc<Self>, payload: Option<JsValue>) {
+        let Some(payload) = payload else { return };
+        let id = dom::get(&payload, "id").as_string().unwrap_or_default();
+        let inner = self.clone();
+        submit::before_send(self.before_send.clone(), payload, move |payload, r| inner.send(id, payload, r));
     }
 
     pub fn destroy(&self) {
@@ -579,7 +633,7 @@ impl Inner {
             let cfg = &self.ui.cfg;
             // The id of the draft still stored (another tab may have submitted it since), which
             // then goes: the outbox holds the response from here.
-            let id = st.keep_draft.then(|| self.stored_draft(js_sys::Date::now())).flatten().map(|d| d.id);
+            let id = self.response_id(&st);
             dom::storage_remove(&self.draft_key());
             let out = submit::response(cfg, &self.ui.loc, &st.q, id, st.started_at.clone());
             let summary = if cfg.show_summary { summary(cfg, &self.ui.loc, &out.scores) } else { Vec::new() };
@@ -607,9 +661,11 @@ impl Inner {
 
     /// Hands what `beforeSend` answered to the outbox, or says why nothing is sent.
     fn send(&self, id: String, payload: JsValue, hook: dom::Settled) {
+        // The complete response (the thank-you is up), not a partial one: the status line's.
+        let own = self.st.try_borrow().is_ok_and(|st| st.thanks.is_some());
         match submit::body(payload, hook) {
             Ok(text) => {
-                if let Ok(mut st) = self.st.try_borrow_mut() {
+                if let (true, Ok(mut st)) = (own, self.st.try_borrow_mut()) {
                     st.sent_id = Some(id.clone());
                 }
                 let outbox = self.outbox.try_borrow().ok().and_then(|o| o.clone());
@@ -619,7 +675,9 @@ impl Inner {
             }
             Err(reason) => {
                 // Cancelled by the page: no failure to show.
-                self.set_status((reason != "cancelled").then(|| self.ui.t("ui.status.failed")));
+                if own {
+                    self.set_status((reason != "cancelled").then(|| self.ui.t("ui.status.failed")));
+                }
                 self.emit("failed", &submit::delivery_event(&id, Some(reason), None).into());
             }
         }

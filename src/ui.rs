@@ -12,7 +12,7 @@ use eservqual_core::payload::{COMMENT_MAX_CHARS, LOYALTY_ITEMS, VALUE_ITEMS};
 use eservqual_core::questionnaire::{
     fields_in_order, key, numbered, recovery, weight_key, Questionnaire, Step, Val, SCREEN, WEIGHTS,
 };
-use eservqual_core::text::{fill, int};
+use eservqual_core::text::{fill, int, integer};
 use wasm_bindgen::{JsCast, JsValue};
 use web_sys::{Document, Element, ShadowRoot};
 
@@ -165,7 +165,11 @@ fn changed(ev: &JsValue) -> Option<Act> {
         return None;
     }
     let value = input.value();
-    let val = if value == "na" { Val::Na } else { value.parse::<i16>().map_or(Val::Na, Val::N) };
+    let val = if value == "na" {
+        Val::Na
+    } else {
+        integer(&value).and_then(|n| i16::try_from(n).ok()).map_or(Val::Na, Val::N)
+    };
     Some(Act::Answer(input.name(), val))
 }
 

@@ -50,6 +50,8 @@ pub struct Outgoing {
     pub meta: Keyed<Meta>,
     pub scores: Scores,
     pub sdk: Sdk,
+    /// The answers of a visitor who left half-way (`"status": "partial"`), not a complete response.
+    pub partial: bool,
 }
 
 fn answer(raw: &[Option<i16>; 4], format: Format) -> Answer {
@@ -143,6 +145,7 @@ pub fn build(config: &Config, answers: &Answers, env: Envelope) -> Outgoing {
         meta: config.meta.clone(),
         scores,
         sdk: Sdk { name: SDK_NAME.to_string(), version: env.sdk_version },
+        partial: false,
     }
 }
 

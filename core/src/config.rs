@@ -46,6 +46,7 @@ pub const KEYS: &[&str] = &[
     "site",
     "meta",
     "resumeHours",
+    "partial",
 ];
 
 /// The outcome questions, in the order the widget asks them.
@@ -165,6 +166,8 @@ pub struct Config {
     pub meta: Keyed<Meta>,
     /// How long a half-finished questionnaire is kept to continue (0: not kept).
     pub resume_hours: f64,
+    /// Answers of a visitor who leaves half-way are sent as a partial response.
+    pub partial: bool,
 }
 
 /// The longest `resumeHours`: thirty days.
@@ -346,6 +349,7 @@ impl Config {
             }
             None => 24.0,
         };
+        let partial = flag(&mut f, "partial", false)?;
         Ok(Config {
             endpoint,
             form,
@@ -368,6 +372,7 @@ impl Config {
             site,
             meta,
             resume_hours,
+            partial,
         })
     }
 }

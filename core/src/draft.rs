@@ -28,7 +28,7 @@ pub fn key(site: Option<&str>, instrument: &str) -> String {
 
 /// Whole milliseconds as written (an integer parser: a float parser would add ~18 KB of wasm).
 fn ms(text: &str) -> Option<f64> {
-    text.parse::<u64>().ok().map(|n| n as f64)
+    crate::text::integer(text).filter(|n| *n >= 0).map(|n| n as f64)
 }
 
 /// A saved questionnaire in progress.

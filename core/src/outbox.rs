@@ -4,6 +4,7 @@
 //! entries in storage and calls these; time and randomness come in as arguments.
 
 use crate::retry::{self, Attempt, Next, Outcome};
+use crate::text::{int, integer};
 
 /// The largest payload accepted, in bytes of its JSON.
 pub const MAX_PAYLOAD_BYTES: usize = 48 * 1024;
@@ -160,10 +161,13 @@ impl Stored {
     /// (the config's check refuses them).
     pub fn encode(&self) -> String {
         let e = &self.entry;
-        let ms = |v: f64| (v.max(0.0) as u64).to_string();
+        let ms = |v: f64| int(v.max(0.0) as i64);
         let first = e.first_ms.map_or_else(|| "-".to_string(), ms);
-        let fields = [FORMAT, &ms(e.queued_ms), &first, &e.attempts.to_string(), &ms(e.next_ms), &self.endpoint];
-        let mut out = fields.join(" ");
+        let mut out = String::from(FORMAT);
+        for field in [&ms(e.queued_ms), &first, &int(e.attempts.into()), &ms(e.next_ms), &self.endpoint] {
+            out.push(' ');
+            out.push_str(field);
+        }
         out.push('\n');
         out.push_str(&self.body);
         out
@@ -173,7 +177,7 @@ impl Stored {
     pub fn decode(id: &str, value: &str) -> Option<Stored> {
         let (head, body) = value.split_once('\n')?;
         let mut f = head.split(' ');
-        let ms = |s: &str| s.parse::<u64>().ok().map(|v| v as f64);
+        let ms = |s: &str| integer(s).filter(|n| *n >= 0).map(|n| n as f64);
         if f.next()? != FORMAT {
             return None;
         }
@@ -182,7 +186,7 @@ impl Stored {
             "-" => None,
             s => Some(ms(s)?),
         };
-        let attempts = f.next()?.parse().ok()?;
+        let attempts = integer(f.next()?).and_then(|n| u32::try_from(n).ok())?;
         let next_ms = ms(f.next()?)?;
         let endpoint = f.next()?.to_string();
         if f.next().is_some() || endpoint.is_empty() {

@@ -490,6 +490,7 @@ const SCORE_KEYS: &[&str] = &[
     "meta",
     "scores",
     "sdk",
+    "status",
 ];
 
 fn score_tree<J: Json>(input: &J, registry: &Registry) -> Result<Scores, Error> {

@@ -163,6 +163,17 @@ pub fn char_count(s: &str) -> usize {
     s.bytes().filter(|b| b & 0xC0 != 0x80).count()
 }
 
+/// The decimal integer `s`: an optional `-`, then 1 to 15 ASCII digits (exact in an `f64`). A
+/// plain loop: `str::parse` links an integer parser per type, with its error formatting.
+pub fn integer(s: &str) -> Option<i64> {
+    let (sign, d) = match s.strip_prefix('-') {
+        Some(d) => (-1, d),
+        None => (1, s),
+    };
+    (!d.is_empty() && d.len() <= 15 && d.bytes().all(|b| b.is_ascii_digit()))
+        .then(|| sign * d.bytes().fold(0, |n, b| n * 10 + i64::from(b - b'0')))
+}
+
 /// `n` in decimal. A plain loop: integer `Display` (`to_string`, `format!("{n}")`) links the
 /// formatting machinery into the wasm.
 pub fn int(n: i64) -> String {
@@ -227,6 +238,17 @@ mod tests {
     fn int_is_display() {
         for n in [0, 7, -7, 10, 99, 100, -32768, 32767, i64::MAX, i64::MIN] {
             assert_eq!(int(n), n.to_string());
+        }
+    }
+
+    #[test]
+    fn integer_reads_what_parse_reads_up_to_fifteen_digits() {
+        for s in ["0", "7", "-7", "0042", "32767", "-32768", "1733300000000", "999999999999999"] {
+            assert_eq!(integer(s), s.parse::<i64>().ok(), "{s}");
+        }
+        // What `parse` would take but these stored values never hold, and what neither takes.
+        for s in ["", "-", "+5", " 5", "5 ", "1.5", "1e3", "٣", "1000000000000000", "--1"] {
+            assert_eq!(integer(s), None, "{s}");
         }
     }
 

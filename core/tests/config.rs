@@ -49,6 +49,8 @@ fn defaults() {
     assert_eq!(c.theme.mode, ThemeMode::Auto);
     assert_eq!(c.timeout_ms, 10_000.0);
     assert!(!c.before_send && c.headers.is_empty() && c.meta.is_empty() && c.site.is_none());
+    assert!(!c.partial, "partial responses are opt-in");
+    assert_eq!(c.resume_hours, 24.0);
 }
 
 #[test]
@@ -61,9 +63,12 @@ fn every_key_is_read() {
         "launcher": false, "trigger": {"on": "delay", "ms": 3000}, "sampleRate": 0.2, "recontactDays": 30,
         "dismissDays": 0, "consent": false, "respectGpc": false, "showSummary": false,
         "theme": {"mode": "dark", "accent": "#0a5", "radius": "12px", "font": "Georgia, serif"},
-        "headers": {"X-Site": "shop"}, "timeoutMs": 5000, "site": "shop", "meta": {"plan": "pro", "n": 2, "b": true}
+        "headers": {"X-Site": "shop"}, "timeoutMs": 5000, "site": "shop", "meta": {"plan": "pro", "n": 2, "b": true},
+        "resumeHours": 2, "partial": true
     }))
     .unwrap();
+    assert!(c.partial);
+    assert_eq!(c.resume_hours, 2.0);
     assert_eq!(c.form.instrument.id, "servqual");
     assert_eq!(c.form.format, Format::Zone);
     assert_eq!(c.form.dimensions().map(|d| d.code.as_str()).collect::<Vec<_>>(), ["TAN", "REL"]);
@@ -107,6 +112,7 @@ fn errors_name_the_key() {
         (with(json!({"trigger": {"on": "hover"}})), OutOfRange, "trigger.on"),
         (with(json!({"consent": "yes"})), InvalidType, "consent"),
         (with(json!({"respectGpc": 1})), InvalidType, "respectGpc"),
+        (with(json!({"partial": "yes"})), InvalidType, "partial"),
         (with(json!({"theme": {"mode": "sepia"}})), OutOfRange, "theme.mode"),
         (with(json!({"theme": {"colour": "red"}})), UnknownField, "theme.colour"),
         (with(json!({"theme": {"accent": "red;} :host{display:none"}})), OutOfRange, "theme.accent"),

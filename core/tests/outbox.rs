@@ -112,6 +112,8 @@ fn a_stored_value_of_another_shape_is_not_read() {
         "1 1 - 0 1 https://e.com extra\n{}",
         "1 1 - -1 1 https://e.com\n{}",
         "1 1 1.5 0 1 https://e.com\n{}",
+        "1 -5 - 0 1 https://e.com\n{}",
+        "1 1 - 4294967296 1 https://e.com\n{}",
     ] {
         assert_eq!(Stored::decode("r", bad), None, "{bad:?}");
     }

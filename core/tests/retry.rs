@@ -292,6 +292,18 @@ fn http_dates_in_the_three_forms() {
         "Sun,06 Nov 1994 08:49:37 GMT",
         "1994-11-06T08:49:37Z",
         "",
+        // A weekday that is not that date's, or in another form's length.
+        "Mon, 06 Nov 1994 08:49:37 GMT",
+        "Sun, 06-Nov-94 08:49:37 GMT",
+        "Monday, 06-Nov-94 08:49:37 GMT",
+        "Sunday, 06 Nov 1994 08:49:37 GMT",
+        "Sat Nov  6 08:49:37 1994",
+        // The right shape with something else in it.
+        "Sun, 06 Nov 1994 08:60:37 GMT",
+        "Sun, 31 Nov 1994 08:49:37 GMT",
+        "Sun Nov  6 08:49:37 1994 ",
+        "Sun, 06 Nov 1994 08:49:37 UTC",
+        "Sunday, 06-Nov-94 08:49:37",
     ] {
         assert_eq!(http_date_ms(bad), None, "{bad}");
     }
