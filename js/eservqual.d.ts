@@ -171,6 +171,13 @@ export interface Config {
    * under Global Privacy Control; submitting or dismissing clears it.
    */
   resumeHours?: number;
+  /**
+   * Send the answers of a visitor who leaves half-way (closes the questionnaire, or the page
+   * hides) after completing its first step, as a payload with `status: "partial"` under the id
+   * the complete response will have; the collector lets the complete one replace it. Default
+   * `false`.
+   */
+  partial?: boolean;
 }
 
 /** The response payload `eservqual.response/1` (docs/interfaces.md "Response payload"). */
@@ -184,6 +191,8 @@ export interface Payload {
   /** RFC 3339 UTC. */
   submitted_at: string;
   started_at?: string;
+  /** `"partial"`: what a visitor who left half-way answered (the `partial` option); absent: complete. */
+  status?: "complete" | "partial";
   /** Every item of the dimension set with the format's fields; `null` = N/A. */
   answers: { [item: string]: Answer };
   /** `null` when E-RecS-QUAL was not administered. */
@@ -263,7 +272,7 @@ export interface Outcomes {
 /**
  * The argument of `score`: the scoring part of a response payload. A whole payload (a
  * `Payload`, e.g. the `submit` event's) is a valid ScoreInput; its other keys (schema, id,
- * locale, submitted_at, started_at, site, page, meta, scores, sdk) are read and ignored. Any
+ * locale, submitted_at, started_at, site, page, meta, scores, sdk, status) are read and ignored. Any
  * other top-level key is refused with `unknown-field` naming it, and an object literal may name
  * only the keys here, so that a misspelt one is a type error too. It is read as
  * JSON: plain objects and arrays, numbers, strings, booleans and `null` (`undefined` counts as
