@@ -1,0 +1,173 @@
+// Partial responses (docs/interfaces.md "Partial responses"), in real Chromium against the real
+// collector: with `partial: true`, a visitor who completed the first step and then closes the
+// questionnaire, or leaves the page, sends what they answered as `status: "partial"`; when they
+// come back and submit, the complete response replaces it under the same id, and a late partial
+// changes nothing. Without the option, or before the first step is complete, nothing is sent.
+import { test, before, after } from "node:test";
+import assert from "node:assert/strict";
+import { browser, collector, embedPage, page, TOKEN } from "./harness.mjs";
+
+// Three steps: System availability (4 items), Privacy (3), the outcomes (NPS, comment).
+const COMMON = { endpoint: "/v1/responses", locale: "en", dimensions: "SYS,PRI", recovery: "false", outcomes: "nps,comment" };
+const PAGES = {
+  "p/popover.html": embedPage({ ...COMMON, site: "pop", partial: "true" }).html,
+  "p/shop.html": embedPage({ ...COMMON, site: "inl", partial: "true", mode: "inline", target: "#survey" }, { body: '<div id="survey"></div>' }).html,
+  "p/other.html": "<!doctype html><html lang=en><title>Another page</title><p>Elsewhere</p></html>",
+  "p/plain.html": embedPage({ ...COMMON, site: "off" }).html,
+  "p/early.html": embedPage({ ...COMMON, site: "early", partial: "true" }).html,
+};
+
+let server;
+let chrome;
+
+before(async () => {
+  server = await collector(PAGES);
+  chrome = await browser();
+});
+
+after(async () => {
+  await chrome?.close();
+  await server?.stop();
+});
+
+const auth = { authorization: `Bearer ${TOKEN}` };
+
+/** Every stored payload, partial ones included. */
+async function stored() {
+  const res = await fetch(`${server.url}/v1/responses.jsonl?partial=include`, { headers: auth });
+  assert.equal(res.status, 200, "the export answers");
+  return (await res.text()).split("\n").filter((l) => l.trim()).map((l) => JSON.parse(l));
+}
+
+/** The stored payloads of `site`, waiting (up to 15 s) until `ready(list)` holds. */
+async function storedOf(site, ready = (l) => l.length > 0) {
+  let list = [];
+  for (const end = Date.now() + 15000; Date.now() < end; await new Promise((r) => setTimeout(r, 200))) {
+    list = (await stored()).filter((r) => r.site === site);
+    if (ready(list)) break;
+  }
+  return list;
+}
+
+/** The report's response count for `site`, with or without partial responses. */
+async function reportCount(site, partial) {
+  const q = new URLSearchParams({ site, ...(partial ? { partial: "include" } : {}) });
+  const res = await fetch(`${server.url}/v1/report?${q}`, { headers: auth });
+  assert.equal(res.status, 200, await res.clone().text());
+  return (await res.json()).n;
+}
+
+const choose = (p, name, value) => p.locator(`[data-eservqual] label:has(input[name="${name}.p"][value="${value}"])`).click();
+const next = (p) => p.getByRole("button", { name: "Next" }).click();
+
+/** Answers the first step (System availability) and moves on, as a person would. */
+async function firstStep(p) {
+  for (const [n, v] of [["SYS1", 2], ["SYS2", 3], ["SYS3", 4], ["SYS4", 5]]) await choose(p, n, v);
+  await next(p);
+}
+
+const SYS = ["SYS1", "SYS2", "SYS3", "SYS4"];
+const PRI = ["PRI1", "PRI2", "PRI3"];
+const ps = (r, keys) => keys.map((k) => r.answers[k]?.p ?? null);
+
+test("closing after the first step sends a partial response; reopening and submitting replaces it under the same id, and a late partial changes nothing", async () => {
+  const v = await page(chrome);
+  try {
+    await v.page.goto(`${server.url}/p/popover.html`);
+    await v.page.getByRole("button", { name: "Feedback" }).click();
+    await firstStep(v.page);
+    await choose(v.page, "PRI1", 4);
+    await v.page.keyboard.press("Escape");
+
+    const [partial] = await storedOf("pop");
+    assert.ok(partial, "a partial response was stored");
+    assert.equal(partial.status, "partial");
+    assert.match(partial.id, /^[0-9a-f-]{36}$/);
+    assert.deepEqual(ps(partial, SYS), [2, 3, 4, 5]);
+    assert.deepEqual(ps(partial, PRI), [4, null, null], "what was answered so far");
+    assert.equal(await reportCount("pop", false), 0, "the report counts complete responses only");
+    assert.equal(await reportCount("pop", true), 1, "unless asked");
+
+    // The visitor comes back: the launcher reopens the questionnaire where they were.
+    await v.page.getByRole("button", { name: "Feedback" }).click();
+    await choose(v.page, "PRI2", 5);
+    await choose(v.page, "PRI3", 1);
+    await next(v.page);
+    await v.page.locator('[data-eservqual] label:has(input[name="nps"][value="9"])').click();
+    await v.page.getByRole("button", { name: "Submit" }).click();
+
+    const done = await storedOf("pop", (l) => l.length === 1 && l[0].status !== "partial");
+    assert.equal(done.length, 1, "one response of that id");
+    assert.equal(done[0].id, partial.id, "the complete response took the partial one's place");
+    assert.notEqual(done[0].status, "partial");
+    assert.deepEqual(ps(done[0], [...SYS, ...PRI]), [2, 3, 4, 5, 4, 5, 1]);
+    assert.equal(await reportCount("pop", false), 1);
+
+    // A copy of the partial arriving late (a retry from another tab, say) changes nothing.
+    const late = await fetch(`${server.url}/v1/responses`, {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: JSON.stringify({ ...partial, submitted_at: new Date().toISOString() }),
+    });
+    assert.equal(late.status, 200, "a partial after the complete one is accepted and ignored");
+    const after = await storedOf("pop");
+    assert.deepEqual(after, done, "nothing changed");
+    assert.deepEqual(v.problems, []);
+  } finally {
+    await v.context.close();
+  }
+});
+
+test("leaving the page after the first step sends a partial response; the draft continues on return and the complete one replaces it", async () => {
+  const v = await page(chrome);
+  try {
+    await v.page.goto(`${server.url}/p/shop.html`);
+    await v.page.locator('[data-eservqual] input[name="SYS1.p"]').first().waitFor({ state: "attached", timeout: 30000 });
+    await firstStep(v.page);
+    await choose(v.page, "PRI1", 3);
+    await v.page.goto(`${server.url}/p/other.html`);
+
+    const [partial] = await storedOf("inl");
+    assert.ok(partial, "sent as the page went");
+    assert.equal(partial.status, "partial");
+    assert.deepEqual(ps(partial, [...SYS, ...PRI]), [2, 3, 4, 5, 3, null, null]);
+
+    await v.page.goto(`${server.url}/p/shop.html`);
+    await v.page.locator('[data-eservqual] input[name="PRI2.p"]').first().waitFor({ state: "attached", timeout: 30000 });
+    await choose(v.page, "PRI2", 2);
+    await choose(v.page, "PRI3", 2);
+    await next(v.page);
+    await v.page.getByRole("button", { name: "Submit" }).click();
+
+    const done = await storedOf("inl", (l) => l.length === 1 && l[0].status !== "partial");
+    assert.equal(done.length, 1);
+    assert.equal(done[0].id, partial.id, "under the draft's id, which the partial one had");
+    assert.deepEqual(ps(done[0], [...SYS, ...PRI]), [2, 3, 4, 5, 3, 2, 2]);
+    assert.deepEqual(v.problems, []);
+  } finally {
+    await v.context.close();
+  }
+});
+
+test("nothing is sent without the option, nor before the first step is complete", async () => {
+  // Each visitor in a fresh context: a dismissal is remembered and would hide the next launcher.
+  for (const [path, answer] of [["p/plain.html", firstStep], ["p/early.html", (p) => choose(p, "SYS1", 2)]]) {
+    const v = await page(chrome);
+    try {
+      await v.page.goto(`${server.url}/${path}`);
+      await v.page.getByRole("button", { name: "Feedback" }).click();
+      await answer(v.page);
+      await v.page.keyboard.press("Escape");
+      // Leaving the page would send it too, if anything were to be sent.
+      await v.page.goto(`${server.url}/p/other.html`);
+      assert.deepEqual(v.problems, []);
+    } finally {
+      await v.context.close();
+    }
+  }
+  // The partial responses of the other tests arrived well within this (the same paths, sent at once).
+  await new Promise((r) => setTimeout(r, 3000));
+  const sites = (await stored()).map((r) => r.site);
+  assert.ok(!sites.includes("off"), "partial is opt-in");
+  assert.ok(!sites.includes("early"), "the first step was not complete");
+});
