@@ -67,6 +67,14 @@ fn zone_one_scores_as_expected() {
     check_vector(ZONE_ONE, ZONE_ONE_EXPECTED);
 }
 
+/// A partial response's payload (`"status": "partial"`) scores as its answers do.
+#[wasm_bindgen_test]
+fn a_partial_payload_scores_as_its_answers() {
+    let mut payload: Value = serde_json::from_str(ESQUAL_ONE).expect("vector is JSON");
+    payload["status"] = "partial".into();
+    check_vector(&payload.to_string(), ESQUAL_ONE_EXPECTED);
+}
+
 /// The comparison itself rejects a wrong number, a number for `null`, and a missing key.
 #[wasm_bindgen_test]
 fn comparison_catches_wrong_values() {
