@@ -21,8 +21,8 @@ use std::sync::{Arc, Barrier, Mutex};
 use std::time::{Duration, Instant};
 
 /// The schema version this build writes (responses, the probe row, summaries, has_comment, the
-/// webhook outbox, segments in the summaries).
-const SCHEMA_VERSION: &str = "6";
+/// webhook outbox, segments in the summaries, the response status).
+const SCHEMA_VERSION: &str = "7";
 
 /// Two collectors on one database (of the test folder `dir`).
 fn two(dir: &Path) -> (Server, Server) {
