@@ -1864,7 +1864,7 @@ fn basic(list: &Value) -> Value {
 }
 
 /// GET `path` with the token: 200, not cached, JSON.
-fn admin_json(s: &Server, path: &str) -> Value {
+pub(crate) fn admin_json(s: &Server, path: &str) -> Value {
     let (status, h, body) = get(&s.url(path), Some(TOKEN));
     assert_eq!(status, 200, "{path}: {body}");
     assert_eq!(h.get("cache-control").map(String::as_str), Some("no-store"), "{path}");
@@ -2378,7 +2378,7 @@ fn rescored(mut v: Value) -> Value {
 
 /// The partial payload of the complete `v`: the items of the dimensions `cleared` unanswered,
 /// and with `no_outcomes` every outcome unanswered (as the widget sends what was not answered).
-fn partial_of(v: &Value, cleared: &[&str], no_outcomes: bool) -> Value {
+pub(crate) fn partial_of(v: &Value, cleared: &[&str], no_outcomes: bool) -> Value {
     let mut p = v.clone();
     p["status"] = json!("partial");
     for (code, answer) in p["answers"].as_object_mut().expect("answers") {
@@ -2387,13 +2387,14 @@ fn partial_of(v: &Value, cleared: &[&str], no_outcomes: bool) -> Value {
         }
     }
     if no_outcomes {
-        p["outcomes"] = json!({ "nps": null, "value": [null, null, null, null], "loyalty": [null, null, null, null, null] });
+        p["outcomes"] =
+            json!({ "nps": null, "value": [null, null, null, null], "loyalty": [null, null, null, null, null] });
     }
     rescored(p)
 }
 
 /// The payloads of the JSONL export of `query`.
-fn exported(s: &Server, query: &str) -> Vec<Value> {
+pub(crate) fn exported(s: &Server, query: &str) -> Vec<Value> {
     let (status, _, body) = get(&s.url(&format!("/v1/responses.jsonl{query}")), Some(TOKEN));
     assert_eq!(status, 200, "{query}: {body}");
     body.lines().filter(|l| !l.trim().is_empty()).map(|l| serde_json::from_str(l).expect("a JSON line")).collect()
@@ -2409,9 +2410,7 @@ fn a_partial_is_replaced_by_a_later_partial_or_the_complete_and_a_late_partial_c
     let first = partial_of(&complete, &["SYS", "FUL", "PRI"], true);
     let second = partial_of(&complete, &["PRI"], true);
     let late = partial_of(&complete, &["FUL", "PRI"], false);
-    let answer = |stored: bool, replaced: bool| {
-        json!({ "id": id, "stored": stored, "duplicate": !stored, "replaced": replaced, "scores_mismatch": false })
-    };
+    let answer = |stored: bool, replaced: bool| json!({ "id": id, "stored": stored, "duplicate": !stored, "replaced": replaced, "scores_mismatch": false });
     let posted = |v: &Value| {
         let (status, _, body) = post(&s, v);
         (status, serde_json::from_str::<Value>(&body).unwrap_or_else(|e| panic!("{e}: {body}")))
@@ -2443,7 +2442,10 @@ fn a_partial_is_replaced_by_a_later_partial_or_the_complete_and_a_late_partial_c
     assert_eq!(posted(&complete), (200, answer(false, false)));
     assert_eq!((counted(q), counted(&format!("{q}&partial=include"))), (1, 1));
     let completion = admin_json(&s, "/v1/completion?instrument=e-s-qual");
-    assert_eq!((&completion["started"], &completion["complete"], &completion["partial"]), (&json!(1), &json!(1), &json!(0)));
+    assert_eq!(
+        (&completion["started"], &completion["complete"], &completion["partial"]),
+        (&json!(1), &json!(1), &json!(0))
+    );
 
     // `partial` takes `include` only; the CSV has no room for partial responses.
     for path in [

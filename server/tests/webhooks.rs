@@ -410,7 +410,10 @@ fn a_partial_response_fires_nothing_and_the_complete_one_replacing_it_fires_once
     std::thread::sleep(Duration::from_millis(300));
     assert_eq!(all.seen().len(), 1, "{:#?}", all.seen());
     let body: Value = serde_json::from_str(&seen[0].body).expect("JSON body");
-    assert_eq!((&body["type"], &body["data"]["id"], &body["data"]["nps"]), (&json!("response.created"), &complete["id"], &json!(9)));
+    assert_eq!(
+        (&body["type"], &body["data"]["id"], &body["data"]["nps"]),
+        (&json!("response.created"), &complete["id"], &json!(9))
+    );
     assert_eq!(c.get("/v1/webhooks/deliveries").1["counts"], json!({ "pending": 0, "delivered": 1, "failed": 0 }));
 }
 
