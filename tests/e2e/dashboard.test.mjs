@@ -434,8 +434,9 @@ test('completion: the rate and the drop-off per step of the partial responses po
     await page.locator('#card-completion').screenshot({ path: join(SHOTS, 'dashboard-completion-zh.png') });
     await axe(page, 'completion, zh');
     // A selection without partial responses has no card.
+    await page.locator('button[data-lang="en"]').click();
     await page.evaluate(() => { location.hash = 'instrument=servqual&format=gap'; });
-    await page.waitForFunction(() => document.getElementById('status').textContent.includes('gap'));
+    await page.waitForFunction(() => document.getElementById('status').textContent.includes('gap format'));
     await page.waitForFunction(() => document.getElementById('card-completion').hidden);
     assert.deepEqual(await page.evaluate(() => window.__csp), [], 'CSP violations');
     assert.deepEqual(problems, [], 'console errors, page errors or dialogs');
