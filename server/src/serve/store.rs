@@ -906,6 +906,20 @@ mod tests {
     }
 
     #[test]
+    fn a_stored_partial_gives_way_and_a_stored_complete_response_never_does() {
+        let new = |payload: &str, status: Status| NewRow { payload: payload.to_string(), status, ..row("a") };
+        let (p1, p2, c) = (r#"{"n": 1}"#, r#"{"n": 2}"#, r#"{"n": 3}"#);
+        // Stored partial: the same body is a repeat, any other replaces it.
+        assert_eq!(on_repeat(p1, "partial", &new(p1, Status::Partial)), Repeat::Keep(Stored::Same));
+        assert_eq!(on_repeat(p1, "partial", &new(p2, Status::Partial)), Repeat::Replace);
+        assert_eq!(on_repeat(p1, "partial", &new(c, Status::Complete)), Repeat::Replace);
+        // Stored complete: a partial is a repeat, whatever its body; a complete one as before.
+        assert_eq!(on_repeat(c, "complete", &new(p1, Status::Partial)), Repeat::Keep(Stored::Same));
+        assert_eq!(on_repeat(c, "complete", &new(c, Status::Complete)), Repeat::Keep(Stored::Same));
+        assert_eq!(on_repeat(c, "complete", &new(p2, Status::Complete)), Repeat::Keep(Stored::Different));
+    }
+
+    #[test]
     fn stores_an_id_once_and_migrates_once() {
         let dir = std::env::temp_dir().join(format!("eservqual-store-{}", std::process::id()));
         let _ = std::fs::create_dir_all(&dir);
