@@ -14,6 +14,8 @@
 // policy the collector should send. The collector segments by channel and device (the seed
 // makes system availability weaker in the app): the comparison with the period before, each
 // segment against the rest and the comment filters are checked against the API's own answers.
+// Partial responses posted with known stopping steps back the completion card: its rate and
+// drop-off per step are those computed by hand (and /v1/completion's), and axe sees it.
 // A second collector with webhooks (a loopback receiver that accepts or refuses, a closed port)
 // backs the webhook card: its counts and failures equal /v1/webhooks/deliveries.
 // Screenshots go to $DASHBOARD_SHOTS (default /tmp).
