@@ -5,7 +5,7 @@
 use crate::config::{Config, Meta, Outcome, UiLocale};
 use crate::instrument::{Field, Form, Format, Instrument, Scale};
 use crate::keyed::Keyed;
-use crate::payload::{Answer, Answers, InstrumentRef, Outcomes, Payload, Sdk, SCHEMA_ID};
+use crate::payload::{Answer, Answers, InstrumentRef, Outcomes, Payload, Sdk, Status, SCHEMA_ID};
 use crate::score::{headline_kind, score, Scores};
 use crate::stats::EPS;
 use crate::text::fill;
@@ -168,6 +168,8 @@ impl Outgoing {
         Payload {
             schema: SCHEMA_ID.to_string(),
             id: self.id.clone(),
+            // merged later: the widget's `Outgoing.status` fills this.
+            status: Status::Complete,
             instrument: self.instrument.clone(),
             scale: self.scale,
             locale: self.locale.clone(),

@@ -28,6 +28,7 @@ pub mod json;
 pub mod kano;
 pub mod keyed;
 pub mod outbox;
+pub mod partial;
 pub mod payload;
 pub mod questionnaire;
 pub mod report;

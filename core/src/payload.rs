@@ -13,11 +13,54 @@ use std::sync::Arc;
 /// The schema id of this payload version.
 pub const SCHEMA_ID: &str = "eservqual.response/1";
 
+/// Whether a payload is the submitted response or the answers so far of a visitor who left.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, serde::Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Status {
+    /// Submitted (the default: a payload without `status`).
+    #[default]
+    Complete,
+    /// Sent when a visitor who answered at least one step left without submitting; the
+    /// complete response of the same `id` replaces it at the collector.
+    Partial,
+}
+
+impl Status {
+    /// The JSON name.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Status::Complete => "complete",
+            Status::Partial => "partial",
+        }
+    }
+
+    /// `complete` or `partial`; anything else is an `out-of-range` error naming `status`.
+    pub fn parse(text: &str) -> Result<Status, Error> {
+        match text {
+            "complete" => Ok(Status::Complete),
+            "partial" => Ok(Status::Partial),
+            other => Err(Error::new(
+                ErrorCode::OutOfRange,
+                "status",
+                cat!("'", other, "' is not a status: use complete or partial"),
+            )),
+        }
+    }
+
+    /// Whether it is [`Status::Complete`] (which a payload leaves out).
+    pub fn is_complete(&self) -> bool {
+        *self == Status::Complete
+    }
+}
+
 /// One response as the widget POSTs it.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct Payload {
     pub schema: String,
     pub id: String,
+    /// `complete` unless the payload says `partial`; written only when partial.
+    #[serde(skip_serializing_if = "Status::is_complete")]
+    pub status: Status,
     pub instrument: InstrumentRef,
     pub scale: Scale,
     pub locale: String,
@@ -589,6 +632,7 @@ impl Payload {
         const MEMBERS: &[&str] = &[
             "schema",
             "id",
+            "status",
             "instrument",
             "scale",
             "locale",
@@ -612,6 +656,10 @@ impl Payload {
         let text = |f: &mut Fields<&serde_json::Value>, name: &str| read_string(&f.need(name)?, &root.key(name));
         let opt_text = |f: &mut Fields<&serde_json::Value>, name: &str| f.opt_string(name);
         let (schema, id) = (text(&mut f, "schema")?, text(&mut f, "id")?);
+        let status = match f.opt_string("status")? {
+            Some(s) => Status::parse(&s)?,
+            None => Status::Complete,
+        };
         let instrument = InstrumentRef::read(&f.need("instrument")?, &root.key("instrument"), |_| None)?;
         let scale = Scale::read(&f.need("scale")?, &root.key("scale"))?;
         let (locale, submitted_at, started_at) =
@@ -636,6 +684,7 @@ impl Payload {
         Ok(Payload {
             schema,
             id,
+            status,
             instrument,
             scale,
             locale,

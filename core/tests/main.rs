@@ -11,6 +11,7 @@ mod config;
 mod draft;
 mod kano;
 mod outbox;
+mod partial;
 mod payload;
 mod properties;
 mod questionnaire;

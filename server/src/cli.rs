@@ -272,6 +272,10 @@ pub struct ReportArgs {
     /// Report every segment of the responses' meta.KEY, each against the rest: adds "segments".
     #[arg(long, value_name = "meta.KEY")]
     pub by: Option<String>,
+    /// Count partial responses ("status": "partial" in a JSONL file) too; without it only complete
+    /// ones count. The complete response of an id wins over its partial.
+    #[arg(long)]
+    pub include_partial: bool,
     /// The responses: FILE.csv (wide CSV) or FILE.jsonl (one payload per line).
     #[arg(value_name = "FILE")]
     pub file: PathBuf,

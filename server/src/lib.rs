@@ -69,7 +69,7 @@ pub fn build_report(args: &ReportArgs) -> Result<(Full, Vec<Error>), Error> {
         }
         None => None,
     };
-    let summary = read::read_file(&args.file, &registry, &mut dataset)?;
+    let summary = read::read_file(&args.file, &registry, &mut dataset, args.include_partial)?;
     let all = dataset;
     let dataset = if current.is_all() { all.clone() } else { all.select(|r| current.holds(all.time(r))) };
     let threads = read::threads();

@@ -123,6 +123,49 @@ fn jsonl_payloads_are_validated_deduplicated_and_reported() {
 }
 
 #[test]
+fn partial_payloads_count_only_with_include_partial_and_the_complete_of_an_id_wins() {
+    let dir = scratch("jsonl-partial");
+    let (a, b) = ("2f1c0a56-8c1e-4f57-9d55-0a4d1b0f6a0a", "2f1c0a56-8c1e-4f57-9d55-0a4d1b0f6a0b");
+    // `pri` on every PRI item; `partial` marks the payload partial.
+    let line = |id: &str, pri: i64, partial: bool| {
+        payload_line("esqual_one.json", |v| {
+            v["id"] = id.into();
+            for code in ["PRI1", "PRI2", "PRI3"] {
+                v["answers"][code]["p"] = pri.into();
+            }
+            if partial {
+                v["status"] = "partial".into();
+            }
+        })
+    };
+    let c = payload_line("esqual_one.json", |_| {});
+    // A's partial before and after its complete response; B's two partials (the later kept).
+    let lines = [line(a, 1, true), c.clone(), line(b, 2, true), line(a, 5, false), line(b, 3, true), line(a, 1, true)];
+    let path = write(&dir, "r.jsonl", &(lines.join("\n") + "\n"));
+    let report = |extra: &[&str]| -> Value {
+        let mut args = vec!["report", "--instrument", "e-s-qual"];
+        args.extend(extra);
+        args.push(path.to_str().unwrap());
+        serde_json::from_str(&run_ok(&args)).unwrap()
+    };
+    let pri_mean = |r: &Value| r["dimensions"]["PRI"]["p"]["mean"].as_f64().unwrap();
+    // Complete only: A (PRI 5) and C (PRI 3, 3, 4).
+    let complete = report(&[]);
+    assert_eq!(complete["responses"], 2);
+    assert!((pri_mean(&complete) - (5.0 + 10.0 / 3.0) / 2.0).abs() < 1e-12, "{}", pri_mean(&complete));
+    // With the partials: A's complete response, not its partials; B's later partial.
+    let all = report(&["--include-partial"]);
+    assert_eq!(all["responses"], 3);
+    assert!((pri_mean(&all) - (5.0 + 3.0 + 10.0 / 3.0) / 3.0).abs() < 1e-12, "{}", pri_mean(&all));
+    // A file of partial payloads only says how to count them.
+    let only = write(&dir, "p.jsonl", &format!("{}\n", line(b, 2, true)));
+    let err = fails(&["report", "--instrument", "e-s-qual", only.to_str().unwrap()]);
+    assert!(err.contains("--include-partial"), "{err}");
+    let one: Value = serde_json::from_str(&run_ok(&["report", "--include-partial", only.to_str().unwrap()])).unwrap();
+    assert_eq!(one["responses"], 1);
+}
+
+#[test]
 fn zone_payloads_report_min_and_des() {
     let dir = scratch("zone");
     let path = write(&dir, "z.jsonl", &payload_line("zone_one.json", |_| {}));

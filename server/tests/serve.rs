@@ -1864,7 +1864,7 @@ fn basic(list: &Value) -> Value {
 }
 
 /// GET `path` with the token: 200, not cached, JSON.
-fn admin_json(s: &Server, path: &str) -> Value {
+pub(crate) fn admin_json(s: &Server, path: &str) -> Value {
     let (status, h, body) = get(&s.url(path), Some(TOKEN));
     assert_eq!(status, 200, "{path}: {body}");
     assert_eq!(h.get("cache-control").map(String::as_str), Some("no-store"), "{path}");
@@ -2053,10 +2053,12 @@ fn comments_stored_before_the_has_comment_column_are_found_after_the_migration()
     let expected = json!(expected_comments(&all, 100));
     assert_eq!(basic(&admin_json(&s, &format!("/v1/comments?{q}&limit=100"))["comments"]), expected);
     drop(s);
-    // Back to schema version 3, before the column (and the webhook outbox of version 5, and the
-    // segments of the summaries of version 6): the next start migrates and fills it in.
+    // Back to schema version 3, before the column (and the webhook outbox of version 5, the
+    // segments of the summaries of version 6, the status of version 7): the next start migrates
+    // and fills it in.
     let downgrade = if on_postgres() {
         "DROP TABLE webhook_outbox; DROP INDEX responses_comments; ALTER TABLE responses DROP COLUMN has_comment;
+         ALTER TABLE responses DROP COLUMN status;
          DELETE FROM summaries WHERE segment <> '';
          ALTER TABLE summaries DROP CONSTRAINT summaries_pkey; ALTER TABLE summaries DROP COLUMN segment;
          ALTER TABLE summaries ADD PRIMARY KEY (instrument, format, dimensions, day, fingerprint);
@@ -2064,6 +2066,7 @@ fn comments_stored_before_the_has_comment_column_are_found_after_the_migration()
          DELETE FROM schema_version WHERE version >= 4"
     } else {
         "DROP TABLE webhook_outbox; DROP INDEX responses_comments; ALTER TABLE responses DROP COLUMN has_comment;
+         ALTER TABLE responses DROP COLUMN status;
          DELETE FROM summaries WHERE segment <> '';
          CREATE TABLE summaries_v3 (instrument TEXT NOT NULL, format TEXT NOT NULL, dimensions TEXT NOT NULL,
              day TEXT NOT NULL, fingerprint TEXT NOT NULL, responses INTEGER NOT NULL, flagged INTEGER NOT NULL,
@@ -2363,4 +2366,172 @@ fn the_demo_data_has_a_segment_to_find_and_the_segment_comparison_finds_it() {
     let devices = admin_json(&s, "/v1/report?instrument=e-s-qual&by=meta.device");
     let names: Vec<&String> = devices["segments"]["values"].as_object().expect("values").keys().collect();
     assert_eq!(names, ["desktop", "mobile"]);
+}
+
+/// `v` with the client's scores as the core computes them (as the widget sends them).
+fn rescored(mut v: Value) -> Value {
+    let payload = eservqual_core::payload::Payload::from_value(v.clone()).expect("a payload");
+    let r = payload.validate(&eservqual_core::Registry::builtin()).expect("a valid payload");
+    v["scores"] = serde_json::to_value(eservqual_core::score::score(&r.form, &r.answers)).expect("scores");
+    v
+}
+
+/// The partial payload of the complete `v`: the items of the dimensions `cleared` unanswered,
+/// and with `no_outcomes` every outcome unanswered (as the widget sends what was not answered).
+pub(crate) fn partial_of(v: &Value, cleared: &[&str], no_outcomes: bool) -> Value {
+    let mut p = v.clone();
+    p["status"] = json!("partial");
+    for (code, answer) in p["answers"].as_object_mut().expect("answers") {
+        if cleared.iter().any(|d| code.starts_with(d)) {
+            *answer = json!({ "p": null });
+        }
+    }
+    if no_outcomes {
+        p["outcomes"] =
+            json!({ "nps": null, "value": [null, null, null, null], "loyalty": [null, null, null, null, null] });
+    }
+    rescored(p)
+}
+
+/// The payloads of the JSONL export of `query`.
+pub(crate) fn exported(s: &Server, query: &str) -> Vec<Value> {
+    let (status, _, body) = get(&s.url(&format!("/v1/responses.jsonl{query}")), Some(TOKEN));
+    assert_eq!(status, 200, "{query}: {body}");
+    body.lines().filter(|l| !l.trim().is_empty()).map(|l| serde_json::from_str(l).expect("a JSON line")).collect()
+}
+
+#[test]
+fn a_partial_is_replaced_by_a_later_partial_or_the_complete_and_a_late_partial_changes_nothing() {
+    let dir = scratch("partial-rules");
+    let s = Server::start(&dir, &["--rate-limit", "0"]);
+    let id = uuid(0x9a);
+    let mut complete = example("esqual_one.json");
+    complete["id"] = json!(id);
+    let first = partial_of(&complete, &["SYS", "FUL", "PRI"], true);
+    let second = partial_of(&complete, &["PRI"], true);
+    let late = partial_of(&complete, &["FUL", "PRI"], false);
+    let answer = |stored: bool, replaced: bool| json!({ "id": id, "stored": stored, "duplicate": !stored, "replaced": replaced, "scores_mismatch": false });
+    let posted = |v: &Value| {
+        let (status, _, body) = post(&s, v);
+        (status, serde_json::from_str::<Value>(&body).unwrap_or_else(|e| panic!("{e}: {body}")))
+    };
+    let q = "/v1/report?instrument=e-s-qual&format=perception";
+    let counted = |query: &str| admin_json(&s, query)["responses"].as_u64().expect("responses");
+
+    // Nothing stored: the partial is stored, counted only when asked for.
+    assert_eq!(posted(&first), (201, answer(true, false)));
+    assert_eq!((counted(q), counted(&format!("{q}&partial=include"))), (0, 1));
+    assert!(exported(&s, "").is_empty());
+    assert_eq!(exported(&s, "?partial=include"), std::slice::from_ref(&first));
+    // The same partial again is a repeat; a later partial replaces it.
+    assert_eq!(posted(&first), (200, answer(false, false)));
+    assert_eq!(posted(&second), (201, answer(true, true)));
+    assert_eq!(exported(&s, "?partial=include"), std::slice::from_ref(&second));
+    // The complete response replaces it, and is counted once.
+    assert_eq!(posted(&complete), (201, answer(true, true)));
+    assert_eq!((counted(q), counted(&format!("{q}&partial=include"))), (1, 1));
+    assert_eq!(exported(&s, ""), std::slice::from_ref(&complete));
+    // A late partial after the complete: 200, and the stored body is the complete one still.
+    assert_eq!(posted(&late), (200, answer(false, false)));
+    assert_eq!(posted(&first), (200, answer(false, false)));
+    assert_eq!(exported(&s, "?partial=include"), std::slice::from_ref(&complete));
+    // Another complete body under the id: refused as before; the complete again: a repeat.
+    let mut other = complete.clone();
+    other["locale"] = json!("en");
+    assert_eq!(posted(&other).0, 409);
+    assert_eq!(posted(&complete), (200, answer(false, false)));
+    assert_eq!((counted(q), counted(&format!("{q}&partial=include"))), (1, 1));
+    let completion = admin_json(&s, "/v1/completion?instrument=e-s-qual");
+    assert_eq!(
+        (&completion["started"], &completion["complete"], &completion["partial"]),
+        (&json!(1), &json!(1), &json!(0))
+    );
+
+    // `partial` takes `include` only; the CSV has no room for partial responses.
+    for path in [
+        "/v1/report?instrument=e-s-qual&partial=yes",
+        "/v1/distributions?instrument=e-s-qual&partial=1",
+        "/v1/comments?instrument=e-s-qual&partial=only",
+        "/v1/responses.jsonl?partial=true",
+        "/v1/completion?instrument=e-s-qual&partial=exclude",
+        "/v1/responses.csv?instrument=e-s-qual&partial=include",
+    ] {
+        let (status, _, body) = get(&s.url(path), Some(TOKEN));
+        assert_eq!(status, 400, "{path}: {body}");
+        assert_eq!(error_of(&body)["field"], "partial", "{path}: {body}");
+    }
+}
+
+#[test]
+fn completion_drop_off_reports_and_summaries_count_partials_only_when_asked() {
+    let dir = scratch("partial-completion");
+    let s = Server::start(&dir, &["--rate-limit", "0"]);
+    let base = |n: u64| {
+        let mut v = example("esqual_one.json");
+        v["id"] = json!(uuid(0xc0 + n));
+        v
+    };
+    for n in 0..3 {
+        assert_eq!(post(&s, &base(n)).0, 201);
+    }
+    let mut commented = base(7);
+    commented["outcomes"]["comment"] = json!("left before the weights");
+    // Where each stopped, by hand: SYS, SYS, FUL, outcomes, weights.
+    let partials = [
+        partial_of(&base(3), &["SYS", "FUL", "PRI"], false),
+        partial_of(&base(4), &["SYS", "PRI"], true),
+        partial_of(&base(5), &["FUL", "PRI"], true),
+        partial_of(&base(6), &[], true),
+        partial_of(&commented, &[], false),
+    ];
+    for p in &partials {
+        assert_eq!(post(&s, p).0, 201);
+    }
+    // A partial, then its complete response: one complete response.
+    assert_eq!(post(&s, &partial_of(&base(8), &["PRI"], true)).0, 201);
+    assert_eq!(post(&s, &base(8)).0, 201);
+
+    let q = "instrument=e-s-qual&format=perception";
+    let completion = admin_json(&s, &format!("/v1/completion?{q}"));
+    let step = |name: &str, n: u64| json!({ "step": name, "partial": n });
+    let expected = json!({
+        "instrument": "e-s-qual",
+        "format": "perception",
+        "started": 9,
+        "complete": 4,
+        "partial": 5,
+        "rate": 4.0 / 9.0,
+        "drop_off": [step("EFF", 0), step("SYS", 2), step("FUL", 1), step("PRI", 0), step("recovery", 0),
+            step("outcomes", 1), step("weights", 1)],
+        "unplaced": 0,
+    });
+    assert_eq!(completion, expected);
+    // A period without responses: nothing started, no rate.
+    let empty = admin_json(&s, &format!("/v1/completion?{q}&to=2001-01-01"));
+    assert_eq!((&empty["started"], &empty["rate"]), (&json!(0), &Value::Null));
+
+    let check = |s: &Server| {
+        // The summaries (whole days) and the scan (a bound inside a day) agree: complete only.
+        let summed = admin_json(s, &format!("/v1/report?{q}"));
+        let scanned = admin_json(s, &format!("/v1/report?{q}&from=2000-01-01T00:00:00.001Z"));
+        assert_eq!(summed["responses"], 4);
+        assert_same(&summed, &scanned, "the report from the summaries and from the scan");
+        let (complete, _) = served_and_cli(s, &dir, q, &[]);
+        assert_eq!(complete["responses"], 4);
+        let (all, _) = served_and_cli(s, &dir, &format!("{q}&partial=include"), &["--include-partial"]);
+        assert_eq!(all["responses"], 9);
+        assert_eq!(admin_json(s, &format!("/v1/distributions?{q}"))["responses"], 4);
+        assert_eq!(admin_json(s, &format!("/v1/distributions?{q}&partial=include"))["responses"], 9);
+        let comments = |query: &str| admin_json(s, query)["comments"].as_array().map(Vec::len);
+        assert_eq!(comments(&format!("/v1/comments?{q}")), Some(0));
+        assert_eq!(comments(&format!("/v1/comments?{q}&partial=include")), Some(1));
+        assert_eq!(exported(s, "").len(), 4);
+        assert_eq!(exported(s, "?partial=include").len(), 9);
+    };
+    check(&s);
+    // A rebuild of the summaries leaves the partial responses out too.
+    drop(s);
+    rebuild(&dir);
+    let s = Server::start(&dir, &["--rate-limit", "0"]);
+    check(&s);
 }

@@ -12,7 +12,7 @@ mod serve;
 
 use serde_json::{json, Value};
 use serve::common::pg;
-use serve::{agent, example, load, post, scratch, store_args, uuid, Server};
+use serve::{agent, example, exported, load, partial_of, post, scratch, store_args, uuid, Server};
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 use std::process::Command;
@@ -21,8 +21,8 @@ use std::sync::{Arc, Barrier, Mutex};
 use std::time::{Duration, Instant};
 
 /// The schema version this build writes (responses, the probe row, summaries, has_comment, the
-/// webhook outbox, segments in the summaries).
-const SCHEMA_VERSION: &str = "6";
+/// webhook outbox, segments in the summaries, the response status).
+const SCHEMA_VERSION: &str = "7";
 
 /// Two collectors on one database (of the test folder `dir`).
 fn two(dir: &Path) -> (Server, Server) {
@@ -53,6 +53,52 @@ fn fifty_concurrent_posts_of_one_id_over_two_collectors_store_one_row() {
     assert_eq!(statuses.iter().filter(|&&c| c == 200).count(), 49, "{statuses:?}");
     assert_eq!(a.count(), 1);
     assert_eq!(b.count(), 1);
+}
+
+#[test]
+fn partials_racing_the_complete_response_over_two_collectors_never_replace_it() {
+    let dir = scratch("pg-two-partial");
+    let (a, b) = two(&dir);
+    let urls = [a.url("/v1/responses"), b.url("/v1/responses")];
+    let mut completes = Vec::new();
+    for round in 0..8u64 {
+        let mut complete = example("esqual_one.json");
+        complete["id"] = json!(uuid(0x7a00 + round));
+        // Twenty partials of distinct bodies and the complete response, released together; the
+        // complete one in a different place each round.
+        let cleared: [&[&str]; 4] = [&["SYS", "FUL", "PRI"], &["FUL", "PRI"], &["PRI"], &[]];
+        let mut bodies: Vec<String> = (0..20)
+            .map(|i| {
+                let mut p = partial_of(&complete, cleared[i % 4], false);
+                p["outcomes"]["nps"] = json!(i % 11);
+                p.to_string()
+            })
+            .collect();
+        let at = (round as usize * 3) % 21;
+        bodies.insert(at, complete.to_string());
+        let barrier = Arc::new(Barrier::new(bodies.len()));
+        let handles: Vec<_> = bodies
+            .iter()
+            .enumerate()
+            .map(|(i, body)| {
+                let (barrier, url, body) = (barrier.clone(), urls[i % 2].clone(), body.clone());
+                std::thread::spawn(move || {
+                    barrier.wait();
+                    serve::post_raw(&url, body.as_bytes(), None).0
+                })
+            })
+            .collect();
+        let statuses: Vec<u16> = handles.into_iter().map(|h| h.join().expect("a client thread")).collect();
+        assert_eq!(statuses[at], 201, "the complete response: {statuses:?}");
+        assert!(statuses.iter().all(|s| *s == 201 || *s == 200), "{statuses:?}");
+        completes.push(complete);
+    }
+    // Every id holds its complete response, whichever collector stored what in which order.
+    let mut stored = exported(&a, "?partial=include");
+    stored.sort_by(|x, y| x["id"].as_str().cmp(&y["id"].as_str()));
+    assert_eq!(stored, completes);
+    let completion = serve::admin_json(&b, "/v1/completion?instrument=e-s-qual");
+    assert_eq!((&completion["complete"], &completion["partial"]), (&json!(8), &json!(0)));
 }
 
 #[test]

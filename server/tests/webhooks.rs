@@ -383,6 +383,41 @@ fn new_responses_reach_the_subscribed_webhooks_signed_filtered_and_once() {
 }
 
 #[test]
+fn a_partial_response_fires_nothing_and_the_complete_one_replacing_it_fires_once() {
+    let dir = scratch("partial");
+    let all = Receiver::start("/all");
+    let c = Collector::start(&dir, &[format!("{};events=response.created", all.url)]);
+    let complete = response(7, 9);
+    let mut partial = complete.clone();
+    partial["status"] = json!("partial");
+    for (code, answer) in partial["answers"].as_object_mut().expect("answers") {
+        if code.starts_with("PRI") {
+            *answer = json!({ "p": null });
+        }
+    }
+    // The partial, a later partial replacing it, then the complete response, then a late
+    // partial that changes nothing.
+    assert_eq!(c.post(&partial.to_string()), 201);
+    let mut later = partial.clone();
+    later["answers"]["PRI1"] = json!({ "p": 2 });
+    assert_eq!(c.post(&later.to_string()), 201);
+    assert_eq!(c.post(&complete.to_string()), 201);
+    assert_eq!(c.post(&partial.to_string()), 200);
+    let seen = all.wait_for(20, "one event", |s| !s.is_empty());
+    let rows = c.deliveries_when(20, "", |r| !r.is_empty() && r.iter().all(|d| d["status"] == "delivered"));
+    assert_eq!(rows.len(), 1, "{rows:#?}");
+    // Nothing more on its way: the one event is the complete response's.
+    std::thread::sleep(Duration::from_millis(300));
+    assert_eq!(all.seen().len(), 1, "{:#?}", all.seen());
+    let body: Value = serde_json::from_str(&seen[0].body).expect("JSON body");
+    assert_eq!(
+        (&body["type"], &body["data"]["id"], &body["data"]["nps"]),
+        (&json!("response.created"), &complete["id"], &json!(9))
+    );
+    assert_eq!(c.get("/v1/webhooks/deliveries").1["counts"], json!({ "pending": 0, "delivered": 1, "failed": 0 }));
+}
+
+#[test]
 fn failed_attempts_are_retried_with_the_same_id_and_a_refusal_is_kept_as_failed() {
     let dir = scratch("retries");
     let flaky = Receiver::start("/flaky");

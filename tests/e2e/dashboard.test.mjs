@@ -14,6 +14,8 @@
 // policy the collector should send. The collector segments by channel and device (the seed
 // makes system availability weaker in the app): the comparison with the period before, each
 // segment against the rest and the comment filters are checked against the API's own answers.
+// Partial responses posted with known stopping steps back the completion card: its rate and
+// drop-off per step are those computed by hand (and /v1/completion's), and axe sees it.
 // A second collector with webhooks (a loopback receiver that accepts or refuses, a closed port)
 // backs the webhook card: its counts and failures equal /v1/webhooks/deliveries.
 // Screenshots go to $DASHBOARD_SHOTS (default /tmp).
@@ -144,6 +146,26 @@ function customPayload(i) {
   };
 }
 
+// The partial responses posted, by hand: [dimensions left unanswered, outcomes unanswered]. Three
+// stop at SYS, one at PRI, two at the outcome questions.
+const PARTIALS = [
+  [['SYS', 'FUL', 'PRI'], true], [['SYS', 'FUL', 'PRI'], false], [['SYS', 'PRI'], true],
+  [['PRI'], true], [[], true], [[], true],
+];
+const DROP_OFF = { EFF: 0, SYS: 3, FUL: 0, PRI: 1, recovery: 0, outcomes: 2, weights: 0 };
+function partialPayload(id, cleared, noOutcomes) {
+  const p = one();
+  p.id = id;
+  p.status = 'partial';
+  p.submitted_at = new Date().toISOString().replace(/\.\d+Z$/, 'Z');
+  delete p.started_at;
+  for (const code of Object.keys(p.answers)) if (cleared.includes(code.slice(0, 3))) p.answers[code] = { p: null };
+  if (noOutcomes) p.outcomes = { nps: null, value: [null, null, null, null], loyalty: [null, null, null, null, null] };
+  // The client's scores are left to the collector (stored with the flag).
+  p.scores = {};
+  return p;
+}
+
 before(async () => {
   assert.ok(existsSync(BIN), `${BIN} is missing: run \`cargo build -p eservqual-server\` first`);
   assert.ok(existsSync(VENDOR), `${VENDOR} is missing: run scripts/build-dashboard.sh first`);
@@ -158,6 +180,16 @@ before(async () => {
     await post(gapPayload(i));
     await post(zonePayload(i));
   }
+  // Partial responses (the completion card, also seen by axe in every check): where each stopped,
+  // and one replaced by its complete response.
+  for (const [cleared, noOutcomes] of PARTIALS) await post(partialPayload(randomUUID(), cleared, noOutcomes));
+  const finished = randomUUID();
+  await post(partialPayload(finished, ['PRI'], false));
+  const complete = one();
+  complete.id = finished;
+  complete.submitted_at = new Date().toISOString().replace(/\.\d+Z$/, 'Z');
+  delete complete.started_at;
+  await post(complete);
   for (let i = 0; i < 4; i++) {
     const res = await fetch(base + '/v1/responses', { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify(customPayload(i)), signal: AbortSignal.timeout(10_000) });
     // Empty client scores are stored and flagged, as any client's that differ.
@@ -370,6 +402,50 @@ async function check(width) {
 
 test('dashboard at 1280 px: callout, charts, tables, comments as text, zh, axe, CSP', { timeout: 60_000 }, () => check(1280));
 test('dashboard at 375 px: the same on a phone', { timeout: 45_000 }, () => check(375));
+
+test('completion: the rate and the drop-off per step of the partial responses posted (en, zh)', { timeout: 45_000 }, async () => {
+  const report = await admin('/v1/report?instrument=e-s-qual&format=perception');
+  const partial = PARTIALS.length;
+  const started = report.responses + partial;
+  // The endpoint's numbers are those posted (the complete ones counted by the report).
+  const api = await admin('/v1/completion?instrument=e-s-qual&format=perception');
+  assert.deepEqual(
+    { started: api.started, complete: api.complete, partial: api.partial, unplaced: api.unplaced },
+    { started, complete: report.responses, partial, unplaced: 0 },
+  );
+  assert.deepEqual(Object.fromEntries(api.drop_off.map((d) => [d.step, d.partial])), DROP_OFF);
+  const { context, page, problems } = await open(1280);
+  try {
+    await page.goto(await oneTimeUrl());
+    await ready(page);
+    await page.waitForSelector('#card-completion:not([hidden]) #table-completion table');
+    const percent = (x, digits, tag) => new Intl.NumberFormat(tag, { style: 'percent', minimumFractionDigits: digits, maximumFractionDigits: digits }).format(x);
+    const rows = async () => (await tableRows(page, '#table-completion'));
+    const expected = (names, steps, tag) => Object.entries(DROP_OFF).map(([step, n]) => [names[step] || steps[step], String(n), percent(n / partial, 0, tag)]);
+    assert.equal(await page.locator('#completion-rate').textContent(), percent(report.responses / started, 1, 'en'));
+    assert.equal(await page.locator('#completion-label').textContent(), `completed: ${report.responses} of ${started} started`);
+    assert.equal(await page.locator('#completion-sub').textContent(), `${partial} visitors left after answering part of the questionnaire: where each stopped.`);
+    assert.deepEqual(await rows(), expected(NAMES, { recovery: 'Problem resolution (E-RecS-QUAL)', outcomes: 'Outcome questions', weights: 'Importance points' }, 'en'));
+    assert.equal(await page.locator('#table-completion caption').textContent(), 'Drop-off per step');
+    await page.locator('#card-completion').screenshot({ path: join(SHOTS, 'dashboard-completion-en.png') });
+    await axe(page, 'completion, en');
+    await page.locator('button[data-lang="zh"]').click();
+    await page.waitForFunction(() => document.documentElement.lang === 'zh-CN');
+    assert.equal(await page.locator('#completion-title').textContent(), '完成率');
+    assert.deepEqual(await rows(), expected(NAMES_ZH, { recovery: '问题处理（E-RecS-QUAL）', outcomes: '结果问题', weights: '重要性分配' }, 'zh-CN'));
+    await page.locator('#card-completion').screenshot({ path: join(SHOTS, 'dashboard-completion-zh.png') });
+    await axe(page, 'completion, zh');
+    // A selection without partial responses has no card.
+    await page.locator('button[data-lang="en"]').click();
+    await page.evaluate(() => { location.hash = 'instrument=servqual&format=gap'; });
+    await page.waitForFunction(() => document.getElementById('status').textContent.includes('gap format'));
+    await page.waitForFunction(() => document.getElementById('card-completion').hidden);
+    assert.deepEqual(await page.evaluate(() => window.__csp), [], 'CSP violations');
+    assert.deepEqual(problems, [], 'console errors, page errors or dialogs');
+  } finally {
+    await context.close();
+  }
+});
 
 test('a Chinese browser gets the Chinese dashboard by default', { timeout: 30_000 }, async () => {
   const report = await admin('/v1/report?instrument=e-s-qual&format=perception');

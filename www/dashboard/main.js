@@ -1,19 +1,21 @@
 // The dashboard's entry: reads the collector's aggregate report (/v1/report, with the period
-// before and the segments of a chosen key when asked), the NPS, CSAT
-// and CES answers counted per value with the count of comments (/v1/distributions) and the
-// latest comments (/v1/comments, filtered), the webhook deliveries (/v1/webhooks/deliveries, when
-// webhooks are configured), and draws them with the vendored Chart.js. Each costs the
-// server the days or the comments asked for, never a read of every response: the exports are
+// before and the segments of a chosen key when asked), the NPS, CSAT and CES answers counted per
+// value with the count of comments (/v1/distributions), the latest comments (/v1/comments,
+// filtered), the completion rate and drop-off per step (/v1/completion, shown when there are
+// partial responses), the webhook deliveries (/v1/webhooks/deliveries, when webhooks are
+// configured), and draws them with the vendored Chart.js. Each costs the server the days, the
+// comments or the partial responses asked for, never a read of every response: the exports are
 // only linked, for download. Every piece of data reaches the page through textContent: nothing
 // is parsed as HTML. This module holds the selection in the address and the language; the
-// others are data.js (fetching and state), views.js, change.js, comments.js, webhooks.js, charts.js,
-// tables.js, format.js, i18n.js.
+// others are data.js (fetching and state), views.js, change.js, comments.js, completion.js,
+// webhooks.js, charts.js, tables.js, format.js, i18n.js.
 import { onSchemeChange, setupChartDefaults } from './charts.js';
 import { isLatest, loadComments, loadKeys, loadSelection, nextLoad, query, state } from './data.js';
 import { $, el } from './dom.js';
 import { int } from './format.js';
 import { lang, setLang, t } from './i18n.js';
 import { applyStatic, render, renderComments, renderHeadline, renderIpa } from './views.js';
+import { loadCompletion, renderCompletion } from './completion.js';
 import { loadWebhooks, renderWebhooks } from './webhooks.js';
 
 // How long the words of the comment search wait for the next key before asking the collector.
@@ -27,8 +29,15 @@ async function load() {
   // The delivery counts move on their own: read again with every selection (not awaited).
   loadWebhooks();
   try {
-    if (!(await loadSelection(seq, (report) => updateExports(report.format)))) return;
+    // The completion of the same selection, drawn when it comes (not awaited).
+    const onReport = (report) => {
+      updateExports(report.format);
+      loadCompletion(query({ format: report.format }));
+    };
+    if (!(await loadSelection(seq, onReport))) return;
     render();
+    // Again with the report's dimension names, should the completion have come first.
+    renderCompletion();
     const report = state.report;
     $('status').textContent = t('loaded', { n: int(report.responses), format: t('fmt.' + report.format) });
   } catch (e) {
@@ -94,6 +103,7 @@ function switchLang(next) {
   try { localStorage.setItem('eservqual.dashboard.lang', next); } catch (e) { /* storage off */ }
   render();
   renderWebhooks();
+  renderCompletion();
   if (state.report) $('status').textContent = t('loaded', { n: int(state.report.responses), format: t('fmt.' + state.report.format) });
 }
 

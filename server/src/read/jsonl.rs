@@ -4,8 +4,9 @@
 use super::{without_position, Summary};
 use crate::error::Error;
 use eservqual_core::dataset::Dataset;
-use eservqual_core::payload::Payload;
+use eservqual_core::payload::{Payload, Response, Status};
 use eservqual_core::{ErrorCode, Form, Registry};
+use std::collections::HashMap;
 use std::io::{BufRead, BufReader};
 use std::path::Path;
 
@@ -48,10 +49,28 @@ pub fn first_form(path: &Path, file: &str, registry: &Registry) -> Result<Form, 
     }
 }
 
+/// Reads the complete payloads of `input` into `dataset` (see [`read_with`]).
+pub fn read(input: impl BufRead, file: &str, registry: &Registry, dataset: &mut Dataset) -> Result<Summary, Error> {
+    read_with(input, file, registry, dataset, false)
+}
+
 /// Reads payloads from `input` into `dataset`; `file` names the input in errors. Blank lines
-/// are skipped; a repeated `id` is counted once (the first wins).
-pub fn read(mut input: impl BufRead, file: &str, registry: &Registry, dataset: &mut Dataset) -> Result<Summary, Error> {
+/// are skipped; a repeated `id` is counted once (the first wins). Partial payloads (`"status":
+/// "partial"`) are validated and counted, and left out unless `include_partial`; then they are
+/// added after the file's complete ones, so that the complete response of an id wins over its
+/// partial wherever each stands in the file, and of partials of one id the last one is kept (as
+/// the collector replaces them).
+pub fn read_with(
+    mut input: impl BufRead,
+    file: &str,
+    registry: &Registry,
+    dataset: &mut Dataset,
+    include_partial: bool,
+) -> Result<Summary, Error> {
     let mut summary = Summary::default();
+    // The partials to add at the end, by lower-case id, in order of first appearance.
+    let mut held: Vec<(Response, Option<String>, u64)> = Vec::new();
+    let mut held_at: HashMap<String, usize> = HashMap::new();
     let mut buf: Vec<u8> = Vec::with_capacity(4096);
     let mut line: u64 = 0;
     loop {
@@ -81,16 +100,49 @@ pub fn read(mut input: impl BufRead, file: &str, registry: &Registry, dataset: &
             .and_then(|k| payload.meta.as_ref()?.get(k))
             .and_then(eservqual_core::dataset::meta_text);
         let response = payload.validate(registry).map_err(|e| Error::core(Some(file), Some(line), &e))?;
-        let kept = dataset.push_response_in(&response, segment.as_deref()).map_err(|mut e| {
-            if e.field == "instrument.dimensions" {
-                e.message.push_str(": pass the same --dimensions as the deployment");
-            }
-            Error::core(Some(file), Some(line), &e)
-        })?;
         summary.read += 1;
-        if !kept {
-            summary.duplicates += 1;
+        if payload.status == Status::Partial {
+            summary.partial += 1;
+            if include_partial {
+                let id = response.id.to_ascii_lowercase();
+                match held_at.get(&id) {
+                    Some(&i) => {
+                        held[i] = (response, segment, line);
+                        summary.duplicates += 1;
+                    }
+                    None => {
+                        held_at.insert(id, held.len());
+                        held.push((response, segment, line));
+                    }
+                }
+            }
+            continue;
         }
+        push(dataset, &response, segment.as_deref(), file, line, &mut summary)?;
+    }
+    for (response, segment, line) in held {
+        push(dataset, &response, segment.as_deref(), file, line, &mut summary)?;
     }
     Ok(summary)
+}
+
+/// Adds one response read at `line`; a repeated id is counted as a duplicate.
+fn push(
+    dataset: &mut Dataset,
+    response: &Response,
+    segment: Option<&str>,
+    file: &str,
+    line: u64,
+    summary: &mut Summary,
+) -> Result<(), Error> {
+    let kept = dataset.push_response_in(response, segment).map_err(|mut e| {
+        if e.field == "instrument.dimensions" {
+            e.message.push_str(": pass the same --dimensions as the deployment");
+        }
+        Error::core(Some(file), Some(line), &e)
+    })?;
+    if !kept {
+        summary.duplicates += 1;
+    }
+    Ok(())
 }

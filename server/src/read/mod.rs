@@ -28,6 +28,8 @@ pub struct Summary {
     pub read: u64,
     /// Responses skipped because their id was seen before (the first one wins).
     pub duplicates: u64,
+    /// Partial payloads read (JSONL), counted in `read` too.
+    pub partial: u64,
     /// What the file lacks without being wrong (an item column, every expectation): printed
     /// on standard error, an error under `report --strict`.
     pub warnings: Vec<Error>,
@@ -134,8 +136,14 @@ pub fn form(
     }
 }
 
-/// Reads a data file of either kind into `dataset`; a file without any response is an error.
-pub fn read_file(path: &Path, registry: &Registry, dataset: &mut Dataset) -> Result<Summary, Error> {
+/// Reads a data file of either kind into `dataset` (the partial payloads of a JSONL file only
+/// with `include_partial`); a file without any response is an error.
+pub fn read_file(
+    path: &Path,
+    registry: &Registry,
+    dataset: &mut Dataset,
+    include_partial: bool,
+) -> Result<Summary, Error> {
     let name = path_name(path);
     let kind = Kind::of(path)?;
     let file = File::open(path).map_err(|e| Error::io(Some(&name), &e))?;
@@ -152,10 +160,20 @@ pub fn read_file(path: &Path, registry: &Registry, dataset: &mut Dataset) -> Res
             csv::read_bytes(&bytes, &name, dataset, threads())?
         }
         Kind::Csv => csv::read(file, &name, dataset)?,
-        Kind::Jsonl => jsonl::read(BufReader::with_capacity(1 << 16, file), &name, registry, dataset)?,
+        Kind::Jsonl => {
+            jsonl::read_with(BufReader::with_capacity(1 << 16, file), &name, registry, dataset, include_partial)?
+        }
     };
     if dataset.is_empty() {
-        return Err(Error::input(Some(&name), None, "", format!("no responses in the file ({})", ErrorCode::Empty)));
+        let message = if summary.partial > 0 && !include_partial {
+            format!(
+                "no complete responses in the file, only partial ones: pass --include-partial ({})",
+                ErrorCode::Empty
+            )
+        } else {
+            format!("no responses in the file ({})", ErrorCode::Empty)
+        };
+        return Err(Error::input(Some(&name), None, "", message));
     }
     let mut summary = summary;
     let form = &dataset.form;

@@ -4,7 +4,7 @@
 
 use super::export::report_parts;
 use super::ingest::utc_text;
-use super::store::{Backend, Filter, OutboxEvent, StoreError};
+use super::store::{Backend, Filter, OutboxEvent, Statuses, StoreError};
 use super::webhooks::{body, event_id, Config};
 use eservqual_core::{Form, Format, Registry};
 use jiff::civil::{Date, ISOWeekDate, Weekday};
@@ -71,6 +71,8 @@ pub fn check(backend: &dyn Backend, registry: &Registry, config: &Config, monday
             dimensions: Some(dimensions.clone()),
             from: Some(from.to_string()),
             to: Some(to.to_string()),
+            // Alerts compare complete responses only.
+            statuses: Statuses::Complete,
         };
         let (current, _, _) = report_parts(reader.as_ref(), registry, &form, &filter(&from, &to), None)?;
         let (base, _, _) = report_parts(reader.as_ref(), registry, &form, &filter(&base_from, &from), None)?;

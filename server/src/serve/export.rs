@@ -2,10 +2,11 @@
 //! report through the same core code as `eservqual report`, the outcome distributions, the
 //! latest comments, and the JSONL and wide-CSV exports.
 
-use super::store::{Filter, Reader, Row, StoreError};
+use super::store::{Filter, Reader, Row, Statuses, StoreError};
 use super::summaries;
 use eservqual_core::compare::{self, Segment, Segments, SMALL_SEGMENT};
 use eservqual_core::dataset::{meta_text, wide_header, wide_row, Dataset};
+use eservqual_core::partial::stopped_at;
 use eservqual_core::payload::{Payload, Response};
 use eservqual_core::report::{report, Report};
 use eservqual_core::score::score;
@@ -118,9 +119,13 @@ pub fn report_json(
 /// The summary rows of a whole-day range (or none), merged, and the count of flagged
 /// responses; `None` when the summaries cannot give them: a bound inside a day, summaries not
 /// covering every stored response (a database from before them, not rebuilt), a stale row, a
-/// row of another summary version, or rows of another definition of the instrument than
-/// `form`'s.
+/// row of another summary version, rows of another definition of the instrument than
+/// `form`'s, or a filter that takes partial responses (the summaries hold complete ones only).
 pub fn from_summaries(reader: &dyn Reader, form: &Form, filter: &Filter) -> Result<Option<(Summary, u64)>, StoreError> {
+    // The summaries hold complete responses only.
+    if filter.statuses != Statuses::Complete {
+        return Ok(None);
+    }
     let Some(days) = summaries::whole_days(filter) else { return Ok(None) };
     let Some(rows) = reader.summaries(filter, &days, None)? else {
         tracing::warn!("the summaries do not cover every stored response: the report scans them all; run `eservqual summaries rebuild`");
@@ -155,6 +160,9 @@ pub fn segments_from_summaries(
     filter: &Filter,
     key: &str,
 ) -> Result<Option<Segments>, StoreError> {
+    if filter.statuses != Statuses::Complete {
+        return Ok(None);
+    }
     let Some(days) = summaries::whole_days(filter) else { return Ok(None) };
     let Some(rows) = reader.summaries(filter, &days, Some(key))? else {
         tracing::debug!(key, "no summaries of this segment key: the report by segment scans the responses");
@@ -250,6 +258,55 @@ pub fn distributions_by_scan(
         true
     })?;
     Ok(counts)
+}
+
+/// `GET /v1/completion`: of the stored responses of `form` in the period of `filter` (its
+/// `partial` ignored), how many were started (complete + partial), are complete and partial, the
+/// completion rate (complete / started, `null` with none started), and `drop_off`: per step of
+/// the form (its dimensions in form order, `recovery` for e-s-qual, `outcomes`, `weights`) how
+/// many partial responses stopped there ([`stopped_at`]). A partial that shows no step missing,
+/// or no longer validates, is counted in `unplaced`.
+pub fn completion_json(
+    reader: &dyn Reader,
+    registry: &Registry,
+    form: &Form,
+    filter: &Filter,
+) -> Result<String, StoreError> {
+    let complete = reader.count(&Filter { statuses: Statuses::Complete, ..filter.clone() })?;
+    let mut steps: Vec<String> = form.dimensions().map(|d| d.code.clone()).collect();
+    if form.instrument.id == "e-s-qual" {
+        steps.push("recovery".to_string());
+    }
+    steps.extend(["outcomes".to_string(), "weights".to_string()]);
+    let mut stopped = vec![0u64; steps.len()];
+    let (mut partial, mut unplaced) = (0u64, 0u64);
+    reader.scan(&Filter { statuses: Statuses::Partial, ..filter.clone() }, &mut |row: Row<'_>| {
+        partial += 1;
+        let step = Payload::from_json(row.payload).ok().and_then(|p| {
+            let r = p.validate(registry).ok().filter(|r| same_form(r, form))?;
+            stopped_at(&p, &r.form)
+        });
+        match step.and_then(|s| steps.iter().position(|x| x == s.name())) {
+            Some(i) => stopped[i] += 1,
+            None => unplaced += 1,
+        }
+        true
+    })?;
+    let started = complete + partial;
+    let rate = (started > 0).then(|| complete as f64 / started as f64);
+    let drop_off: Vec<Value> =
+        steps.iter().zip(&stopped).map(|(step, n)| json!({ "step": step, "partial": n })).collect();
+    let doc = json!({
+        "instrument": form.instrument.id,
+        "format": form.format.as_str(),
+        "started": started,
+        "complete": complete,
+        "partial": partial,
+        "rate": rate,
+        "drop_off": drop_off,
+        "unplaced": unplaced,
+    });
+    Ok(doc.to_string())
 }
 
 /// A response to `form`: the same instrument, format and dimension set.

@@ -9,7 +9,7 @@ use super::ingest::{bound, utc_text, Checker};
 use super::limit::{retry_after_secs, Limiter};
 use super::proxy::Proxies;
 use super::rows::dimension_key;
-use super::store::{Backend, Filter, Reader, Row, StoreError, Stored};
+use super::store::{Backend, Filter, Reader, Row, Statuses, StoreError, Stored};
 use super::writer;
 use axum::body::{Body, Bytes};
 use axum::extract::{ConnectInfo, Query, Request, State};
@@ -18,6 +18,7 @@ use axum::middleware::{self, Next};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 use axum::Router;
+use eservqual_core::payload::Status;
 use eservqual_core::{ErrorCode, Form, Format};
 use http_body_util::BodyExt;
 use serde::Deserialize;
@@ -101,6 +102,7 @@ pub fn router(app: Shared) -> Router {
     let admin_routes = Router::new()
         .route("/v1/report", get(report))
         .route("/v1/distributions", get(distributions))
+        .route("/v1/completion", get(completion))
         .route("/v1/comments", get(comments))
         .route("/v1/segments", get(segments))
         .route("/v1/responses.jsonl", get(export_jsonl))
@@ -238,8 +240,11 @@ async fn ingest(
     }
     let received_at = utc_text(jiff::Timestamp::now());
     let mut row = app.checker.check(&bytes, &received_at)?;
-    // Stored with the row only when it is new (the writer's transaction decides).
-    row.events = app.webhooks.response_events(&row, &received_at);
+    // Stored with the row only when it is written (the writer's transaction decides); a
+    // partial response announces nothing.
+    if row.status == Status::Complete {
+        row.events = app.webhooks.response_events(&row, &received_at);
+    }
     let id = row.id.clone();
     let mismatch = row.scores_mismatch;
     match app.writer.insert(row).await? {
@@ -248,12 +253,18 @@ async fn ingest(
             Err(ApiError::new(StatusCode::CONFLICT, Code::Conflict, "id", message))
         }
         stored => {
-            let new = stored == Stored::New;
+            let new = stored.written();
             if mismatch && new {
                 tracing::warn!(%id, "client scores differ from the collector's; stored with a flag");
             }
             let status = if new { StatusCode::CREATED } else { StatusCode::OK };
-            let body = serde_json::json!({ "id": id, "stored": new, "duplicate": !new, "scores_mismatch": mismatch });
+            let body = serde_json::json!({
+                "id": id,
+                "stored": new,
+                "duplicate": !new,
+                "replaced": stored == Stored::Replaced,
+                "scores_mismatch": mismatch,
+            });
             Ok((status, [(header::CONTENT_TYPE, "application/json")], body.to_string()).into_response())
         }
     }
@@ -320,6 +331,7 @@ struct CommentsQuery {
     weakest: Option<String>,
     segment: Option<String>,
     q: Option<String>,
+    partial: Option<String>,
 }
 
 /// The longest `q` of `/v1/comments`, in characters.
@@ -367,8 +379,8 @@ impl CommentsQuery {
             }
             q => q.map(|q| q.trim().to_lowercase()).filter(|q| !q.is_empty()),
         };
-        let CommentsQuery { instrument, format, dimensions, from, to, weakest, .. } = self;
-        let q = FormQuery { instrument, format, dimensions, from, to };
+        let CommentsQuery { instrument, format, dimensions, from, to, weakest, partial, .. } = self;
+        let q = FormQuery { instrument, format, dimensions, from, to, partial };
         let form = q.form(app)?;
         if let Some(w) = &weakest {
             if !form.dimensions().any(|d| &d.code == w) {
@@ -390,6 +402,8 @@ struct FormQuery {
     dimensions: Option<String>,
     from: Option<String>,
     to: Option<String>,
+    /// `include`: partial responses too (complete ones only without it).
+    partial: Option<String>,
 }
 
 impl FormQuery {
@@ -425,8 +439,23 @@ impl FormQuery {
         }
     }
 
-    /// The time bounds of the filter.
+    /// The statuses read: complete responses only, or with `partial=include` partial ones too;
+    /// any other value of `partial` is a 400 naming it.
+    fn statuses(&self) -> Result<Statuses, ApiError> {
+        match self.partial.as_deref() {
+            None => Ok(Statuses::Complete),
+            Some("include") => Ok(Statuses::Both),
+            Some(other) => Err(ApiError::bad(
+                ErrorCode::OutOfRange,
+                "partial",
+                format!("'{other}': use partial=include to count partial responses too, or leave it out"),
+            )),
+        }
+    }
+
+    /// The time bounds of the filter, and the statuses it reads.
     fn times(&self, filter: &mut Filter) -> Result<(), ApiError> {
+        filter.statuses = self.statuses()?;
         for (name, value, end) in [("from", &self.from, false), ("to", &self.to, true)] {
             if let Some(v) = value {
                 let t = bound(v, end).ok_or_else(|| {
@@ -498,13 +527,14 @@ struct ReportQuery {
     to: Option<String>,
     compare: Option<String>,
     by: Option<String>,
+    partial: Option<String>,
 }
 
 impl ReportQuery {
     /// The form query, the base period's query (the form query with the compare range's
     /// bounds) and the segment key, which must be one the collector segments by.
     fn split(self, app: &App) -> Result<(FormQuery, Option<FormQuery>, Option<String>), ApiError> {
-        let ReportQuery { instrument, format, dimensions, from, to, compare, by } = self;
+        let ReportQuery { instrument, format, dimensions, from, to, compare, by, partial } = self;
         let base = match compare {
             None => None,
             Some(range) => {
@@ -519,6 +549,7 @@ impl ReportQuery {
                     dimensions: dimensions.clone(),
                     from: bound(from),
                     to: bound(to),
+                    partial: partial.clone(),
                 };
                 // Named as `compare` in an error, not as `from`/`to`.
                 q.times(&mut Filter::default())
@@ -539,7 +570,7 @@ impl ReportQuery {
                 }
             },
         };
-        Ok((FormQuery { instrument, format, dimensions, from, to }, base, key))
+        Ok((FormQuery { instrument, format, dimensions, from, to, partial }, base, key))
     }
 }
 
@@ -590,6 +621,17 @@ async fn distributions(State(app): State<Shared>, q: QueryResult<FormQuery>) -> 
     let app2 = app.clone();
     json_answer(
         blocking(move || export::distributions_json(reader.as_ref(), &app2.checker.registry, &form, &filter)).await,
+    )
+}
+
+/// `GET /v1/completion?instrument=ID&format=F[&dimensions=..][&from=&to=]`: how many responses
+/// were started (complete and partial), how many are complete, the completion rate and where the
+/// partial ones stopped (drop-off per step).
+async fn completion(State(app): State<Shared>, q: QueryResult<FormQuery>) -> Answer {
+    let (form, filter, reader) = form_request(&app, q).await?;
+    let app2 = app.clone();
+    json_answer(
+        blocking(move || export::completion_json(reader.as_ref(), &app2.checker.registry, &form, &filter)).await,
     )
 }
 
@@ -745,7 +787,8 @@ fn streamed(
     res
 }
 
-/// `GET /v1/responses.jsonl[?instrument=&format=&dimensions=&from=&to=]`: payloads as received.
+/// `GET /v1/responses.jsonl[?instrument=&format=&dimensions=&from=&to=][&partial=include]`: payloads
+/// as received (complete ones only unless `partial=include`).
 async fn export_jsonl(State(app): State<Shared>, q: QueryResult<FormQuery>) -> Answer {
     let q = query(q)?;
     let mut filter = Filter::default();
@@ -770,6 +813,15 @@ async fn export_jsonl(State(app): State<Shared>, q: QueryResult<FormQuery>) -> A
 
 /// `GET /v1/responses.csv?instrument=ID[&format=F&dimensions=..&from=&to=]`: the wide CSV.
 async fn export_csv(State(app): State<Shared>, q: QueryResult<FormQuery>) -> Answer {
+    // The CSV's columns are a stable contract (read back by `eservqual report`): it has no
+    // column to tell a partial from a complete response with N/A answers, so it holds complete
+    // responses only; the JSONL export carries partial ones with their `status`.
+    if let Ok(Query(q)) = &q {
+        if q.partial.is_some() {
+            let message = "the CSV export holds complete responses only: use responses.jsonl?partial=include";
+            return Err(ApiError::bad(ErrorCode::OutOfRange, "partial", message));
+        }
+    }
     let (form, filter, reader) = form_request(&app, q).await?;
     let app2 = app.clone();
     Ok(streamed("text/csv; charset=utf-8", "responses.csv", move |sink| {

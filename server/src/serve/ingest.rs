@@ -109,6 +109,7 @@ impl Checker {
             scores_mismatch: !scores_match(&expected, &payload.scores),
             has_comment: response.answers.outcomes.comment.as_deref().is_some_and(eservqual_core::payload::is_comment),
             payload: text.to_string(),
+            status: payload.status,
             response: Some(std::sync::Arc::new(response)),
             events: Vec::new(),
             meta: meta_texts(payload.meta.as_ref()),

@@ -21,10 +21,10 @@
 //! - No message ever carries the URL's password.
 
 use super::store::{
-    comments_sql, filter_conditions, outbox_claim_sql, payload_has_comment, same_response, segment_condition,
-    summary_conditions, where_sql, Backend, Claimed, Cursor, Delivery, DeliveryCounts, Filter, NewRow, Outbox,
-    OutboxEvent, Reader, Row, Settled, StoreError, Stored, StoredComment, Writer, FORMS_IN, HAS_COMMENT_VERSION,
-    OUTBOX_COUNTS, OUTBOX_INSERT, OUTBOX_LIST, OUTBOX_SETTLE, PROBE_BYTES, SEGMENT_KEYS,
+    comments_sql, filter_sql, on_repeat, outbox_claim_sql, payload_has_comment, segment_condition, summary_conditions,
+    where_sql, Backend, Claimed, Cursor, Delivery, DeliveryCounts, Filter, NewRow, Outbox, OutboxEvent, Reader, Repeat,
+    Row, Settled, StoreError, Stored, StoredComment, Writer, FORMS_IN, HAS_COMMENT_VERSION, OUTBOX_COUNTS,
+    OUTBOX_INSERT, OUTBOX_LIST, OUTBOX_SETTLE, PROBE_BYTES, REBUILD_SCAN, REPLACE_PARTIAL, SEGMENT_KEYS,
 };
 use super::summaries::{self, Key, Pending, Rebuild, StoredSummary};
 use deadpool_postgres::{Manager, ManagerConfig, Object, Pool, RecyclingMethod};
@@ -105,6 +105,8 @@ const MIGRATIONS: &[&str] = &[
     ALTER TABLE summaries DROP CONSTRAINT summaries_pkey;
     ALTER TABLE summaries ADD PRIMARY KEY (instrument, format, dimensions, day, fingerprint, segment);
     ALTER TABLE summary_state ADD COLUMN segment_keys TEXT NOT NULL DEFAULT '';",
+    // Partial responses (payload `status`): every response stored so far is complete.
+    "ALTER TABLE responses ADD COLUMN status TEXT NOT NULL DEFAULT 'complete';",
 ];
 
 /// Only these stored payloads can have a comment: the key spelt out, or written with a `\u`
@@ -155,7 +157,10 @@ const PROBE: &str = "INSERT INTO probe (id, at, pad)
     ON CONFLICT (id) DO UPDATE SET at = excluded.at, pad = excluded.pad";
 
 /// The stored payloads of ids that the insert found already there.
-const STORED: &str = "SELECT id, payload FROM responses WHERE id = ANY($1)";
+const STORED: &str = "SELECT id, payload, status FROM responses WHERE id = ANY($1)";
+
+/// The stored payload and status of one id (after a replace found it no longer partial).
+const STORED_ONE: &str = "SELECT payload, status FROM responses WHERE id = $1";
 
 /// The key of the advisory lock held while migrating ("eservqua" in ASCII).
 const MIGRATION_LOCK: i64 = 0x6573_6572_7671_7561;
@@ -749,10 +754,11 @@ impl Outbox for PgOutbox {
 /// One statement for a whole batch: the rows in id order (so two collectors inserting
 /// overlapping batches take the key locks in the same order), the new ones returned.
 const INSERT: &str = "INSERT INTO responses
-    (id, instrument, format, dimensions, submitted_at, received_at, scores_mismatch, payload, has_comment)
+    (id, instrument, format, dimensions, submitted_at, received_at, scores_mismatch, payload, has_comment, status)
     SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::bool[], $8::text[],
-            $9::bool[])
-        AS t (id, instrument, format, dimensions, submitted_at, received_at, scores_mismatch, payload, has_comment)
+            $9::bool[], $10::text[])
+        AS t (id, instrument, format, dimensions, submitted_at, received_at, scores_mismatch, payload, has_comment,
+            status)
     ORDER BY id
     ON CONFLICT (id) DO NOTHING
     RETURNING id";
@@ -780,8 +786,19 @@ impl Writer for PgWriter {
         let mismatch: Vec<bool> = rows.iter().map(|r| r.scores_mismatch).collect();
         let payloads = col(|r| &r.payload);
         let commented: Vec<bool> = rows.iter().map(|r| r.has_comment).collect();
-        let params: [&(dyn ToSql + Sync); 9] =
-            [&ids, &instruments, &formats, &dimensions, &submitted, &received, &mismatch, &payloads, &commented];
+        let statuses: Vec<&str> = rows.iter().map(|r| r.status.as_str()).collect();
+        let params: [&(dyn ToSql + Sync); 10] = [
+            &ids,
+            &instruments,
+            &formats,
+            &dimensions,
+            &submitted,
+            &received,
+            &mismatch,
+            &payloads,
+            &commented,
+            &statuses,
+        ];
         let mut client = self.inner.get()?;
         let c = &mut client;
         // One transaction: the responses and the summaries they change, committed (and, with
@@ -795,28 +812,58 @@ impl Writer for PgWriter {
             // Ids already there (a retry, another collector, or another body under a stored
             // id): their stored payloads tell a repeat from a different response.
             let repeated: Vec<&str> = rows.iter().map(|r| r.id.as_str()).filter(|id| !fresh.contains(*id)).collect();
-            let mut before = std::collections::HashMap::new();
+            let mut before: std::collections::HashMap<String, (String, String)> = std::collections::HashMap::new();
             if !repeated.is_empty() {
                 for row in tx.query(STORED, &[&repeated]).await? {
-                    before.insert(row.get::<_, String>(0), row.get::<_, String>(1));
+                    before.insert(row.get::<_, String>(0), (row.get::<_, String>(1), row.get::<_, String>(2)));
                 }
             }
             // A batch may hold one id twice (two requests at once): the first is the one
-            // inserted, and the later ones compare with it.
-            let stored: Vec<Stored> = rows
-                .iter()
-                .map(|r| {
-                    if fresh.remove(&r.id) {
-                        before.insert(r.id.clone(), r.payload.clone());
-                        Stored::New
-                    } else if before.get(&r.id).is_some_and(|p| same_response(p, &r.payload)) {
-                        Stored::Same
-                    } else {
-                        Stored::Different
+            // inserted, and the later ones compare with it (or replace it, when it is partial).
+            let mut stored: Vec<Stored> = Vec::with_capacity(rows.len());
+            for r in rows {
+                let done = if fresh.remove(&r.id) {
+                    Stored::New
+                } else {
+                    let mut outcome = Stored::Different;
+                    // At most twice: a replace that finds the id no longer partial (another
+                    // collector's complete response committed meanwhile) reads it again.
+                    for _ in 0..2 {
+                        let Some((payload, status)) = before.get(&r.id) else { break };
+                        outcome = match on_repeat(payload, status, r) {
+                            Repeat::Keep(s) => s,
+                            Repeat::Replace => {
+                                let args: [&(dyn ToSql + Sync); 10] = [
+                                    &r.id,
+                                    &r.instrument,
+                                    &r.format,
+                                    &r.dimensions,
+                                    &r.submitted_at,
+                                    &r.received_at,
+                                    &r.scores_mismatch,
+                                    &r.payload,
+                                    &r.has_comment,
+                                    &r.status.as_str(),
+                                ];
+                                if tx.execute(REPLACE_PARTIAL, &args).await? == 1 {
+                                    Stored::Replaced
+                                } else {
+                                    let row = tx.query_one(STORED_ONE, &[&r.id]).await?;
+                                    before.insert(r.id.clone(), (row.get(0), row.get(1)));
+                                    continue;
+                                }
+                            }
+                        };
+                        break;
                     }
-                })
-                .collect();
-            let keys = if stored.contains(&Stored::New) {
+                    outcome
+                };
+                if done.written() {
+                    before.insert(r.id.clone(), (r.payload.clone(), r.status.as_str().to_string()));
+                }
+                stored.push(done);
+            }
+            let keys = if stored.iter().any(|s| s.written()) {
                 // The lock every write of a summary takes anyway, taken first: a rebuild (which
                 // may change the keys) has committed before the keys are read, or starts after
                 // this commits.
@@ -827,13 +874,10 @@ impl Writer for PgWriter {
                 Vec::new()
             };
             update_summaries(&tx, &summaries::group(rows, &stored, &keys)).await?;
-            // The events of the new responses only, in this same transaction.
-            let events: Vec<&OutboxEvent> = rows
-                .iter()
-                .zip(&stored)
-                .filter(|(_, s)| **s == Stored::New)
-                .flat_map(|(r, _)| r.events.iter())
-                .collect();
+            // The events of the responses written (new, or in place of a partial) only, in this
+            // same transaction; a partial carries none.
+            let events: Vec<&OutboxEvent> =
+                rows.iter().zip(&stored).filter(|(_, s)| s.written()).flat_map(|(r, _)| r.events.iter()).collect();
             if !events.is_empty() {
                 let insert = tx.prepare_cached(OUTBOX_INSERT).await?;
                 for e in events {
@@ -855,12 +899,7 @@ impl Writer for PgWriter {
             // Collectors storing now wait here before they touch a summary; those that
             // committed before are in the scan below, those after add to the rebuilt rows.
             tx.batch_execute("LOCK TABLE summaries IN SHARE ROW EXCLUSIVE MODE; DELETE FROM summaries").await?;
-            let stream = tx
-                .query_raw(
-                    "SELECT payload, scores_mismatch, submitted_at FROM responses",
-                    std::iter::empty::<&(dyn ToSql + Sync)>(),
-                )
-                .await?;
+            let stream = tx.query_raw(REBUILD_SCAN, std::iter::empty::<&(dyn ToSql + Sync)>()).await?;
             let mut stream = std::pin::pin!(stream);
             while let Some(row) = stream.next().await {
                 let row = row?;
@@ -992,7 +1031,7 @@ impl Reader for PgReader {
     }
 
     fn count(&self, filter: &Filter) -> Result<u64, StoreError> {
-        let (sql, args) = where_sql(&filter_conditions(filter), '$');
+        let (sql, args) = filter_sql(filter, '$');
         let sql = format!("SELECT COUNT(*) FROM responses{sql}");
         let client = self.client()?;
         let n = self.with("counting responses", async {
@@ -1003,7 +1042,7 @@ impl Reader for PgReader {
     }
 
     fn scan(&self, filter: &Filter, each: &mut dyn FnMut(Row<'_>) -> bool) -> Result<(), StoreError> {
-        let (sql, args) = where_sql(&filter_conditions(filter), '$');
+        let (sql, args) = filter_sql(filter, '$');
         let sql = format!("SELECT payload, scores_mismatch FROM responses{sql} ORDER BY received_at, id");
         let client = self.client()?;
         let stream = self.with("reading responses", client.query_raw(sql.as_str(), params(&args)))?;

@@ -3,7 +3,7 @@
 //! columns made from a payload (its dimension set, its `meta` as text).
 
 use eservqual_core::dataset::meta_text;
-use eservqual_core::payload::Response;
+use eservqual_core::payload::{Response, Status};
 use std::sync::Arc;
 
 /// One response to store: the payload text as received plus the columns the report needs.
@@ -26,6 +26,9 @@ pub struct NewRow {
     pub has_comment: bool,
     /// The request body as received (UTF-8, without a byte-order mark).
     pub payload: String,
+    /// The payload's `status`: a partial is stored until a later partial or the complete
+    /// response of its id replaces it, and adds nothing to the summaries or the webhooks.
+    pub status: Status,
     /// The validated response, added to the summaries when the row is new (`None`: the row
     /// is stored without touching them).
     pub response: Option<Arc<Response>>,
@@ -50,9 +53,32 @@ pub struct OutboxEvent {
     pub created_at: String,
 }
 
+/// Which statuses a read takes: complete responses only unless asked (`partial=include`).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub enum Statuses {
+    #[default]
+    Complete,
+    Partial,
+    /// Complete and partial responses.
+    Both,
+}
+
+impl Statuses {
+    /// The SQL condition on the `status` column; `None` for both.
+    pub fn condition(self) -> Option<&'static str> {
+        match self {
+            Statuses::Complete => Some("status = 'complete'"),
+            Statuses::Partial => Some("status = 'partial'"),
+            Statuses::Both => None,
+        }
+    }
+}
+
 /// Which stored responses to read; `None` = any.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Filter {
+    /// Complete responses only by default.
+    pub statuses: Statuses,
     pub instrument: Option<String>,
     pub format: Option<String>,
     pub dimensions: Option<String>,
@@ -71,6 +97,15 @@ pub enum Stored {
     Same,
     /// Its id was stored before with a different response: nothing changed.
     Different,
+    /// Its id was stored as a partial response, which it replaced.
+    Replaced,
+}
+
+impl Stored {
+    /// Whether the row was written (new, or in place of a partial).
+    pub fn written(self) -> bool {
+        matches!(self, Stored::New | Stored::Replaced)
+    }
 }
 
 /// One stored response as a scan hands it out.

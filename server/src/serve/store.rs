@@ -1,8 +1,9 @@
 //! Storage of received responses behind a small trait, and its SQLite backend (PostgreSQL's is
 //! serve/pg.rs; serve/database.rs chooses), with numbered schema migrations and portable SQL.
 
-pub use super::rows::{Filter, NewRow, OutboxEvent, Row, Stored};
+pub use super::rows::{Filter, NewRow, OutboxEvent, Row, Statuses, Stored};
 use super::summaries::{self, Key, Pending, Rebuild, StoredSummary};
+use eservqual_core::payload::Status;
 use rusqlite::{params_from_iter, Connection, OpenFlags, OptionalExtension};
 use std::collections::BTreeMap;
 use std::fmt;
@@ -268,6 +269,8 @@ const MIGRATIONS: &[&str] = &[
     DROP TABLE summaries;
     ALTER TABLE summaries_v6 RENAME TO summaries;
     ALTER TABLE summary_state ADD COLUMN segment_keys TEXT NOT NULL DEFAULT '';",
+    // Partial responses (payload `status`): every response stored so far is complete.
+    "ALTER TABLE responses ADD COLUMN status TEXT NOT NULL DEFAULT 'complete';",
 ];
 
 /// The segment keys the stored summaries were made with (`summary_state.segment_keys`).
@@ -298,7 +301,43 @@ fn sqlite_sql(sql: &str) -> String {
 
 /// The forms with responses in a period (`serve/alerts.rs`).
 pub const FORMS_IN: &str = "SELECT DISTINCT instrument, format, dimensions FROM responses
-    WHERE submitted_at >= $1 AND submitted_at < $2 ORDER BY instrument, format, dimensions";
+    WHERE submitted_at >= $1 AND submitted_at < $2 AND status = 'complete' ORDER BY instrument, format, dimensions";
+
+/// The stored responses a summary rebuild reads: complete ones only.
+pub const REBUILD_SCAN: &str = "SELECT payload, scores_mismatch, submitted_at FROM responses WHERE status = 'complete'";
+
+/// Writes a response in place of the stored partial of its id; nothing (0 rows) when that id
+/// is stored complete, so concurrent writers can never replace a complete response.
+pub const REPLACE_PARTIAL: &str = "UPDATE responses SET instrument = $2, format = $3, dimensions = $4,
+    submitted_at = $5, received_at = $6, scores_mismatch = $7, payload = $8, has_comment = $9, status = $10
+    WHERE id = $1 AND status = 'partial'";
+
+/// What a POST does to an id already stored (the POST rules of docs/interfaces.md).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Repeat {
+    /// Nothing changes; the answer is this.
+    Keep(Stored),
+    /// The stored partial is replaced by the new row (see [`REPLACE_PARTIAL`]).
+    Replace,
+}
+
+/// The rule for a row whose id is stored with `payload` and `status`: a stored partial is
+/// replaced by any other body (a retry of the same body changes nothing); a stored complete
+/// response is never replaced: a late partial is a repeat, a complete one a repeat or a conflict.
+pub fn on_repeat(payload: &str, status: &str, new: &NewRow) -> Repeat {
+    let same = same_response(payload, &new.payload);
+    if status == "partial" {
+        if same {
+            Repeat::Keep(Stored::Same)
+        } else {
+            Repeat::Replace
+        }
+    } else if same || new.status == Status::Partial {
+        Repeat::Keep(Stored::Same)
+    } else {
+        Repeat::Keep(Stored::Different)
+    }
+}
 
 /// The claim of due events; `{lock}` is PostgreSQL's row lock clause (SQLite has one writer).
 pub fn outbox_claim_sql(lock: &str) -> String {
@@ -533,8 +572,8 @@ impl Outbox for SqliteOutbox {
 /// Portable: `ON CONFLICT DO NOTHING` is the same in SQLite and PostgreSQL; a concurrent repeat
 /// of an id meets the primary key, never a second row.
 const INSERT: &str = "INSERT INTO responses
-    (id, instrument, format, dimensions, submitted_at, received_at, scores_mismatch, payload, has_comment)
-    VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9) ON CONFLICT (id) DO NOTHING";
+    (id, instrument, format, dimensions, submitted_at, received_at, scores_mismatch, payload, has_comment, status)
+    VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10) ON CONFLICT (id) DO NOTHING";
 
 impl Writer for SqliteWriter {
     fn insert_batch(&mut self, rows: &[NewRow]) -> Result<Vec<Stored>, StoreError> {
@@ -543,9 +582,10 @@ impl Writer for SqliteWriter {
         {
             let mut stmt = tx.prepare_cached(INSERT)?;
             // (The summaries below, in the same transaction.)
-            let mut stored = tx.prepare_cached("SELECT payload FROM responses WHERE id = ?1")?;
+            let mut stored = tx.prepare_cached("SELECT payload, status FROM responses WHERE id = ?1")?;
+            let mut replace = tx.prepare_cached(&sqlite_sql(REPLACE_PARTIAL))?;
             for r in rows {
-                let n = stmt.execute(rusqlite::params![
+                let args = rusqlite::params![
                     r.id,
                     r.instrument,
                     r.format,
@@ -554,24 +594,28 @@ impl Writer for SqliteWriter {
                     r.received_at,
                     i64::from(r.scores_mismatch),
                     r.payload,
-                    i64::from(r.has_comment)
-                ])?;
-                if n == 1 {
+                    i64::from(r.has_comment),
+                    r.status.as_str()
+                ];
+                let done = if stmt.execute(args)? == 1 {
+                    Stored::New
+                } else {
+                    let (before, status): (String, String) =
+                        stored.query_row([&r.id], |row| Ok((row.get(0)?, row.get(1)?)))?;
+                    match on_repeat(&before, &status, r) {
+                        Repeat::Keep(s) => s,
+                        // One writer: the partial read above is still there.
+                        Repeat::Replace if replace.execute(args)? == 1 => Stored::Replaced,
+                        Repeat::Replace => Stored::Same,
+                    }
+                };
+                if done.written() {
                     let mut event = tx.prepare_cached(&sqlite_sql(OUTBOX_INSERT))?;
                     for e in &r.events {
                         event.execute(rusqlite::params![e.id, e.webhook, e.event_type, e.body, e.created_at])?;
                     }
                 }
-                out.push(if n == 1 {
-                    Stored::New
-                } else {
-                    let before: String = stored.query_row([&r.id], |row| row.get(0))?;
-                    if same_response(&before, &r.payload) {
-                        Stored::Same
-                    } else {
-                        Stored::Different
-                    }
-                });
+                out.push(done);
             }
         }
         // The keys of the stored summaries, read in this transaction: a rebuild that changes
@@ -587,7 +631,7 @@ impl Writer for SqliteWriter {
         let tx = self.conn.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
         tx.execute("DELETE FROM summaries", [])?;
         {
-            let mut stmt = tx.prepare("SELECT payload, scores_mismatch, submitted_at FROM responses")?;
+            let mut stmt = tx.prepare(REBUILD_SCAN)?;
             let mut rows = stmt.query([])?;
             while let Some(row) = rows.next()? {
                 let payload =
@@ -671,6 +715,17 @@ pub fn where_sql(conditions: &[(&str, &Option<String>)], mark: char) -> (String,
     (sql, args)
 }
 
+/// `WHERE ...` of a filter on the responses table (its conditions and the statuses it takes),
+/// and its arguments.
+pub fn filter_sql(filter: &Filter, mark: char) -> (String, Vec<String>) {
+    let (mut sql, args) = where_sql(&filter_conditions(filter), mark);
+    if let Some(status) = filter.statuses.condition() {
+        sql.push_str(if sql.is_empty() { " WHERE " } else { " AND " });
+        sql.push_str(status);
+    }
+    (sql, args)
+}
+
 /// The conditions of a filter on the responses table.
 pub fn filter_conditions(filter: &Filter) -> [(&'static str, &Option<String>); 5] {
     [
@@ -687,7 +742,7 @@ pub fn filter_conditions(filter: &Filter) -> [(&'static str, &Option<String>); 5
 /// read backwards from the end of the range and the scan stops after `limit` rows; with a
 /// cursor, only the rows that sort after it (older, or as old with a smaller id).
 pub fn comments_sql(filter: &Filter, before: Option<&Cursor>, limit: usize, mark: char) -> (String, Vec<String>) {
-    let (mut sql, mut args) = where_sql(&filter_conditions(filter), mark);
+    let (mut sql, mut args) = filter_sql(filter, mark);
     sql.push_str(if sql.is_empty() { " WHERE has_comment" } else { " AND has_comment" });
     if let Some((at, id)) = before {
         args.push(at.clone());
@@ -745,7 +800,7 @@ impl Reader for SqliteReader {
     }
 
     fn count(&self, filter: &Filter) -> Result<u64, StoreError> {
-        let (sql, args) = where_sql(&filter_conditions(filter), '?');
+        let (sql, args) = filter_sql(filter, '?');
         let n: i64 =
             self.conn
                 .query_row(&format!("SELECT COUNT(*) FROM responses{sql}"), params_from_iter(args), |r| r.get(0))?;
@@ -753,7 +808,7 @@ impl Reader for SqliteReader {
     }
 
     fn scan(&self, filter: &Filter, each: &mut dyn FnMut(Row<'_>) -> bool) -> Result<(), StoreError> {
-        let (sql, args) = where_sql(&filter_conditions(filter), '?');
+        let (sql, args) = filter_sql(filter, '?');
         let mut stmt = self
             .conn
             .prepare(&format!("SELECT payload, scores_mismatch FROM responses{sql} ORDER BY received_at, id"))?;
@@ -843,10 +898,25 @@ mod tests {
             scores_mismatch: false,
             has_comment: false,
             payload: "{}".to_string(),
+            status: Status::Complete,
             response: None,
             events: Vec::new(),
             meta: Vec::new(),
         }
+    }
+
+    #[test]
+    fn a_stored_partial_gives_way_and_a_stored_complete_response_never_does() {
+        let new = |payload: &str, status: Status| NewRow { payload: payload.to_string(), status, ..row("a") };
+        let (p1, p2, c) = (r#"{"n": 1}"#, r#"{"n": 2}"#, r#"{"n": 3}"#);
+        // Stored partial: the same body is a repeat, any other replaces it.
+        assert_eq!(on_repeat(p1, "partial", &new(p1, Status::Partial)), Repeat::Keep(Stored::Same));
+        assert_eq!(on_repeat(p1, "partial", &new(p2, Status::Partial)), Repeat::Replace);
+        assert_eq!(on_repeat(p1, "partial", &new(c, Status::Complete)), Repeat::Replace);
+        // Stored complete: a partial is a repeat, whatever its body; a complete one as before.
+        assert_eq!(on_repeat(c, "complete", &new(p1, Status::Partial)), Repeat::Keep(Stored::Same));
+        assert_eq!(on_repeat(c, "complete", &new(c, Status::Complete)), Repeat::Keep(Stored::Same));
+        assert_eq!(on_repeat(c, "complete", &new(p2, Status::Complete)), Repeat::Keep(Stored::Different));
     }
 
     #[test]

@@ -6,8 +6,9 @@
 //!   were stored with the `scores_mismatch` flag, and the core's [`Summary`] in its stored
 //!   form (`NULL` when a stored summary could not be read back: that row is then stale, and a
 //!   report over it falls back to the full scan until `eservqual summaries rebuild`).
-//! - The writer adds each newly stored response ([`Stored::New`] only: never a repeat, a 409 or
-//!   a refused body) in the insert's own transaction: [`group`] then, per key, insert-or-update
+//! - The writer adds each newly stored complete response ([`Stored::New`], or
+//!   [`Stored::Replaced`] when it replaces a partial; never a partial, a repeat, a 409 or a
+//!   refused body) in the insert's own transaction: [`group`] then, per key, insert-or-update
 //!   ([`fold`] merges into the stored text).
 //! - The fingerprint is part of the key, so a custom instrument redefined under the same id
 //!   starts new rows instead of merging sums of another definition; a report that meets rows
@@ -167,13 +168,15 @@ impl Grouper {
     }
 }
 
-/// The summary contributions of the rows of a batch that were newly stored, by key (in key
+/// The summary contributions of the complete rows of a batch that were newly written, by key (in key
 /// order, so that concurrent writers lock summary rows in one order). Rows without their
 /// parsed response contribute nothing. `keys`: the segment keys of the stored summaries.
 pub fn group(rows: &[NewRow], stored: &[Stored], keys: &[String]) -> BTreeMap<Key, Pending> {
     let mut g = Grouper::with_keys(keys);
     for (row, s) in rows.iter().zip(stored) {
-        if *s != Stored::New {
+        // A complete response newly written (a new id, or in place of a partial): a partial
+        // adds nothing, and a complete replacing one adds itself once.
+        if !s.written() || row.status != eservqual_core::payload::Status::Complete {
             continue;
         }
         if let Some(response) = row.response.as_deref() {
