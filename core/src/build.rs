@@ -168,8 +168,7 @@ impl Outgoing {
         Payload {
             schema: SCHEMA_ID.to_string(),
             id: self.id.clone(),
-            // merged later: the widget's `Outgoing.status` fills this.
-            status: Status::Complete,
+            status: if self.partial { Status::Partial } else { Status::Complete },
             instrument: self.instrument.clone(),
             scale: self.scale,
             locale: self.locale.clone(),

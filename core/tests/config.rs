@@ -334,3 +334,31 @@ proptest! {
         let _ = Config::from_value(json!({"endpoint": s}));
     }
 }
+
+/// A partial response as the widget builds it: the answers of the first step, sent as
+/// `"status": "partial"`; it validates, scores as built, and stopped at the second dimension.
+#[test]
+fn a_built_partial_payload_says_so_and_where_it_stopped() {
+    let c = Config::from_value(with(json!({"dimensions": ["EFF", "SYS", "PRI"], "recovery": false}))).unwrap();
+    let first = c.form.item_range(c.form.active[0]).count();
+    let mut a = Answers::empty(c.form.instrument.item_count());
+    for i in c.form.item_range(c.form.active[0]) {
+        a.items[i][0] = Some(4);
+    }
+    let mut out = build(&c, &a, envelope());
+    out.partial = true;
+    let text = serde_json::to_string(&out.to_payload()).unwrap();
+    let v: Value = serde_json::from_str(&text).unwrap();
+    assert_eq!(v["status"], "partial", "{text}");
+    let answered = v["answers"].as_object().unwrap().values().filter(|a| a["p"].as_f64() == Some(4.0)).count();
+    assert_eq!(answered, first, "the first step's answers, the rest null: {text}");
+    let parsed = Payload::from_json(&text).unwrap();
+    let response = parsed.validate(&Registry::builtin()).unwrap();
+    assert_eq!(score(&response.form, &response.answers), out.scores);
+    let stop = eservqual_core::partial::stopped_at(&parsed, &response.form).map(|s| s.name().to_string());
+    assert_eq!(stop.as_deref(), Some("SYS"), "the second step of the form (EFF, SYS, PRI)");
+
+    out.partial = false;
+    let complete: Value = serde_json::to_value(out.to_payload()).unwrap();
+    assert!(complete.get("status").is_none(), "a complete payload is written without status");
+}

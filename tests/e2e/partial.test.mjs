@@ -12,7 +12,7 @@ const COMMON = { endpoint: "/v1/responses", locale: "en", dimensions: "SYS,PRI",
 const PAGES = {
   "p/popover.html": embedPage({ ...COMMON, site: "pop", partial: "true" }).html,
   "p/shop.html": embedPage({ ...COMMON, site: "inl", partial: "true", mode: "inline", target: "#survey" }, { body: '<div id="survey"></div>' }).html,
-  "p/other.html": "<!doctype html><html lang=en><title>Another page</title><p>Elsewhere</p></html>",
+  "p/other.html": '<!doctype html><html lang="en"><head><link rel="icon" href="data:,"><title>Another page</title></head><body><p>Elsewhere</p></body></html>',
   "p/plain.html": embedPage({ ...COMMON, site: "off" }).html,
   "p/early.html": embedPage({ ...COMMON, site: "early", partial: "true" }).html,
 };
@@ -32,29 +32,29 @@ after(async () => {
 
 const auth = { authorization: `Bearer ${TOKEN}` };
 
-/** Every stored payload, partial ones included. */
-async function stored() {
-  const res = await fetch(`${server.url}/v1/responses.jsonl?partial=include`, { headers: auth });
+/** Every payload `at` (a collector; the shared one by default) stores, partial ones included. */
+async function stored(at = server) {
+  const res = await fetch(`${at.url}/v1/responses.jsonl?partial=include`, { headers: auth });
   assert.equal(res.status, 200, "the export answers");
   return (await res.text()).split("\n").filter((l) => l.trim()).map((l) => JSON.parse(l));
 }
 
 /** The stored payloads of `site`, waiting (up to 15 s) until `ready(list)` holds. */
-async function storedOf(site, ready = (l) => l.length > 0) {
+async function storedOf(site, ready = (l) => l.length > 0, at = server) {
   let list = [];
   for (const end = Date.now() + 15000; Date.now() < end; await new Promise((r) => setTimeout(r, 200))) {
-    list = (await stored()).filter((r) => r.site === site);
+    list = (await stored(at)).filter((r) => r.site === site);
     if (ready(list)) break;
   }
   return list;
 }
 
-/** The report's response count for `site`, with or without partial responses. */
-async function reportCount(site, partial) {
-  const q = new URLSearchParams({ site, ...(partial ? { partial: "include" } : {}) });
-  const res = await fetch(`${server.url}/v1/report?${q}`, { headers: auth });
+/** The report's response count of collector `at`, with or without partial responses. */
+async function reportCount(at, partial) {
+  const q = `instrument=e-s-qual&dimensions=SYS,PRI${partial ? "&partial=include" : ""}`;
+  const res = await fetch(`${at.url}/v1/report?${q}`, { headers: auth });
   assert.equal(res.status, 200, await res.clone().text());
-  return (await res.json()).n;
+  return (await res.json()).responses;
 }
 
 const choose = (p, name, value) => p.locator(`[data-eservqual] label:has(input[name="${name}.p"][value="${value}"])`).click();
@@ -71,22 +71,24 @@ const PRI = ["PRI1", "PRI2", "PRI3"];
 const ps = (r, keys) => keys.map((k) => r.answers[k]?.p ?? null);
 
 test("closing after the first step sends a partial response; reopening and submitting replaces it under the same id, and a late partial changes nothing", async () => {
+  // A collector of its own: the report counts every response it holds.
+  const own = await collector(PAGES);
   const v = await page(chrome);
   try {
-    await v.page.goto(`${server.url}/p/popover.html`);
+    await v.page.goto(`${own.url}/p/popover.html`);
     await v.page.getByRole("button", { name: "Feedback" }).click();
     await firstStep(v.page);
     await choose(v.page, "PRI1", 4);
     await v.page.keyboard.press("Escape");
 
-    const [partial] = await storedOf("pop");
+    const [partial] = await storedOf("pop", undefined, own);
     assert.ok(partial, "a partial response was stored");
     assert.equal(partial.status, "partial");
     assert.match(partial.id, /^[0-9a-f-]{36}$/);
     assert.deepEqual(ps(partial, SYS), [2, 3, 4, 5]);
     assert.deepEqual(ps(partial, PRI), [4, null, null], "what was answered so far");
-    assert.equal(await reportCount("pop", false), 0, "the report counts complete responses only");
-    assert.equal(await reportCount("pop", true), 1, "unless asked");
+    assert.equal(await reportCount(own, false), 0, "the report counts complete responses only");
+    assert.equal(await reportCount(own, true), 1, "unless asked");
 
     // The visitor comes back: the launcher reopens the questionnaire where they were.
     await v.page.getByRole("button", { name: "Feedback" }).click();
@@ -96,25 +98,26 @@ test("closing after the first step sends a partial response; reopening and submi
     await v.page.locator('[data-eservqual] label:has(input[name="nps"][value="9"])').click();
     await v.page.getByRole("button", { name: "Submit" }).click();
 
-    const done = await storedOf("pop", (l) => l.length === 1 && l[0].status !== "partial");
+    const done = await storedOf("pop", (l) => l.length === 1 && l[0].status !== "partial", own);
     assert.equal(done.length, 1, "one response of that id");
     assert.equal(done[0].id, partial.id, "the complete response took the partial one's place");
     assert.notEqual(done[0].status, "partial");
     assert.deepEqual(ps(done[0], [...SYS, ...PRI]), [2, 3, 4, 5, 4, 5, 1]);
-    assert.equal(await reportCount("pop", false), 1);
+    assert.equal(await reportCount(own, false), 1);
 
     // A copy of the partial arriving late (a retry from another tab, say) changes nothing.
-    const late = await fetch(`${server.url}/v1/responses`, {
+    const late = await fetch(`${own.url}/v1/responses`, {
       method: "POST",
       headers: { "content-type": "application/json" },
       body: JSON.stringify({ ...partial, submitted_at: new Date().toISOString() }),
     });
     assert.equal(late.status, 200, "a partial after the complete one is accepted and ignored");
-    const after = await storedOf("pop");
-    assert.deepEqual(after, done, "nothing changed");
+    assert.deepEqual(await stored(own), done, "nothing changed");
+    assert.equal(await reportCount(own, true), 1);
     assert.deepEqual(v.problems, []);
   } finally {
     await v.context.close();
+    await own.stop();
   }
 });
 
