@@ -175,8 +175,9 @@ pub fn outgoing(o: &Outgoing) -> JsValue {
     set(&out, "scale", scale.into());
     set(&out, "locale", o.locale.as_str().into());
     set(&out, "submitted_at", o.submitted_at.as_str().into());
-    if o.partial {
+    if let Some(step) = &o.partial {
         set(&out, "status", "partial".into());
+        set(&out, "step", step.as_str().into());
     }
     if let Some(t) = &o.started_at {
         set(&out, "started_at", t.as_str().into());

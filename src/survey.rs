@@ -461,13 +461,14 @@ impl Inner {
     fn partial(&self, st: &mut State) -> Option<JsValue> {
         let cfg = &self.ui.cfg;
         let first = *st.q.steps(cfg).first()?;
+        let here = st.q.current(cfg)?;
         if !cfg.partial || st.thanks.is_some() || !st.q.missing(cfg, first).is_empty() {
             return None;
         }
         let id = self.response_id(st).unwrap_or_else(dom::uuid_v4);
         st.partial_id = Some(id.clone());
         let mut out = submit::response(cfg, &self.ui.loc, &st.q, Some(id), st.started_at.clone());
-        out.partial = true;
+        out.partial = Some(here.name(cfg).to_string());
         Some(js::outgoing(&out))
     }
 

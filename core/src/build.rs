@@ -50,8 +50,9 @@ pub struct Outgoing {
     pub meta: Keyed<Meta>,
     pub scores: Scores,
     pub sdk: Sdk,
-    /// The answers of a visitor who left half-way (`"status": "partial"`), not a complete response.
-    pub partial: bool,
+    /// For the answers of a visitor who left half-way (`"status": "partial"`), the step they left
+    /// on ([`crate::questionnaire::Step::name`]); `None` for a complete response.
+    pub partial: Option<String>,
 }
 
 fn answer(raw: &[Option<i16>; 4], format: Format) -> Answer {
@@ -145,7 +146,7 @@ pub fn build(config: &Config, answers: &Answers, env: Envelope) -> Outgoing {
         meta: config.meta.clone(),
         scores,
         sdk: Sdk { name: SDK_NAME.to_string(), version: env.sdk_version },
-        partial: false,
+        partial: None,
     }
 }
 
@@ -168,7 +169,8 @@ impl Outgoing {
         Payload {
             schema: SCHEMA_ID.to_string(),
             id: self.id.clone(),
-            status: if self.partial { Status::Partial } else { Status::Complete },
+            status: if self.partial.is_some() { Status::Partial } else { Status::Complete },
+            step: self.partial.clone(),
             instrument: self.instrument.clone(),
             scale: self.scale,
             locale: self.locale.clone(),

@@ -9,6 +9,8 @@ use crate::payload::{Answer, Outcomes, Payload};
 pub enum Stop {
     /// A dimension of the form, by code: none of its items is answered.
     Dimension(String),
+    /// The screening question before the recovery scale (named by the payload's `step` only).
+    Screen,
     /// The recovery scale (E-RecS-QUAL) was administered and none of its items is answered.
     Recovery,
     /// Outcome questions were asked and none is answered.
@@ -22,6 +24,7 @@ impl Stop {
     pub fn name(&self) -> &str {
         match self {
             Stop::Dimension(code) => code,
+            Stop::Screen => "screen",
             Stop::Recovery => "recovery",
             Stop::Outcomes => "outcomes",
             Stop::Weights => "weights",
@@ -51,15 +54,26 @@ fn any_outcome(o: &Outcomes) -> bool {
         || o.comment.as_deref().is_some_and(crate::payload::is_comment)
 }
 
-/// The step a partial payload of `form` stopped at, in the widget's step order: the first
-/// dimension of the form (in form order) none of whose items is answered; else the recovery
-/// scale when it is there with nothing answered, the outcomes when they are there with nothing
-/// answered, the weights when they are absent. `None` when the payload shows no step missing.
+/// The step a partial payload of `form` stopped at: the one its `step` names (the widget writes
+/// the step shown as the visitor left; [`Payload::validate`] checks the name). A payload without
+/// `step` (another sender) is read in the widget's step order: the first dimension of the form
+/// (in form order) none of whose items is answered; else the recovery scale when it is there
+/// with nothing answered, the outcomes when they are there with nothing answered, the weights
+/// when they are absent. `None` when such a payload shows no step missing.
 ///
-/// A payload cannot say what its deployment did not ask: without recovery or outcome questions
-/// those steps are never named, and on a deployment without weights a partial that reached the
-/// last step is counted at `weights`.
+/// Read from the answers, a payload cannot say what its deployment did not ask: without
+/// recovery or outcome questions those steps are never named, and on a deployment without
+/// weights a partial that reached the last step is counted at `weights`.
 pub fn stopped_at(payload: &Payload, form: &Form) -> Option<Stop> {
+    if let Some(step) = &payload.step {
+        return Some(match step.as_str() {
+            "screen" => Stop::Screen,
+            "recovery" => Stop::Recovery,
+            "outcomes" => Stop::Outcomes,
+            "weights" => Stop::Weights,
+            code => Stop::Dimension(code.to_string()),
+        });
+    }
     for &d in &form.active {
         let dim = &form.instrument.dimensions[d];
         if !dim.items.iter().any(|item| payload.answers.get(&item.code).is_some_and(answered)) {

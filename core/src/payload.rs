@@ -53,6 +53,11 @@ impl Status {
     }
 }
 
+/// The steps of a questionnaire besides its dimensions, as a partial response's `step` names them
+/// (a dimension step is named by its code): the screening question, the recovery scale, the
+/// outcome questions and the weights.
+pub const STEP_NAMES: [&str; 4] = ["screen", "recovery", "outcomes", "weights"];
+
 /// One response as the widget POSTs it.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct Payload {
@@ -61,6 +66,9 @@ pub struct Payload {
     /// `complete` unless the payload says `partial`; written only when partial.
     #[serde(skip_serializing_if = "Status::is_complete")]
     pub status: Status,
+    /// Where the visitor of a partial response left: the step then shown (see [`STEP_NAMES`]).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub step: Option<String>,
     pub instrument: InstrumentRef,
     pub scale: Scale,
     pub locale: String,
@@ -633,6 +641,7 @@ impl Payload {
             "schema",
             "id",
             "status",
+            "step",
             "instrument",
             "scale",
             "locale",
@@ -660,6 +669,7 @@ impl Payload {
             Some(s) => Status::parse(&s)?,
             None => Status::Complete,
         };
+        let step = f.opt_string("step")?;
         let instrument = InstrumentRef::read(&f.need("instrument")?, &root.key("instrument"), |_| None)?;
         let scale = Scale::read(&f.need("scale")?, &root.key("scale"))?;
         let (locale, submitted_at, started_at) =
@@ -685,6 +695,7 @@ impl Payload {
             schema,
             id,
             status,
+            step,
             instrument,
             scale,
             locale,
@@ -746,6 +757,16 @@ impl Payload {
             }
         }
         let form = form_of(&self.instrument, registry)?;
+        if let Some(step) = &self.step {
+            let known = STEP_NAMES.contains(&step.as_str()) || form.dimensions().any(|d| d.code == *step);
+            if self.status != Status::Partial || !known {
+                return Err(Error::new(
+                    ErrorCode::OutOfRange,
+                    "step",
+                    cat!("'", step, "' is not a step a partial response can stop at: a dimension of the form, screen, recovery, outcomes or weights"),
+                ));
+            }
+        }
         let scale = form.scale();
         if self.scale != scale {
             return Err(Error::new(

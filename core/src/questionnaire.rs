@@ -30,6 +30,20 @@ pub enum Step {
     Weights,
 }
 
+impl Step {
+    /// Its name in a partial response's `step`: the dimension's code, or `screen`, `recovery`,
+    /// `outcomes`, `weights` (`payload::STEP_NAMES`).
+    pub fn name(self, cfg: &Config) -> &str {
+        match self {
+            Step::Dim(d) => &cfg.form.instrument.dimensions[d].code,
+            Step::Screen => "screen",
+            Step::Rec(_) => "recovery",
+            Step::Outcomes => "outcomes",
+            Step::Weights => "weights",
+        }
+    }
+}
+
 /// The name of the screening question's group; `1` is yes, `0` no.
 pub const SCREEN: &str = "screen";
 /// The error name of a weights step whose points do not total 100.

@@ -491,6 +491,7 @@ const SCORE_KEYS: &[&str] = &[
     "scores",
     "sdk",
     "status",
+    "step",
 ];
 
 fn score_tree<J: Json>(input: &J, registry: &Registry) -> Result<Scores, Error> {

@@ -346,10 +346,10 @@ fn a_built_partial_payload_says_so_and_where_it_stopped() {
         a.items[i][0] = Some(4);
     }
     let mut out = build(&c, &a, envelope());
-    out.partial = true;
+    out.partial = Some("SYS".into());
     let text = serde_json::to_string(&out.to_payload()).unwrap();
     let v: Value = serde_json::from_str(&text).unwrap();
-    assert_eq!(v["status"], "partial", "{text}");
+    assert_eq!((&v["status"], &v["step"]), (&json!("partial"), &json!("SYS")), "{text}");
     let answered = v["answers"].as_object().unwrap().values().filter(|a| a["p"].as_f64() == Some(4.0)).count();
     assert_eq!(answered, first, "the first step's answers, the rest null: {text}");
     let parsed = Payload::from_json(&text).unwrap();
@@ -358,7 +358,7 @@ fn a_built_partial_payload_says_so_and_where_it_stopped() {
     let stop = eservqual_core::partial::stopped_at(&parsed, &response.form).map(|s| s.name().to_string());
     assert_eq!(stop.as_deref(), Some("SYS"), "the second step of the form (EFF, SYS, PRI)");
 
-    out.partial = false;
+    out.partial = None;
     let complete: Value = serde_json::to_value(out.to_payload()).unwrap();
-    assert!(complete.get("status").is_none(), "a complete payload is written without status");
+    assert!(complete.get("status").is_none() && complete.get("step").is_none(), "a complete payload says neither");
 }

@@ -92,3 +92,29 @@ fn after_the_dimensions_recovery_outcomes_then_weights() {
     assert_eq!(stop(&v), None);
     assert_eq!(Stop::Dimension("EFF".into()).name(), "EFF");
 }
+
+#[test]
+fn the_step_a_partial_says_it_stopped_at_wins_and_is_checked() {
+    let mut v = example();
+    v["status"] = json!("partial");
+    clear(&mut v, "PRI");
+    assert_eq!(stop(&v).as_deref(), Some("PRI"), "read from the answers");
+    // The widget says where the visitor was: a step the answers cannot show.
+    for step in ["screen", "recovery", "outcomes", "weights", "SYS"] {
+        v["step"] = json!(step);
+        assert_eq!(stop(&v).as_deref(), Some(step));
+    }
+    let check = |v: &Value| Payload::from_value(v.clone()).unwrap().validate(&Registry::builtin());
+    for bad in ["nope", "REL", ""] {
+        v["step"] = json!(bad);
+        let e = check(&v).unwrap_err();
+        assert_eq!((e.code, e.field.as_str()), (ErrorCode::OutOfRange, "step"), "{bad}: {e}");
+    }
+    v["step"] = json!(5);
+    assert_eq!(Payload::from_value(v.clone()).unwrap_err().field, "step");
+    // Only a partial response stopped somewhere.
+    v["step"] = json!("SYS");
+    v["status"] = json!("complete");
+    let e = check(&v).unwrap_err();
+    assert_eq!((e.code, e.field.as_str()), (ErrorCode::OutOfRange, "step"), "{e}");
+}

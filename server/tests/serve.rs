@@ -2462,6 +2462,50 @@ fn a_partial_is_replaced_by_a_later_partial_or_the_complete_and_a_late_partial_c
     }
 }
 
+/// The widget's partial responses say where the visitor left (`step`), which the answers alone
+/// cannot show (the screening question, a step answered but not yet left): the drop-off counts
+/// that step; a complete response that names one is refused.
+#[test]
+fn completion_counts_the_step_a_partial_names() {
+    let dir = scratch("partial-step");
+    let s = Server::start(&dir, &["--rate-limit", "0"]);
+    let mut n = 0;
+    let mut sent = |cleared: &[&str], step: Option<&str>| {
+        let mut v = example("esqual_one.json");
+        n += 1;
+        v["id"] = json!(uuid(0xd0 + n));
+        let mut p = partial_of(&v, cleared, true);
+        if let Some(step) = step {
+            p["step"] = json!(step);
+        }
+        post(&s, &p)
+    };
+    // Every dimension answered and no outcome: read from the answers, `outcomes`.
+    assert_eq!(sent(&[], Some("screen")).0, 201);
+    assert_eq!(sent(&[], None).0, 201);
+    // PRI unanswered, but the visitor had gone back to SYS when they left.
+    assert_eq!(sent(&["PRI"], Some("SYS")).0, 201);
+    let (status, _, body) = sent(&[], Some("checkout"));
+    assert_eq!((status, error_of(&body)["field"].clone()), (400, json!("step")), "{body}");
+    let mut complete = example("esqual_one.json");
+    complete["id"] = json!(uuid(0xdf));
+    complete["step"] = json!("SYS");
+    let (status, _, body) = post(&s, &complete);
+    assert_eq!((status, error_of(&body)["field"].clone()), (400, json!("step")), "{body}");
+
+    let completion = admin_json(&s, "/v1/completion?instrument=e-s-qual&format=perception");
+    let stopped: Vec<(String, u64)> = completion["drop_off"]
+        .as_array()
+        .expect("drop_off")
+        .iter()
+        .filter(|d| d["partial"] != 0)
+        .map(|d| (d["step"].as_str().unwrap_or_default().to_string(), d["partial"].as_u64().unwrap_or(0)))
+        .collect();
+    let want = |v: &[(&str, u64)]| v.iter().map(|(s, n)| (s.to_string(), *n)).collect::<Vec<_>>();
+    assert_eq!(stopped, want(&[("SYS", 1), ("screen", 1), ("outcomes", 1)]), "{completion}");
+    assert_eq!((&completion["partial"], &completion["unplaced"]), (&json!(3), &json!(0)));
+}
+
 #[test]
 fn completion_drop_off_reports_and_summaries_count_partials_only_when_asked() {
     let dir = scratch("partial-completion");
@@ -2501,8 +2545,8 @@ fn completion_drop_off_reports_and_summaries_count_partials_only_when_asked() {
         "complete": 4,
         "partial": 5,
         "rate": 4.0 / 9.0,
-        "drop_off": [step("EFF", 0), step("SYS", 2), step("FUL", 1), step("PRI", 0), step("recovery", 0),
-            step("outcomes", 1), step("weights", 1)],
+        "drop_off": [step("EFF", 0), step("SYS", 2), step("FUL", 1), step("PRI", 0), step("screen", 0),
+            step("recovery", 0), step("outcomes", 1), step("weights", 1)],
         "unplaced": 0,
     });
     assert_eq!(completion, expected);

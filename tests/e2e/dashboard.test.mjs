@@ -152,7 +152,7 @@ const PARTIALS = [
   [['SYS', 'FUL', 'PRI'], true], [['SYS', 'FUL', 'PRI'], false], [['SYS', 'PRI'], true],
   [['PRI'], true], [[], true], [[], true],
 ];
-const DROP_OFF = { EFF: 0, SYS: 3, FUL: 0, PRI: 1, recovery: 0, outcomes: 2, weights: 0 };
+const DROP_OFF = { EFF: 0, SYS: 3, FUL: 0, PRI: 1, screen: 0, recovery: 0, outcomes: 2, weights: 0 };
 function partialPayload(id, cleared, noOutcomes) {
   const p = one();
   p.id = id;
@@ -425,14 +425,14 @@ test('completion: the rate and the drop-off per step of the partial responses po
     assert.equal(await page.locator('#completion-rate').textContent(), percent(report.responses / started, 1, 'en'));
     assert.equal(await page.locator('#completion-label').textContent(), `completed: ${report.responses} of ${started} started`);
     assert.equal(await page.locator('#completion-sub').textContent(), `${partial} visitors left after answering part of the questionnaire: where each stopped.`);
-    assert.deepEqual(await rows(), expected(NAMES, { recovery: 'Problem resolution (E-RecS-QUAL)', outcomes: 'Outcome questions', weights: 'Importance points' }, 'en'));
+    assert.deepEqual(await rows(), expected(NAMES, { screen: 'Problem question (before E-RecS-QUAL)', recovery: 'Problem resolution (E-RecS-QUAL)', outcomes: 'Outcome questions', weights: 'Importance points' }, 'en'));
     assert.equal(await page.locator('#table-completion caption').textContent(), 'Drop-off per step');
     await page.locator('#card-completion').screenshot({ path: join(SHOTS, 'dashboard-completion-en.png') });
     await axe(page, 'completion, en');
     await page.locator('button[data-lang="zh"]').click();
     await page.waitForFunction(() => document.documentElement.lang === 'zh-CN');
     assert.equal(await page.locator('#completion-title').textContent(), '完成率');
-    assert.deepEqual(await rows(), expected(NAMES_ZH, { recovery: '问题处理（E-RecS-QUAL）', outcomes: '结果问题', weights: '重要性分配' }, 'zh-CN'));
+    assert.deepEqual(await rows(), expected(NAMES_ZH, { screen: '问题询问（E-RecS-QUAL 之前）', recovery: '问题处理（E-RecS-QUAL）', outcomes: '结果问题', weights: '重要性分配' }, 'zh-CN'));
     await page.locator('#card-completion').screenshot({ path: join(SHOTS, 'dashboard-completion-zh.png') });
     await axe(page, 'completion, zh');
     // A selection without partial responses has no card.

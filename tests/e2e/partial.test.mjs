@@ -84,6 +84,7 @@ test("closing after the first step sends a partial response; reopening and submi
     const [partial] = await storedOf("pop", undefined, own);
     assert.ok(partial, "a partial response was stored");
     assert.equal(partial.status, "partial");
+    assert.equal(partial.step, "PRI", "the step shown as the visitor left");
     assert.match(partial.id, /^[0-9a-f-]{36}$/);
     assert.deepEqual(ps(partial, SYS), [2, 3, 4, 5]);
     assert.deepEqual(ps(partial, PRI), [4, null, null], "what was answered so far");
@@ -101,7 +102,8 @@ test("closing after the first step sends a partial response; reopening and submi
     const done = await storedOf("pop", (l) => l.length === 1 && l[0].status !== "partial", own);
     assert.equal(done.length, 1, "one response of that id");
     assert.equal(done[0].id, partial.id, "the complete response took the partial one's place");
-    assert.notEqual(done[0].status, "partial");
+    assert.equal(done[0].status, undefined, "a complete response is written without status");
+    assert.equal(done[0].step, undefined);
     assert.deepEqual(ps(done[0], [...SYS, ...PRI]), [2, 3, 4, 5, 4, 5, 1]);
     assert.equal(await reportCount(own, false), 1);
 
@@ -133,6 +135,7 @@ test("leaving the page after the first step sends a partial response; the draft 
     const [partial] = await storedOf("inl");
     assert.ok(partial, "sent as the page went");
     assert.equal(partial.status, "partial");
+    assert.equal(partial.step, "PRI");
     assert.deepEqual(ps(partial, [...SYS, ...PRI]), [2, 3, 4, 5, 3, null, null]);
 
     await v.page.goto(`${server.url}/p/shop.html`);

@@ -31,7 +31,7 @@ export async function loadCompletion(query) {
 
 // The name of a step: a dimension's name from the report, or the step after the dimensions.
 function stepName(step) {
-  return ['recovery', 'outcomes', 'weights'].includes(step) ? t('co.step.' + step) : dimName(step);
+  return ['screen', 'recovery', 'outcomes', 'weights'].includes(step) ? t('co.step.' + step) : dimName(step);
 }
 
 /** Draws the card in the language shown (hidden without partial responses). */

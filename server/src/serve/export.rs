@@ -263,7 +263,8 @@ pub fn distributions_by_scan(
 /// `GET /v1/completion`: of the stored responses of `form` in the period of `filter` (its
 /// `partial` ignored), how many were started (complete + partial), are complete and partial, the
 /// completion rate (complete / started, `null` with none started), and `drop_off`: per step of
-/// the form (its dimensions in form order, `recovery` for e-s-qual, `outcomes`, `weights`) how
+/// the form (its dimensions in form order, `screen` and `recovery` for e-s-qual, `outcomes`,
+/// `weights`) how
 /// many partial responses stopped there ([`stopped_at`]). A partial that shows no step missing,
 /// or no longer validates, is counted in `unplaced`.
 pub fn completion_json(
@@ -275,7 +276,7 @@ pub fn completion_json(
     let complete = reader.count(&Filter { statuses: Statuses::Complete, ..filter.clone() })?;
     let mut steps: Vec<String> = form.dimensions().map(|d| d.code.clone()).collect();
     if form.instrument.id == "e-s-qual" {
-        steps.push("recovery".to_string());
+        steps.extend(["screen".to_string(), "recovery".to_string()]);
     }
     steps.extend(["outcomes".to_string(), "weights".to_string()]);
     let mut stopped = vec![0u64; steps.len()];
