@@ -1,9 +1,10 @@
 // The script-tag loader (pkg/embed.js, minified at build time; budget 2,048 gzip bytes):
 //   <script src=".../embed.js" data-endpoint="https://..." defer></script>
 // It reads the data- attributes, sets up `window.eservqual` (calls queue until the widget is
-// loaded), decides whether to ask with the core's rules (js/ask.js) before loading anything,
-// and only for a visitor who is asked loads the module and the wasm, both checked against the
-// integrity hashes written in at build time.
+// loaded), decides whether the page is one the widget is on (`pages`, js/pages.js) and whether to
+// ask with the core's rules (js/ask.js) before loading anything, and only for a visitor who is
+// asked loads the module and the wasm, both checked against the integrity hashes written in at
+// build time. A single-page app's navigation (History API, hash routes) decides again.
 import { decide, drawFor, readMemory } from "./ask.js";
 import { onPage } from "./pages.js";
 
@@ -101,18 +102,12 @@ function call(name, args) {
 }
 
 /** The page as `pages` sees it: the path, and a hash route (`#/…`) when the page has one. */
-const here = () => location.pathname + (location.hash.match(/^#\/.*/s) || "");
+const here = () => location.pathname + (location.hash.match(/^#\/.*/) || "");
 
 async function start() {
   const c = config;
   // Targeting comes first: on a page the config leaves out nothing is read, asked or loaded.
-  let on;
-  try {
-    on = onPage(c.pages || [], here());
-  } catch {
-    throw TypeError("pages: expected a list of strings");
-  }
-  if (!on) return flush(idle);
+  if (!onPage(c.pages || [], here())) return flush(idle);
   let consent = consentGiven ?? (c.consent === undefined || c.consent);
   if (typeof consent === "function") consent = await consent();
   const env = { nowMs: Date.now(), gpc: !!navigator.globalPrivacyControl, consent: consent === true };
@@ -122,7 +117,9 @@ async function start() {
   let pending;
   try {
     pending = Object.keys(localStorage).some((k) => k.startsWith(OUTBOX));
-    // Only with consent, and without GPC, is the visitor's memory read or written.
+    // Only with consent, and without GPC, is the visitor's memory read or written. (Where
+    // storage cannot be read, the answer stays the one without memory: no draw, so asked only
+    // at sampleRate 1, the core's rule. The decision comes before the write, which may fail.)
     if (answer != "gpc" && answer != "no-consent") {
       const memory = readMemory(localStorage.getItem(MEMORY_KEY));
       drawFor(memory, Math.random());
@@ -134,12 +131,12 @@ async function start() {
   // An older browser (no <dialog>, no constructable stylesheets: README "Browser support") is
   // not asked: nothing is shown, and nothing fails on the page.
   asked = answer === "ask" && document.adoptedStyleSheets;
-  // A config the loader cannot act on (no endpoint, a key or data- attribute it does not know, a
-  // sampleRate that is not a number from 0 to 1, an attribute it could not read) is not judged
-  // here, which would not fit the loader's budget: the widget is loaded, told not to ask, and its
-  // full check of the config names the mistake in one console message and rejects init().
-  const doubtful =
-    unreadable || !c.endpoint || !(Math.abs((c.sampleRate ?? 1) - 0.5) <= 0.5);
+  // A config the loader cannot act on (no endpoint, a sampleRate that is not a number from 0 to
+  // 1, an attribute it could not read) is not judged here, which would not fit the loader's
+  // budget: the widget is loaded, told not to ask, and its full check of the config names the
+  // mistake in one console message and rejects init(). (Unknown keys are left to the widget's
+  // check when it loads: their list no longer fits the budget beside page targeting.)
+  const doubtful = unreadable || !c.endpoint || !(Math.abs((c.sampleRate ?? 1) - 0.5) <= 0.5);
   if (!asked && !pending && !doubtful) return flush(idle);
   const opts = { integrity: WASM_SRI, credentials: "omit" };
   const wasm = fetch(new URL(WASM, base), opts);
@@ -209,8 +206,8 @@ for (const name of ["pushState", "replaceState"]) {
     moved();
   };
 }
-w.addEventListener("popstate", moved);
-w.addEventListener("hashchange", moved);
+addEventListener("popstate", moved);
+addEventListener("hashchange", moved);
 
 w.eservqual = {
   ready,

@@ -48,7 +48,7 @@ test("a hash route is part of the path the patterns see", () => {
 });
 
 test("a `pages` that is not a list of strings throws a TypeError", () => {
-  for (const pages of ["/shop/*", 3, { 0: "/" }, [3], [null], ["/", ["/x"]], [{}]]) {
-    assert.throws(() => onPage(pages, "/x"), TypeError, JSON.stringify(pages));
+  for (const pages of ["/shop/*", 3, { 0: "/" }, [3], [null], ["/", ["/x"]], [{}], null, undefined, [undefined]]) {
+    assert.throws(() => onPage(pages, "/x"), { name: "TypeError", message: "pages: expected a list of strings" }, JSON.stringify(pages));
   }
 });
