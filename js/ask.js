@@ -26,30 +26,21 @@ export function decide(settings, memory, env) {
   return sampled ? "ask" : "not-sampled";
 }
 
-/** Reads stored memory field by field; anything unusable is absent (as `Memory::from_json`). */
+/**
+ * The stored memory as an object, whatever was stored (nothing, or text that is no JSON object,
+ * is an empty one). Fields are not checked here: `decide` uses only a number it can use (as
+ * `Memory::from_json` reads them), and the widget reads the memory again itself, so fields it
+ * does not know (`pageviews`, its own) are kept as they were when the draw is written back.
+ */
 export function readMemory(text) {
-  let obj;
   try {
-    obj = JSON.parse(text);
+    return { ...JSON.parse(text) };
   } catch {
     return {};
   }
-  if (!obj || typeof obj !== "object" || Array.isArray(obj)) return {};
-  const num = (k) => (typeof obj[k] === "number" && isFinite(obj[k]) ? obj[k] : undefined);
-  const m = {};
-  const draw = num("draw");
-  if (validDraw(draw)) m.draw = draw;
-  for (const k of ["submittedAt", "dismissedAt"]) if (num(k) !== undefined) m[k] = num(k);
-  const pv = num("pageviews");
-  if (pv) m.pageviews = Math.min(Math.max(Math.trunc(pv), 0), 4294967295);
-  return m;
 }
 
-/** The visitor's draw: the stored one, else `random` clamped into [0, 1) and stored. */
+/** The visitor's draw: the stored one, else `random` (from `Math.random()`, so in [0, 1)), stored. */
 export function drawFor(memory, random) {
-  if (validDraw(memory.draw)) return memory.draw;
-  const below1 = 1 - Number.EPSILON / 2;
-  const d = Number.isNaN(random) ? below1 : Math.min(Math.max(random, 0), below1) || 0;
-  memory.draw = d;
-  return d;
+  return validDraw(memory.draw) ? memory.draw : (memory.draw = random);
 }

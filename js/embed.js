@@ -1,10 +1,12 @@
 // The script-tag loader (pkg/embed.js, minified at build time; budget 2,048 gzip bytes):
 //   <script src=".../embed.js" data-endpoint="https://..." defer></script>
 // It reads the data- attributes, sets up `window.eservqual` (calls queue until the widget is
-// loaded), decides whether to ask with the core's rules (js/ask.js) before loading anything,
-// and only for a visitor who is asked loads the module and the wasm, both checked against the
-// integrity hashes written in at build time.
+// loaded), decides whether the page is one the widget is on (`pages`, js/pages.js) and whether to
+// ask with the core's rules (js/ask.js) before loading anything, and only for a visitor who is
+// asked loads the module and the wasm, both checked against the integrity hashes written in at
+// build time. A single-page app's navigation (History API, hash routes) decides again.
 import { decide, drawFor, readMemory } from "./ask.js";
+import { onPage } from "./pages.js";
 
 // Replaced at build time (scripts/build-wasm.sh) with the files' names and SRI hashes.
 const MODULE = __ESQ_MODULE__;
@@ -18,10 +20,9 @@ const OUTBOX = "eservqual.outbox.";
 
 const w = window;
 const script = document.currentScript;
-const base = new URL(".", (script && script.src) || location.href);
+/** Where the module and the wasm are: beside the loader. */
+const base = script?.src || location;
 
-/** Every config key (docs/interfaces.md "Config"); its data- attribute is the kebab-case form. */
-const KEYS = /^(endpoint|instrument|format|dimensions|recovery|outcomes|weights|locale|strings|mode|target|launcher|trigger|sampleRate|recontactDays|dismissDays|timeoutMs|consent|respectGpc|showSummary|theme|headers|beforeSend|site|meta|resumeHours)$/;
 /** data- attributes that other tools put on script tags (Cloudflare's Rocket Loader, consent
  * managers, Next.js's <Script>, page optimisers): theirs, so neither read nor a mistake. */
 const FOREIGN = /^(cfasync|cookie(consent|category)|category|usercentrics|nscript|no(Optimize|Defer|Minify)|otIgnore)$/;
@@ -33,14 +34,14 @@ function typed(key, v) {
   if (v === "true" || v === "false") return v === "true";
   // An object option as JSON: data-theme='{"mode":"dark"}'.
   if (v[0] === "{") return JSON.parse(v);
-  if (key === "outcomes" || key === "dimensions") return v.split(",").map((s) => s.trim()).filter(Boolean);
+  if (/^(outcomes|dimensions|pages)$/.test(key)) return v.match(/[^\s,]+/g) || [];
   if (key === "trigger") {
     const [on, arg] = v.split(/:(.*)/s);
     const field = { delay: "ms", scroll: "percent", pageviews: "count", event: "name" }[on];
     return field ? { on, [field]: on === "event" ? arg : Number(arg) } : { on };
   }
   // A relative endpoint is the page's own collector.
-  if (key === "endpoint") return new URL(v, location.href).href;
+  if (key === "endpoint") return "" + new URL(v, location);
   return v !== "" && !isNaN(v) && /^(sampleRate|recontactDays|dismissDays|timeoutMs|resumeHours)$/.test(key) ? Number(v) : v;
 }
 
@@ -64,6 +65,8 @@ if (script) {
 
 let config = null;
 let survey = null;
+/** Whether the questionnaire is open: a route change to another page it is on leaves it open. */
+let shown = false;
 /** Whether the current Survey may ask (else it is idle, or only delivers what is pending). */
 let asked = false;
 let consentGiven = null;
@@ -78,6 +81,8 @@ const idle = {};
 /** Replays the queued calls on the real (or idle) Survey, in order. */
 function flush(target) {
   survey = target;
+  target.on("open", () => (shown = true));
+  target.on("close", () => (shown = false));
   for (const [name, args, done] of queue.splice(0)) {
     const r = target[name](...args);
     if (done) done(r);
@@ -96,42 +101,42 @@ function call(name, args) {
   return () => (off ? off() : queue.splice(queue.indexOf(entry) >>> 0, 1));
 }
 
+/** The page as `pages` sees it: the path, and a hash route (`#/…`) when the page has one. */
+const here = () => location.pathname + (location.hash.match(/^#\/.*/) || "");
+
 async function start() {
   const c = config;
-  let consent = c.consent === undefined ? true : c.consent;
-  if (consentGiven !== null) consent = consentGiven;
+  // Targeting comes first: on a page the config leaves out nothing is read, asked or loaded.
+  if (!onPage(c.pages || [], here())) return flush(idle);
+  let consent = consentGiven ?? (c.consent === undefined || c.consent);
   if (typeof consent === "function") consent = await consent();
-  let store = null;
-  try {
-    store = w.localStorage;
-  } catch {}
-  const env = { nowMs: Date.now(), gpc: navigator.globalPrivacyControl === true, consent: consent === true };
+  const env = { nowMs: Date.now(), gpc: !!navigator.globalPrivacyControl, consent: consent === true };
   let answer = decide(c, {}, env);
-  if (answer !== "gpc" && answer !== "no-consent") {
-    // Only now, with consent, is anything read or written.
-    const memory = readMemory(store && store.getItem(MEMORY_KEY));
-    drawFor(memory, Math.random());
-    try {
-      store && store.setItem(MEMORY_KEY, JSON.stringify(memory));
-    } catch {}
-    answer = decide(c, memory, env);
-  }
   // Responses still pending delivery are always flushed, asked or not (docs/reliability.md §1.4): the
   // widget is loaded told not to ask, which its own rules then confirm.
-  let pending = false;
+  let pending;
   try {
-    pending = Object.keys(store).some((k) => k.startsWith(OUTBOX));
+    pending = Object.keys(localStorage).some((k) => k.startsWith(OUTBOX));
+    // Only with consent, and without GPC, is the visitor's memory read or written. (Where
+    // storage cannot be read, the answer stays the one without memory: no draw, so asked only
+    // at sampleRate 1, the core's rule. The decision comes before the write, which may fail.)
+    if (answer != "gpc" && answer != "no-consent") {
+      const memory = readMemory(localStorage.getItem(MEMORY_KEY));
+      drawFor(memory, Math.random());
+      answer = decide(c, memory, env);
+      localStorage.setItem(MEMORY_KEY, JSON.stringify(memory));
+    }
   } catch {}
   if (config !== c) return latest;
   // An older browser (no <dialog>, no constructable stylesheets: README "Browser support") is
   // not asked: nothing is shown, and nothing fails on the page.
   asked = answer === "ask" && document.adoptedStyleSheets;
-  // A config the loader cannot act on (no endpoint, a key or data- attribute it does not know, a
-  // sampleRate that is not a number from 0 to 1, an attribute it could not read) is not judged
-  // here, which would not fit the loader's budget: the widget is loaded, told not to ask, and its
-  // full check of the config names the mistake in one console message and rejects init().
-  const doubtful =
-    unreadable || !c.endpoint || !(Math.abs((c.sampleRate ?? 1) - 0.5) <= 0.5) || Object.keys(c).some((k) => !KEYS.test(k));
+  // A config the loader cannot act on (no endpoint, a sampleRate that is not a number from 0 to
+  // 1, an attribute it could not read) is not judged here, which would not fit the loader's
+  // budget: the widget is loaded, told not to ask, and its full check of the config names the
+  // mistake in one console message and rejects init(). (Unknown keys are left to the widget's
+  // check when it loads: their list no longer fits the budget beside page targeting.)
+  const doubtful = unreadable || !c.endpoint || !(Math.abs((c.sampleRate ?? 1) - 0.5) <= 0.5);
   if (!asked && !pending && !doubtful) return flush(idle);
   const opts = { integrity: WASM_SRI, credentials: "omit" };
   const wasm = fetch(new URL(WASM, base), opts);
@@ -145,6 +150,8 @@ async function start() {
   // A newer init() started while this one loaded: that one wins (this config is not checked).
   if (config !== c) return latest;
   const cfg = { ...c };
+  // `pages` is the loader's alone: the widget's check of the config does not know it.
+  delete cfg.pages;
   if (typeof cfg.consent !== "function") delete cfg.consent;
   if (!asked) cfg.consent = false;
   const made = await mod.init(cfg).catch((e) => {
@@ -166,7 +173,7 @@ function run(next) {
   config = next;
   const p = start().catch((err) => {
     if (config !== next) return latest;
-    if (!(err && err.logged)) console.error("eservqual:", (err && err.message) || err);
+    if (!err?.logged) console.error("eservqual:", err?.message || err);
     flush(idle);
     throw err;
   });
@@ -176,21 +183,39 @@ function run(next) {
   return p;
 }
 
+/** Starts over with `next`: the current widget goes (destroy() keeps the visitor's draft). */
+function again(next) {
+  shown = false;
+  survey?.destroy();
+  survey = null;
+  return run(next);
+}
+
+/** The page last decided on. */
+let seen = here();
+/** A single-page app went to another page: the targeting and the rules are decided again (a
+ * page the widget is on counts one more page view, as a load does). */
+function moved() {
+  if (seen !== (seen = here()) && config && !(shown && onPage(config.pages || [], seen))) again({ ...config });
+}
+for (const name of ["pushState", "replaceState"]) {
+  const original = history[name];
+  // (Both return undefined.)
+  history[name] = function (...a) {
+    original.apply(this, a);
+    moved();
+  };
+}
+addEventListener("popstate", moved);
+addEventListener("hashchange", moved);
+
 w.eservqual = {
   ready,
-  init(more) {
-    if (survey && survey !== idle) survey.destroy();
-    survey = null;
-    return run({ ...fromTag, ...more });
-  },
+  init: (more) => again({ ...fromTag, ...more }),
   consent(yes) {
     consentGiven = yes === true;
     // Not asked so far (the idle Survey, or the one that only delivers): decide again.
-    if (yes === true && survey && !asked) {
-      if (survey !== idle) survey.destroy();
-      survey = null;
-      run(config);
-    }
+    if (yes === true && survey && !asked) again(config);
   },
 };
 // The Survey's methods, queued until the widget is there.

@@ -378,6 +378,21 @@ export interface EservqualError extends Error {
 }
 
 /**
+ * The script-tag loader's config: every key of `Config`, and `pages`, which only the loader
+ * reads (the module's own `init()` refuses it as an unknown key).
+ */
+export interface LoaderConfig extends Config {
+  /**
+   * The pages the widget is on (`data-pages` as a comma-separated list): patterns matched on
+   * the whole path (with a hash route `#/…` when the page has one), `*` for any run of
+   * characters (`/` included), a leading `!` excluding. An exclude wins; without an include
+   * pattern every page is in but the excluded. On a page left out nothing is downloaded; a
+   * single-page app's navigation decides again.
+   */
+  pages?: string[];
+}
+
+/**
  * The script-tag loader's Survey: the widget's, or, for a visitor who is not asked (or after a
  * config error), one on which every method does nothing. Calls made before it exists are queued.
  */
@@ -392,10 +407,11 @@ export interface EservqualGlobal {
   ready: Promise<LoaderSurvey>;
   /**
    * Starts again with `config` merged over the tag's `data-` attributes (so `endpoint` may come
-   * from the tag): the way to pass functions, objects and custom instruments. Rejects with an
+   * from the tag): the way to pass functions, objects, custom instruments and `pages` as a
+   * list. Rejects with an
    * `EservqualError` naming the key, with one console message.
    */
-  init(config?: Partial<Config>): Promise<LoaderSurvey>;
+  init(config?: Partial<LoaderConfig>): Promise<LoaderSurvey>;
   /** `consent(true)` lifts `data-consent="false"` and decides again; `false` keeps the visitor unasked. */
   consent(yes: boolean): void;
   open(): void;

@@ -339,6 +339,12 @@ export async function loader(): Promise<void> {
   // The tag gives the endpoint: init() takes the other keys alone, merged over it.
   const again: LoaderSurvey = await g.init({ theme: { mode: "dark" }, meta: { plan: "pro" }, beforeSend: (p) => p });
   await g.init();
+  // Page targeting is the loader's: its init() takes `pages`, the module's does not.
+  await g.init({ pages: ["/shop/*", "!/shop/cart"] });
+  // @ts-expect-error: a list of patterns, not one string
+  await g.init({ pages: "/shop/*" });
+  // @ts-expect-error: the module's init() refuses `pages` (an unknown key at run time)
+  await init({ endpoint: "https://collect.example/v1/responses", pages: ["/shop/*"] });
   g.consent(true);
   const off: () => void = g.on("submit", ({ scores }) => console.log(scores.class));
   off();
