@@ -480,16 +480,21 @@ impl Inner {
         submit::before_send(self.before_send.clone(), payload, move |payload, r| inner.send(id, payload, r));
     }
 
-    pub fn destroy(&self) {
-        let taken = {
+    pub fn destroy(self: &Rc<Self>) {
+        let (taken, partial) = {
             let Ok(mut st) = self.st.try_borrow_mut() else { return };
+            // Taken away half-way (by the page, or by the loader as a single-page app leaves the
+            // pages it is on): what was answered goes out as when the visitor leaves.
+            let partial = self.partial(&mut st);
             if let Some(v) = &st.view {
                 v.host.remove();
             }
             let taken = std::mem::take(&mut *st);
             st.destroyed = true;
-            taken
+            (taken, partial)
         };
+        // Queued before the outbox goes (a `beforeSend` that answers a Promise settles too late).
+        self.send_partial(partial);
         let outbox = self.outbox.try_borrow_mut().ok().and_then(|mut o| o.take());
         drop(outbox);
         // Listeners and timers are removed as they drop, after the borrow ends.

@@ -13,6 +13,7 @@ const PAGES = {
   "p/popover.html": embedPage({ ...COMMON, site: "pop", partial: "true" }).html,
   "p/shop.html": embedPage({ ...COMMON, site: "inl", partial: "true", mode: "inline", target: "#survey" }, { body: '<div id="survey"></div>' }).html,
   "p/other.html": '<!doctype html><html lang="en"><head><link rel="icon" href="data:,"><title>Another page</title></head><body><p>Elsewhere</p></body></html>',
+  "p/gone.html": embedPage({ ...COMMON, site: "gone", partial: "true", mode: "inline", target: "#survey" }, { body: '<div id="survey"></div>' }).html,
   "p/plain.html": embedPage({ ...COMMON, site: "off" }).html,
   "p/early.html": embedPage({ ...COMMON, site: "early", partial: "true" }).html,
 };
@@ -149,6 +150,24 @@ test("leaving the page after the first step sends a partial response; the draft 
     assert.equal(done.length, 1);
     assert.equal(done[0].id, partial.id, "under the draft's id, which the partial one had");
     assert.deepEqual(ps(done[0], [...SYS, ...PRI]), [2, 3, 4, 5, 3, 2, 2]);
+    assert.deepEqual(v.problems, []);
+  } finally {
+    await v.context.close();
+  }
+});
+
+test("a widget destroyed half-way (a single-page app leaving the pages it is on) sends a partial response and keeps the draft", async () => {
+  const v = await page(chrome);
+  try {
+    await v.page.goto(`${server.url}/p/gone.html`);
+    await v.page.locator('[data-eservqual] input[name="SYS1.p"]').first().waitFor({ state: "attached", timeout: 30000 });
+    await firstStep(v.page);
+    await v.page.evaluate(() => window.eservqual.destroy());
+    const [partial] = await storedOf("gone");
+    assert.ok(partial, "sent as the widget went");
+    assert.deepEqual([partial.status, partial.step], ["partial", "PRI"]);
+    assert.deepEqual(ps(partial, SYS), [2, 3, 4, 5]);
+    assert.ok(await v.page.evaluate(() => localStorage.getItem("eservqual.draft.gone.e-s-qual")), "the draft stays");
     assert.deepEqual(v.problems, []);
   } finally {
     await v.context.close();
