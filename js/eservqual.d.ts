@@ -193,6 +193,8 @@ export interface Payload {
   started_at?: string;
   /** `"partial"`: what a visitor who left half-way answered (the `partial` option); absent: complete. */
   status?: "complete" | "partial";
+  /** With `status: "partial"`: the step shown as the visitor left (a dimension code, `screen`, `recovery`, `outcomes` or `weights`). */
+  step?: string;
   /** Every item of the dimension set with the format's fields; `null` = N/A. */
   answers: { [item: string]: Answer };
   /** `null` when E-RecS-QUAL was not administered. */

@@ -111,6 +111,7 @@ const full: Required<Config> = {
   site: "shop",
   meta: { plan: "free", cart: 3, returning: true },
   resumeHours: 48,
+  partial: true,
 };
 const minimal: Config = { endpoint: "https://collect.example.com/v1/responses" };
 const variants: Config[] = [
@@ -315,7 +316,11 @@ export function payload(scores: Scores): Payload {
   const again: Scores = score(p);
   // @ts-expect-error: the schema is fixed
   const wrongSchema: Payload = { ...p, schema: "eservqual.response/2" };
-  console.log(asInput, again, wrongSchema);
+  // A partial response says so, and where the visitor left.
+  const partial: Payload = { ...p, status: "partial", step: "EFF" };
+  // @ts-expect-error: complete or partial, nothing else
+  const wrongStatus: Payload = { ...p, status: "done" };
+  console.log(asInput, again, wrongSchema, partial, wrongStatus);
   return p;
 }
 
