@@ -143,6 +143,12 @@ export function embedPage(attrs, { head = "", body = "", script = "" } = {}) {
   };
 }
 
+/** Clicks the label of `value` for item `name`'s answer (its `.p` field), as a person would. */
+export const choose = (p, name, value) => p.locator(`[data-eservqual] label:has(input[name="${name}.p"][value="${value}"])`).click();
+
+/** Waits (up to 30 s) until the questionnaire shows item `name`. */
+export const itemShown = (p, name) => p.locator(`[data-eservqual] input[name="${name}.p"]`).first().waitFor({ state: "attached", timeout: 30000 });
+
 /** The focused element, looking through open shadow roots. */
 export const focused = (p) =>
   p.evaluate(() => {

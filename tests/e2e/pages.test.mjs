@@ -6,7 +6,7 @@
 // return; between two pages it is on, an open questionnaire stays open.
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
-import { browser, collector, embedPage, page } from "./harness.mjs";
+import { browser, choose, collector, embedPage, itemShown, page } from "./harness.mjs";
 
 // A small router: links marked data-link change the page with pushState; the view and a
 // persistent inline host sit outside what the router redraws.
@@ -173,8 +173,6 @@ test("hash routes: a #/ route is part of the page, an anchor is not", async () =
   }
 });
 
-/** Clicks the label of `value` for item `name`, as a person would. */
-const choose = (p, name, value) => p.locator(`[data-eservqual] label:has(input[name="${name}.p"][value="${value}"])`).click();
 const checked = (p, name) => p.evaluate((n) => document.querySelector("[data-eservqual]").shadowRoot.querySelector(`input[name="${n}.p"]:checked`)?.value ?? null, name);
 const stepText = (p) => p.evaluate(() => document.querySelector("[data-eservqual]").shadowRoot.textContent.match(/Step \d+ of \d+/)?.[0]);
 
@@ -182,7 +180,7 @@ test("out of the pages and back, the visitor continues where they left", async (
   const s = await visit("spa/inline.html");
   const p = s.page;
   try {
-    await p.locator('[data-eservqual] input[name="SYS1.p"]').first().waitFor({ state: "attached", timeout: 30000 });
+    await itemShown(p, "SYS1");
     for (const [n, value] of [["SYS1", 2], ["SYS2", 3], ["SYS3", 4], ["SYS4", 5]]) await choose(p, n, value);
     await p.getByRole("button", { name: "Next" }).click();
     await choose(p, "PRI1", 4);
@@ -192,7 +190,7 @@ test("out of the pages and back, the visitor continues where they left", async (
     assert.notEqual(await p.evaluate(() => localStorage.getItem("eservqual.draft.tea.e-s-qual")), null, "the draft is kept");
 
     await p.getByRole("link", { name: "Tea", exact: true }).click();
-    await p.locator('[data-eservqual] input[name="PRI1.p"]').first().waitFor({ state: "attached", timeout: 30000 });
+    await itemShown(p, "PRI1");
     assert.equal(await stepText(p), "Step 2 of 3", "continues at Privacy");
     assert.equal(await checked(p, "PRI1"), "4");
     await p.getByRole("button", { name: "Back" }).click();

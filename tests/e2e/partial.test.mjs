@@ -5,7 +5,7 @@
 // changes nothing. Without the option, or before the first step is complete, nothing is sent.
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
-import { browser, collector, embedPage, page, TOKEN } from "./harness.mjs";
+import { browser, choose, collector, embedPage, itemShown, page, TOKEN } from "./harness.mjs";
 
 // Three steps: System availability (4 items), Privacy (3), the outcomes (NPS, comment).
 const COMMON = { endpoint: "/v1/responses", locale: "en", dimensions: "SYS,PRI", recovery: "false", outcomes: "nps,comment" };
@@ -58,7 +58,6 @@ async function reportCount(at, partial) {
   return (await res.json()).responses;
 }
 
-const choose = (p, name, value) => p.locator(`[data-eservqual] label:has(input[name="${name}.p"][value="${value}"])`).click();
 const next = (p) => p.getByRole("button", { name: "Next" }).click();
 
 /** Answers the first step (System availability) and moves on, as a person would. */
@@ -128,7 +127,7 @@ test("leaving the page after the first step sends a partial response; the draft 
   const v = await page(chrome);
   try {
     await v.page.goto(`${server.url}/p/shop.html`);
-    await v.page.locator('[data-eservqual] input[name="SYS1.p"]').first().waitFor({ state: "attached", timeout: 30000 });
+    await itemShown(v.page, "SYS1");
     await firstStep(v.page);
     await choose(v.page, "PRI1", 3);
     await v.page.goto(`${server.url}/p/other.html`);
@@ -140,7 +139,7 @@ test("leaving the page after the first step sends a partial response; the draft 
     assert.deepEqual(ps(partial, [...SYS, ...PRI]), [2, 3, 4, 5, 3, null, null]);
 
     await v.page.goto(`${server.url}/p/shop.html`);
-    await v.page.locator('[data-eservqual] input[name="PRI2.p"]').first().waitFor({ state: "attached", timeout: 30000 });
+    await itemShown(v.page, "PRI2");
     await choose(v.page, "PRI2", 2);
     await choose(v.page, "PRI3", 2);
     await next(v.page);
@@ -160,7 +159,7 @@ test("a widget destroyed half-way (a single-page app leaving the pages it is on)
   const v = await page(chrome);
   try {
     await v.page.goto(`${server.url}/p/gone.html`);
-    await v.page.locator('[data-eservqual] input[name="SYS1.p"]').first().waitFor({ state: "attached", timeout: 30000 });
+    await itemShown(v.page, "SYS1");
     await firstStep(v.page);
     await v.page.evaluate(() => window.eservqual.destroy());
     const [partial] = await storedOf("gone");

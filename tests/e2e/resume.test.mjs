@@ -6,7 +6,7 @@
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
 import AxeBuilder from "@axe-core/playwright";
-import { browser, collector, embedPage, page } from "./harness.mjs";
+import { browser, choose, collector, embedPage, itemShown, page } from "./harness.mjs";
 
 const KEY = "eservqual.draft.tea.e-s-qual";
 const AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"];
@@ -38,11 +38,8 @@ after(async () => {
 /** Opens `path` in `p` and waits for the questionnaire's first item. */
 async function visit(p, path) {
   await p.goto(`${server.url}/${path}`);
-  await p.locator('[data-eservqual] input[name="SYS1.p"]').first().waitFor({ state: "attached", timeout: 30000 });
+  await itemShown(p, "SYS1");
 }
-
-/** Clicks the label of `value` for item `name`, as a person would. */
-const choose = (p, name, value) => p.locator(`[data-eservqual] label:has(input[name="${name}.p"][value="${value}"])`).click();
 
 /** The checked value of item `name` (null: none), as the page shows it. */
 const checked = (p, name) => p.evaluate((n) => document.querySelector("[data-eservqual]").shadowRoot.querySelector(`input[name="${n}.p"]:checked`)?.value ?? null, name);
@@ -70,7 +67,7 @@ test("a reload or another page of the shop continues at the step left, and the r
     assert.match(id || "", /^[0-9a-f-]{36}$/, "the draft holds the response's id");
 
     await v.page.reload();
-    await v.page.locator('[data-eservqual] input[name="PRI1.p"]').first().waitFor({ state: "attached", timeout: 30000 });
+    await itemShown(v.page, "PRI1");
     assert.equal(await stepText(v.page), "Step 2 of 3", "continues at Privacy");
     assert.equal(await checked(v.page, "PRI1"), "4");
     const axe = await new AxeBuilder({ page: v.page }).include("[data-eservqual]").withTags(AXE_TAGS).analyze();
@@ -78,7 +75,7 @@ test("a reload or another page of the shop continues at the step left, and the r
 
     // Another page of the shop: the same draft.
     await v.page.goto(`${server.url}/r/account.html`);
-    await v.page.locator('[data-eservqual] input[name="PRI1.p"]').first().waitFor({ state: "attached", timeout: 30000 });
+    await itemShown(v.page, "PRI1");
     await v.page.getByRole("button", { name: "Back" }).click();
     assert.deepEqual([await checked(v.page, "SYS1"), await checked(v.page, "SYS4")], ["2", "5"], "the first step's answers too");
     await v.page.getByRole("button", { name: "Next" }).click();
