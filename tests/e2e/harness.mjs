@@ -6,6 +6,7 @@ import { spawn } from "node:child_process";
 import { cpSync, mkdtempSync, mkdirSync, rmSync, writeFileSync, readFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { before, after } from "node:test";
 import { chromium } from "playwright-core";
 
 export const ROOT = new URL("../../", import.meta.url).pathname;
@@ -141,6 +142,23 @@ export function embedPage(attrs, { head = "", body = "", script = "" } = {}) {
     html: `<!doctype html><html lang="en"><head><meta charset="utf-8"><link rel="icon" href="data:,"><title>e2e</title>${head}<script src="/pkg/embed.js"${data} defer></script>${extra}</head><body><main><h1>Shop</h1>${body}</main></body></html>`,
     script,
   };
+}
+
+/**
+ * A test file's collector (serving `pages`) and Chromium: started before its tests and stopped
+ * after them; `server` and `chrome` are set once `before` has run.
+ */
+export function suite(pages) {
+  const s = { server: null, chrome: null };
+  before(async () => {
+    s.server = await collector(pages);
+    s.chrome = await browser();
+  });
+  after(async () => {
+    await s.chrome?.close();
+    await s.server?.stop();
+  });
+  return s;
 }
 
 /** Clicks the label of `value` for item `name`'s answer (its `.p` field), as a person would. */

@@ -4,9 +4,9 @@
 // decided again without a reload: into a page the widget is on, it appears and the page view
 // counts for a `pageviews` trigger; out of it, it goes and the visitor's draft stays for their
 // return; between two pages it is on, an open questionnaire stays open.
-import { test, before, after } from "node:test";
+import { test } from "node:test";
 import assert from "node:assert/strict";
-import { browser, choose, collector, embedPage, itemShown, page } from "./harness.mjs";
+import { choose, embedPage, itemShown, page, suite } from "./harness.mjs";
 
 // A small router: links marked data-link change the page with pushState; the view and a
 // persistent inline host sit outside what the router redraws.
@@ -47,18 +47,7 @@ add("spa/home.html", { ...SPA, trigger: "pageviews:2" }, ROUTER, LINKS);
 add("spa/inline.html", INLINE, ROUTER, LINKS + '<div id="survey"></div>');
 add("spa/bare.html", {}, READY);
 
-let server;
-let chrome;
-
-before(async () => {
-  server = await collector(pages);
-  chrome = await browser();
-});
-
-after(async () => {
-  await chrome?.close();
-  await server?.stop();
-});
+const env = suite(pages);
 
 const downloadedWidget = (requests) => requests.filter((u) => /eservqual\.js|\.wasm/.test(u));
 const widgets = (p) => p.locator("[data-eservqual]").count();
@@ -68,9 +57,9 @@ const memory = (p) => p.evaluate(() => JSON.parse(localStorage.getItem("eservqua
 /** A visitor whose draw samples them in, on `path`, once the loader settled `ready` (a bare tag:
  * once it ran). */
 async function visit(path, { draw = 0 } = {}) {
-  const s = await page(chrome);
+  const s = await page(env.chrome);
   await s.page.addInitScript((d) => localStorage.setItem("eservqual.memory", JSON.stringify({ draw: d })), draw);
-  await s.page.goto(`${server.url}/${path}`);
+  await s.page.goto(`${env.server.url}/${path}`);
   const bare = path.endsWith("bare.html");
   await s.page.waitForFunction((b) => (b ? window.eservqual : window.__ready === true), bare, { timeout: 30000 });
   return s;

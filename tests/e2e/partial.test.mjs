@@ -3,9 +3,9 @@
 // questionnaire, or leaves the page, sends what they answered as `status: "partial"`; when they
 // come back and submit, the complete response replaces it under the same id, and a late partial
 // changes nothing. Without the option, or before the first step is complete, nothing is sent.
-import { test, before, after } from "node:test";
+import { test } from "node:test";
 import assert from "node:assert/strict";
-import { browser, choose, collector, embedPage, itemShown, page, TOKEN } from "./harness.mjs";
+import { choose, collector, embedPage, itemShown, page, suite, TOKEN } from "./harness.mjs";
 
 // Three steps: System availability (4 items), Privacy (3), the outcomes (NPS, comment).
 const COMMON = { endpoint: "/v1/responses", locale: "en", dimensions: "SYS,PRI", recovery: "false", outcomes: "nps,comment" };
@@ -18,30 +18,19 @@ const PAGES = {
   "p/early.html": embedPage({ ...COMMON, site: "early", partial: "true" }).html,
 };
 
-let server;
-let chrome;
-
-before(async () => {
-  server = await collector(PAGES);
-  chrome = await browser();
-});
-
-after(async () => {
-  await chrome?.close();
-  await server?.stop();
-});
+const env = suite(PAGES);
 
 const auth = { authorization: `Bearer ${TOKEN}` };
 
 /** Every payload `at` (a collector; the shared one by default) stores, partial ones included. */
-async function stored(at = server) {
+async function stored(at = env.server) {
   const res = await fetch(`${at.url}/v1/responses.jsonl?partial=include`, { headers: auth });
   assert.equal(res.status, 200, "the export answers");
   return (await res.text()).split("\n").filter((l) => l.trim()).map((l) => JSON.parse(l));
 }
 
 /** The stored payloads of `site`, waiting (up to 15 s) until `ready(list)` holds. */
-async function storedOf(site, ready = (l) => l.length > 0, at = server) {
+async function storedOf(site, ready = (l) => l.length > 0, at = env.server) {
   let list = [];
   for (const end = Date.now() + 15000; Date.now() < end; await new Promise((r) => setTimeout(r, 200))) {
     list = (await stored(at)).filter((r) => r.site === site);
@@ -73,7 +62,7 @@ const ps = (r, keys) => keys.map((k) => r.answers[k]?.p ?? null);
 test("closing after the first step sends a partial response; reopening and submitting replaces it under the same id, and a late partial changes nothing", async () => {
   // A collector of its own: the report counts every response it holds.
   const own = await collector(PAGES);
-  const v = await page(chrome);
+  const v = await page(env.chrome);
   try {
     await v.page.goto(`${own.url}/p/popover.html`);
     await v.page.getByRole("button", { name: "Feedback" }).click();
@@ -124,13 +113,13 @@ test("closing after the first step sends a partial response; reopening and submi
 });
 
 test("leaving the page after the first step sends a partial response; the draft continues on return and the complete one replaces it", async () => {
-  const v = await page(chrome);
+  const v = await page(env.chrome);
   try {
-    await v.page.goto(`${server.url}/p/shop.html`);
+    await v.page.goto(`${env.server.url}/p/shop.html`);
     await itemShown(v.page, "SYS1");
     await firstStep(v.page);
     await choose(v.page, "PRI1", 3);
-    await v.page.goto(`${server.url}/p/other.html`);
+    await v.page.goto(`${env.server.url}/p/other.html`);
 
     const [partial] = await storedOf("inl");
     assert.ok(partial, "sent as the page went");
@@ -138,7 +127,7 @@ test("leaving the page after the first step sends a partial response; the draft 
     assert.equal(partial.step, "PRI");
     assert.deepEqual(ps(partial, [...SYS, ...PRI]), [2, 3, 4, 5, 3, null, null]);
 
-    await v.page.goto(`${server.url}/p/shop.html`);
+    await v.page.goto(`${env.server.url}/p/shop.html`);
     await itemShown(v.page, "PRI2");
     await choose(v.page, "PRI2", 2);
     await choose(v.page, "PRI3", 2);
@@ -156,9 +145,9 @@ test("leaving the page after the first step sends a partial response; the draft 
 });
 
 test("a widget destroyed half-way (a single-page app leaving the pages it is on) sends a partial response and keeps the draft", async () => {
-  const v = await page(chrome);
+  const v = await page(env.chrome);
   try {
-    await v.page.goto(`${server.url}/p/gone.html`);
+    await v.page.goto(`${env.server.url}/p/gone.html`);
     await itemShown(v.page, "SYS1");
     await firstStep(v.page);
     await v.page.evaluate(() => window.eservqual.destroy());
@@ -176,14 +165,14 @@ test("a widget destroyed half-way (a single-page app leaving the pages it is on)
 test("nothing is sent without the option, nor before the first step is complete", async () => {
   // Each visitor in a fresh context: a dismissal is remembered and would hide the next launcher.
   for (const [path, answer] of [["p/plain.html", firstStep], ["p/early.html", (p) => choose(p, "SYS1", 2)]]) {
-    const v = await page(chrome);
+    const v = await page(env.chrome);
     try {
-      await v.page.goto(`${server.url}/${path}`);
+      await v.page.goto(`${env.server.url}/${path}`);
       await v.page.getByRole("button", { name: "Feedback" }).click();
       await answer(v.page);
       await v.page.keyboard.press("Escape");
       // Leaving the page would send it too, if anything were to be sent.
-      await v.page.goto(`${server.url}/p/other.html`);
+      await v.page.goto(`${env.server.url}/p/other.html`);
       assert.deepEqual(v.problems, []);
     } finally {
       await v.context.close();

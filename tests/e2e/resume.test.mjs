@@ -3,10 +3,10 @@
 // left, with their answers, and the response goes out under the draft's id; two tabs of one
 // visitor write one draft where the latest answer per item wins; nothing is kept under Global
 // Privacy Control or with resumeHours 0; a dismissal clears the draft and destroy() keeps it.
-import { test, before, after } from "node:test";
+import { test } from "node:test";
 import assert from "node:assert/strict";
 import AxeBuilder from "@axe-core/playwright";
-import { browser, choose, collector, embedPage, itemShown, page } from "./harness.mjs";
+import { choose, embedPage, itemShown, page, suite } from "./harness.mjs";
 
 const KEY = "eservqual.draft.tea.e-s-qual";
 const AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"];
@@ -22,22 +22,11 @@ const PAGES = {
   "r/popover.html": embedPage({ ...COMMON, trigger: "load" }).html,
 };
 
-let server;
-let chrome;
-
-before(async () => {
-  server = await collector(PAGES);
-  chrome = await browser();
-});
-
-after(async () => {
-  await chrome?.close();
-  await server?.stop();
-});
+const env = suite(PAGES);
 
 /** Opens `path` in `p` and waits for the questionnaire's first item. */
 async function visit(p, path) {
-  await p.goto(`${server.url}/${path}`);
+  await p.goto(`${env.server.url}/${path}`);
   await itemShown(p, "SYS1");
 }
 
@@ -50,14 +39,14 @@ const stepText = (p) => p.evaluate(() => document.querySelector("[data-eservqual
 
 async function responsesWith(id) {
   for (const end = Date.now() + 15000; Date.now() < end; await new Promise((r) => setTimeout(r, 200))) {
-    const found = (await server.responses()).filter((r) => r.id === id);
+    const found = (await env.server.responses()).filter((r) => r.id === id);
     if (found.length) return found;
   }
   return [];
 }
 
 test("a reload or another page of the shop continues at the step left, and the response goes out under the draft's id", async () => {
-  const v = await page(chrome);
+  const v = await page(env.chrome);
   try {
     await visit(v.page, "r/shop.html");
     for (const [n, value] of [["SYS1", 2], ["SYS2", 3], ["SYS3", 4], ["SYS4", 5]]) await choose(v.page, n, value);
@@ -74,7 +63,7 @@ test("a reload or another page of the shop continues at the step left, and the r
     assert.deepEqual(axe.violations.map((x) => x.id), [], "axe on the resumed step");
 
     // Another page of the shop: the same draft.
-    await v.page.goto(`${server.url}/r/account.html`);
+    await v.page.goto(`${env.server.url}/r/account.html`);
     await itemShown(v.page, "PRI1");
     await v.page.getByRole("button", { name: "Back" }).click();
     assert.deepEqual([await checked(v.page, "SYS1"), await checked(v.page, "SYS4")], ["2", "5"], "the first step's answers too");
@@ -99,7 +88,7 @@ test("a reload or another page of the shop continues at the step left, and the r
 });
 
 test("two tabs of one visitor write one draft: the latest answer per item wins, and one response is stored", async () => {
-  const v = await page(chrome);
+  const v = await page(env.chrome);
   try {
     const a = v.page;
     const b = await v.context.newPage();
@@ -134,7 +123,7 @@ test("two tabs of one visitor write one draft: the latest answer per item wins, 
 });
 
 test("nothing is kept under Global Privacy Control or with resumeHours 0; a dismissal clears the draft, destroy() keeps it", async () => {
-  const gpc = await page(chrome);
+  const gpc = await page(env.chrome);
   try {
     await gpc.context.addInitScript(() => Object.defineProperty(Navigator.prototype, "globalPrivacyControl", { get: () => true }));
     await visit(gpc.page, "r/gpc.html");
@@ -145,7 +134,7 @@ test("nothing is kept under Global Privacy Control or with resumeHours 0; a dism
     await gpc.context.close();
   }
 
-  const v = await page(chrome);
+  const v = await page(env.chrome);
   try {
     await visit(v.page, "r/off.html");
     await choose(v.page, "SYS1", 3);
@@ -158,7 +147,7 @@ test("nothing is kept under Global Privacy Control or with resumeHours 0; a dism
     assert.ok(await stored(v.page), "destroy() keeps the draft");
 
     // A popover closed unanswered is a dismissal: the draft goes.
-    await v.page.goto(`${server.url}/r/popover.html`);
+    await v.page.goto(`${env.server.url}/r/popover.html`);
     await v.page.locator("[data-eservqual] dialog[open]").waitFor({ timeout: 30000 });
     assert.equal(await checked(v.page, "SYS1"), "3", "the popover continues the same draft");
     await v.page.keyboard.press("Escape");
