@@ -40,9 +40,10 @@ LOADER_BUDGET=2048
 # of by `str::parse` and `to_string` (~1,010): 84,123, so resume and partial responses together
 # cost ~1,490 over the 82,635 measured before resume. A partial response naming the step the
 # visitor left on (`step`, so the collector's drop-off per step is exact) added ~210, and sending
-# one when the widget is destroyed half-way (a single-page app leaving the targeted pages) ~25:
-# 84,360.
-BUDGET=${ESERVQUAL_WASM_BUDGET:-84370}
+# one when the widget is destroyed half-way (a single-page app leaving the targeted pages) ~25,
+# and keeping the outbox until a `beforeSend` that answers a Promise has (so that one is not
+# lost) ~50: 84,410.
+BUDGET=${ESERVQUAL_WASM_BUDGET:-84420}
 
 gz() { gzip -9 -c "$1" | wc -c | tr -d ' '; }
 [ -f pkg/embed.js ] || { echo "size-budget: pkg/embed.js is missing; run scripts/build-wasm.sh" >&2; exit 1; }

@@ -493,10 +493,13 @@ impl Inner {
             st.destroyed = true;
             (taken, partial)
         };
-        // Queued before the outbox goes (a `beforeSend` that answers a Promise settles too late).
+        // The outbox goes now, or, with a partial response to queue, once `beforeSend` answered
+        // (`send` drops it then: a hook that answers a Promise would otherwise settle too late).
+        let queued_later = partial.is_some();
         self.send_partial(partial);
-        let outbox = self.outbox.try_borrow_mut().ok().and_then(|mut o| o.take());
-        drop(outbox);
+        if !queued_later {
+            self.stop_outbox();
+        }
         // Listeners and timers are removed as they drop, after the borrow ends.
         drop(taken);
     }
@@ -687,6 +690,16 @@ impl Inner {
                 self.emit("failed", &submit::delivery_event(&id, Some(reason), None).into());
             }
         }
+        // Destroyed while `beforeSend` was answering: its outbox (kept for this) goes now.
+        if self.st.try_borrow().is_ok_and(|st| st.destroyed) {
+            self.stop_outbox();
+        }
+    }
+
+    /// Stops this survey's outbox: its listeners and timer go (a send in flight still settles).
+    fn stop_outbox(&self) {
+        let outbox = self.outbox.try_borrow_mut().ok().and_then(|mut o| o.take());
+        drop(outbox);
     }
 
     /// Turns what the outbox reports into an event, and into the status line when it is about

@@ -14,6 +14,13 @@ const PAGES = {
   "p/shop.html": embedPage({ ...COMMON, site: "inl", partial: "true", mode: "inline", target: "#survey" }, { body: '<div id="survey"></div>' }).html,
   "p/other.html": '<!doctype html><html lang="en"><head><link rel="icon" href="data:,"><title>Another page</title></head><body><p>Elsewhere</p></body></html>',
   "p/gone.html": embedPage({ ...COMMON, site: "gone", partial: "true", mode: "inline", target: "#survey" }, { body: '<div id="survey"></div>' }).html,
+  // The page's own init(), with a beforeSend that answers a Promise: it settles after destroy().
+  "p/gone-async.html": embedPage({}, { body: '<div id="survey"></div>', script: "x" }).html.replace('src="page.js"', 'src="gone-async.js"'),
+  "p/gone-async.js": `window.eservqual.init({
+    endpoint: location.origin + "/v1/responses", locale: "en", dimensions: ["SYS", "PRI"], recovery: false, outcomes: ["nps", "comment"],
+    site: "gone-async", partial: true, mode: "inline", target: "#survey",
+    beforeSend: (p) => new Promise((done) => setTimeout(() => done({ ...p, meta: { hook: "async" } }), 300)),
+  });`,
   "p/plain.html": embedPage({ ...COMMON, site: "off" }).html,
   "p/early.html": embedPage({ ...COMMON, site: "early", partial: "true" }).html,
 };
@@ -156,6 +163,22 @@ test("a widget destroyed half-way (a single-page app leaving the pages it is on)
     assert.deepEqual([partial.status, partial.step], ["partial", "PRI"]);
     assert.deepEqual(ps(partial, SYS), [2, 3, 4, 5]);
     assert.ok(await v.page.evaluate(() => localStorage.getItem("eservqual.draft.gone.e-s-qual")), "the draft stays");
+    assert.deepEqual(v.problems, []);
+  } finally {
+    await v.context.close();
+  }
+});
+
+test("a beforeSend that answers a Promise after destroy() still gets its partial response out", async () => {
+  const v = await page(env.chrome);
+  try {
+    await v.page.goto(`${env.server.url}/p/gone-async.html`);
+    await itemShown(v.page, "SYS1");
+    await firstStep(v.page);
+    await v.page.evaluate(() => window.eservqual.destroy());
+    const [partial] = await storedOf("gone-async");
+    assert.ok(partial, "queued once the hook answered");
+    assert.deepEqual([partial.status, partial.step, partial.meta], ["partial", "PRI", { hook: "async" }]);
     assert.deepEqual(v.problems, []);
   } finally {
     await v.context.close();
