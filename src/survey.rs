@@ -456,26 +456,28 @@ impl Inner {
         }
     }
 
-    /// The partial response of a visitor who leaves unsubmitted, with `partial: true` and the
-    /// first step complete (docs/interfaces.md "Partial responses").
-    fn partial(&self, st: &mut State) -> Option<JsValue> {
+    /// The partial response (its id and payload) of a visitor who leaves unsubmitted, with
+    /// `partial: true` and the first step complete (docs/interfaces.md "Partial responses").
+    fn partial(&self, st: &mut State) -> Option<(String, JsValue)> {
         let cfg = &self.ui.cfg;
-        let first = *st.q.steps(cfg).first()?;
-        let here = st.q.current(cfg)?;
-        if !cfg.partial || st.thanks.is_some() || !st.q.missing(cfg, first).is_empty() {
+        if !cfg.partial || st.thanks.is_some() {
+            return None;
+        }
+        let steps = st.q.steps(cfg);
+        let (first, here) = (*steps.first()?, *steps.get(st.q.step)?);
+        if !st.q.missing(cfg, first).is_empty() {
             return None;
         }
         let id = self.response_id(st).unwrap_or_else(dom::uuid_v4);
         st.partial_id = Some(id.clone());
         let mut out = submit::response(cfg, &self.ui.loc, &st.q, Some(id), st.started_at.clone());
         out.partial = Some(here.name(cfg).to_string());
-        Some(js::outgoing(&out))
+        Some((out.id.clone(), js::outgoing(&out)))
     }
 
     /// Hands a partial response through `beforeSend` to the outbox (with no borrow held).
-    fn send_partial(self: &Rc<Self>, payload: Option<JsValue>) {
-        let Some(payload) = payload else { return };
-        let id = dom::get(&payload, "id").as_string().unwrap_or_default();
+    fn send_partial(self: &Rc<Self>, partial: Option<(String, JsValue)>) {
+        let Some((id, payload)) = partial else { return };
         let inner = self.clone();
         submit::before_send(self.before_send.clone(), payload, move |payload, r| inner.send(id, payload, r));
     }

@@ -362,3 +362,27 @@ fn a_built_partial_payload_says_so_and_where_it_stopped() {
     let complete: Value = serde_json::to_value(out.to_payload()).unwrap();
     assert!(complete.get("status").is_none() && complete.get("step").is_none(), "a complete payload says neither");
 }
+
+/// Every step the widget can name in a partial response (`Step::name`) is one the core accepts
+/// in `step`, for a form with every kind of step.
+#[test]
+fn every_step_the_widget_names_validates() {
+    use eservqual_core::questionnaire::{Questionnaire, Val, SCREEN};
+    let c = Config::from_value(with(json!({"weights": true, "outcomes": ["nps"]}))).unwrap();
+    let mut q = Questionnaire::default();
+    q.answer(SCREEN, Val::N(1));
+    let steps = q.steps(&c);
+    let names: Vec<&str> = steps.iter().map(|s| s.name(&c)).collect();
+    assert_eq!(
+        names,
+        ["EFF", "SYS", "FUL", "PRI", "screen", "recovery", "recovery", "recovery", "outcomes", "weights"]
+    );
+    for name in names {
+        let mut out = build(&c, &answers_for(&c, false), envelope());
+        out.partial = Some(name.to_string());
+        let text = serde_json::to_string(&out.to_payload()).unwrap();
+        let payload = Payload::from_json(&text).unwrap();
+        payload.validate(&Registry::builtin()).unwrap_or_else(|e| panic!("{name}: {e}"));
+        assert_eq!(payload.step.as_deref(), Some(name));
+    }
+}

@@ -21,6 +21,7 @@ const PAGES = {
     site: "gone-async", partial: true, mode: "inline", target: "#survey",
     beforeSend: (p) => new Promise((done) => setTimeout(() => done({ ...p, meta: { hook: "async" } }), 300)),
   });`,
+  "p/race.html": embedPage({ ...COMMON, site: "race", partial: "true" }).html,
   "p/plain.html": embedPage({ ...COMMON, site: "off" }).html,
   "p/early.html": embedPage({ ...COMMON, site: "early", partial: "true" }).html,
 };
@@ -116,6 +117,48 @@ test("closing after the first step sends a partial response; reopening and submi
   } finally {
     await v.context.close();
     await own.stop();
+  }
+});
+
+test("the complete response queued while its partial one is still in flight is sent after it, not lost", async () => {
+  const v = await page(env.chrome);
+  try {
+    // The first POST (the partial response) is held until the complete one has been queued.
+    let release;
+    let heldNow;
+    const gate = new Promise((r) => (release = r));
+    const held = new Promise((r) => (heldNow = r));
+    let first = true;
+    await v.page.route("**/v1/responses", async (route) => {
+      if (first) {
+        first = false;
+        heldNow();
+        await gate;
+      }
+      await route.continue();
+    });
+    await v.page.goto(`${env.server.url}/p/race.html`);
+    await v.page.getByRole("button", { name: "Feedback" }).click();
+    await firstStep(v.page);
+    await v.page.keyboard.press("Escape");
+    // The partial response is in flight.
+    await held;
+
+    await v.page.getByRole("button", { name: "Feedback" }).click();
+    for (const [n, x] of [["PRI1", 4], ["PRI2", 5], ["PRI3", 1]]) await choose(v.page, n, x);
+    await next(v.page);
+    await v.page.getByRole("button", { name: "Submit" }).click();
+    // The partial response's 201 arrives after the complete one took its place in the outbox.
+    release();
+
+    const done = await storedOf("race", (l) => l.length === 1 && l[0].status !== "partial");
+    assert.equal(done.length, 1);
+    assert.equal(done[0].status, undefined, "the complete response is stored");
+    assert.deepEqual(ps(done[0], [...SYS, ...PRI]), [2, 3, 4, 5, 4, 5, 1]);
+    await v.page.waitForFunction(() => !Object.keys(localStorage).some((k) => k.startsWith("eservqual.outbox.")), null, { timeout: 15000 });
+    assert.deepEqual(v.problems, []);
+  } finally {
+    await v.context.close();
   }
 });
 
