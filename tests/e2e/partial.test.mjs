@@ -73,6 +73,12 @@ test("closing after the first step sends a partial response; reopening and submi
   const v = await page(env.chrome);
   try {
     await v.page.goto(`${own.url}/p/popover.html`);
+    // The page's submit and queued events: a partial response fires no submit, only queued.
+    await v.page.evaluate(() => {
+      window.__events = [];
+      for (const e of ["submit", "queued"]) window.eservqual.on(e, (d) => window.__events.push([e, d.id ?? d.payload.id]));
+    });
+    const events = () => v.page.evaluate(() => window.__events);
     await v.page.getByRole("button", { name: "Feedback" }).click();
     await firstStep(v.page);
     await choose(v.page, "PRI1", 4);
@@ -87,6 +93,7 @@ test("closing after the first step sends a partial response; reopening and submi
     assert.deepEqual(ps(partial, PRI), [4, null, null], "what was answered so far");
     assert.equal(await reportCount(own, false), 0, "the report counts complete responses only");
     assert.equal(await reportCount(own, true), 1, "unless asked");
+    assert.deepEqual(await events(), [["queued", partial.id]], "no submit event for a partial response");
 
     // The visitor comes back: the launcher reopens the questionnaire where they were.
     await v.page.getByRole("button", { name: "Feedback" }).click();
@@ -103,6 +110,7 @@ test("closing after the first step sends a partial response; reopening and submi
     assert.equal(done[0].step, undefined);
     assert.deepEqual(ps(done[0], [...SYS, ...PRI]), [2, 3, 4, 5, 4, 5, 1]);
     assert.equal(await reportCount(own, false), 1);
+    assert.deepEqual(await events(), [["queued", partial.id], ["submit", partial.id], ["queued", partial.id]]);
 
     // A copy of the partial arriving late (a retry from another tab, say) changes nothing.
     const late = await fetch(`${own.url}/v1/responses`, {
