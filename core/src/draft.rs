@@ -73,8 +73,8 @@ impl Draft {
             let value = match value {
                 "na" => Some(Val::Na),
                 "-" => None,
-                // No answer of any question is above 100 (the weights' points).
-                n => Some(Val::N(ms(n)?.min(100.0) as i16)),
+                // Scales lie within -100..=100, and so do the weights' points.
+                n => Some(Val::N(crate::text::integer(n)?.clamp(-100, 100) as i16)),
             };
             d.answers.push((name.to_string(), value, time));
             rest = next;

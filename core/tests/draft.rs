@@ -151,3 +151,15 @@ fn resume_hours_is_read_from_the_config_and_checked() {
         assert_eq!(e.field, "resumeHours", "{bad}");
     }
 }
+
+/// A custom instrument's scale may reach below zero (down to -100): such answers are kept too,
+/// and do not make the draft unreadable.
+#[test]
+fn answers_below_zero_read_back() {
+    let mut d = draft();
+    d.answer("DEL1.p", Some(Val::N(-3)), 1_764_000_000_100.0);
+    d.answer("DEL2.p", Some(Val::N(-100)), 1_764_000_000_200.0);
+    let text = d.write();
+    assert!(text.contains("\na 1764000000100 DEL1.p -3\n"), "{text}");
+    assert_eq!(Draft::read(&text), Some(d));
+}
